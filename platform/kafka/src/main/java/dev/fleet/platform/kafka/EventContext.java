@@ -1,0 +1,42 @@
+package dev.fleet.platform.kafka;
+
+import java.util.Objects;
+import java.util.UUID;
+
+import org.apache.kafka.common.header.Headers;
+
+/**
+ * What a record to publish needs besides key and value: its tenant, its event id (the
+ * consumer-side idempotency key) and the trace it continues.
+ */
+public record EventContext(String tenantId, String eventId, TraceParent trace) {
+
+    public EventContext {
+        Objects.requireNonNull(tenantId, "tenantId");
+        Objects.requireNonNull(eventId, "eventId");
+        Objects.requireNonNull(trace, "trace");
+    }
+
+    /** A new event of {@code tenantId}, starting a new trace. */
+    public static EventContext newEvent(String tenantId) {
+        return new EventContext(tenantId, UUID.randomUUID().toString(), TraceParent.newRoot());
+    }
+
+    /** A new event caused by a consumed record: same tenant, same trace (next span). */
+    public static EventContext causedBy(Headers headers, String fallbackTenantId) {
+        String tenant = FleetHeaders.get(headers, FleetHeaders.TENANT_ID).orElse(fallbackTenantId);
+        TraceParent trace = FleetHeaders.get(headers, FleetHeaders.TRACEPARENT).flatMap(TraceParent::parse)
+                .map(TraceParent::child).orElseGet(TraceParent::newRoot);
+        return new EventContext(tenant, UUID.randomUUID().toString(), trace);
+    }
+
+    /** The same context with a given event id (e.g. an outbox row's, so a re-publish keeps it). */
+    public EventContext withEventId(String id) {
+        return new EventContext(tenantId, id, trace);
+    }
+
+    /** A further event in the same trace. */
+    public EventContext next() {
+        return new EventContext(tenantId, UUID.randomUUID().toString(), trace.child());
+    }
+}

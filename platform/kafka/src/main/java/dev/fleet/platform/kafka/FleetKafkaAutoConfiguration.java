@@ -1,0 +1,231 @@
+package dev.fleet.platform.kafka;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.kafka.KafkaAutoConfiguration;
+import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
+import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.util.backoff.FixedBackOff;
+
+import dev.fleet.schemas.FleetTopics;
+import dev.fleet.schemas.Party;
+import dev.fleet.schemas.Topic;
+
+/**
+ * The fleet's Kafka conventions, applied to every service that has this library: the Avro
+ * serde, idempotent {@code acks=all} producers with fleet headers, read-committed consumers
+ * with manual commits, one error policy (bounded retries, then {@code <topic>.dlq}), and
+ * provisioning of the topics the service touches from the catalog.
+ */
+@AutoConfiguration(before = KafkaAutoConfiguration.class)
+@EnableConfigurationProperties({FleetKafkaProperties.class, KafkaProperties.class})
+public class FleetKafkaAutoConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(FleetKafkaAutoConfiguration.class);
+
+    @Bean
+    @ConditionalOnMissingBean
+    FleetSchemaStore fleetSchemaStore() {
+        return FleetSchemaStore.fromCatalog();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    FleetSerde fleetSerde(FleetSchemaStore store) {
+        return new AvroSingleObjectSerde(store);
+    }
+
+    @Bean
+    ProducerFactory<String, SpecificRecord> kafkaProducerFactory(KafkaProperties kafka, FleetSerde serde) {
+        return new DefaultKafkaProducerFactory<>(producerConfig(kafka), new StringSerializer(), serde.serializer());
+    }
+
+    @Bean
+    KafkaTemplate<String, SpecificRecord> kafkaTemplate(ProducerFactory<String, SpecificRecord> producerFactory) {
+        return new KafkaTemplate<>(producerFactory);
+    }
+
+    @Bean
+    FleetPublisher fleetPublisher(KafkaTemplate<String, SpecificRecord> kafkaTemplate, FleetKafkaProperties fleet) {
+        return new FleetPublisher(kafkaTemplate, fleet.service());
+    }
+
+    /** Writes dead letters: raw bytes from failed decoding, or decoded records from failed processing. */
+    @Bean
+    KafkaTemplate<Object, Object> fleetDeadLetterTemplate(KafkaProperties kafka, FleetSerde serde) {
+        Map<Class<?>, Serializer<?>> byType = new LinkedHashMap<>();
+        byType.put(byte[].class, new ByteArraySerializer());
+        byType.put(String.class, new StringSerializer());
+        byType.put(SpecificRecord.class, serde.serializer());
+        DelegatingByTypeSerializer serializer = new DelegatingByTypeSerializer(byType, true);
+        DelegatingByTypeSerializer keySerializer = new DelegatingByTypeSerializer(Map.of(
+                byte[].class, new ByteArraySerializer(), String.class, new StringSerializer()));
+        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producerConfig(kafka), keySerializer,
+                serializer));
+    }
+
+    @Bean
+    DeadLetters fleetDeadLetters(@Qualifier("fleetDeadLetterTemplate") KafkaTemplate<Object, Object> template) {
+        return new DeadLetters(template);
+    }
+
+    /** The dead-letter recoverer, also for Kafka Streams' {@code RecoveringDeserializationExceptionHandler}. */
+    @Bean
+    DeadLetterPublishingRecoverer fleetDeadLetterRecoverer(
+            @Qualifier("fleetDeadLetterTemplate") KafkaTemplate<Object, Object> template) {
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
+                (record, exception) -> DeadLetters.destination(record));
+        recoverer.setFailIfSendResultIsError(true);
+        return recoverer;
+    }
+
+    @Bean
+    DefaultErrorHandler fleetErrorHandler(DeadLetterPublishingRecoverer recoverer, FleetKafkaProperties fleet) {
+        DefaultErrorHandler handler = new DefaultErrorHandler((record, exception) -> {
+            log.warn("dead-lettering {}-{}@{} after {} retries: {}", record.topic(), record.partition(),
+                    record.offset(), fleet.retryAttempts(), rootMessage(exception));
+            recoverer.accept(record, exception);
+        }, new FixedBackOff(fleet.retryBackoff().toMillis(), fleet.retryAttempts()));
+        handler.setCommitRecovered(true);
+        return handler;
+    }
+
+    @Bean
+    ConsumerFactory<String, SpecificRecord> kafkaConsumerFactory(KafkaProperties kafka, FleetSerde serde,
+            FleetKafkaProperties fleet) {
+        Map<String, Object> config = consumerConfig(kafka, fleet);
+        return new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(),
+                new ErrorHandlingDeserializer<>(serde.deserializer()));
+    }
+
+    /** Record listeners: one record at a time, the fleet error policy. */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, SpecificRecord> kafkaListenerContainerFactory(
+            ConsumerFactory<String, SpecificRecord> consumerFactory, DefaultErrorHandler errorHandler) {
+        ConcurrentKafkaListenerContainerFactory<String, SpecificRecord> factory =
+                new ConcurrentKafkaListenerContainerFactory<>();
+        factory.setConsumerFactory(consumerFactory);
+        factory.setCommonErrorHandler(errorHandler);
+        return factory;
+    }
+
+    /**
+     * Batch listeners (micro-batching workers). A listener that cannot process record {@code i}
+     * throws {@code BatchListenerFailedException(i)}; a value that failed to decode arrives as
+     * {@code null} and must be reported the same way.
+     */
+    @Bean
+    ConcurrentKafkaListenerContainerFactory<String, SpecificRecord> fleetBatchListenerFactory(
+            ConsumerFactory<String, SpecificRecord> consumerFactory, DefaultErrorHandler errorHandler) {
+        ConcurrentKafkaListenerContainerFactory<String, SpecificRecord> factory =
+                new ConcurrentKafkaListenerContainerFactory<>();
+        factory.setConsumerFactory(consumerFactory);
+        factory.setCommonErrorHandler(errorHandler);
+        factory.setBatchListener(true);
+        return factory;
+    }
+
+    @Bean
+    TopicMirrors topicMirrors(KafkaProperties kafka, FleetSerde serde, DeadLetters deadLetters,
+            FleetKafkaProperties fleet) {
+        return new TopicMirrors(consumerConfig(kafka, fleet), serde, deadLetters);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "fleet.kafka.provision-topics", havingValue = "true", matchIfMissing = true)
+    KafkaAdmin.NewTopics fleetTopics(FleetKafkaProperties fleet) {
+        Optional<Short> replicas = fleet.replicationFactor() > 0 ? Optional.of(fleet.replicationFactor())
+                : Optional.empty();
+        List<Topic<?>> topics = FleetTopics.touchedBy(Party.service(fleet.service()));
+        NewTopic[] newTopics = topics.stream()
+                .flatMap(t -> java.util.stream.Stream.of(newTopic(t, replicas), newDeadLetterTopic(t, replicas)))
+                .toArray(NewTopic[]::new);
+        return new KafkaAdmin.NewTopics(newTopics);
+    }
+
+    private static NewTopic newTopic(Topic<?> topic, Optional<Short> replicas) {
+        Map<String, String> configs = new HashMap<>();
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanup().config());
+        if (topic.retention() != null) {
+            configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(topic.retention().toMillis()));
+        }
+        return new NewTopic(topic.name(), Optional.of(topic.partitions()), replicas).configs(configs);
+    }
+
+    private static NewTopic newDeadLetterTopic(Topic<?> topic, Optional<Short> replicas) {
+        return new NewTopic(topic.dlq(), Optional.of(topic.partitions()), replicas).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, "delete",
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(Topic.DLQ_RETENTION.toMillis())));
+    }
+
+    static Map<String, Object> producerConfig(KafkaProperties kafka) {
+        Map<String, Object> config = new HashMap<>(kafka.buildProducerProperties(null));
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Duration.ofSeconds(30).toMillis());
+        config.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Duration.ofSeconds(10).toMillis());
+        return config;
+    }
+
+    static Map<String, Object> consumerConfig(KafkaProperties kafka, FleetKafkaProperties fleet) {
+        Map<String, Object> config = new HashMap<>(kafka.buildConsumerProperties(null));
+        config.putIfAbsent(ConsumerConfig.GROUP_ID_CONFIG, fleet.service());
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return config;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.toString();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
+    static class Health {
+
+        @Bean
+        TopicMirrorsHealthIndicator topicMirrorsHealthIndicator(TopicMirrors mirrors) {
+            return new TopicMirrorsHealthIndicator(mirrors);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+package dev.fleet.platform.kafka;
+
+import java.time.Duration;
+import java.util.UUID;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+
+/**
+ * Kafka conventions of one service ({@code fleet.kafka.*}).
+ *
+ * @param service           the service's name in the topic catalog, e.g. {@code gateway}; stamped into {@code produced-by}
+ * @param instanceId        this replica's id (replies are routed to it); random by default
+ * @param provisionTopics   create the topics this service touches (and their DLQs) at start-up
+ * @param replicationFactor replication of provisioned topics; 0 = the broker's default
+ * @param retryAttempts     processing attempts after the first before a record is dead-lettered
+ * @param retryBackoff      pause between those attempts
+ */
+@Validated
+@ConfigurationProperties("fleet.kafka")
+public record FleetKafkaProperties(
+        @NotBlank String service,
+        String instanceId,
+        @DefaultValue("true") boolean provisionTopics,
+        @DefaultValue("0") @Min(0) short replicationFactor,
+        @DefaultValue("2") @Min(0) int retryAttempts,
+        @DefaultValue("200ms") Duration retryBackoff) {
+
+    public FleetKafkaProperties {
+        if (instanceId == null || instanceId.isBlank()) {
+            instanceId = service + "-" + UUID.randomUUID().toString().substring(0, 8);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.fleet.platform.kafka;
+
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
+
+import dev.fleet.schemas.Topic;
+
+/**
+ * Publishes catalog-typed records with the fleet's headers through the idempotent producer.
+ * The only way services write to Kafka.
+ */
+public class FleetPublisher {
+
+    private final KafkaTemplate<String, SpecificRecord> template;
+    private final String producedBy;
+
+    public FleetPublisher(KafkaTemplate<String, SpecificRecord> template, String producedBy) {
+        this.template = template;
+        this.producedBy = producedBy;
+    }
+
+    /** Sends {@code value} keyed by {@code key}; the future completes when the broker acknowledged it. */
+    public <V extends SpecificRecord> CompletableFuture<SendResult<String, SpecificRecord>> publish(
+            Topic<V> topic, String key, V value, EventContext context) {
+        return template.send(record(topic, key, value, context));
+    }
+
+    /** Sends a tombstone (null value) for {@code key} of a compacted topic. */
+    public CompletableFuture<SendResult<String, SpecificRecord>> tombstone(
+            Topic<?> topic, String key, EventContext context) {
+        return template.send(record(topic, key, null, context));
+    }
+
+    /** The application name this publisher stamps into {@code produced-by}. */
+    public String producedBy() {
+        return producedBy;
+    }
+
+    private ProducerRecord<String, SpecificRecord> record(Topic<?> topic, String key, SpecificRecord value,
+            EventContext context) {
+        ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(topic.name(), key, value);
+        FleetHeaders.put(record.headers(), FleetHeaders.EVENT_ID, context.eventId());
+        FleetHeaders.put(record.headers(), FleetHeaders.TENANT_ID, context.tenantId());
+        FleetHeaders.put(record.headers(), FleetHeaders.TRACEPARENT, context.trace().toString());
+        FleetHeaders.put(record.headers(), FleetHeaders.PRODUCED_BY, producedBy);
+        return record;
+    }
+}

@@ -1,0 +1,105 @@
+package dev.fleet.platform.kafka;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import dev.fleet.events.v1.EmbeddingRequested;
+import dev.fleet.events.v1.EmbeddingResult;
+import dev.fleet.events.v1.EmbeddingVector;
+import dev.fleet.events.v1.ScoreRequested;
+import dev.fleet.events.v1.ScoreResult;
+import dev.fleet.schemas.FleetTopics;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Asks the embedding-worker and the scorer over Kafka: embeddings of texts, and semantic search
+ * in a tenant's collection (embed the query, then score it). Used by the gateway and the
+ * orchestrator; each call waits at most {@code timeout}.
+ */
+public class KnowledgeClient {
+
+    /** The in-process embedding model of the embedding-worker. */
+    public static final String EMBEDDING_MODEL = "all-minilm-l6-v2";
+
+    private final FleetPublisher publisher;
+    private final ReplyRouter<EmbeddingResult> embeddings;
+    private final ReplyRouter<ScoreResult> scores;
+    private final String instanceId;
+    private final Duration timeout;
+
+    public KnowledgeClient(FleetPublisher publisher, ReplyRouter<EmbeddingResult> embeddings,
+            ReplyRouter<ScoreResult> scores, String instanceId, Duration timeout) {
+        this.publisher = publisher;
+        this.embeddings = embeddings;
+        this.scores = scores;
+        this.instanceId = instanceId;
+        this.timeout = timeout;
+    }
+
+    /** Wires a client to this service's mirrors of the reply topics. */
+    public static KnowledgeClient create(TopicMirrors mirrors, FleetPublisher publisher,
+            FleetKafkaProperties properties, Duration timeout) {
+        return new KnowledgeClient(publisher, mirrors.replies(FleetTopics.EMBEDDING_REPLIES, reply -> true),
+                mirrors.replies(FleetTopics.SCORE_REPLIES, reply -> true), properties.instanceId(), timeout);
+    }
+
+    /** Embeddings of {@code inputs}, in order; fails with {@link RemoteFailureException} or a timeout. */
+    public Mono<EmbeddingResult> embed(List<String> inputs, EventContext context) {
+        return Mono.defer(() -> {
+            String requestId = UUID.randomUUID().toString();
+            EmbeddingRequested request = EmbeddingRequested.newBuilder()
+                    .setRequestId(requestId)
+                    .setTenantId(context.tenantId())
+                    .setModel(EMBEDDING_MODEL)
+                    .setInputs(inputs)
+                    .setReplyTo(instanceId)
+                    .setRequestedAt(Instant.now())
+                    .build();
+            Mono<EmbeddingResult> reply = embeddings.register(requestId).next();
+            return Mono.fromFuture(() -> publisher.publish(FleetTopics.EMBEDDING_REQUESTS, requestId, request,
+                            context))
+                    .doOnError(e -> embeddings.forget(requestId))
+                    .then(reply)
+                    .timeout(timeout)
+                    .flatMap(result -> result.getError() != null
+                            ? Mono.error(new RemoteFailureException(result.getError()))
+                            : Mono.just(result));
+        });
+    }
+
+    /** The {@code topK} items of {@code collection} nearest to {@code query}, best first. */
+    public Mono<ScoreResult> search(String collection, String query, int topK, EventContext context) {
+        return embed(List.of(query), context).flatMap(embedded -> {
+            List<Float> vector = embedded.getVectors().stream().findFirst().map(EmbeddingVector::getValues)
+                    .orElse(List.of());
+            return score(collection, vector, topK, context.next());
+        });
+    }
+
+    /** The {@code topK} items of {@code collection} nearest to {@code vector}. */
+    public Mono<ScoreResult> score(String collection, List<Float> vector, int topK, EventContext context) {
+        return Mono.defer(() -> {
+            String requestId = UUID.randomUUID().toString();
+            ScoreRequested request = ScoreRequested.newBuilder()
+                    .setRequestId(requestId)
+                    .setTenantId(context.tenantId())
+                    .setCollection(collection)
+                    .setQueryVector(vector)
+                    .setTopK(topK)
+                    .setReplyTo(instanceId)
+                    .setRequestedAt(Instant.now())
+                    .build();
+            Mono<ScoreResult> reply = scores.register(requestId).next();
+            return Mono.fromFuture(() -> publisher.publish(FleetTopics.SCORE_REQUESTS, requestId, request, context))
+                    .doOnError(e -> scores.forget(requestId))
+                    .then(reply)
+                    .timeout(timeout)
+                    .flatMap(result -> result.getError() != null
+                            ? Mono.error(new RemoteFailureException(result.getError()))
+                            : Mono.just(result));
+        });
+    }
+}

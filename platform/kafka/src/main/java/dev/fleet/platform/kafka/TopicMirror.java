@@ -1,0 +1,173 @@
+package dev.fleet.platform.kafka;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+
+import dev.fleet.schemas.Topic;
+
+/**
+ * Reads every partition of one topic in this instance, outside any consumer group: from the
+ * beginning to materialize a compacted topic (keys, tenants, vectors), or from the end to see
+ * replies meant for this replica. A record that cannot be decoded or handled goes to the
+ * dead-letter topic and the mirror goes on.
+ * <p>
+ * Limits: partitions added to the topic after start are not picked up until a restart.
+ */
+public class TopicMirror<V extends SpecificRecord> implements SmartLifecycle {
+
+    /** Where a mirror starts reading. */
+    public enum StartFrom { BEGINNING, END }
+
+    private static final Logger log = LoggerFactory.getLogger(TopicMirror.class);
+
+    private final Topic<V> topic;
+    private final StartFrom startFrom;
+    private final Map<String, Object> consumerConfig;
+    private final FleetSerde serde;
+    private final DeadLetters deadLetters;
+    private final Consumer<MirroredRecord<V>> handler;
+
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private volatile Thread thread;
+    private volatile boolean running;
+    private volatile Map<TopicPartition, Long> catchUpTargets = Map.of();
+    private volatile boolean caughtUp;
+
+    public TopicMirror(Topic<V> topic, StartFrom startFrom, Map<String, Object> consumerConfig, FleetSerde serde,
+            DeadLetters deadLetters, Consumer<MirroredRecord<V>> handler) {
+        this.topic = topic;
+        this.startFrom = startFrom;
+        this.consumerConfig = consumerConfig;
+        this.serde = serde;
+        this.deadLetters = deadLetters;
+        this.handler = handler;
+    }
+
+    public Topic<V> topic() {
+        return topic;
+    }
+
+    /** True once every record that existed at start has been applied (always true from END). */
+    public boolean isCaughtUp() {
+        return caughtUp;
+    }
+
+    @Override
+    public void start() {
+        Properties props = new Properties();
+        props.putAll(consumerConfig);
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+        List<TopicPartition> partitions = c.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        c.assign(partitions);
+        if (startFrom == StartFrom.BEGINNING) {
+            c.seekToBeginning(partitions);
+        } else {
+            c.seekToEnd(partitions);
+        }
+        Map<TopicPartition, Long> targets = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            long position = c.position(tp); // resolves the start now, so nothing published after start() is missed
+            if (startFrom == StartFrom.BEGINNING) {
+                targets.put(tp, position);
+            }
+        }
+        if (startFrom == StartFrom.BEGINNING) {
+            c.endOffsets(partitions).forEach(targets::put);
+        }
+        this.catchUpTargets = targets;
+        this.consumer = c;
+        this.running = true;
+        updateCaughtUp();
+        thread = new Thread(this::pollLoop, "mirror-" + topic.name());
+        thread.setDaemon(true);
+        thread.start();
+        log.info("mirroring {} ({} partitions) from {}", topic.name(), partitions.size(), startFrom);
+    }
+
+    private void pollLoop() {
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        try {
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> raw : c.poll(Duration.ofMillis(200))) {
+                    apply(raw);
+                }
+                if (!caughtUp) {
+                    updateCaughtUp();
+                }
+            }
+        } catch (WakeupException e) {
+            // stop() asked us to leave poll()
+        } catch (RuntimeException e) {
+            log.error("mirror of {} stopped", topic.name(), e);
+        } finally {
+            c.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> raw) {
+        try {
+            String key = raw.key() == null ? null : new String(raw.key(), java.nio.charset.StandardCharsets.UTF_8);
+            V value = serde.deserialize(topic, raw.value());
+            handler.accept(new MirroredRecord<>(key, value, raw.headers(), raw.partition(), raw.offset()));
+        } catch (RuntimeException e) {
+            try {
+                deadLetters.send(raw, e);
+            } catch (RuntimeException dlqFailure) {
+                log.error("cannot dead-letter {}-{}@{}; skipping it", raw.topic(), raw.partition(), raw.offset(),
+                        dlqFailure);
+            }
+        }
+    }
+
+    private void updateCaughtUp() {
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        for (Map.Entry<TopicPartition, Long> target : catchUpTargets.entrySet()) {
+            if (c.position(target.getKey()) < target.getValue()) {
+                return;
+            }
+        }
+        caughtUp = true;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        Thread t = thread;
+        if (t != null) {
+            try {
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+}

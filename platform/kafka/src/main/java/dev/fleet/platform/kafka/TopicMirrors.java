@@ -1,0 +1,79 @@
+package dev.fleet.platform.kafka;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.springframework.context.SmartLifecycle;
+
+import dev.fleet.platform.kafka.TopicMirror.StartFrom;
+import dev.fleet.schemas.Topic;
+
+/**
+ * Creates this service's {@link TopicMirror}s and {@link ReplyRouter}s and runs them with the
+ * application: started before the listener containers and the web server, stopped after them.
+ */
+public class TopicMirrors implements SmartLifecycle {
+
+    private final Map<String, Object> consumerConfig;
+    private final FleetSerde serde;
+    private final DeadLetters deadLetters;
+    private final List<TopicMirror<?>> mirrors = new CopyOnWriteArrayList<>();
+    private volatile boolean running;
+
+    public TopicMirrors(Map<String, Object> consumerConfig, FleetSerde serde, DeadLetters deadLetters) {
+        this.consumerConfig = Map.copyOf(consumerConfig);
+        this.serde = serde;
+        this.deadLetters = deadLetters;
+    }
+
+    /** Materializes {@code topic} from its beginning into {@code handler}, then follows it. */
+    public <V extends SpecificRecord> TopicMirror<V> fromBeginning(Topic<V> topic, Consumer<MirroredRecord<V>> handler) {
+        return add(new TopicMirror<>(topic, StartFrom.BEGINNING, consumerConfig, serde, deadLetters, handler));
+    }
+
+    /** Routes the replies on {@code topic} to the requests this replica registers. */
+    public <V extends SpecificRecord> ReplyRouter<V> replies(Topic<V> topic, Predicate<V> isLast) {
+        ReplyRouter<V> router = new ReplyRouter<>(isLast);
+        add(new TopicMirror<>(topic, StartFrom.END, consumerConfig, serde, deadLetters, router::accept));
+        return router;
+    }
+
+    /** Every mirror created so far. */
+    public List<TopicMirror<?>> all() {
+        return List.copyOf(mirrors);
+    }
+
+    private <M extends TopicMirror<?>> M add(M mirror) {
+        mirrors.add(mirror);
+        if (running) {
+            mirror.start();
+        }
+        return mirror;
+    }
+
+    @Override
+    public synchronized void start() {
+        mirrors.forEach(TopicMirror::start);
+        running = true;
+    }
+
+    @Override
+    public synchronized void stop() {
+        running = false;
+        mirrors.forEach(TopicMirror::stop);
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 200;
+    }
+}

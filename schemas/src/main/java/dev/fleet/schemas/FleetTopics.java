@@ -1,0 +1,124 @@
+package dev.fleet.schemas;
+
+import static dev.fleet.schemas.Party.ANALYTICS;
+import static dev.fleet.schemas.Party.AUDIT;
+import static dev.fleet.schemas.Party.BILLING;
+import static dev.fleet.schemas.Party.EMBEDDING_WORKER;
+import static dev.fleet.schemas.Party.GATEWAY;
+import static dev.fleet.schemas.Party.ORCHESTRATOR;
+import static dev.fleet.schemas.Party.PRODUCT_APPS;
+import static dev.fleet.schemas.Party.SCORER;
+import static dev.fleet.schemas.Party.USAGE_METERING;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.apache.avro.specific.SpecificRecord;
+
+import dev.fleet.events.v1.ApiKey;
+import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.ChatRequested;
+import dev.fleet.events.v1.DomainEvent;
+import dev.fleet.events.v1.EmbeddingRequested;
+import dev.fleet.events.v1.EmbeddingResult;
+import dev.fleet.events.v1.ItemEvent;
+import dev.fleet.events.v1.ItemVector;
+import dev.fleet.events.v1.ScoreRequested;
+import dev.fleet.events.v1.ScoreResult;
+import dev.fleet.events.v1.Tenant;
+import dev.fleet.events.v1.UsageRecorded;
+import dev.fleet.events.v1.UsageRollup;
+
+/**
+ * The topic catalog: every topic of the fleet, declared once. Services provision the topics
+ * they touch from it, and {@code docs/topics.md} is rendered from it ({@link TopicCatalogPage}).
+ */
+public final class FleetTopics {
+
+    private static final Duration SHORT = Duration.ofHours(1);
+    private static final Duration WEEK = Duration.ofDays(7);
+    private static final Duration LONG = Duration.ofDays(365);
+
+    public static final Topic<Tenant> TENANTS = new Topic<>("fleet.tenants.v1", "tenantId", Tenant.class,
+            3, Cleanup.COMPACT, null, Set.of(ORCHESTRATOR), Set.of(GATEWAY, USAGE_METERING),
+            "Every tenant's current plan, limits and status.");
+
+    public static final Topic<ApiKey> API_KEYS = new Topic<>("fleet.api-keys.v1", "keyId", ApiKey.class,
+            3, Cleanup.COMPACT, null, Set.of(ORCHESTRATOR), Set.of(GATEWAY),
+            "Every API key's hash, scopes and status; never the key itself.");
+
+    public static final Topic<ChatRequested> CHAT_REQUESTS = new Topic<>("fleet.chat.requests.v1", "conversationId",
+            ChatRequested.class, 6, Cleanup.DELETE, WEEK, Set.of(GATEWAY), Set.of(ORCHESTRATOR),
+            "Chat completions asked for at the gateway.");
+
+    public static final Topic<ChatChunk> CHAT_REPLIES = new Topic<>("fleet.chat.replies.v1", "requestId",
+            ChatChunk.class, 6, Cleanup.DELETE, SHORT, Set.of(ORCHESTRATOR), Set.of(GATEWAY),
+            "Streamed pieces of chat completions, read by the gateway replica holding the connection.");
+
+    public static final Topic<EmbeddingRequested> EMBEDDING_REQUESTS = new Topic<>("fleet.embedding.requests.v1",
+            "requestId", EmbeddingRequested.class, 6, Cleanup.DELETE, SHORT, Set.of(GATEWAY, ORCHESTRATOR),
+            Set.of(EMBEDDING_WORKER), "Texts to embed.");
+
+    public static final Topic<EmbeddingResult> EMBEDDING_REPLIES = new Topic<>("fleet.embedding.replies.v1",
+            "requestId", EmbeddingResult.class, 6, Cleanup.DELETE, SHORT, Set.of(EMBEDDING_WORKER),
+            Set.of(GATEWAY, ORCHESTRATOR), "Embeddings of the requested texts.");
+
+    public static final Topic<ItemEvent> ITEMS = new Topic<>("fleet.items.v1", "tenantId/collection/itemId",
+            ItemEvent.class, 6, Cleanup.COMPACT, null, Set.of(GATEWAY, PRODUCT_APPS), Set.of(EMBEDDING_WORKER),
+            "Items of tenants' knowledge collections, upserted or deleted.");
+
+    public static final Topic<ItemVector> ITEM_VECTORS = new Topic<>("fleet.item-vectors.v1",
+            "tenantId/collection/itemId", ItemVector.class, 6, Cleanup.COMPACT, null, Set.of(EMBEDDING_WORKER),
+            Set.of(SCORER, ANALYTICS), "Items with their embeddings; a tombstone removes an item.");
+
+    public static final Topic<ScoreRequested> SCORE_REQUESTS = new Topic<>("fleet.score.requests.v1", "requestId",
+            ScoreRequested.class, 6, Cleanup.DELETE, SHORT, Set.of(GATEWAY, ORCHESTRATOR), Set.of(SCORER),
+            "Vector searches in a tenant's collection.");
+
+    public static final Topic<ScoreResult> SCORE_REPLIES = new Topic<>("fleet.score.replies.v1", "requestId",
+            ScoreResult.class, 6, Cleanup.DELETE, SHORT, Set.of(SCORER), Set.of(GATEWAY, ORCHESTRATOR),
+            "Search hits, best first.");
+
+    public static final Topic<UsageRecorded> USAGE = new Topic<>("fleet.usage.v1", "tenantId", UsageRecorded.class,
+            6, Cleanup.DELETE, WEEK, Set.of(GATEWAY, ORCHESTRATOR, EMBEDDING_WORKER, SCORER),
+            Set.of(USAGE_METERING), "Billable quantities as they are used.");
+
+    public static final Topic<UsageRollup> USAGE_ROLLUPS = new Topic<>("fleet.usage.rollups.v1",
+            "tenantId/meter/windowStart", UsageRollup.class, 3, Cleanup.COMPACT, null, Set.of(USAGE_METERING),
+            Set.of(BILLING, ANALYTICS), "Per-minute usage totals per tenant and meter.");
+
+    public static final Topic<DomainEvent> DOMAIN_EVENTS = new Topic<>("fleet.domain.events.v1", "tenantId",
+            DomainEvent.class, 3, Cleanup.DELETE, LONG, Set.of(ORCHESTRATOR, GATEWAY, SCORER),
+            Set.of(AUDIT, ANALYTICS), "Everything governance cares about; the audit log's source.");
+
+    /** Every topic, in catalog order. */
+    public static final List<Topic<?>> ALL = List.of(TENANTS, API_KEYS, CHAT_REQUESTS, CHAT_REPLIES,
+            EMBEDDING_REQUESTS, EMBEDDING_REPLIES, ITEMS, ITEM_VECTORS, SCORE_REQUESTS, SCORE_REPLIES, USAGE,
+            USAGE_ROLLUPS, DOMAIN_EVENTS);
+
+    private static final Map<String, Topic<?>> BY_NAME = ALL.stream()
+            .collect(Collectors.toUnmodifiableMap(Topic::name, Function.identity()));
+
+    private FleetTopics() {
+    }
+
+    /** The topic named {@code name}, if the catalog declares it. */
+    public static Optional<Topic<?>> byName(String name) {
+        return Optional.ofNullable(BY_NAME.get(name));
+    }
+
+    /** The topics {@code party} produces or consumes. */
+    public static List<Topic<?>> touchedBy(Party party) {
+        return ALL.stream().filter(t -> t.touchedBy(party)).toList();
+    }
+
+    /** The distinct value types of all topics. */
+    public static List<Class<? extends SpecificRecord>> valueTypes() {
+        return ALL.stream().<Class<? extends SpecificRecord>>map(Topic::valueType).distinct().toList();
+    }
+}
