@@ -19,7 +19,7 @@ import dev.fleet.schemas.Topic;
 /**
  * The fleet's one dead-letter convention: a record that cannot be decoded or processed goes,
  * with its original key and value bytes and headers, to {@code <topic>.dlq} (same partition),
- * with Spring Kafka's {@code kafka_dlt-*} error headers added. Used by the listener containers'
+ * with Spring Kafka's {@code kafka_dlt-*} error headers and {@link FleetHeaders#ERROR} (the root cause) added. Used by the listener containers'
  * error handler and by the hand-driven consumers ({@link TopicMirror}, Kafka Streams).
  */
 public class DeadLetters {
@@ -58,6 +58,7 @@ public class DeadLetters {
         headers.add(KafkaHeaders.DLT_ORIGINAL_OFFSET, utf8(Long.toString(offset)));
         headers.add(KafkaHeaders.DLT_EXCEPTION_FQCN, utf8(cause.getClass().getName()));
         headers.add(KafkaHeaders.DLT_EXCEPTION_MESSAGE, utf8(String.valueOf(cause.getMessage())));
+        headers.add(FleetHeaders.ERROR, utf8(FleetHeaders.rootCause(cause)));
     }
 
     private static byte[] utf8(String s) {

@@ -17,6 +17,8 @@ public final class FleetHeaders {
     public static final String TRACEPARENT = "traceparent";
     /** The service that produced the record. */
     public static final String PRODUCED_BY = "produced-by";
+    /** On a dead letter: the root cause of the failure, e.g. the unknown fingerprint and topic. */
+    public static final String ERROR = "fleet-error";
 
     private FleetHeaders() {
     }
@@ -26,6 +28,26 @@ public final class FleetHeaders {
         Header header = headers.lastHeader(name);
         return header == null || header.value() == null ? Optional.empty()
                 : Optional.of(new String(header.value(), StandardCharsets.UTF_8));
+    }
+
+    /**
+     * What went wrong, as {@code Type: message}: the fleet serde's own error when decoding failed
+     * (it names topic and fingerprint), else the innermost cause of {@code e}.
+     */
+    public static String rootCause(Throwable e) {
+        Throwable t = e;
+        Throwable decoding = null;
+        while (true) {
+            if (t instanceof org.apache.kafka.common.errors.SerializationException) {
+                decoding = t;
+            }
+            if (t.getCause() == null || t.getCause() == t) {
+                break;
+            }
+            t = t.getCause();
+        }
+        Throwable cause = decoding != null ? decoding : t;
+        return cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 
     static void put(Headers headers, String name, String value) {

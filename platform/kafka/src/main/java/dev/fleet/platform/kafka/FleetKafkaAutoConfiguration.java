@@ -110,6 +110,13 @@ public class FleetKafkaAutoConfiguration {
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(template,
                 (record, exception) -> DeadLetters.destination(record));
         recoverer.setFailIfSendResultIsError(true);
+        recoverer.setHeadersFunction((record, exception) -> {
+            org.apache.kafka.common.header.internals.RecordHeaders headers =
+                    new org.apache.kafka.common.header.internals.RecordHeaders();
+            headers.add(FleetHeaders.ERROR, FleetHeaders.rootCause(exception)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return headers;
+        });
         return recoverer;
     }
 
@@ -117,7 +124,7 @@ public class FleetKafkaAutoConfiguration {
     DefaultErrorHandler fleetErrorHandler(DeadLetterPublishingRecoverer recoverer, FleetKafkaProperties fleet) {
         DefaultErrorHandler handler = new DefaultErrorHandler((record, exception) -> {
             log.warn("dead-lettering {}-{}@{} after {} retries: {}", record.topic(), record.partition(),
-                    record.offset(), fleet.retryAttempts(), rootMessage(exception));
+                    record.offset(), fleet.retryAttempts(), FleetHeaders.rootCause(exception));
             recoverer.accept(record, exception);
         }, new FixedBackOff(fleet.retryBackoff().toMillis(), fleet.retryAttempts()));
         handler.setCommitRecovered(true);
@@ -209,14 +216,6 @@ public class FleetKafkaAutoConfiguration {
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         return config;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        return t.toString();
     }
 
     @Configuration(proxyBeanMethods = false)

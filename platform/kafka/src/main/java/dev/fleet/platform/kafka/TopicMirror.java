@@ -16,7 +16,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
 import dev.fleet.schemas.Topic;
 
@@ -26,9 +25,9 @@ import dev.fleet.schemas.Topic;
  * replies meant for this replica. A record that cannot be decoded or handled goes to the
  * dead-letter topic and the mirror goes on.
  * <p>
- * Limits: partitions added to the topic after start are not picked up until a restart.
+ * Started and stopped by {@link TopicMirrors}. Limits: partitions added to the topic after start are not picked up until a restart.
  */
-public class TopicMirror<V extends SpecificRecord> implements SmartLifecycle {
+public class TopicMirror<V extends SpecificRecord> {
 
     /** Where a mirror starts reading. */
     public enum StartFrom { BEGINNING, END }
@@ -67,7 +66,6 @@ public class TopicMirror<V extends SpecificRecord> implements SmartLifecycle {
         return caughtUp;
     }
 
-    @Override
     public void start() {
         Properties props = new Properties();
         props.putAll(consumerConfig);
@@ -149,7 +147,6 @@ public class TopicMirror<V extends SpecificRecord> implements SmartLifecycle {
         caughtUp = true;
     }
 
-    @Override
     public void stop() {
         running = false;
         KafkaConsumer<byte[], byte[]> c = consumer;
@@ -166,7 +163,6 @@ public class TopicMirror<V extends SpecificRecord> implements SmartLifecycle {
         }
     }
 
-    @Override
     public boolean isRunning() {
         return running;
     }
