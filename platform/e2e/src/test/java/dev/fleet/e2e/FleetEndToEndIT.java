@@ -1,0 +1,318 @@
+package dev.fleet.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.fleet.events.v1.DomainEvent;
+import dev.fleet.platform.kafka.AvroSingleObjectSerde;
+import dev.fleet.platform.kafka.FleetSchemaStore;
+import dev.fleet.schemas.FleetTopics;
+import dev.fleet.test.OpenAiSimulator;
+import dev.fleet.test.SharedKafka;
+import dev.fleet.test.SharedPostgres;
+import dev.fleet.test.TopicProbe;
+
+/**
+ * The whole fleet, end to end: the six services as separate JVMs from their runnable jars,
+ * against one real Kafka broker (KRaft, in this JVM) and the real PostgreSQL, with an
+ * OpenAI-compatible simulator as the external chat model. One tenant walks through the main flows.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FleetEndToEndIT {
+
+    private static final String ADMIN_TOKEN = "e2e-admin-" + UUID.randomUUID();
+    private static final String SIM_MODEL = "sim-model";
+    private static final Duration STARTUP = Duration.ofSeconds(240);
+    private static final Duration FLOW = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static final Map<String, FleetProcess> fleet = new LinkedHashMap<>();
+    private static OpenAiSimulator simulator;
+    private static TopicProbe probe;
+
+    private static String tenantId;
+    private static String keyId;
+    private static String apiKey;
+
+    @BeforeAll
+    static void startFleet() throws Exception {
+        Path repo = Path.of("").toAbsolutePath().getParent().getParent();
+        String bootstrap = SharedKafka.bootstrapServers();
+        probe = new TopicProbe(bootstrap);
+        simulator = OpenAiSimulator.start();
+        Path stateDir = Files.createTempDirectory("fleet-e2e-state");
+        Map<String, String> env = Map.of(
+                "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
+                "FLEET_POSTGRES_URL", SharedPostgres.url(),
+                "FLEET_POSTGRES_USER", SharedPostgres.user(),
+                "FLEET_ADMIN_TOKEN", ADMIN_TOKEN,
+                "FLEET_OPENAI_BASE_URL", simulator.baseUrl(),
+                "FLEET_OPENAI_API_KEY", "sim-key",
+                "FLEET_OPENAI_MODELS", SIM_MODEL,
+                "FLEET_STATE_DIR", stateDir.toString());
+        for (String name : List.of("orchestrator", "embedding-worker", "scorer", "usage-metering", "audit",
+                "gateway")) {
+            fleet.put(name, FleetProcess.start(repo, name, env));
+        }
+        for (FleetProcess process : fleet.values()) {
+            await(process.name() + " ready").atMost(STARTUP).pollInterval(Duration.ofMillis(500))
+                    .until(process::isReady);
+        }
+    }
+
+    @AfterAll
+    static void stopFleet() {
+        fleet.values().forEach(FleetProcess::close);
+        if (simulator != null) {
+            simulator.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void keyIssuedOnTheOrchestratorAuthenticatesOnTheGateway() throws Exception {
+        JsonNode tenant = admin("POST", "/admin/tenants", Map.of("name", "E2E Co", "plan", "pro"), 201);
+        tenantId = tenant.path("id").asText();
+        JsonNode key = admin("POST", "/admin/tenants/" + tenantId + "/keys", Map.of(), 201);
+        keyId = key.path("id").asText();
+        apiKey = key.path("key").asText();
+        assertThat(apiKey).startsWith("fk-");
+
+        await("key materialized on the gateway").atMost(FLOW).pollInterval(Duration.ofMillis(250))
+                .until(() -> gateway("GET", "/v1/models", null, apiKey).statusCode() == 200);
+        JsonNode models = JSON.readTree(gateway("GET", "/v1/models", null, apiKey).body());
+        assertThat(models.path("data").findValuesAsText("id")).contains("extractive", "all-minilm-l6-v2", SIM_MODEL);
+
+        assertThat(gateway("GET", "/v1/models", null, "fk-not-a-key").statusCode()).isEqualTo(401);
+        assertThat(gateway("GET", "/v1/models", null, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    @Order(2)
+    void embeddingsHave384Dimensions() throws Exception {
+        HttpResponse<String> response = gateway("POST", "/v1/embeddings",
+                Map.of("model", "all-minilm-l6-v2", "input", List.of("hello", "world")), apiKey);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode data = JSON.readTree(response.body()).path("data");
+        assertThat(data).hasSize(2);
+        assertThat(data.get(0).path("embedding")).hasSize(384);
+    }
+
+    @Test
+    @Order(3)
+    void extractiveModelAnswersFromTheMatchingDocument() throws Exception {
+        String kafka = "Apache Kafka stores streams of records in partitioned, replicated topics.";
+        String postgres = "PostgreSQL is a relational database with transactions and SQL.";
+        String bread = "Sourdough bread rises because wild yeast ferments the dough.";
+        HttpResponse<String> ingest = gateway("POST", "/v1/collections/kb/items", Map.of("items", List.of(
+                item("kafka", kafka), item("postgres", postgres), item("bread", bread))), apiKey);
+        assertThat(ingest.statusCode()).as(ingest.body()).isEqualTo(202);
+
+        await("items searchable").atMost(FLOW).pollInterval(Duration.ofMillis(500)).until(() -> {
+            HttpResponse<String> search = gateway("POST", "/v1/collections/kb/search",
+                    Map.of("query", "How does bread rise?", "top_k", 2), apiKey);
+            return search.statusCode() == 200
+                    && "bread".equals(JSON.readTree(search.body()).path("results").path(0).path("id").asText());
+        });
+
+        HttpResponse<String> answer = gateway("POST", "/v1/chat/completions", Map.of("model", "extractive",
+                "stream", false, "metadata", Map.of("collection", "kb"),
+                "messages", List.of(Map.of("role", "user", "content", "What makes sourdough bread rise?"))), apiKey);
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        JsonNode completion = JSON.readTree(answer.body());
+        assertThat(completion.path("choices").path(0).path("message").path("content").asText()).contains(bread);
+        assertThat(completion.path("usage").path("completion_tokens").asInt()).isPositive();
+    }
+
+    @Test
+    @Order(4)
+    void chatCompletionStreamsThroughTheExternalModel() throws Exception {
+        String question = "What is the fleet?";
+
+        HttpResponse<String> stream = gateway("POST", "/v1/chat/completions", Map.of("model", SIM_MODEL,
+                "stream", true, "messages", List.of(Map.of("role", "user", "content", question))), apiKey);
+
+        assertThat(stream.statusCode()).as(stream.body()).isEqualTo(200);
+        List<String> events = stream.body().lines().filter(l -> l.startsWith("data:"))
+                .map(l -> l.substring(5).trim()).toList();
+        assertThat(events).last().isEqualTo("[DONE]");
+        StringBuilder content = new StringBuilder();
+        for (String event : events.subList(0, events.size() - 1)) {
+            JsonNode chunk = JSON.readTree(event);
+            assertThat(chunk.path("object").asText()).isEqualTo("chat.completion.chunk");
+            content.append(chunk.path("choices").path(0).path("delta").path("content").asText(""));
+        }
+        assertThat(content.toString()).isEqualTo(OpenAiSimulator.answerTo(question));
+    }
+
+    @Test
+    @Order(5)
+    void chatCompletionWithoutStreamingCarriesUsage() throws Exception {
+        String question = "And without streaming?";
+
+        HttpResponse<String> response = gateway("POST", "/v1/chat/completions", Map.of("model", SIM_MODEL,
+                "stream", false, "messages", List.of(Map.of("role", "user", "content", question))), apiKey);
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode completion = JSON.readTree(response.body());
+        assertThat(completion.path("object").asText()).isEqualTo("chat.completion");
+        assertThat(completion.path("choices").path(0).path("message").path("content").asText())
+                .isEqualTo(OpenAiSimulator.answerTo(question));
+        assertThat(completion.path("usage").path("prompt_tokens").asInt()).isPositive();
+    }
+
+    @Test
+    @Order(6)
+    void poisonRecordLandsInTheDeadLetterTopicAndTheConsumerGoesOn() throws Exception {
+        String poisonKey = "poison-" + UUID.randomUUID();
+        byte[] poison = "this is not an avro record".getBytes(StandardCharsets.UTF_8);
+
+        probe.sendRaw(FleetTopics.CHAT_REQUESTS.name(), poisonKey, poison);
+
+        ConsumerRecord<byte[], byte[]> dead = probe.awaitKey(FleetTopics.CHAT_REQUESTS.dlq(), poisonKey, FLOW);
+        assertThat(dead.value()).isEqualTo(poison);
+        HttpResponse<String> after = gateway("POST", "/v1/chat/completions", Map.of("model", SIM_MODEL,
+                "messages", List.of(Map.of("role", "user", "content", "still there?"))), apiKey);
+        assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(7)
+    void usageAppearsInMetering() {
+        await("usage metered").atMost(FLOW).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            HttpResponse<String> usage = send("GET", fleet.get("usage-metering").url() + "/usage/" + tenantId, null,
+                    ADMIN_TOKEN);
+            assertThat(usage.statusCode()).as(usage.body()).isEqualTo(200);
+            JsonNode totals = JSON.readTree(usage.body()).path("totals");
+            assertThat(totals.path("prompt_tokens").asLong()).isPositive();
+            assertThat(totals.path("completion_tokens").asLong()).isPositive();
+            assertThat(totals.path("embedding_tokens").asLong()).isPositive();
+        });
+    }
+
+    @Test
+    @Order(8)
+    void eachDomainEventHasExactlyOneAuditRowEvenWhenDeliveredTwice() throws Exception {
+        await("audit rows").atMost(FLOW).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            JsonNode events = auditEvents();
+            assertThat(events.findValuesAsText("type")).contains("TenantCreated", "ApiKeyIssued",
+                    "CompletionSucceeded");
+        });
+
+        // given: a domain event of this tenant, as it sits on the topic
+        AvroSingleObjectSerde serde = new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog());
+        ConsumerRecord<byte[], byte[]> original = probe.await(FleetTopics.DOMAIN_EVENTS.name(),
+                r -> r.value() != null && tenantId.equals(serde.deserialize(FleetTopics.DOMAIN_EVENTS, r.value())
+                        .getTenantId()), FLOW);
+        DomainEvent event = serde.deserialize(FleetTopics.DOMAIN_EVENTS, original.value());
+
+        // when: it is delivered again (same bytes, same headers), then the key is revoked (a later event, same partition)
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers",
+                SharedKafka.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(original.topic(), null, original.key(), original.value(),
+                    original.headers())).get();
+        }
+        admin("DELETE", "/admin/keys/" + keyId, null, 204);
+        await("revocation audited").atMost(FLOW).pollInterval(Duration.ofMillis(500))
+                .until(() -> auditEvents().findValuesAsText("type").contains("ApiKeyRevoked"));
+
+        // then: still one row for the redelivered event, and one row per event id overall
+        assertThat(auditRows(event.getEventId())).isEqualTo(1);
+        List<String> ids = auditEvents().findValuesAsText("event_id");
+        assertThat(ids).doesNotHaveDuplicates();
+    }
+
+    @Test
+    @Order(9)
+    void revokedKeyIsRefused() {
+        await("revocation reaches the gateway").atMost(FLOW).pollInterval(Duration.ofMillis(250))
+                .until(() -> gateway("GET", "/v1/models", null, apiKey).statusCode() == 401);
+    }
+
+    private static Map<String, Object> item(String id, String text) {
+        return Map.of("id", id, "text", text, "metadata", Map.of("source", "e2e"));
+    }
+
+    private static JsonNode auditEvents() throws Exception {
+        HttpResponse<String> response = send("GET", fleet.get("audit").url() + "/audit/events?tenant=" + tenantId
+                + "&limit=1000", null, ADMIN_TOKEN);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return JSON.readTree(response.body()).path("events");
+    }
+
+    private static int auditRows(String eventId) throws Exception {
+        try (Connection c = SharedPostgres.connect();
+                PreparedStatement s = c.prepareStatement("SELECT count(*) FROM audit.events WHERE event_id = ?::uuid")) {
+            s.setString(1, eventId);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static JsonNode admin(String method, String path, Object body, int expectedStatus) throws Exception {
+        HttpResponse<String> response = send(method, fleet.get("orchestrator").url() + path, body, ADMIN_TOKEN);
+        assertThat(response.statusCode()).as(method + " " + path + ": " + response.body()).isEqualTo(expectedStatus);
+        return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
+    }
+
+    private static HttpResponse<String> gateway(String method, String path, Object body, String key) throws Exception {
+        return send(method, fleet.get("gateway").url() + path, body, key);
+    }
+
+    private static HttpResponse<String> send(String method, String url, Object body, String bearer) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(FLOW);
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        } else {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @SuppressWarnings("unused")
+    private static List<String> logs() {
+        List<String> tails = new ArrayList<>();
+        fleet.values().forEach(p -> tails.add(p.name() + ":\n" + p.logTail()));
+        return tails;
+    }
+}
