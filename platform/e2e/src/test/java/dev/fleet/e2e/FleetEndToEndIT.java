@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.core.ConditionTimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -30,6 +31,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -87,8 +91,13 @@ class FleetEndToEndIT {
             fleet.put(name, FleetProcess.start(repo, name, env));
         }
         for (FleetProcess process : fleet.values()) {
-            await(process.name() + " ready").atMost(STARTUP).pollInterval(Duration.ofMillis(500))
-                    .until(process::isReady);
+            try {
+                await(process.name() + " ready").atMost(STARTUP).pollInterval(Duration.ofMillis(500))
+                        .until(process::isReady);
+            } catch (ConditionTimeoutException e) {
+                throw new IllegalStateException(process.name() + " not ready in " + STARTUP + "; log tail:\n"
+                        + process.logTail(), e);
+            }
         }
     }
 
@@ -309,10 +318,15 @@ class FleetEndToEndIT {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    @SuppressWarnings("unused")
-    private static List<String> logs() {
-        List<String> tails = new ArrayList<>();
-        fleet.values().forEach(p -> tails.add(p.name() + ":\n" + p.logTail()));
-        return tails;
-    }
+    /** On a failure, the tail of every service's log goes to the test output. */
+    @RegisterExtension
+    static final TestWatcher LOG_TAILS_ON_FAILURE = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            List<String> tails = new ArrayList<>();
+            fleet.values().forEach(p -> tails.add("----- " + p.name() + " (" + (p.isAlive() ? "running" : "exited")
+                    + ") -----\n" + p.logTail()));
+            System.err.println(String.join("\n", tails));
+        }
+    };
 }
