@@ -1,0 +1,46 @@
+package dev.fleet.audit.domain;
+
+import org.apache.avro.specific.SpecificRecord;
+
+import dev.fleet.events.v1.ApiKeyIssued;
+import dev.fleet.events.v1.ApiKeyRevoked;
+import dev.fleet.events.v1.CompletionFailed;
+import dev.fleet.events.v1.CompletionSucceeded;
+import dev.fleet.events.v1.ModelFallbackUsed;
+import dev.fleet.events.v1.TenantCreated;
+
+/**
+ * The type of a domain event: one per branch of {@code DomainEvent.payload}, named like the
+ * payload record. A payload type added to the union needs a constant here; until then such events
+ * fail to record and go to the dead-letter topic (a test keeps the two in step).
+ */
+public enum AuditEventType {
+    TENANT_CREATED(TenantCreated.class),
+    API_KEY_ISSUED(ApiKeyIssued.class),
+    API_KEY_REVOKED(ApiKeyRevoked.class),
+    COMPLETION_SUCCEEDED(CompletionSucceeded.class),
+    COMPLETION_FAILED(CompletionFailed.class),
+    MODEL_FALLBACK_USED(ModelFallbackUsed.class);
+
+    private final Class<? extends SpecificRecord> payloadType;
+
+    AuditEventType(Class<? extends SpecificRecord> payloadType) {
+        this.payloadType = payloadType;
+    }
+
+    /** The type of an event with this payload. */
+    public static AuditEventType of(Object payload) {
+        for (AuditEventType type : values()) {
+            if (type.payloadType.isInstance(payload)) {
+                return type;
+            }
+        }
+        throw new IllegalArgumentException("no audit event type for payload "
+                + (payload == null ? "null" : payload.getClass().getName()));
+    }
+
+    /** The name stored and served, the payload record's name, e.g. {@code CompletionSucceeded}. */
+    public String typeName() {
+        return payloadType.getSimpleName();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.fleet.metering.config;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
+import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.config.KafkaStreamsInfrastructureCustomizer;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.streams.RecoveringDeserializationExceptionHandler;
+
+import dev.fleet.metering.domain.UsageHistory;
+import dev.fleet.metering.messaging.InteractiveUsageHistory;
+import dev.fleet.metering.messaging.KafkaStreamsHealthIndicator;
+import dev.fleet.metering.messaging.UsageTopology;
+import dev.fleet.platform.kafka.FleetKafkaProperties;
+import dev.fleet.platform.kafka.FleetSerde;
+import dev.fleet.schemas.FleetTopics;
+
+/**
+ * Runs {@link UsageTopology} in Spring's Kafka Streams lifecycle (exactly-once v2, local state in
+ * {@link FleetMeteringProperties#stateDir()}, records that cannot be decoded sent to their topic's
+ * dead-letter topic by the platform's recoverer while the stream goes on) and wires the query side:
+ * {@link UsageHistory} over interactive queries and the streams' health for readiness.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableKafkaStreams
+@EnableConfigurationProperties(FleetMeteringProperties.class)
+public class MeteringConfiguration {
+
+    /** The Kafka Streams application id: consumer group and prefix of the internal topics. */
+    public static final String APPLICATION_ID = "fleet-usage-metering";
+
+    @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
+    KafkaStreamsConfiguration defaultKafkaStreamsConfig(KafkaProperties kafka, FleetMeteringProperties metering,
+            FleetKafkaProperties fleet,
+            @Qualifier("fleetDeadLetterRecoverer") DeadLetterPublishingRecoverer deadLetters) {
+        Map<String, Object> config = new HashMap<>(kafka.buildStreamsProperties(null));
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(metering, fleet).toString());
+        config.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                RecoveringDeserializationExceptionHandler.class);
+        config.put(RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, deadLetters);
+        return new KafkaStreamsConfiguration(config);
+    }
+
+    /** Defines the topology on the builder Spring's factory bean builds and runs. */
+    @Bean
+    StreamsBuilderFactoryBeanConfigurer usageTopologyConfigurer(FleetSerde serde, FleetMeteringProperties metering) {
+        return factoryBean -> factoryBean.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
+            @Override
+            public void configureBuilder(StreamsBuilder builder) {
+                UsageTopology.define(builder, serde.serde(FleetTopics.USAGE), serde.serde(FleetTopics.USAGE_ROLLUPS),
+                        metering.grace(), metering.retention());
+            }
+        });
+    }
+
+    @Bean
+    UsageHistory usageHistory(StreamsBuilderFactoryBean streams) {
+        return new InteractiveUsageHistory(streams);
+    }
+
+    @Bean
+    KafkaStreamsHealthIndicator kafkaStreamsHealthIndicator(StreamsBuilderFactoryBean streams) {
+        return new KafkaStreamsHealthIndicator(streams);
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    private static Path stateDir(FleetMeteringProperties metering, FleetKafkaProperties fleet) {
+        if (metering.stateDir() != null && !metering.stateDir().isBlank()) {
+            return Path.of(metering.stateDir());
+        }
+        return Path.of(System.getProperty("java.io.tmpdir"), "fleet-usage-metering", fleet.instanceId());
+    }
+}

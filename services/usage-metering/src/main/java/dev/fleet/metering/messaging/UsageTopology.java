@@ -1,0 +1,92 @@
+package dev.fleet.metering.messaging;
+
+import java.time.Duration;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.WindowStore;
+
+import dev.fleet.events.v1.UsageRecorded;
+import dev.fleet.events.v1.UsageRollup;
+import dev.fleet.schemas.FleetTopics;
+
+/**
+ * Per-minute usage totals: {@code fleet.usage.v1} ({@link UsageRecorded}, event time
+ * {@code occurredAt}) grouped by tenant and meter, summed per one-minute tumbling window into the
+ * queryable window store {@link #STORE} (key {@code tenantId/meter}, value the total), and every
+ * update written as a {@link UsageRollup} to {@code fleet.usage.rollups.v1}, keyed
+ * {@code tenantId/meter/windowStart}.
+ *
+ * <p>Limits: records later than the grace period after their window closed are dropped (Kafka
+ * Streams' dropped-records metric counts them). The store caches nothing, so each input record
+ * yields one rollup update; the compacted rollup topic keeps the last per window. Grouping
+ * repartitions through an internal topic. Quantities are summed as they come, negative ones too.
+ */
+public final class UsageTopology {
+
+    /** The window store holding per-minute totals, for interactive queries. */
+    public static final String STORE = "usage-per-minute";
+
+    /** The size of a rollup window. */
+    public static final Duration WINDOW = Duration.ofMinutes(1);
+
+    private UsageTopology() {
+    }
+
+    /**
+     * The topology on its own (tests, tools).
+     *
+     * @param grace     how late a record may arrive after its window ended and still count
+     * @param retention how long windows stay queryable in {@link #STORE}; at least {@link #WINDOW} plus {@code grace}
+     */
+    public static Topology buildTopology(Serde<UsageRecorded> usageSerde, Serde<UsageRollup> rollupSerde,
+            Duration grace, Duration retention) {
+        StreamsBuilder builder = new StreamsBuilder();
+        define(builder, usageSerde, rollupSerde, grace, retention);
+        return builder.build();
+    }
+
+    /** Adds the topology to {@code builder}, which may be Spring's (see {@link #buildTopology}). */
+    public static void define(StreamsBuilder builder, Serde<UsageRecorded> usageSerde, Serde<UsageRollup> rollupSerde,
+            Duration grace, Duration retention) {
+        builder.stream(FleetTopics.USAGE.name(), Consumed.with(Serdes.String(), usageSerde)
+                        .withTimestampExtractor(new OccurredAtTimestampExtractor())
+                        .withName("usage"))
+                .filter((tenantId, usage) -> usage != null, Named.as("drop-tombstones"))
+                .groupBy((tenantId, usage) -> MeterKey.of(usage).storeKey(),
+                        Grouped.with("usage-by-tenant-meter", Serdes.String(), usageSerde))
+                .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW, grace))
+                .aggregate(() -> 0L, (key, usage, total) -> total + usage.getQuantity(), Named.as("sum-quantity"),
+                        Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(STORE)
+                                .withKeySerde(Serdes.String())
+                                .withValueSerde(Serdes.Long())
+                                .withRetention(retention)
+                                .withCachingDisabled())
+                .toStream(Named.as("window-updates"))
+                .map(UsageTopology::rollup, Named.as("to-rollup"))
+                .to(FleetTopics.USAGE_ROLLUPS.name(), Produced.with(Serdes.String(), rollupSerde).withName("rollups"));
+    }
+
+    private static KeyValue<String, UsageRollup> rollup(Windowed<String> window, Long total) {
+        MeterKey key = MeterKey.parse(window.key());
+        UsageRollup rollup = UsageRollup.newBuilder()
+                .setTenantId(key.tenantId())
+                .setMeter(key.meter())
+                .setWindowStart(window.window().startTime())
+                .setWindowEnd(window.window().endTime())
+                .setQuantity(total)
+                .build();
+        return KeyValue.pair(key.rollupKey(window.window().startTime()), rollup);
+    }
+}

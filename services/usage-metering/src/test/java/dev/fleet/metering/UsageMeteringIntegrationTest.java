@@ -1,0 +1,124 @@
+package dev.fleet.metering;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.HttpHeaders;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import dev.fleet.events.v1.Meter;
+import dev.fleet.events.v1.UsageRecorded;
+import dev.fleet.platform.kafka.EventContext;
+import dev.fleet.platform.kafka.FleetPublisher;
+import dev.fleet.schemas.FleetTopics;
+import dev.fleet.test.FleetTestEnvironment;
+import dev.fleet.test.TopicProbe;
+
+/**
+ * usage-metering against the real in-JVM broker: usage published to {@code fleet.usage.v1} shows
+ * up in {@code GET /usage/{tenantId}}, the API needs the admin token, and a poison record goes to
+ * the dead-letter topic while later usage still counts.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"spring.kafka.streams.cleanup.on-shutdown=true",
+                "management.endpoint.health.group.readiness.show-details=always"})
+class UsageMeteringIntegrationTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
+    };
+
+    @DynamicPropertySource
+    static void props(DynamicPropertyRegistry registry) {
+        FleetTestEnvironment.kafka(registry);
+    }
+
+    @Autowired
+    WebTestClient http;
+
+    @Autowired
+    FleetPublisher publisher;
+
+    private final TopicProbe probe = TopicProbe.shared();
+
+    @Test
+    void totalsPublishedUsagePerTenantAndMeter() {
+        // given
+        String tenant = UUID.randomUUID().toString();
+        String otherTenant = UUID.randomUUID().toString();
+
+        // when
+        publish(tenant, Meter.PROMPT_TOKENS, 10);
+        publish(tenant, Meter.PROMPT_TOKENS, 5);
+        publish(tenant, Meter.COMPLETION_TOKENS, 7);
+        publish(otherTenant, Meter.PROMPT_TOKENS, 1000);
+
+        // then
+        await().atMost(WAIT).untilAsserted(() -> assertThat(totals(tenant))
+                .isEqualTo(Map.of("prompt_tokens", 15, "completion_tokens", 7)));
+        assertThat(totals(otherTenant)).isEqualTo(Map.of("prompt_tokens", 1000));
+    }
+
+    @Test
+    void becomesReadyOnceTheStreamRuns() {
+        await().atMost(WAIT).untilAsserted(() -> http.get().uri("/actuator/health/readiness").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.components.kafkaStreams.details.state").isEqualTo("RUNNING"));
+    }
+
+    @Test
+    void refusesTheUsageApiWithoutTheAdminToken() {
+        http.get().uri("/usage/{tenant}", UUID.randomUUID()).exchange()
+                .expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.error.code").isEqualTo("missing_admin_token");
+    }
+
+    @Test
+    void deadLettersAPoisonRecordAndKeepsCounting() {
+        // given
+        String tenant = UUID.randomUUID().toString();
+        String poisonKey = "poison-" + UUID.randomUUID();
+        byte[] poison = "not a usage record".getBytes(StandardCharsets.UTF_8);
+
+        // when
+        probe.sendRaw(FleetTopics.USAGE.name(), poisonKey, poison);
+        publish(tenant, Meter.SEARCH_QUERIES, 3);
+
+        // then
+        ConsumerRecord<byte[], byte[]> dead = probe.awaitKey(FleetTopics.USAGE.dlq(), poisonKey, WAIT);
+        assertThat(dead.value()).isEqualTo(poison);
+        assertThat(TopicProbe.header(dead, KafkaHeaders.DLT_ORIGINAL_TOPIC)).contains(FleetTopics.USAGE.name());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(totals(tenant)).isEqualTo(Map.of("search_queries", 3)));
+    }
+
+    private void publish(String tenant, Meter meter, long quantity) {
+        UsageRecorded usage = UsageRecorded.newBuilder().setTenantId(tenant).setMeter(meter).setQuantity(quantity)
+                .setOccurredAt(Instant.now()).build();
+        publisher.publish(FleetTopics.USAGE, tenant, usage, EventContext.newEvent(tenant)).join();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> totals(String tenant) {
+        Map<String, Object> body = http.get().uri("/usage/{tenant}", tenant)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + FleetTestEnvironment.ADMIN_TOKEN)
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(JSON).returnResult().getResponseBody();
+        assertThat(body).containsEntry("tenant_id", tenant);
+        return (Map<String, Object>) body.get("totals");
+    }
+}
