@@ -3,6 +3,7 @@ package dev.fleet.platform.web;
 import java.util.Map;
 
 import org.springframework.core.codec.DecodingException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -15,7 +16,10 @@ public class ApiErrorHandler {
 
     @ExceptionHandler(ApiErrorException.class)
     ResponseEntity<Map<String, Object>> apiError(ApiErrorException e) {
-        return respond(e.error());
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(e.error().status());
+        e.retryAfter().ifPresent(d -> response.header(HttpHeaders.RETRY_AFTER,
+                Long.toString(Math.max(1, d.toSeconds()))));
+        return response.body(e.error().body());
     }
 
     @ExceptionHandler(WebExchangeBindException.class)
