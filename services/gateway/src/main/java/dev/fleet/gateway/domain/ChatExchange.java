@@ -1,0 +1,14 @@
+package dev.fleet.gateway.domain;
+
+import java.time.Instant;
+
+import dev.fleet.events.v1.ChatChunk;
+
+import reactor.core.publisher.Flux;
+
+/**
+ * A chat request that was accepted, and its reply chunks: in {@code seq} order, without
+ * duplicates, failing with {@link ReplyTimeoutException} when the orchestrator goes quiet.
+ */
+public record ChatExchange(String requestId, String model, Instant acceptedAt, Flux<ChatChunk> replies) {
+}

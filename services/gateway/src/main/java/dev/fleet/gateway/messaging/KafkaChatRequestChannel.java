@@ -1,0 +1,51 @@
+package dev.fleet.gateway.messaging;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.ChatRequested;
+import dev.fleet.gateway.domain.ChatRequestChannel;
+import dev.fleet.platform.kafka.EventContext;
+import dev.fleet.platform.kafka.FleetPublisher;
+import dev.fleet.platform.kafka.ReplyRouter;
+import dev.fleet.schemas.FleetTopics;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sends chat requests on {@code fleet.chat.requests.v1} (keyed by conversation, so one
+ * conversation is handled in order) and receives their chunks from this replica's
+ * {@link ReplyRouter} over {@code fleet.chat.replies.v1}. The request id is registered before
+ * the request is published, so no chunk can slip by; it is forgotten again if the publish fails
+ * or the caller gives up first.
+ */
+public class KafkaChatRequestChannel implements ChatRequestChannel {
+
+    private final FleetPublisher publisher;
+    private final ReplyRouter<ChatChunk> replies;
+
+    public KafkaChatRequestChannel(FleetPublisher publisher, ReplyRouter<ChatChunk> replies) {
+        this.publisher = publisher;
+        this.replies = replies;
+    }
+
+    @Override
+    public Mono<Flux<ChatChunk>> send(ChatRequested request) {
+        return Mono.defer(() -> {
+            String requestId = request.getRequestId();
+            Flux<ChatChunk> chunks = replies.register(requestId);
+            AtomicBoolean handedOver = new AtomicBoolean();
+            return Acknowledgements.of("the chat request", () -> publisher.publish(FleetTopics.CHAT_REQUESTS,
+                            request.getConversationId(), request, EventContext.newEvent(request.getTenantId())))
+                    .thenReturn(chunks)
+                    .doOnSuccess(published -> handedOver.set(true))
+                    .doOnError(e -> replies.forget(requestId))
+                    .doOnCancel(() -> {
+                        if (!handedOver.get()) {
+                            replies.forget(requestId);
+                        }
+                    });
+        });
+    }
+}

@@ -1,0 +1,91 @@
+package dev.fleet.gateway.web;
+
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.fleet.gateway.domain.ApiKeyDirectory;
+import dev.fleet.gateway.domain.Authentication;
+import dev.fleet.gateway.domain.Caller;
+import dev.fleet.platform.web.ApiError;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Authenticates every {@code /v1/**} request by its {@code Authorization: Bearer fk-...} key
+ * against the {@link ApiKeyDirectory} and puts the {@link Caller} into the exchange attribute
+ * {@link #CALLER}. A rejected request is answered here (401/403, OpenAI error shape) and never
+ * reaches a handler, so nothing is published for it. The key itself is never logged.
+ */
+@Component
+public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
+
+    /** Exchange attribute holding the authenticated {@link Caller}. */
+    public static final String CALLER = "dev.fleet.gateway.caller";
+
+    private static final String API_PREFIX = "/v1/";
+    private static final String BEARER = "bearer ";
+
+    private final ApiKeyDirectory directory;
+    private final ObjectMapper json;
+
+    public ApiKeyAuthenticationFilter(ApiKeyDirectory directory, ObjectMapper json) {
+        this.directory = directory;
+        this.json = json;
+    }
+
+    @Override
+    public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        if (!path.startsWith(API_PREFIX)) {
+            return chain.filter(exchange);
+        }
+        String key = bearerToken(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+        if (key == null) {
+            return reject(exchange, ApiError.unauthorized(
+                    "You didn't provide an API key. Send it as 'Authorization: Bearer fk-...'.", "missing_api_key"));
+        }
+        Authentication authentication = directory.authenticate(key);
+        return switch (authentication.outcome()) {
+            case AUTHENTICATED -> {
+                exchange.getAttributes().put(CALLER, authentication.caller());
+                yield chain.filter(exchange);
+            }
+            case REVOKED_KEY -> reject(exchange,
+                    ApiError.unauthorized("This API key has been revoked.", "revoked_api_key"));
+            case TENANT_SUSPENDED -> reject(exchange, new ApiError(HttpStatus.FORBIDDEN,
+                    "The tenant of this API key is suspended.", "permission_error", null, "tenant_suspended"));
+            case UNKNOWN_KEY, UNKNOWN_TENANT -> reject(exchange,
+                    ApiError.unauthorized("Incorrect API key provided.", "invalid_api_key"));
+        };
+    }
+
+    /** The token of a {@code Bearer} authorization header, or null when there is none. */
+    static String bearerToken(String header) {
+        if (header == null || header.length() <= BEARER.length()
+                || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return null;
+        }
+        String token = header.substring(BEARER.length()).trim();
+        return token.isEmpty() ? null : token;
+    }
+
+    private Mono<Void> reject(ServerWebExchange exchange, ApiError error) {
+        HttpHeaders headers = new HttpHeaders();
+        if (error.status() == HttpStatus.UNAUTHORIZED) {
+            headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        return ApiErrorResponses.write(exchange.getResponse(), error, headers, json);
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE + 20;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.fleet.gateway.web;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.gateway.domain.Caller;
+import dev.fleet.gateway.domain.ChatCommand;
+import dev.fleet.gateway.domain.ChatCompletions;
+import dev.fleet.gateway.domain.ChatExchange;
+import dev.fleet.gateway.domain.ModelCatalog;
+import dev.fleet.gateway.domain.ReplyTimeoutException;
+import dev.fleet.platform.web.ApiError;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * {@code POST /v1/chat/completions}: validates, hands the request to the orchestrator and answers
+ * with its chunks, as Server-Sent Events ({@code stream: true}) or one JSON completion. The
+ * request is published (and acknowledged) before the response starts, so a Kafka outage is a
+ * clean 503 even for streams; a failure after that is an error event followed by {@code [DONE]}.
+ */
+@RestController
+public class ChatCompletionsController {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatCompletionsController.class);
+
+    /**
+     * Spring writes {@code data:} + the data; the leading space yields OpenAI's exact
+     * {@code data: {...}} framing, and SSE parsers drop that one space again.
+     */
+    private static final String SSE_DATA_PREFIX = " ";
+    private static final ServerSentEvent<String> DONE = ServerSentEvent.builder(SSE_DATA_PREFIX + "[DONE]").build();
+
+    private final ChatCompletions chat;
+    private final ModelCatalog catalog;
+    private final ObjectMapper json;
+
+    public ChatCompletionsController(ChatCompletions chat, ModelCatalog catalog, ObjectMapper json) {
+        this.chat = chat;
+        this.catalog = catalog;
+        this.json = json;
+    }
+
+    @PostMapping("/v1/chat/completions")
+    public Mono<ResponseEntity<?>> complete(@RequestAttribute(ApiKeyAuthenticationFilter.CALLER) Caller caller,
+            @RequestBody ChatCompletionRequest body) {
+        ChatCommand command = body.toCommand(catalog);
+        return chat.submit(caller.tenantId(), command).flatMap(exchange -> command.stream()
+                ? Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(events(exchange)))
+                : exchange.replies().collectList()
+                        .map(chunks -> ResponseEntity.ok().body(OpenAiChatFormat.completion(exchange, chunks))));
+    }
+
+    private Flux<ServerSentEvent<String>> events(ChatExchange exchange) {
+        AtomicBoolean first = new AtomicBoolean(true);
+        return exchange.replies()
+                .map(chunk -> event(exchange, chunk, first.getAndSet(false)))
+                .onErrorResume(e -> Mono.just(data(errorOf(exchange, e).body())))
+                .concatWith(Mono.just(DONE));
+    }
+
+    private ServerSentEvent<String> event(ChatExchange exchange, ChatChunk chunk, boolean first) {
+        return OpenAiChatFormat.error(chunk)
+                .map(error -> data(error.body()))
+                .orElseGet(() -> data(OpenAiChatFormat.chunk(exchange, chunk, first)));
+    }
+
+    private static ApiError errorOf(ChatExchange exchange, Throwable e) {
+        if (e instanceof ReplyTimeoutException) {
+            return ApiError.timeout(e.getMessage());
+        }
+        log.error("chat stream {} failed", exchange.requestId(), e);
+        return new ApiError(HttpStatus.INTERNAL_SERVER_ERROR, "the completion failed",
+                "server_error", null, "internal_error");
+    }
+
+    private ServerSentEvent<String> data(Object payload) {
+        try {
+            return ServerSentEvent.builder(SSE_DATA_PREFIX + json.writeValueAsString(payload)).build();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render a chat chunk", e);
+        }
+    }
+}

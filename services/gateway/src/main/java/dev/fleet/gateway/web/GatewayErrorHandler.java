@@ -1,0 +1,57 @@
+package dev.fleet.gateway.web;
+
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+import dev.fleet.gateway.config.FleetGatewayProperties;
+import dev.fleet.gateway.domain.EventBusUnavailableException;
+import dev.fleet.gateway.domain.ReplyTimeoutException;
+import dev.fleet.gateway.domain.UpstreamFailureException;
+import dev.fleet.platform.web.ApiError;
+import dev.fleet.platform.web.ApiErrorHandler;
+
+/**
+ * OpenAI-shaped answers to the gateway's own failures: Kafka unavailable (503 with
+ * {@code Retry-After}, code {@code kafka_unavailable}), no reply in time (504), an error reply
+ * from the embedding-worker or scorer. Request errors are left to the platform's {@link ApiErrorHandler}.
+ */
+@RestControllerAdvice
+@Order(Ordered.HIGHEST_PRECEDENCE)
+public class GatewayErrorHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayErrorHandler.class);
+
+    private final String retryAfterSeconds;
+
+    public GatewayErrorHandler(FleetGatewayProperties properties) {
+        this.retryAfterSeconds = Long.toString(Math.max(1, properties.retryAfter().toSeconds()));
+    }
+
+    @ExceptionHandler(EventBusUnavailableException.class)
+    ResponseEntity<Map<String, Object>> eventBusUnavailable(EventBusUnavailableException e) {
+        log.warn("answering 503: {}", e.getMessage());
+        ApiError error = ApiError.unavailable("The service is temporarily unable to accept requests; retry "
+                + "after " + retryAfterSeconds + "s.", "kafka_unavailable");
+        return ResponseEntity.status(error.status()).header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
+                .body(error.body());
+    }
+
+    @ExceptionHandler(ReplyTimeoutException.class)
+    ResponseEntity<Map<String, Object>> timeout(ReplyTimeoutException e) {
+        log.warn("answering 504: {}", e.getMessage());
+        return ApiErrorHandler.respond(ApiError.timeout(e.getMessage()));
+    }
+
+    @ExceptionHandler(UpstreamFailureException.class)
+    ResponseEntity<Map<String, Object>> upstream(UpstreamFailureException e) {
+        return ApiErrorHandler.respond(UpstreamErrors.forKnowledge(e.error()));
+    }
+}

@@ -1,0 +1,126 @@
+package dev.fleet.gateway.web;
+
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.http.HttpStatus;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.ReplyError;
+import dev.fleet.events.v1.TokenUsage;
+import dev.fleet.gateway.domain.ChatExchange;
+import dev.fleet.platform.web.ApiError;
+import dev.fleet.platform.web.ApiErrorException;
+
+/**
+ * Maps the orchestrator's {@link ChatChunk}s to OpenAI's chat JSON: one
+ * {@code chat.completion.chunk} per chunk when streaming, or one {@code chat.completion}
+ * assembled from all chunks. The {@code model} reported is the one that produced the chunk
+ * (it differs from the requested one after a fallback).
+ */
+public final class OpenAiChatFormat {
+
+    static final String FINISH_ERROR = "error";
+
+    private OpenAiChatFormat() {
+    }
+
+    /** {@code chat.completion.chunk}. */
+    public record CompletionChunk(String id, String object, long created, String model, List<ChunkChoice> choices,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Usage usage) {
+    }
+
+    public record ChunkChoice(int index, Delta delta, @JsonProperty("finish_reason") String finishReason) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Delta(String role, String content) {
+    }
+
+    /** {@code chat.completion}. */
+    public record Completion(String id, String object, long created, String model, List<CompletionChoice> choices,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Usage usage) {
+    }
+
+    public record CompletionChoice(int index, Message message, @JsonProperty("finish_reason") String finishReason) {
+    }
+
+    public record Message(String role, String content) {
+    }
+
+    public record Usage(@JsonProperty("prompt_tokens") int promptTokens,
+            @JsonProperty("completion_tokens") int completionTokens,
+            @JsonProperty("total_tokens") int totalTokens) {
+
+        static Usage of(TokenUsage usage) {
+            return usage == null ? null : new Usage(usage.getPromptTokens(), usage.getCompletionTokens(),
+                    usage.getPromptTokens() + usage.getCompletionTokens());
+        }
+    }
+
+    /** The OpenAI completion id of a request. */
+    public static String completionId(String requestId) {
+        return "chatcmpl-" + requestId;
+    }
+
+    /** The error a chunk carries (an error chunk), if any. */
+    public static Optional<ApiError> error(ChatChunk chunk) {
+        ReplyError error = chunk.getError();
+        if (error != null) {
+            return Optional.of(UpstreamErrors.forChat(error));
+        }
+        if (FINISH_ERROR.equals(chunk.getFinishReason())) {
+            return Optional.of(new ApiError(HttpStatus.INTERNAL_SERVER_ERROR, "the completion failed",
+                    "server_error", null, "completion_failed"));
+        }
+        return Optional.empty();
+    }
+
+    /** One streamed chunk; the first carries the assistant role, the last the finish reason and usage. */
+    public static CompletionChunk chunk(ChatExchange exchange, ChatChunk chunk, boolean first) {
+        String content = chunk.getDelta();
+        boolean last = chunk.getFinishReason() != null;
+        Delta delta = new Delta(first ? "assistant" : null,
+                content.isEmpty() && last && !first ? null : content);
+        return new CompletionChunk(completionId(exchange.requestId()), "chat.completion.chunk", created(exchange),
+                modelOf(exchange, chunk), List.of(new ChunkChoice(0, delta, chunk.getFinishReason())),
+                Usage.of(chunk.getUsage()));
+    }
+
+    /**
+     * The whole completion from all chunks of a request, in order.
+     *
+     * @throws ApiErrorException with the upstream error when a chunk is an error, or 502 when the reply is incomplete
+     */
+    public static Completion completion(ChatExchange exchange, List<ChatChunk> chunks) {
+        StringBuilder content = new StringBuilder();
+        ChatChunk last = null;
+        for (ChatChunk chunk : chunks) {
+            Optional<ApiError> error = error(chunk);
+            if (error.isPresent()) {
+                throw new ApiErrorException(error.get());
+            }
+            content.append(chunk.getDelta());
+            last = chunk;
+        }
+        if (last == null || last.getFinishReason() == null) {
+            throw new ApiErrorException(new ApiError(HttpStatus.BAD_GATEWAY, "the completion ended without a "
+                    + "final chunk", "server_error", null, "incomplete_reply"));
+        }
+        return new Completion(completionId(exchange.requestId()), "chat.completion", created(exchange),
+                modelOf(exchange, last),
+                List.of(new CompletionChoice(0, new Message("assistant", content.toString()), last.getFinishReason())),
+                Usage.of(last.getUsage()));
+    }
+
+    private static long created(ChatExchange exchange) {
+        return exchange.acceptedAt().getEpochSecond();
+    }
+
+    private static String modelOf(ChatExchange exchange, ChatChunk chunk) {
+        return chunk.getModel() == null || chunk.getModel().isBlank() ? exchange.model() : chunk.getModel();
+    }
+}

@@ -1,0 +1,466 @@
+package dev.fleet.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.fleet.events.v1.ApiKey;
+import dev.fleet.events.v1.ApiKeyStatus;
+import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.ChatRequested;
+import dev.fleet.events.v1.ChatRole;
+import dev.fleet.events.v1.EmbeddingRequested;
+import dev.fleet.events.v1.EmbeddingResult;
+import dev.fleet.events.v1.EmbeddingVector;
+import dev.fleet.events.v1.ItemDeleted;
+import dev.fleet.events.v1.ItemEvent;
+import dev.fleet.events.v1.ItemUpserted;
+import dev.fleet.events.v1.Plan;
+import dev.fleet.events.v1.Tenant;
+import dev.fleet.events.v1.TenantStatus;
+import dev.fleet.events.v1.TokenUsage;
+import dev.fleet.gateway.domain.ApiKeyHash;
+import dev.fleet.platform.kafka.AvroSingleObjectSerde;
+import dev.fleet.platform.kafka.FleetHeaders;
+import dev.fleet.platform.kafka.FleetKafkaProperties;
+import dev.fleet.platform.kafka.FleetSchemaStore;
+import dev.fleet.schemas.FleetTopics;
+import dev.fleet.schemas.Topic;
+import dev.fleet.test.FleetTestEnvironment;
+import dev.fleet.test.SharedKafka;
+
+/**
+ * The gateway against the real in-JVM broker. The test plays the orchestrator: it publishes keys
+ * and tenants to the compacted topics, consumes the chat requests the gateway publishes and
+ * answers them with chunks on the reply topic.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "fleet.gateway.chat-models=sim-model")
+class GatewayIntegrationTest {
+
+    private static final Duration KAFKA_WAIT = Duration.ofSeconds(20);
+    private static final AvroSingleObjectSerde SERDE = new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @DynamicPropertySource
+    static void props(DynamicPropertyRegistry registry) {
+        FleetTestEnvironment.kafka(registry);
+    }
+
+    private static KafkaProducer<String, SpecificRecord> producer;
+
+    @Autowired
+    WebTestClient webTestClient;
+
+    @Autowired
+    FleetKafkaProperties fleetKafka;
+
+    private WebTestClient client;
+
+    @BeforeAll
+    static void startProducer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(props, new StringSerializer(), SERDE.serializer());
+    }
+
+    @AfterAll
+    static void stopProducer() {
+        producer.close(Duration.ofSeconds(5));
+    }
+
+    @BeforeEach
+    void client() {
+        client = webTestClient.mutate().responseTimeout(Duration.ofSeconds(30)).build();
+    }
+
+    @Test
+    void shouldAuthenticatePublishedKeyAndListModels() {
+        // given
+        String key = givenActiveKey(UUID.randomUUID().toString());
+        // when / then
+        client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.object").isEqualTo("list")
+                .jsonPath("$.data[*].id").value(ids -> assertThat(ids).asInstanceOf(
+                        org.assertj.core.api.InstanceOfAssertFactories.LIST)
+                        .contains("extractive", "all-minilm-l6-v2", "sim-model"));
+    }
+
+    @Test
+    void shouldRejectUnknownKey() {
+        client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer fk-" + UUID.randomUUID())
+                .exchange()
+                .expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.error.code").isEqualTo("invalid_api_key");
+    }
+
+    @Test
+    void shouldRejectKeyOnceItsRevocationIsPublished() {
+        // given
+        String tenantId = UUID.randomUUID().toString();
+        String keyId = UUID.randomUUID().toString();
+        String key = "fk-" + UUID.randomUUID();
+        publishTenant(tenantId, TenantStatus.ACTIVE);
+        publishKey(keyId, tenantId, key, ApiKeyStatus.ACTIVE);
+        awaitStatus(key, 200);
+        // when
+        publishKey(keyId, tenantId, key, ApiKeyStatus.REVOKED);
+        // then
+        awaitStatus(key, 401);
+        client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange()
+                .expectBody().jsonPath("$.error.code").isEqualTo("revoked_api_key");
+    }
+
+    @Test
+    void shouldStreamOrchestratorChunksAsServerSentEvents() throws Exception {
+        // given
+        String tenantId = UUID.randomUUID().toString();
+        String key = givenActiveKey(tenantId);
+        // when the client asks for a stream
+        CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> client.post()
+                .uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("model", "extractive", "stream", true,
+                        "metadata", Map.of("conversation_id", "conv-" + tenantId, "collection", "docs"),
+                        "messages", List.of(Map.of("role", "user", "content", "What is Fleet?"))))
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+                .expectBody(String.class).returnResult().getResponseBody());
+        // and the orchestrator answers
+        ConsumerRecord<String, SpecificRecord> record = awaitRecord(FleetTopics.CHAT_REQUESTS,
+                r -> r.value() instanceof ChatRequested c && c.getTenantId().equals(tenantId));
+        ChatRequested request = (ChatRequested) record.value();
+        reply(request, List.of("Fleet", " is", " event-driven."));
+        // then
+        String body = response.get(30, TimeUnit.SECONDS);
+        assertThat(record.key()).isEqualTo("conv-" + tenantId);
+        assertThat(request.getReplyTo()).isEqualTo(fleetKafka.instanceId());
+        assertThat(request.getStream()).isTrue();
+        assertThat(request.getMetadata()).containsEntry("collection", "docs");
+        assertThat(request.getMessages()).singleElement()
+                .satisfies(m -> assertThat(m.getRole()).isEqualTo(ChatRole.USER));
+        assertThat(FleetHeaders.get(record.headers(), FleetHeaders.TENANT_ID)).contains(tenantId);
+        assertThat(FleetHeaders.get(record.headers(), FleetHeaders.PRODUCED_BY)).contains("gateway");
+
+        List<String> data = body.lines().filter(line -> line.startsWith("data:")).toList();
+        assertThat(data).hasSize(5).last().isEqualTo("data: [DONE]");
+        StringBuilder content = new StringBuilder();
+        for (String line : data.subList(0, 4)) {
+            JsonNode chunk = JSON.readTree(line.substring("data: ".length()));
+            assertThat(chunk.get("id").asText()).isEqualTo("chatcmpl-" + request.getRequestId());
+            assertThat(chunk.get("object").asText()).isEqualTo("chat.completion.chunk");
+            content.append(chunk.at("/choices/0/delta/content").asText(""));
+        }
+        assertThat(content).hasToString("Fleet is event-driven.");
+        JsonNode first = JSON.readTree(data.get(0).substring(6));
+        assertThat(first.at("/choices/0/delta/role").asText()).isEqualTo("assistant");
+        JsonNode last = JSON.readTree(data.get(3).substring(6));
+        assertThat(last.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        assertThat(last.at("/usage/total_tokens").asInt()).isEqualTo(12 + 3);
+    }
+
+    @Test
+    void shouldAnswerNonStreamingChatWithOneCompletion() throws Exception {
+        // given
+        String tenantId = UUID.randomUUID().toString();
+        String key = givenActiveKey(tenantId);
+        // when
+        CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> client.post()
+                .uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("model", "sim-model", "max_tokens", 32,
+                        "messages", List.of(Map.of("role", "system", "content", "Be brief."),
+                                Map.of("role", "user", "content", "Hi"))))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody());
+        ChatRequested request = (ChatRequested) awaitRecord(FleetTopics.CHAT_REQUESTS,
+                r -> r.value() instanceof ChatRequested c && c.getTenantId().equals(tenantId)).value();
+        reply(request, List.of("Hello", " there"));
+        // then
+        JsonNode completion = JSON.readTree(response.get(30, TimeUnit.SECONDS));
+        assertThat(request.getStream()).isFalse();
+        assertThat(request.getMaxTokens()).isEqualTo(32);
+        assertThat(UUID.fromString(request.getConversationId())).isNotNull();
+        assertThat(completion.get("id").asText()).isEqualTo("chatcmpl-" + request.getRequestId());
+        assertThat(completion.get("object").asText()).isEqualTo("chat.completion");
+        assertThat(completion.get("model").asText()).isEqualTo("sim-model");
+        assertThat(completion.at("/choices/0/message/content").asText()).isEqualTo("Hello there");
+        assertThat(completion.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        assertThat(completion.at("/usage/prompt_tokens").asInt()).isEqualTo(12);
+        assertThat(completion.at("/usage/completion_tokens").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldAnswerEmbeddingsFromTheEmbeddingWorker() throws Exception {
+        // given
+        String tenantId = UUID.randomUUID().toString();
+        String key = givenActiveKey(tenantId);
+        // when
+        CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> client.post()
+                .uri("/v1/embeddings").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("model", "all-minilm-l6-v2", "input", List.of("alpha", "beta")))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody());
+        // and the embedding-worker (played by the test) answers
+        EmbeddingRequested request = (EmbeddingRequested) awaitRecord(FleetTopics.EMBEDDING_REQUESTS,
+                r -> r.value() instanceof EmbeddingRequested e && e.getTenantId().equals(tenantId)).value();
+        send(FleetTopics.EMBEDDING_REPLIES, request.getRequestId(), EmbeddingResult.newBuilder()
+                .setRequestId(request.getRequestId()).setModel("all-minilm-l6-v2").setPromptTokens(4)
+                .setVectors(List.of(new EmbeddingVector(0, List.of(1f, 0f)), new EmbeddingVector(1, List.of(0f, 1f))))
+                .build());
+        // then
+        JsonNode body = JSON.readTree(response.get(30, TimeUnit.SECONDS));
+        assertThat(request.getInputs()).containsExactly("alpha", "beta");
+        assertThat(request.getReplyTo()).isEqualTo(fleetKafka.instanceId());
+        assertThat(body.at("/data/1/index").asInt()).isEqualTo(1);
+        assertThat(body.at("/data/1/embedding/1").floatValue()).isEqualTo(1f);
+        assertThat(body.at("/usage/prompt_tokens").asInt()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldReportReadyOnceKeysAndTenantsAreCaughtUp() {
+        await().atMost(KAFKA_WAIT).untilAsserted(() -> client.get().uri("/actuator/health/readiness").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UP"));
+    }
+
+    @Test
+    void shouldPublishOneItemEventPerItemAndOneForDeletion() {
+        // given
+        String tenantId = UUID.randomUUID().toString();
+        String key = givenActiveKey(tenantId);
+        // when
+        client.post().uri("/v1/collections/docs/items").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("items", List.of(
+                        Map.of("id", "doc-1", "text", "Kafka is a log.", "metadata", Map.of("lang", "en")),
+                        Map.of("id", "doc-2", "text", "Avro is a format."))))
+                .exchange()
+                .expectStatus().isAccepted()
+                .expectBody().jsonPath("$.accepted").isEqualTo(2).jsonPath("$.collection").isEqualTo("docs");
+        client.delete().uri("/v1/collections/docs/items/doc-2").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .exchange()
+                .expectStatus().isAccepted();
+        // then
+        List<ConsumerRecord<String, SpecificRecord>> records = awaitRecords(FleetTopics.ITEMS,
+                r -> r.key().startsWith(tenantId + "/"), 3);
+        assertThat(records).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(
+                tenantId + "/docs/doc-1", tenantId + "/docs/doc-2", tenantId + "/docs/doc-2");
+        ItemEvent first = (ItemEvent) records.stream().filter(r -> r.key().endsWith("/doc-1")).findFirst()
+                .orElseThrow().value();
+        assertThat(first.getTenantId()).isEqualTo(tenantId);
+        assertThat(first.getCollection()).isEqualTo("docs");
+        assertThat(first.getChange()).isEqualTo(new ItemUpserted("Kafka is a log.", Map.of("lang", "en")));
+        List<Class<?>> doc2Changes = records.stream().filter(r -> r.key().endsWith("/doc-2"))
+                .<Class<?>>map(r -> ((ItemEvent) r.value()).getChange().getClass()).toList();
+        assertThat(doc2Changes).containsExactlyInAnyOrder(ItemUpserted.class, ItemDeleted.class);
+    }
+
+    @Test
+    void shouldRejectInvalidRequestsWithoutPublishingAnything() {
+        // given
+        String key = givenActiveKey(UUID.randomUUID().toString());
+        long chatRequestsBefore = endOffsetSum(FleetTopics.CHAT_REQUESTS);
+        long itemsBefore = endOffsetSum(FleetTopics.ITEMS);
+        // when
+        client.post().uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"model\":\"extractive\",\"messages\":[")
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.type").isEqualTo("invalid_request_error");
+        client.post().uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("model", "gpt-9", "messages", List.of(Map.of("role", "user", "content", "x"))))
+                .exchange()
+                .expectStatus().isNotFound()
+                .expectBody().jsonPath("$.error.code").isEqualTo("model_not_found");
+        client.post().uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer fk-unknown")
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("model", "extractive", "messages", List.of(Map.of("role", "user", "content", "x"))))
+                .exchange()
+                .expectStatus().isUnauthorized();
+        client.post().uri("/v1/collections/docs/items").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"items\": [{\"id\": \"a\", ")
+                .exchange()
+                .expectStatus().isBadRequest();
+        // then
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() ->
+                endOffsetSum(FleetTopics.CHAT_REQUESTS) == chatRequestsBefore
+                        && endOffsetSum(FleetTopics.ITEMS) == itemsBefore);
+    }
+
+    @Test
+    void shouldDeadLetterPoisonApiKeyRecordAndKeepMirroring() throws Exception {
+        // given a record on fleet.api-keys.v1 that is not Avro at all
+        String poisonKey = "poison-" + UUID.randomUUID();
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(props, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(FleetTopics.API_KEYS.name(), poisonKey.getBytes(StandardCharsets.UTF_8),
+                    "not avro".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
+        }
+        // then it lands on the DLQ with its original bytes
+        ConsumerRecord<byte[], byte[]> dead = awaitRawRecord(FleetTopics.API_KEYS.dlq(),
+                r -> r.key() != null && poisonKey.equals(new String(r.key(), StandardCharsets.UTF_8)));
+        assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not avro");
+        // and a key published after it still works
+        String key = givenActiveKey(UUID.randomUUID().toString());
+        client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange()
+                .expectStatus().isOk();
+    }
+
+    // --- the orchestrator's side -------------------------------------------------------------
+
+    private String givenActiveKey(String tenantId) {
+        String key = "fk-" + UUID.randomUUID();
+        publishTenant(tenantId, TenantStatus.ACTIVE);
+        publishKey(UUID.randomUUID().toString(), tenantId, key, ApiKeyStatus.ACTIVE);
+        awaitStatus(key, 200);
+        return key;
+    }
+
+    private void awaitStatus(String key, int status) {
+        await().atMost(KAFKA_WAIT).untilAsserted(() -> client.get().uri("/v1/models")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange().expectStatus().isEqualTo(status));
+    }
+
+    private static void publishTenant(String tenantId, TenantStatus status) {
+        send(FleetTopics.TENANTS, tenantId, Tenant.newBuilder().setId(tenantId).setName("Test " + tenantId)
+                .setPlan(Plan.PRO).setStatus(status).setRequestsPerMinute(600).setTokensPerDay(1_000_000)
+                .setUpdatedAt(Instant.now()).build());
+    }
+
+    private static void publishKey(String keyId, String tenantId, String key, ApiKeyStatus status) {
+        send(FleetTopics.API_KEYS, keyId, ApiKey.newBuilder().setId(keyId).setTenantId(tenantId)
+                .setSha256(ApiKeyHash.sha256Hex(key)).setPrefix(key.substring(0, 7))
+                .setScopes(List.of("chat", "embeddings", "items", "search")).setStatus(status)
+                .setUpdatedAt(Instant.now()).build());
+    }
+
+    private static void reply(ChatRequested request, List<String> deltas) {
+        for (int seq = 0; seq < deltas.size(); seq++) {
+            send(FleetTopics.CHAT_REPLIES, request.getRequestId(), chunk(request, seq, deltas.get(seq), null));
+        }
+        ChatChunk last = chunk(request, deltas.size(), "", "stop");
+        last.setUsage(new TokenUsage(12, deltas.size()));
+        send(FleetTopics.CHAT_REPLIES, request.getRequestId(), last);
+    }
+
+    private static ChatChunk chunk(ChatRequested request, int seq, String delta, String finishReason) {
+        return ChatChunk.newBuilder().setRequestId(request.getRequestId()).setSeq(seq).setModel(request.getModel())
+                .setDelta(delta).setFinishReason(finishReason).build();
+    }
+
+    private static <V extends SpecificRecord> void send(Topic<V> topic, String key, V value) {
+        try {
+            producer.send(new ProducerRecord<>(topic.name(), key, value)).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish to " + topic.name(), e);
+        }
+    }
+
+    private static ConsumerRecord<String, SpecificRecord> awaitRecord(Topic<?> topic,
+            Predicate<ConsumerRecord<String, SpecificRecord>> match) {
+        return awaitRecords(topic, match, 1).get(0);
+    }
+
+    private static List<ConsumerRecord<String, SpecificRecord>> awaitRecords(Topic<?> topic,
+            Predicate<ConsumerRecord<String, SpecificRecord>> match, int count) {
+        try (KafkaConsumer<String, SpecificRecord> consumer = consumer(new StringDeserializer(),
+                SERDE.deserializer())) {
+            return pollUntil(consumer, topic.name(), match, count);
+        }
+    }
+
+    private static ConsumerRecord<byte[], byte[]> awaitRawRecord(String topic,
+            Predicate<ConsumerRecord<byte[], byte[]>> match) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            return pollUntil(consumer, topic, match, 1).get(0);
+        }
+    }
+
+    private static <K, V> List<ConsumerRecord<K, V>> pollUntil(KafkaConsumer<K, V> consumer, String topic,
+            Predicate<ConsumerRecord<K, V>> match, int count) {
+        List<TopicPartition> partitions = partitions(consumer, topic);
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        List<ConsumerRecord<K, V>> found = new ArrayList<>();
+        await().atMost(KAFKA_WAIT).until(() -> {
+            consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+                if (match.test(r)) {
+                    found.add(r);
+                }
+            });
+            return found.size() >= count;
+        });
+        return found;
+    }
+
+    private static long endOffsetSum(Topic<?> topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer(new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            return consumer.endOffsets(partitions(consumer, topic.name())).values().stream()
+                    .mapToLong(Long::longValue).sum();
+        }
+    }
+
+    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+        return consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+    }
+
+    private static <K, V> KafkaConsumer<K, V> consumer(Deserializer<K> keys, Deserializer<V> values) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new KafkaConsumer<>(props, keys, values);
+    }
+}

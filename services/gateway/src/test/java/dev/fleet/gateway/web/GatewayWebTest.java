@@ -1,0 +1,415 @@
+package dev.fleet.gateway.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.web.reactive.WebFluxTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.fleet.events.v1.ApiKey;
+import dev.fleet.events.v1.ApiKeyStatus;
+import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.ChatRequested;
+import dev.fleet.events.v1.EmbeddingResult;
+import dev.fleet.events.v1.EmbeddingVector;
+import dev.fleet.events.v1.ItemEvent;
+import dev.fleet.events.v1.Plan;
+import dev.fleet.events.v1.ReplyError;
+import dev.fleet.events.v1.ScoreResult;
+import dev.fleet.events.v1.ScoredItem;
+import dev.fleet.events.v1.Tenant;
+import dev.fleet.events.v1.TenantStatus;
+import dev.fleet.events.v1.TokenUsage;
+import dev.fleet.gateway.config.FleetGatewayProperties;
+import dev.fleet.gateway.domain.ApiKeyDirectory;
+import dev.fleet.gateway.domain.ApiKeyHash;
+import dev.fleet.gateway.domain.ChatCompletions;
+import dev.fleet.gateway.domain.ChatRequestChannel;
+import dev.fleet.gateway.domain.CollectionItems;
+import dev.fleet.gateway.domain.EventBusUnavailableException;
+import dev.fleet.gateway.domain.Knowledge;
+import dev.fleet.gateway.domain.ModelCatalog;
+import dev.fleet.gateway.domain.UpstreamFailureException;
+import dev.fleet.platform.web.ApiErrorHandler;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/** The HTTP contract (auth, chat SSE/JSON mapping, errors) over stubbed domain ports: no Kafka. */
+@WebFluxTest
+@Import({ApiErrorHandler.class, GatewayWebTest.Stubs.class})
+class GatewayWebTest {
+
+    static final String KEY = "fk-valid";
+    static final String REVOKED = "fk-revoked";
+    static final String SUSPENDED = "fk-suspended";
+
+    /** The domain's ports, scripted per test. */
+    @TestConfiguration
+    static class Stubs {
+
+        static volatile Function<ChatRequested, Mono<Flux<ChatChunk>>> chat;
+        static volatile Mono<EmbeddingResult> embedding;
+        static volatile Mono<ScoreResult> search;
+        static final List<ChatRequested> chatRequests = new CopyOnWriteArrayList<>();
+        static final List<ItemEvent> items = new CopyOnWriteArrayList<>();
+
+        @Bean
+        FleetGatewayProperties fleetGatewayProperties() {
+            return new FleetGatewayProperties(List.of("llama3"), Duration.ofMillis(300), Duration.ofSeconds(1),
+                    Duration.ofSeconds(7));
+        }
+
+        @Bean
+        ModelCatalog modelCatalog(FleetGatewayProperties properties) {
+            return new ModelCatalog("all-minilm-l6-v2", properties.chatModels());
+        }
+
+        @Bean
+        ApiKeyDirectory apiKeyDirectory() {
+            ApiKeyDirectory directory = new ApiKeyDirectory();
+            directory.applyTenant("t1", tenant("t1", TenantStatus.ACTIVE));
+            directory.applyTenant("t2", tenant("t2", TenantStatus.SUSPENDED));
+            directory.applyKey("k1", key("k1", "t1", KEY, ApiKeyStatus.ACTIVE));
+            directory.applyKey("k2", key("k2", "t1", REVOKED, ApiKeyStatus.REVOKED));
+            directory.applyKey("k3", key("k3", "t2", SUSPENDED, ApiKeyStatus.ACTIVE));
+            return directory;
+        }
+
+        @Bean
+        ChatCompletions chatCompletions(FleetGatewayProperties properties) {
+            ChatRequestChannel channel = request -> {
+                chatRequests.add(request);
+                return chat.apply(request);
+            };
+            return new ChatCompletions(channel, "gateway-test", properties.replyTimeout(), Clock.systemUTC());
+        }
+
+        @Bean
+        Knowledge knowledge() {
+            return new Knowledge() {
+                @Override
+                public Mono<EmbeddingResult> embed(String tenantId, List<String> inputs) {
+                    return embedding;
+                }
+
+                @Override
+                public Mono<ScoreResult> search(String tenantId, String collection, String query, int topK) {
+                    return search;
+                }
+            };
+        }
+
+        @Bean
+        CollectionItems collectionItems() {
+            return new CollectionItems((tenant, events) -> Mono.fromRunnable(() -> items.addAll(events)),
+                    Clock.systemUTC());
+        }
+    }
+
+    @Autowired
+    WebTestClient client;
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    @BeforeEach
+    void reset() {
+        Stubs.chat = request -> Mono.just(Flux.never());
+        Stubs.chatRequests.clear();
+        Stubs.items.clear();
+    }
+
+    @Test
+    void shouldRejectRequestWithoutApiKey() {
+        client.get().uri("/v1/models").exchange()
+                .expectStatus().isUnauthorized()
+                .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
+                .expectBody().jsonPath("$.error.code").isEqualTo("missing_api_key")
+                .jsonPath("$.error.type").isEqualTo("authentication_error");
+    }
+
+    @Test
+    void shouldRejectUnknownRevokedAndSuspendedKeys() {
+        expectError(client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer fk-nobody"), 401,
+                "invalid_api_key");
+        expectError(client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + REVOKED), 401,
+                "revoked_api_key");
+        expectError(client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + SUSPENDED), 403,
+                "tenant_suspended");
+    }
+
+    @Test
+    void shouldListModelsForValidKey() {
+        client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.object").isEqualTo("list")
+                .jsonPath("$.data[*].id").isEqualTo(List.of("extractive", "all-minilm-l6-v2", "llama3"))
+                .jsonPath("$.data[0].object").isEqualTo("model")
+                .jsonPath("$.data[0].created").isEqualTo(0)
+                .jsonPath("$.data[0].owned_by").isEqualTo("fleet");
+        client.get().uri("/v1/models/llama3").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.id").isEqualTo("llama3");
+        expectError(client.get().uri("/v1/models/gpt-9").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY), 404,
+                "model_not_found");
+    }
+
+    @Test
+    void shouldAnswerUnknownRouteInOpenAiShape() {
+        expectError(client.get().uri("/v1/nothing-here").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY), 404,
+                "not_found");
+    }
+
+    @Test
+    void shouldStreamChunksAsServerSentEventsEndingWithDone() throws Exception {
+        // given
+        Stubs.chat = request -> Mono.just(Flux.just(chunk(request, 0, "Hello", null), chunk(request, 1, " world", null),
+                finalChunk(request, 2)));
+        // when
+        String body = chat(true, "llama3").expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+                .expectBody(String.class).returnResult().getResponseBody();
+        // then
+        List<String> data = dataLines(body);
+        assertThat(data).hasSize(4);
+        assertThat(data.get(3)).isEqualTo("data: [DONE]");
+        JsonNode first = json.readTree(data.get(0).substring("data: ".length()));
+        String requestId = Stubs.chatRequests.get(0).getRequestId();
+        assertThat(first.get("id").asText()).isEqualTo("chatcmpl-" + requestId);
+        assertThat(first.get("object").asText()).isEqualTo("chat.completion.chunk");
+        assertThat(first.at("/choices/0/delta/role").asText()).isEqualTo("assistant");
+        assertThat(first.at("/choices/0/delta/content").asText()).isEqualTo("Hello");
+        JsonNode last = json.readTree(data.get(2).substring("data: ".length()));
+        assertThat(last.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
+        assertThat(last.at("/usage/total_tokens").asInt()).isEqualTo(9);
+    }
+
+    @Test
+    void shouldEndStreamWithErrorEventWhenCompletionFails() throws Exception {
+        Stubs.chat = request -> Mono.just(Flux.just(chunk(request, 0, "Hel", null), errorChunk(request, 1)));
+
+        String body = chat(true, "llama3").expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        List<String> data = dataLines(body);
+        assertThat(data).hasSize(3);
+        assertThat(json.readTree(data.get(1).substring(6)).at("/error/code").asText()).isEqualTo("provider_unavailable");
+        assertThat(data.get(2)).isEqualTo("data: [DONE]");
+    }
+
+    @Test
+    void shouldEndStreamWithTimeoutErrorWhenNoReplyComes() throws Exception {
+        // given the default stub: the orchestrator never answers (reply timeout 300ms)
+        String body = chat(true, "extractive").expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        List<String> data = dataLines(body);
+        assertThat(json.readTree(data.get(0).substring(6)).at("/error/code").asText()).isEqualTo("timeout");
+        assertThat(data).last().isEqualTo("data: [DONE]");
+    }
+
+    @Test
+    void shouldAnswerOneCompletionWhenNotStreaming() {
+        Stubs.chat = request -> Mono.just(Flux.just(chunk(request, 0, "Hello", null), chunk(request, 1, " world", null),
+                finalChunk(request, 2)));
+
+        chat(false, "llama3").expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody()
+                .jsonPath("$.object").isEqualTo("chat.completion")
+                .jsonPath("$.model").isEqualTo("llama3")
+                .jsonPath("$.choices[0].message.role").isEqualTo("assistant")
+                .jsonPath("$.choices[0].message.content").isEqualTo("Hello world")
+                .jsonPath("$.choices[0].finish_reason").isEqualTo("stop")
+                .jsonPath("$.usage.prompt_tokens").isEqualTo(7)
+                .jsonPath("$.usage.total_tokens").isEqualTo(9);
+    }
+
+    @Test
+    void shouldAnswerProviderErrorWith502AndTimeoutWith504() {
+        Stubs.chat = request -> Mono.just(Flux.just(errorChunk(request, 0)));
+        expectError(chat(false, "llama3"), 502, "provider_unavailable");
+
+        Stubs.chat = request -> Mono.just(Flux.never());
+        expectError(chat(false, "llama3"), 504, "timeout");
+    }
+
+    @Test
+    void shouldAnswer503WithRetryAfterWhenKafkaIsUnavailable() {
+        Stubs.chat = request -> Mono.error(new EventBusUnavailableException("broker down", null));
+
+        chat(true, "llama3").expectStatus().isEqualTo(503)
+                .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "7")
+                .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+                .expectBody().jsonPath("$.error.code").isEqualTo("kafka_unavailable");
+    }
+
+    @Test
+    void shouldRejectMalformedJsonAndUnknownModelWithoutSendingAnything() {
+        expectError(client.post().uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"model\": \"llama3\", \"messages\": [}"), 400,
+                "invalid_request");
+        expectError(chat(false, "gpt-9"), 404, "model_not_found");
+
+        assertThat(Stubs.chatRequests).isEmpty();
+    }
+
+    @Test
+    void shouldAnswerEmbeddingsInOpenAiShape() {
+        // given
+        Stubs.embedding = Mono.just(EmbeddingResult.newBuilder().setRequestId("e1").setModel("all-minilm-l6-v2")
+                .setPromptTokens(5).setVectors(List.of(new EmbeddingVector(1, List.of(0.5f, -1f)),
+                        new EmbeddingVector(0, List.of(1f, 0f))))
+                .build());
+        // when / then
+        client.post().uri("/v1/embeddings").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("model", "all-minilm-l6-v2", "input", List.of("a", "b")))
+                .exchange().expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.object").isEqualTo("list")
+                .jsonPath("$.model").isEqualTo("all-minilm-l6-v2")
+                .jsonPath("$.data[0].object").isEqualTo("embedding")
+                .jsonPath("$.data[0].index").isEqualTo(0)
+                .jsonPath("$.data[1].embedding").isEqualTo(List.of(0.5, -1.0))
+                .jsonPath("$.usage.prompt_tokens").isEqualTo(5)
+                .jsonPath("$.usage.total_tokens").isEqualTo(5);
+    }
+
+    @Test
+    void shouldEncodeEmbeddingsAsBase64WhenAsked() {
+        Stubs.embedding = Mono.just(EmbeddingResult.newBuilder().setRequestId("e1").setModel("all-minilm-l6-v2")
+                .setPromptTokens(1).setVectors(List.of(new EmbeddingVector(0, List.of(0.5f, -1f)))).build());
+
+        String encoded = client.post().uri("/v1/embeddings").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("model", "all-minilm-l6-v2", "input", "a", "encoding_format", "base64"))
+                .exchange().expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody().at("/data/0/embedding").asText();
+
+        ByteBuffer floats = ByteBuffer.wrap(Base64.getDecoder().decode(encoded)).order(ByteOrder.LITTLE_ENDIAN);
+        assertThat(floats.getFloat()).isEqualTo(0.5f);
+        assertThat(floats.getFloat()).isEqualTo(-1f);
+    }
+
+    @Test
+    void shouldMapEmbeddingFailuresToOpenAiErrors() {
+        Stubs.embedding = Mono.error(new UpstreamFailureException(new ReplyError("invalid_request_error",
+                "input_too_long", "too long")));
+        expectError(embeddings(), 400, "input_too_long");
+
+        Stubs.embedding = Mono.error(new UpstreamFailureException(new ReplyError("server_error", "model_failed",
+                "boom")));
+        expectError(embeddings(), 502, "model_failed");
+
+        Stubs.embedding = Mono.error(new dev.fleet.gateway.domain.ReplyTimeoutException("embedding request",
+                Duration.ofSeconds(1)));
+        expectError(embeddings(), 504, "timeout");
+    }
+
+    @Test
+    void shouldAcceptItemsWith202AndSearchCollection() {
+        client.post().uri("/v1/collections/docs/items").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("items", List.of(Map.of("id", "a", "text", "Alpha"), Map.of("id", "b", "text", "B"))))
+                .exchange().expectStatus().isAccepted()
+                .expectBody().jsonPath("$.accepted").isEqualTo(2).jsonPath("$.collection").isEqualTo("docs");
+        assertThat(Stubs.items).extracting(ItemEvent::getTenantId).containsOnly("t1");
+
+        Stubs.search = Mono.just(new ScoreResult("s1", List.of(new ScoredItem("a", 0.9, "Alpha", Map.of("k", "v"))),
+                null));
+        client.post().uri("/v1/collections/docs/search").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("query", "alpha"))
+                .exchange().expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.results[0].id").isEqualTo("a")
+                .jsonPath("$.results[0].score").isEqualTo(0.9)
+                .jsonPath("$.results[0].text").isEqualTo("Alpha")
+                .jsonPath("$.results[0].metadata.k").isEqualTo("v");
+    }
+
+    private WebTestClient.RequestHeadersSpec<?> embeddings() {
+        return client.post().uri("/v1/embeddings").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("model", "all-minilm-l6-v2", "input", "a"));
+    }
+
+    private WebTestClient.ResponseSpec chat(boolean stream, String model) {
+        return client.post().uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("model", model, "stream", stream,
+                        "messages", List.of(Map.of("role", "user", "content", "hi"))))
+                .exchange();
+    }
+
+    private static void expectError(WebTestClient.RequestHeadersSpec<?> request, int status, String code) {
+        expectError(request.exchange(), status, code);
+    }
+
+    private static void expectError(WebTestClient.ResponseSpec response, int status, String code) {
+        response.expectStatus().isEqualTo(status)
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo(code)
+                .jsonPath("$.error.message").isNotEmpty()
+                .jsonPath("$.error.type").isNotEmpty();
+    }
+
+    static List<String> dataLines(String body) {
+        List<String> data = new ArrayList<>();
+        for (String line : body.split("\n")) {
+            if (line.startsWith("data:")) {
+                data.add(line);
+            }
+        }
+        return data;
+    }
+
+    private static ChatChunk chunk(ChatRequested request, int seq, String delta, String finishReason) {
+        return ChatChunk.newBuilder().setRequestId(request.getRequestId()).setSeq(seq).setModel(request.getModel())
+                .setDelta(delta).setFinishReason(finishReason).build();
+    }
+
+    private static ChatChunk finalChunk(ChatRequested request, int seq) {
+        ChatChunk chunk = chunk(request, seq, "", "stop");
+        chunk.setUsage(new TokenUsage(7, 2));
+        return chunk;
+    }
+
+    private static ChatChunk errorChunk(ChatRequested request, int seq) {
+        ChatChunk chunk = chunk(request, seq, "", "error");
+        chunk.setError(new ReplyError("server_error", "provider_unavailable", "every provider failed"));
+        return chunk;
+    }
+
+    static ApiKey key(String id, String tenant, String secret, ApiKeyStatus status) {
+        return ApiKey.newBuilder().setId(id).setTenantId(tenant).setSha256(ApiKeyHash.sha256Hex(secret))
+                .setPrefix("fk-").setScopes(List.of()).setStatus(status).setUpdatedAt(Instant.now()).build();
+    }
+
+    static Tenant tenant(String id, TenantStatus status) {
+        return Tenant.newBuilder().setId(id).setName(id).setPlan(Plan.FREE).setStatus(status)
+                .setRequestsPerMinute(60).setTokensPerDay(1000).setUpdatedAt(Instant.now()).build();
+    }
+
+}
