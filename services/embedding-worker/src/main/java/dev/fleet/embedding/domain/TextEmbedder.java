@@ -1,0 +1,20 @@
+package dev.fleet.embedding.domain;
+
+import java.util.List;
+
+/** An embedding model: texts in, one L2-normalised vector per text out, in order. */
+public interface TextEmbedder {
+
+    /** The model's name in the fleet, e.g. {@code all-minilm-l6-v2}. */
+    String modelName();
+
+    /** Length of every vector. */
+    int dimension();
+
+    /**
+     * Embeds {@code texts} in one model call.
+     *
+     * @throws IllegalArgumentException if a text is blank (the model cannot embed it)
+     */
+    List<TextEmbedding> embedAll(List<String> texts);
+}

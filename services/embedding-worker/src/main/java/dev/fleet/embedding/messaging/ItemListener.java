@@ -1,0 +1,125 @@
+package dev.fleet.embedding.messaging;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.support.serializer.DeserializationException;
+import org.springframework.stereotype.Component;
+
+import dev.fleet.embedding.config.FleetEmbeddingProperties;
+import dev.fleet.embedding.domain.EmbeddingBatcher;
+import dev.fleet.embedding.domain.ItemKey;
+import dev.fleet.embedding.domain.VectorizedItem;
+import dev.fleet.events.v1.ItemDeleted;
+import dev.fleet.events.v1.ItemEvent;
+import dev.fleet.events.v1.ItemUpserted;
+import dev.fleet.platform.kafka.EventContext;
+import dev.fleet.platform.kafka.FleetPublisher;
+import dev.fleet.schemas.FleetTopics;
+
+/**
+ * Keeps {@code fleet.item-vectors.v1} in step with {@code fleet.items.v1}: the texts of all upserts of
+ * one poll are embedded in one model call and published as {@code ItemVector}s; a deletion (an
+ * {@code ItemDeleted}, or a tombstone on the items topic) becomes a tombstone. Outputs are keyed
+ * {@code tenantId/collection/itemId} and sent in input order, so an upsert and a later delete of the
+ * same item in one batch end as a delete. Each upsert also records its tokens as usage.
+ * <p>
+ * A record that cannot be processed (undecodable, a key that does not parse, a blank text) stops the
+ * batch there: the records before it are processed and committed, it is reported by index (the
+ * platform's error handler dead-letters it), and the records after it are redelivered.
+ */
+@Component
+public class ItemListener {
+
+    private final EmbeddingBatcher batcher;
+    private final FleetPublisher publisher;
+    private final FleetEmbeddingProperties properties;
+
+    public ItemListener(EmbeddingBatcher batcher, FleetPublisher publisher, FleetEmbeddingProperties properties) {
+        this.batcher = batcher;
+        this.publisher = publisher;
+        this.properties = properties;
+    }
+
+    @KafkaListener(id = "items", idIsGroup = false,
+            topics = "#{T(dev.fleet.schemas.FleetTopics).ITEMS.name()}",
+            containerFactory = "fleetBatchListenerFactory",
+            properties = "max.poll.records=${fleet.embedding.batch-size}")
+    public void on(List<ConsumerRecord<String, ItemEvent>> records) {
+        RuntimeException problem = null;
+        int processable = 0;
+        for (; processable < records.size(); processable++) {
+            problem = problemWith(records.get(processable));
+            if (problem != null) {
+                break;
+            }
+        }
+        if (processable > 0) {
+            process(records.subList(0, processable));
+        }
+        if (problem != null) {
+            ConsumerRecord<String, ItemEvent> failed = records.get(processable);
+            throw new BatchListenerFailedException("cannot process item record " + failed.topic() + "-"
+                    + failed.partition() + "@" + failed.offset() + ": " + problem.getMessage(), problem, processable);
+        }
+    }
+
+    private void process(List<ConsumerRecord<String, ItemEvent>> records) {
+        List<ItemEvent> upserts = new ArrayList<>();
+        for (ConsumerRecord<String, ItemEvent> record : records) {
+            if (record.value() != null && record.value().getChange() instanceof ItemUpserted) {
+                upserts.add(record.value());
+            }
+        }
+        Iterator<VectorizedItem> vectors = batcher.vectorize(upserts).iterator();
+        PendingSends sends = new PendingSends(publisher);
+        for (ConsumerRecord<String, ItemEvent> record : records) {
+            ItemEvent event = record.value();
+            if (event == null) {
+                ItemKey key = ItemKey.parse(record.key());
+                sends.tombstone(FleetTopics.ITEM_VECTORS, key.toString(),
+                        EventContext.causedBy(record.headers(), key.tenantId()));
+                continue;
+            }
+            EventContext context = EventContext.causedBy(record.headers(), event.getTenantId());
+            Object change = event.getChange();
+            if (change instanceof ItemUpserted) {
+                VectorizedItem item = vectors.next();
+                sends.publish(FleetTopics.ITEM_VECTORS, item.key().toString(), item.vector(), context);
+                sends.publish(FleetTopics.USAGE, event.getTenantId(),
+                        UsageEvents.embeddingTokens(event.getTenantId(), item.tokens(), item.vector().getModel()),
+                        context.next());
+            } else if (change instanceof ItemDeleted) {
+                sends.tombstone(FleetTopics.ITEM_VECTORS, ItemKey.of(event).toString(), context);
+            } else {
+                throw new IllegalStateException("unknown item change " + change.getClass().getName());
+            }
+        }
+        sends.awaitAcknowledged(properties.publishTimeout());
+    }
+
+    /** Why a record cannot be processed, or null. */
+    private static RuntimeException problemWith(ConsumerRecord<String, ItemEvent> record) {
+        if (record.value() == null) {
+            Optional<DeserializationException> undecodable = DecodeFailures.of(record);
+            if (undecodable.isPresent()) {
+                return undecodable.get();
+            }
+        }
+        try {
+            if (record.value() != null) {
+                EmbeddingBatcher.checkItem(record.value());
+            } else {
+                ItemKey.parse(record.key()); // a tombstone on the items topic deletes the item
+            }
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.fleet.scorer.messaging;
+
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+import dev.fleet.events.v1.Meter;
+import dev.fleet.events.v1.ScoreRequested;
+import dev.fleet.events.v1.ScoreResult;
+import dev.fleet.events.v1.UsageRecorded;
+import dev.fleet.platform.kafka.EventContext;
+import dev.fleet.platform.kafka.FleetPublisher;
+import dev.fleet.schemas.FleetTopics;
+import dev.fleet.scorer.config.FleetScorerProperties;
+import dev.fleet.scorer.domain.CollectionSearch;
+
+/**
+ * Answers searches: each {@code ScoreRequested} gets a {@code ScoreResult} keyed by its request id
+ * and, when it did not fail, a {@code UsageRecorded} of one search query. The offset is committed
+ * only after the broker acknowledged both. Searches wait (once, bounded) for the index to be loaded
+ * at start-up, so early answers are not missing items.
+ */
+@Component
+public class ScoreRequestListener {
+
+    private final CollectionSearch search;
+    private final ItemVectorMirror itemVectors;
+    private final FleetPublisher publisher;
+    private final FleetScorerProperties properties;
+
+    public ScoreRequestListener(CollectionSearch search, ItemVectorMirror itemVectors, FleetPublisher publisher,
+            FleetScorerProperties properties) {
+        this.search = search;
+        this.itemVectors = itemVectors;
+        this.publisher = publisher;
+        this.properties = properties;
+    }
+
+    @KafkaListener(id = "score-requests", idIsGroup = false,
+            topics = "#{T(dev.fleet.schemas.FleetTopics).SCORE_REQUESTS.name()}")
+    public void on(ConsumerRecord<String, ScoreRequested> record) {
+        ScoreRequested request = record.value();
+        if (request == null) {
+            throw new IllegalArgumentException("score request " + record.key() + " has no value");
+        }
+        itemVectors.awaitLoaded(properties.catchUpTimeout());
+        ScoreResult result = search.answer(request);
+        EventContext context = EventContext.causedBy(record.headers(), request.getTenantId());
+        CompletableFuture<?> reply = publisher.publish(FleetTopics.SCORE_REPLIES, request.getRequestId(), result,
+                context);
+        CompletableFuture<?> usage = result.getError() != null ? CompletableFuture.completedFuture(null)
+                : publisher.publish(FleetTopics.USAGE, request.getTenantId(), UsageRecorded.newBuilder()
+                        .setTenantId(request.getTenantId())
+                        .setMeter(Meter.SEARCH_QUERIES)
+                        .setQuantity(1)
+                        .setModel(null)
+                        .setOccurredAt(Instant.now())
+                        .build(), context.next());
+        awaitAcknowledged(CompletableFuture.allOf(reply, usage));
+    }
+
+    private void awaitAcknowledged(CompletableFuture<?> sends) {
+        try {
+            sends.get(properties.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new KafkaException("publishing a search result failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new KafkaException("a search result was not acknowledged within " + properties.publishTimeout(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while publishing a search result", e);
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package dev.fleet.scorer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import dev.fleet.events.v1.ItemVector;
+import dev.fleet.events.v1.Meter;
+import dev.fleet.events.v1.ScoreRequested;
+import dev.fleet.events.v1.ScoreResult;
+import dev.fleet.events.v1.ScoredItem;
+import dev.fleet.events.v1.UsageRecorded;
+import dev.fleet.platform.kafka.AvroSingleObjectSerde;
+import dev.fleet.platform.kafka.FleetHeaders;
+import dev.fleet.platform.kafka.FleetSchemaStore;
+import dev.fleet.schemas.FleetTopics;
+import dev.fleet.scorer.domain.VectorIndex;
+import dev.fleet.test.FleetTestEnvironment;
+import dev.fleet.test.SharedKafka;
+
+/** The scorer against the real in-JVM broker, driven through Kafka. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ScorerIntegrationTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private static final KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
+            new StringSerializer(), new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog()).serializer());
+
+    private static final KafkaProducer<byte[], byte[]> rawProducer = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
+            new ByteArraySerializer(), new ByteArraySerializer());
+
+    @Autowired
+    private WebTestClient web;
+
+    @Autowired
+    private VectorIndex index;
+
+    @DynamicPropertySource
+    static void props(DynamicPropertyRegistry registry) {
+        FleetTestEnvironment.kafka(registry);
+    }
+
+    @AfterAll
+    static void closeProducers() {
+        producer.close(Duration.ofSeconds(5));
+        rawProducer.close(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void ranksATenantsItemsBestFirstAndNeverShowsAnotherTenants() throws Exception {
+        // given
+        String tenantA = UUID.randomUUID().toString();
+        String tenantB = UUID.randomUUID().toString();
+        publishVector(tenantA, "docs", "east", 1, 0, 0, 0);
+        publishVector(tenantA, "docs", "north-east", 1, 1, 0, 0);
+        publishVector(tenantA, "docs", "north", 0, 1, 0, 0);
+        publishVector(tenantB, "docs", "b-east", 1, 0, 0, 0);
+        awaitIndexed(tenantA, "docs", 3);
+        awaitIndexed(tenantB, "docs", 1);
+        ScoreRequested request = request(tenantA, "docs", 5, 1f, 0.1f, 0f, 0f);
+
+        try (var replies = TopicProbe.fleet(FleetTopics.SCORE_REPLIES.name());
+                var usage = TopicProbe.fleet(FleetTopics.USAGE.name())) {
+            // when
+            send(FleetTopics.SCORE_REQUESTS.name(), request.getRequestId(), request);
+
+            // then
+            ConsumerRecord<String, SpecificRecord> reply = replies.awaitRecord(
+                    r -> r.key().equals(request.getRequestId()), TIMEOUT);
+            ScoreResult result = (ScoreResult) reply.value();
+            assertThat(result.getError()).isNull();
+            assertThat(result.getItems()).extracting(ScoredItem::getItemId)
+                    .containsExactly("east", "north-east", "north");
+            assertThat(result.getItems()).extracting(ScoredItem::getScore).isSortedAccordingTo((a, b) -> b.compareTo(a));
+            assertThat(result.getItems().get(0).getText()).isEqualTo("text of east");
+            assertThat(result.getItems().get(0).getMetadata()).containsEntry("source", "test");
+            assertThat(FleetHeaders.get(reply.headers(), FleetHeaders.PRODUCED_BY)).contains("scorer");
+
+            UsageRecorded used = (UsageRecorded) usage.awaitRecord(r -> r.key().equals(tenantA), TIMEOUT).value();
+            assertThat(used.getMeter()).isEqualTo(Meter.SEARCH_QUERIES);
+            assertThat(used.getQuantity()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void stopsFindingAnItemOnceItsTombstoneArrives() throws Exception {
+        // given
+        String tenant = UUID.randomUUID().toString();
+        publishVector(tenant, "docs", "keep", 1, 0, 0, 0);
+        publishVector(tenant, "docs", "guides/drop", 1, 0, 0, 0);
+        awaitIndexed(tenant, "docs", 2);
+
+        // when
+        producer.send(new ProducerRecord<>(FleetTopics.ITEM_VECTORS.name(), tenant + "/docs/guides/drop", null)).get();
+        awaitIndexed(tenant, "docs", 1);
+
+        // then
+        ScoreResult result = search(request(tenant, "docs", 10, 1f, 0f, 0f, 0f));
+        assertThat(result.getItems()).extracting(ScoredItem::getItemId).containsExactly("keep");
+    }
+
+    @Test
+    void answersAnUnknownCollectionWithNoHitsAndAQueryOfAnotherDimensionWithAnError() throws Exception {
+        // given
+        String tenant = UUID.randomUUID().toString();
+        publishVector(tenant, "docs", "x", 1, 0, 0, 0);
+        awaitIndexed(tenant, "docs", 1);
+
+        // when
+        ScoreResult unknown = search(request(tenant, "nothing-here", 5, 1f, 0f, 0f, 0f));
+        ScoreResult mismatch = search(request(tenant, "docs", 5, 1f, 0f));
+
+        // then
+        assertThat(unknown.getError()).isNull();
+        assertThat(unknown.getItems()).isEmpty();
+        assertThat(mismatch.getItems()).isEmpty();
+        assertThat(mismatch.getError().getType()).isEqualTo("invalid_request_error");
+        assertThat(mismatch.getError().getCode()).isEqualTo("dimension_mismatch");
+    }
+
+    @Test
+    void deadLettersAnUndecodableRequestAndAnswersTheNextOne() throws Exception {
+        // given
+        String tenant = UUID.randomUUID().toString();
+        publishVector(tenant, "docs", "x", 1, 0, 0, 0);
+        awaitIndexed(tenant, "docs", 1);
+        byte[] poisonKey = ("poison-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        byte[] garbage = "not a score request".getBytes(StandardCharsets.UTF_8);
+
+        try (var dlq = TopicProbe.raw(FleetTopics.SCORE_REQUESTS.dlq())) {
+            // when
+            rawProducer.send(new ProducerRecord<>(FleetTopics.SCORE_REQUESTS.name(), poisonKey, garbage)).get();
+            ScoreResult next = search(request(tenant, "docs", 5, 1f, 0f, 0f, 0f));
+
+            // then
+            ConsumerRecord<byte[], byte[]> dead = dlq.awaitRecord(r -> Arrays.equals(r.key(), poisonKey), TIMEOUT);
+            assertThat(dead.value()).isEqualTo(garbage);
+            assertThat(next.getItems()).extracting(ScoredItem::getItemId).containsExactly("x");
+        }
+    }
+
+    @Test
+    void deadLettersAnUndecodableItemVectorAndIndexesTheNextOne() throws Exception {
+        // given
+        String tenant = UUID.randomUUID().toString();
+        byte[] poisonKey = (tenant + "/docs/poison").getBytes(StandardCharsets.UTF_8);
+        byte[] garbage = "not an item vector".getBytes(StandardCharsets.UTF_8);
+
+        try (var dlq = TopicProbe.raw(FleetTopics.ITEM_VECTORS.dlq())) {
+            // when
+            rawProducer.send(new ProducerRecord<>(FleetTopics.ITEM_VECTORS.name(), poisonKey, garbage)).get();
+            publishVector(tenant, "docs", "fine", 0, 1, 0, 0);
+
+            // then
+            ConsumerRecord<byte[], byte[]> dead = dlq.awaitRecord(r -> Arrays.equals(r.key(), poisonKey), TIMEOUT);
+            assertThat(dead.value()).isEqualTo(garbage);
+            awaitIndexed(tenant, "docs", 1);
+            assertThat(search(request(tenant, "docs", 5, 0f, 1f, 0f, 0f)).getItems())
+                    .extracting(ScoredItem::getItemId).containsExactly("fine");
+        }
+    }
+
+    @Test
+    void reportsReadyOnceTheItemVectorsAreLoaded() {
+        web.get().uri("/actuator/health/readiness").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UP");
+    }
+
+    private ScoreResult search(ScoreRequested request) throws Exception {
+        try (var replies = TopicProbe.fleet(FleetTopics.SCORE_REPLIES.name())) {
+            send(FleetTopics.SCORE_REQUESTS.name(), request.getRequestId(), request);
+            return (ScoreResult) replies.awaitRecord(r -> r.key().equals(request.getRequestId()), TIMEOUT).value();
+        }
+    }
+
+    private void awaitIndexed(String tenant, String collection, int items) {
+        await().atMost(TIMEOUT).until(() -> index.size(tenant, collection) == items);
+    }
+
+    private static void publishVector(String tenant, String collection, String itemId, float... vector)
+            throws Exception {
+        List<Float> values = new java.util.ArrayList<>();
+        for (float v : vector) {
+            values.add(v);
+        }
+        ItemVector item = ItemVector.newBuilder()
+                .setTenantId(tenant)
+                .setCollection(collection)
+                .setItemId(itemId)
+                .setModel("all-minilm-l6-v2")
+                .setVector(values)
+                .setText("text of " + itemId)
+                .setMetadata(Map.of("source", "test"))
+                .build();
+        send(FleetTopics.ITEM_VECTORS.name(), tenant + "/" + collection + "/" + itemId, item);
+    }
+
+    private static void send(String topic, String key, SpecificRecord value) throws Exception {
+        producer.send(new ProducerRecord<>(topic, key, value)).get();
+    }
+
+    private static ScoreRequested request(String tenant, String collection, int topK, Float... query) {
+        return ScoreRequested.newBuilder()
+                .setRequestId(UUID.randomUUID().toString())
+                .setTenantId(tenant)
+                .setCollection(collection)
+                .setQueryVector(List.of(query))
+                .setTopK(topK)
+                .setReplyTo("test")
+                .setRequestedAt(Instant.now())
+                .build();
+    }
+}

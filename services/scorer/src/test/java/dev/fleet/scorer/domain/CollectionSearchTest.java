@@ -1,0 +1,71 @@
+package dev.fleet.scorer.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.fleet.events.v1.ScoreRequested;
+import dev.fleet.events.v1.ScoreResult;
+import dev.fleet.events.v1.ScoredItem;
+
+class CollectionSearchTest {
+
+    private final VectorIndex index = new VectorIndex();
+    private final CollectionSearch search = new CollectionSearch(index, 2);
+
+    @Test
+    void answersWithTheHitsOfTheRequestingTenantCappedAtMaxTopK() {
+        // given
+        index.upsert(new ItemKey("t1", "docs", "a"), List.of(1f, 0f), "a", Map.of());
+        index.upsert(new ItemKey("t1", "docs", "b"), List.of(1f, 0.5f), "b", Map.of());
+        index.upsert(new ItemKey("t1", "docs", "c"), List.of(0f, 1f), "c", Map.of());
+
+        // when
+        ScoreResult result = search.answer(request("t1", "docs", List.of(1f, 0f), 50));
+
+        // then
+        assertThat(result.getRequestId()).isEqualTo("r1");
+        assertThat(result.getError()).isNull();
+        assertThat(result.getItems()).extracting(ScoredItem::getItemId).containsExactly("a", "b");
+    }
+
+    @Test
+    void answersAnUnknownCollectionWithNoHitsAndNoError() {
+        ScoreResult result = search.answer(request("t1", "nothing-here", List.of(1f, 0f), 5));
+
+        assertThat(result.getError()).isNull();
+        assertThat(result.getItems()).isEmpty();
+    }
+
+    @Test
+    void answersADimensionMismatchWithAnInvalidRequestError() {
+        // given
+        index.upsert(new ItemKey("t1", "docs", "a"), List.of(1f, 0f, 0f), "a", Map.of());
+
+        // when
+        ScoreResult result = search.answer(request("t1", "docs", List.of(1f, 0f), 5));
+
+        // then
+        assertThat(result.getItems()).isEmpty();
+        assertThat(result.getError().getType()).isEqualTo("invalid_request_error");
+        assertThat(result.getError().getCode()).isEqualTo("dimension_mismatch");
+        assertThat(result.getError().getMessage()).contains("2", "3");
+    }
+
+    @Test
+    void refusesAnEmptyQueryOrATopKBelowOne() {
+        assertThat(search.answer(request("t1", "docs", List.of(), 5)).getError().getCode())
+                .isEqualTo("invalid_request");
+        assertThat(search.answer(request("t1", "docs", List.of(1f), 0)).getError().getCode())
+                .isEqualTo("invalid_request");
+    }
+
+    private static ScoreRequested request(String tenant, String collection, List<Float> query, int topK) {
+        return ScoreRequested.newBuilder().setRequestId("r1").setTenantId(tenant).setCollection(collection)
+                .setQueryVector(query).setTopK(topK).setReplyTo("test").setRequestedAt(Instant.EPOCH).build();
+    }
+}
