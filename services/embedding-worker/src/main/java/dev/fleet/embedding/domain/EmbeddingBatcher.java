@@ -11,6 +11,7 @@ import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.events.v1.ItemUpserted;
 import dev.fleet.events.v1.ItemVector;
 import dev.fleet.events.v1.ReplyError;
+import dev.fleet.schemas.ItemKey;
 
 /**
  * Micro-batching: the texts of many embedding requests (or many items) are embedded in one model

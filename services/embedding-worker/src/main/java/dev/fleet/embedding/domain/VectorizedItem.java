@@ -1,6 +1,7 @@
 package dev.fleet.embedding.domain;
 
 import dev.fleet.events.v1.ItemVector;
+import dev.fleet.schemas.ItemKey;
 
 /**
  * An upserted item with its embedding.

@@ -13,7 +13,6 @@ import org.springframework.stereotype.Component;
 
 import dev.fleet.embedding.config.FleetEmbeddingProperties;
 import dev.fleet.embedding.domain.EmbeddingBatcher;
-import dev.fleet.embedding.domain.ItemKey;
 import dev.fleet.embedding.domain.VectorizedItem;
 import dev.fleet.events.v1.ItemDeleted;
 import dev.fleet.events.v1.ItemEvent;
@@ -21,6 +20,7 @@ import dev.fleet.events.v1.ItemUpserted;
 import dev.fleet.platform.kafka.EventContext;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.schemas.FleetTopics;
+import dev.fleet.schemas.ItemKey;
 
 /**
  * Keeps {@code fleet.item-vectors.v1} in step with {@code fleet.items.v1}: the texts of all upserts of

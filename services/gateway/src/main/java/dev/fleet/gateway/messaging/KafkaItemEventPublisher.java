@@ -8,6 +8,7 @@ import dev.fleet.gateway.domain.ItemEventPublisher;
 import dev.fleet.platform.kafka.EventContext;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.schemas.FleetTopics;
+import dev.fleet.schemas.ItemKey;
 
 import reactor.core.publisher.Mono;
 
@@ -26,7 +27,7 @@ public class KafkaItemEventPublisher implements ItemEventPublisher {
 
     /** The topic key of an item. */
     public static String key(ItemEvent event) {
-        return event.getTenantId() + "/" + event.getCollection() + "/" + event.getItemId();
+        return ItemKey.of(event).toString();
     }
 
     @Override

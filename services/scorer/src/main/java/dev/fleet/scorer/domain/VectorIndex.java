@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import dev.fleet.events.v1.ScoredItem;
+import dev.fleet.schemas.ItemKey;
 
 /**
  * Every tenant's collections of item vectors, in memory: tenant → collection → item id → (unit

@@ -12,7 +12,7 @@ import dev.fleet.events.v1.ItemVector;
 import dev.fleet.platform.kafka.MirroredRecord;
 import dev.fleet.platform.kafka.TopicMirror;
 import dev.fleet.platform.kafka.TopicMirrors;
-import dev.fleet.scorer.domain.ItemKey;
+import dev.fleet.schemas.ItemKey;
 import dev.fleet.scorer.domain.VectorIndex;
 import dev.fleet.schemas.FleetTopics;
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import dev.fleet.events.v1.ScoreRequested;
 import dev.fleet.events.v1.ScoreResult;
 import dev.fleet.events.v1.ScoredItem;
+import dev.fleet.schemas.ItemKey;
 
 class CollectionSearchTest {
 

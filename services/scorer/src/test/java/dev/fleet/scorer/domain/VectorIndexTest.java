@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 import dev.fleet.events.v1.ScoredItem;
+import dev.fleet.schemas.ItemKey;
 
 class VectorIndexTest {
 

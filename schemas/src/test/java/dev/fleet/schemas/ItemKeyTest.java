@@ -1,4 +1,4 @@
-package dev.fleet.embedding.domain;
+package dev.fleet.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,7 @@
-package dev.fleet.scorer.domain;
+package dev.fleet.schemas;
+
+import dev.fleet.events.v1.ItemEvent;
+import dev.fleet.events.v1.ItemVector;
 
 /**
  * The key of an item on {@code fleet.items.v1} and {@code fleet.item-vectors.v1}:
@@ -13,6 +16,16 @@ public record ItemKey(String tenantId, String collection, String itemId) {
         requireSegment("tenantId", tenantId, false);
         requireSegment("collection", collection, false);
         requireSegment("itemId", itemId, true);
+    }
+
+    /** The key of the item an event is about. */
+    public static ItemKey of(ItemEvent event) {
+        return new ItemKey(event.getTenantId(), event.getCollection(), event.getItemId());
+    }
+
+    /** The key of the item a vector belongs to. */
+    public static ItemKey of(ItemVector vector) {
+        return new ItemKey(vector.getTenantId(), vector.getCollection(), vector.getItemId());
     }
 
     /**
