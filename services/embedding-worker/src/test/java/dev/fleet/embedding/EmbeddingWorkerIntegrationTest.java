@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -41,10 +42,14 @@ import dev.fleet.platform.kafka.KnowledgeClient;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.test.FleetTestEnvironment;
 import dev.fleet.test.SharedKafka;
+import dev.fleet.test.TopicReader;
 
 /** The embedding-worker against the real in-JVM broker and the real model, driven through Kafka. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class EmbeddingWorkerIntegrationTest {
+
+    private static final Deserializer<SpecificRecord> FLEET_VALUES =
+            new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog()).deserializer();
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -71,8 +76,8 @@ class EmbeddingWorkerIntegrationTest {
         String tenant = UUID.randomUUID().toString();
         EmbeddingRequested request = request(tenant, KnowledgeClient.EMBEDDING_MODEL, "cat", "kitten", "stock market");
 
-        try (var replies = TopicProbe.fleet(FleetTopics.EMBEDDING_REPLIES.name());
-                var usage = TopicProbe.fleet(FleetTopics.USAGE.name())) {
+        try (var replies = TopicReader.decoded(FleetTopics.EMBEDDING_REPLIES.name(), FLEET_VALUES);
+                var usage = TopicReader.decoded(FleetTopics.USAGE.name(), FLEET_VALUES)) {
             // when
             send(FleetTopics.EMBEDDING_REQUESTS.name(), request.getRequestId(), request);
 
@@ -110,8 +115,8 @@ class EmbeddingWorkerIntegrationTest {
         EmbeddingRequested unknown = request(tenant, "text-embedding-3-large", "hello");
         EmbeddingRequested empty = request(tenant, KnowledgeClient.EMBEDDING_MODEL);
 
-        try (var replies = TopicProbe.fleet(FleetTopics.EMBEDDING_REPLIES.name());
-                var usage = TopicProbe.fleet(FleetTopics.USAGE.name())) {
+        try (var replies = TopicReader.decoded(FleetTopics.EMBEDDING_REPLIES.name(), FLEET_VALUES);
+                var usage = TopicReader.decoded(FleetTopics.USAGE.name(), FLEET_VALUES)) {
             // when
             send(FleetTopics.EMBEDDING_REQUESTS.name(), unknown.getRequestId(), unknown);
             send(FleetTopics.EMBEDDING_REQUESTS.name(), empty.getRequestId(), empty);
@@ -138,8 +143,8 @@ class EmbeddingWorkerIntegrationTest {
                 new ItemUpserted("Cats are small domesticated felines.", Map.of("lang", "en")));
         ItemEvent deleted = item(tenant, "guides/cats.md", new ItemDeleted());
 
-        try (var vectors = TopicProbe.fleet(FleetTopics.ITEM_VECTORS.name());
-                var usage = TopicProbe.fleet(FleetTopics.USAGE.name())) {
+        try (var vectors = TopicReader.decoded(FleetTopics.ITEM_VECTORS.name(), FLEET_VALUES);
+                var usage = TopicReader.decoded(FleetTopics.USAGE.name(), FLEET_VALUES)) {
             // when
             send(FleetTopics.ITEMS.name(), key, upserted);
 
@@ -177,8 +182,8 @@ class EmbeddingWorkerIntegrationTest {
         byte[] garbage = "definitely not avro".getBytes(StandardCharsets.UTF_8);
         EmbeddingRequested next = request(UUID.randomUUID().toString(), KnowledgeClient.EMBEDDING_MODEL, "after");
 
-        try (var dlq = TopicProbe.raw(FleetTopics.EMBEDDING_REQUESTS.dlq());
-                var replies = TopicProbe.fleet(FleetTopics.EMBEDDING_REPLIES.name());
+        try (var dlq = TopicReader.raw(FleetTopics.EMBEDDING_REQUESTS.dlq());
+                var replies = TopicReader.decoded(FleetTopics.EMBEDDING_REPLIES.name(), FLEET_VALUES);
                 var raw = new KafkaProducer<byte[], byte[]>(Map.of(
                         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
                         new ByteArraySerializer(), new ByteArraySerializer())) {
@@ -204,8 +209,8 @@ class EmbeddingWorkerIntegrationTest {
         String blankKey = tenant + "/docs/blank";
         String goodKey = tenant + "/docs/good";
 
-        try (var dlq = TopicProbe.raw(FleetTopics.ITEMS.dlq());
-                var vectors = TopicProbe.fleet(FleetTopics.ITEM_VECTORS.name())) {
+        try (var dlq = TopicReader.raw(FleetTopics.ITEMS.dlq());
+                var vectors = TopicReader.decoded(FleetTopics.ITEM_VECTORS.name(), FLEET_VALUES)) {
             // when
             send(FleetTopics.ITEMS.name(), blankKey, item(tenant, "blank", new ItemUpserted("   ", Map.of())));
             send(FleetTopics.ITEMS.name(), goodKey, item(tenant, "good", new ItemUpserted("Dogs bark.", Map.of())));

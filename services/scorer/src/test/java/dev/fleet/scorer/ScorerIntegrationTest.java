@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -39,10 +40,14 @@ import dev.fleet.schemas.FleetTopics;
 import dev.fleet.scorer.domain.VectorIndex;
 import dev.fleet.test.FleetTestEnvironment;
 import dev.fleet.test.SharedKafka;
+import dev.fleet.test.TopicReader;
 
 /** The scorer against the real in-JVM broker, driven through Kafka. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ScorerIntegrationTest {
+
+    private static final Deserializer<SpecificRecord> FLEET_VALUES =
+            new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog()).deserializer();
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -84,8 +89,8 @@ class ScorerIntegrationTest {
         awaitIndexed(tenantB, "docs", 1);
         ScoreRequested request = request(tenantA, "docs", 5, 1f, 0.1f, 0f, 0f);
 
-        try (var replies = TopicProbe.fleet(FleetTopics.SCORE_REPLIES.name());
-                var usage = TopicProbe.fleet(FleetTopics.USAGE.name())) {
+        try (var replies = TopicReader.decoded(FleetTopics.SCORE_REPLIES.name(), FLEET_VALUES);
+                var usage = TopicReader.decoded(FleetTopics.USAGE.name(), FLEET_VALUES)) {
             // when
             send(FleetTopics.SCORE_REQUESTS.name(), request.getRequestId(), request);
 
@@ -152,7 +157,7 @@ class ScorerIntegrationTest {
         byte[] poisonKey = ("poison-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
         byte[] garbage = "not a score request".getBytes(StandardCharsets.UTF_8);
 
-        try (var dlq = TopicProbe.raw(FleetTopics.SCORE_REQUESTS.dlq())) {
+        try (var dlq = TopicReader.raw(FleetTopics.SCORE_REQUESTS.dlq())) {
             // when
             rawProducer.send(new ProducerRecord<>(FleetTopics.SCORE_REQUESTS.name(), poisonKey, garbage)).get();
             ScoreResult next = search(request(tenant, "docs", 5, 1f, 0f, 0f, 0f));
@@ -171,7 +176,7 @@ class ScorerIntegrationTest {
         byte[] poisonKey = (tenant + "/docs/poison").getBytes(StandardCharsets.UTF_8);
         byte[] garbage = "not an item vector".getBytes(StandardCharsets.UTF_8);
 
-        try (var dlq = TopicProbe.raw(FleetTopics.ITEM_VECTORS.dlq())) {
+        try (var dlq = TopicReader.raw(FleetTopics.ITEM_VECTORS.dlq())) {
             // when
             rawProducer.send(new ProducerRecord<>(FleetTopics.ITEM_VECTORS.name(), poisonKey, garbage)).get();
             publishVector(tenant, "docs", "fine", 0, 1, 0, 0);
@@ -193,7 +198,7 @@ class ScorerIntegrationTest {
     }
 
     private ScoreResult search(ScoreRequested request) throws Exception {
-        try (var replies = TopicProbe.fleet(FleetTopics.SCORE_REPLIES.name())) {
+        try (var replies = TopicReader.decoded(FleetTopics.SCORE_REPLIES.name(), FLEET_VALUES)) {
             send(FleetTopics.SCORE_REQUESTS.name(), request.getRequestId(), request);
             return (ScoreResult) replies.awaitRecord(r -> r.key().equals(request.getRequestId()), TIMEOUT).value();
         }

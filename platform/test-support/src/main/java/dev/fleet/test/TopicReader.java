@@ -1,4 +1,4 @@
-package dev.fleet.scorer;
+package dev.fleet.test;
 
 import static org.awaitility.Awaitility.await;
 
@@ -10,7 +10,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Predicate;
 
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,20 +18,17 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-import dev.fleet.platform.kafka.AvroSingleObjectSerde;
-import dev.fleet.platform.kafka.FleetSchemaStore;
-import dev.fleet.test.SharedKafka;
-
 /**
- * Reads one topic of the shared test broker from its beginning, outside any consumer group, and
+ * Reads one topic of the shared test broker from its beginning, outside any consumer group,
+ * incrementally (each call polls what arrived since the last), and
  * waits (bounded) for a record that matches.
  */
-final class TopicProbe<K, V> implements AutoCloseable {
+public final class TopicReader<K, V> implements AutoCloseable {
 
     private final KafkaConsumer<K, V> consumer;
     private final List<ConsumerRecord<K, V>> seen = new ArrayList<>();
 
-    private TopicProbe(String topic, Deserializer<K> keys, Deserializer<V> values) {
+    private TopicReader(String topic, Deserializer<K> keys, Deserializer<V> values) {
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
                 ConsumerConfig.CLIENT_ID_CONFIG, "probe-" + UUID.randomUUID(),
@@ -43,25 +39,24 @@ final class TopicProbe<K, V> implements AutoCloseable {
         consumer.seekToBeginning(partitions);
     }
 
-    /** Decoded fleet records of {@code topic}; a tombstone has a null value. */
-    static TopicProbe<String, SpecificRecord> fleet(String topic) {
-        return new TopicProbe<>(topic, new StringDeserializer(),
-                new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog()).deserializer());
+    /** Records of {@code topic} with string keys and values decoded by {@code values} (e.g. the fleet serde). */
+    public static <V> TopicReader<String, V> decoded(String topic, Deserializer<V> values) {
+        return new TopicReader<>(topic, new StringDeserializer(), values);
     }
 
     /** Raw bytes of {@code topic}, e.g. a dead-letter topic. */
-    static TopicProbe<byte[], byte[]> raw(String topic) {
-        return new TopicProbe<>(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    public static TopicReader<byte[], byte[]> raw(String topic) {
+        return new TopicReader<>(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     /** The first record that matches, waiting at most {@code timeout} for it to arrive. */
-    ConsumerRecord<K, V> awaitRecord(Predicate<ConsumerRecord<K, V>> match, Duration timeout) {
+    public ConsumerRecord<K, V> awaitRecord(Predicate<ConsumerRecord<K, V>> match, Duration timeout) {
         return await().atMost(timeout).pollInSameThread().pollInterval(Duration.ofMillis(50))
                 .until(() -> poll(match), Optional::isPresent).orElseThrow();
     }
 
     /** Every record matching so far, after draining what is available now. */
-    List<ConsumerRecord<K, V>> drain(Predicate<ConsumerRecord<K, V>> match) {
+    public List<ConsumerRecord<K, V>> drain(Predicate<ConsumerRecord<K, V>> match) {
         poll(r -> false);
         return seen.stream().filter(match).toList();
     }
