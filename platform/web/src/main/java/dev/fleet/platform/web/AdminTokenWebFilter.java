@@ -3,9 +3,9 @@ package dev.fleet.platform.web;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.MediaType;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -17,6 +17,8 @@ import reactor.core.publisher.Mono;
  * (compared in constant time). Without a configured token the admin API is closed (503).
  */
 public class AdminTokenWebFilter implements WebFilter, Ordered {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final AdminProperties properties;
     private final byte[] token;
@@ -48,11 +50,7 @@ public class AdminTokenWebFilter implements WebFilter, Ordered {
     }
 
     private static Mono<Void> reject(ServerWebExchange exchange, ApiError error) {
-        var response = exchange.getResponse();
-        response.setStatusCode(error.status());
-        response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-        String body = JsonText.of(error.body());
-        return response.writeWith(Mono.just(response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8))));
+        return ApiErrorResponses.write(exchange.getResponse(), error, JSON);
     }
 
     @Override

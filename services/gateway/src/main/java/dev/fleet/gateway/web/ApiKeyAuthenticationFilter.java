@@ -1,5 +1,6 @@
 package dev.fleet.gateway.web;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -8,12 +9,11 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.fleet.gateway.domain.ApiKeyDirectory;
 import dev.fleet.gateway.domain.Authentication;
 import dev.fleet.gateway.domain.Caller;
 import dev.fleet.platform.web.ApiError;
+import dev.fleet.platform.web.ApiErrorResponses;
 
 import reactor.core.publisher.Mono;
 

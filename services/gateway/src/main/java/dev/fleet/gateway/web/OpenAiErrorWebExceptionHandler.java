@@ -2,6 +2,7 @@ package dev.fleet.gateway.web;
 
 import java.util.Locale;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
@@ -12,10 +13,9 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.fleet.platform.web.ApiError;
 import dev.fleet.platform.web.ApiErrorException;
+import dev.fleet.platform.web.ApiErrorResponses;
 
 import reactor.core.publisher.Mono;
 

@@ -1,15 +1,12 @@
-package dev.fleet.gateway.web;
+package dev.fleet.platform.web;
 
 import java.nio.charset.StandardCharsets;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.fleet.platform.web.ApiError;
 
 import reactor.core.publisher.Mono;
 
@@ -17,16 +14,16 @@ import reactor.core.publisher.Mono;
  * Writes an {@link ApiError} straight to a response, for code that runs outside the controller
  * advice (web filters, the WebExceptionHandler).
  */
-final class ApiErrorResponses {
+public final class ApiErrorResponses {
 
     private ApiErrorResponses() {
     }
 
-    static Mono<Void> write(ServerHttpResponse response, ApiError error, ObjectMapper json) {
+    public static Mono<Void> write(ServerHttpResponse response, ApiError error, ObjectMapper json) {
         return write(response, error, HttpHeaders.EMPTY, json);
     }
 
-    static Mono<Void> write(ServerHttpResponse response, ApiError error, HttpHeaders headers, ObjectMapper json) {
+    public static Mono<Void> write(ServerHttpResponse response, ApiError error, HttpHeaders headers, ObjectMapper json) {
         response.setStatusCode(error.status());
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         response.getHeaders().addAll(headers);
