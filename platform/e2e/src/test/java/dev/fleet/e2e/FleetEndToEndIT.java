@@ -272,6 +272,19 @@ class FleetEndToEndIT {
                 .until(() -> gateway("GET", "/v1/models", null, apiKey).statusCode() == 401);
     }
 
+    @Test
+    @Order(10)
+    void everyServiceReportsLivenessAndPrometheusMetrics() throws Exception {
+        for (FleetProcess process : fleet.values()) {
+            HttpResponse<String> liveness = send("GET", process.url() + "/actuator/health/liveness", null, null);
+            HttpResponse<String> metrics = send("GET", process.url() + "/actuator/prometheus", null, null);
+
+            assertThat(liveness.statusCode()).as(process.name() + " liveness").isEqualTo(200);
+            assertThat(metrics.statusCode()).as(process.name() + " prometheus").isEqualTo(200);
+            assertThat(metrics.body()).as(process.name() + " metrics").contains("jvm_memory_used_bytes");
+        }
+    }
+
     private static Map<String, Object> item(String id, String text) {
         return Map.of("id", id, "text", text, "metadata", Map.of("source", "e2e"));
     }
