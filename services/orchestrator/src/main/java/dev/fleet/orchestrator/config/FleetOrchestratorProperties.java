@@ -1,0 +1,133 @@
+package dev.fleet.orchestrator.config;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+import dev.fleet.orchestrator.domain.ExtractiveProvider;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+/**
+ * The orchestrator's settings ({@code fleet.orchestrator.*}), validated at start-up.
+ *
+ * @param openai     the OpenAI-compatible endpoint, if any
+ * @param chat       how chat requests are consumed and answered
+ * @param extractive the built-in extractive model
+ * @param outbox     the outbox relay
+ */
+@Validated
+@ConfigurationProperties("fleet.orchestrator")
+public record FleetOrchestratorProperties(
+        @Valid @NotNull @DefaultValue OpenAi openai,
+        @Valid @NotNull @DefaultValue Chat chat,
+        @Valid @NotNull @DefaultValue Extractive extractive,
+        @Valid @NotNull @DefaultValue Outbox outbox) {
+
+    /**
+     * An OpenAI-compatible chat endpoint ({@code FLEET_OPENAI_*}); without a base URL there is none.
+     *
+     * @param baseUrl              e.g. {@code https://api.openai.com} or {@code http://127.0.0.1:11434}; a
+     *                             trailing {@code /v1} is accepted
+     * @param apiKey               bearer token for the endpoint; blank sends none
+     * @param models               model names served by the endpoint (comma-separated in the environment)
+     * @param tokenTimeout         longest wait for the first token and between tokens
+     * @param maxAttempts          attempts per request before the first token (1 = no retry)
+     * @param retryBackoff         pause before the second attempt, doubling after each further one
+     * @param failureRateThreshold failure percentage that opens the circuit breaker
+     * @param minimumCalls         calls the breaker needs to see before it may open
+     * @param slidingWindowCalls   calls the failure rate is computed over
+     * @param openDuration         how long an open breaker refuses calls before probing again
+     */
+    public record OpenAi(
+            String baseUrl,
+            String apiKey,
+            @DefaultValue List<String> models,
+            @DefaultValue("30s") @NotNull Duration tokenTimeout,
+            @DefaultValue("3") @Min(1) @Max(10) int maxAttempts,
+            @DefaultValue("200ms") @NotNull Duration retryBackoff,
+            @DefaultValue("50") @DecimalMin("1") @DecimalMax("100") float failureRateThreshold,
+            @DefaultValue("10") @Min(1) int minimumCalls,
+            @DefaultValue("20") @Min(1) int slidingWindowCalls,
+            @DefaultValue("30s") @NotNull Duration openDuration) {
+
+        public OpenAi {
+            models = models == null ? List.of()
+                    : models.stream().map(String::trim).filter(m -> !m.isEmpty()).distinct().toList();
+        }
+
+        public boolean enabled() {
+            return baseUrl != null && !baseUrl.isBlank();
+        }
+
+        /** The base URL without a trailing slash or {@code /v1} (Spring AI appends {@code /v1/chat/completions}). */
+        public String normalizedBaseUrl() {
+            String url = baseUrl.trim();
+            while (url.endsWith("/")) {
+                url = url.substring(0, url.length() - 1);
+            }
+            return url.endsWith("/v1") ? url.substring(0, url.length() - 3) : url;
+        }
+
+        @AssertTrue(message = "FLEET_OPENAI_MODELS must name at least one model when FLEET_OPENAI_BASE_URL is set")
+        public boolean isModelsGivenWhenEnabled() {
+            return !enabled() || !models.isEmpty();
+        }
+
+        @AssertTrue(message = "'" + ExtractiveProvider.MODEL + "' is the built-in model and cannot be served by the OpenAI endpoint")
+        public boolean isExtractiveNotShadowed() {
+            return !models.contains(ExtractiveProvider.MODEL);
+        }
+
+        @Override
+        public String toString() { // never print the API key
+            return "OpenAi[baseUrl=" + baseUrl + ", apiKey=" + (apiKey == null || apiKey.isBlank() ? "<none>" : "<set>")
+                    + ", models=" + models + ", tokenTimeout=" + tokenTimeout + ", maxAttempts=" + maxAttempts + "]";
+        }
+    }
+
+    /**
+     * @param concurrency   chat-request consumers per instance (each answers one request at a time)
+     * @param timeout       deadline for generating one answer; past it the reply ends with a timeout error
+     * @param chunkWords    words per reply chunk when an answer is cut up by the orchestrator (extractive)
+     */
+    public record Chat(
+            @DefaultValue("4") @Min(1) @Max(64) int concurrency,
+            @DefaultValue("2m") @NotNull Duration timeout,
+            @DefaultValue("1") @Min(1) int chunkWords) {
+    }
+
+    /**
+     * @param defaultCollection collection searched when the request names none
+     * @param topK              passages asked from the scorer
+     * @param closeness         the runner-up passage is added when its score is within this of the best
+     * @param searchTimeout     longest wait for the embedding-worker and the scorer, each
+     */
+    public record Extractive(
+            @DefaultValue("default") @NotBlank String defaultCollection,
+            @DefaultValue("3") @Min(1) @Max(20) int topK,
+            @DefaultValue("0.05") @DecimalMin("0") double closeness,
+            @DefaultValue("10s") @NotNull Duration searchTimeout) {
+    }
+
+    /**
+     * @param relayInterval pause between relay rounds when the outbox is empty
+     * @param batchSize     rows published per transaction
+     * @param sendTimeout   longest wait for the broker to acknowledge a row
+     */
+    public record Outbox(
+            @DefaultValue("150ms") @NotNull Duration relayInterval,
+            @DefaultValue("100") @Min(1) @Max(10_000) int batchSize,
+            @DefaultValue("30s") @NotNull Duration sendTimeout) {
+    }
+}

@@ -1,0 +1,83 @@
+package dev.fleet.orchestrator.config;
+
+import java.time.Clock;
+import java.util.List;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
+
+import dev.fleet.orchestrator.domain.ChatProvider;
+import dev.fleet.orchestrator.domain.ChatRouter;
+import dev.fleet.orchestrator.domain.ChatService;
+import dev.fleet.orchestrator.domain.ControlPlaneEvents;
+import dev.fleet.orchestrator.domain.ExtractiveAnswer;
+import dev.fleet.orchestrator.domain.ExtractiveProvider;
+import dev.fleet.orchestrator.domain.KeyMinter;
+import dev.fleet.orchestrator.domain.ProcessedRequests;
+import dev.fleet.orchestrator.domain.ReplyChunker;
+import dev.fleet.orchestrator.domain.TenantAdmin;
+import dev.fleet.orchestrator.domain.TenantStore;
+import dev.fleet.orchestrator.domain.TokenCounter;
+import dev.fleet.orchestrator.messaging.OutboxRelay;
+import dev.fleet.orchestrator.persistence.OutboxRepository;
+import dev.fleet.platform.kafka.FleetKafkaProperties;
+import dev.fleet.platform.kafka.FleetPublisher;
+import dev.fleet.platform.kafka.FleetSerde;
+import dev.fleet.platform.kafka.KnowledgeClient;
+import dev.fleet.platform.kafka.TopicMirrors;
+
+/** Wires the domain to its adapters. */
+@Configuration(proxyBeanMethods = false)
+public class OrchestratorConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(OrchestratorConfiguration.class);
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    TenantAdmin tenantAdmin(TenantStore store, ControlPlaneEvents events, Clock clock) {
+        return new TenantAdmin(store, events, new KeyMinter(), clock);
+    }
+
+    @Bean
+    KnowledgeClient knowledgeClient(TopicMirrors mirrors, FleetPublisher publisher, FleetKafkaProperties kafka,
+            FleetOrchestratorProperties properties) {
+        return KnowledgeClient.create(mirrors, publisher, kafka, properties.extractive().searchTimeout());
+    }
+
+    @Bean
+    ExtractiveProvider extractiveProvider(FleetOrchestratorProperties properties) {
+        FleetOrchestratorProperties.Extractive extractive = properties.extractive();
+        return new ExtractiveProvider(new ExtractiveAnswer(extractive.closeness()),
+                new ReplyChunker(properties.chat().chunkWords()), extractive.defaultCollection(), extractive.topK());
+    }
+
+    @Bean
+    ChatRouter chatRouter(List<ChatProvider> providers) {
+        ChatRouter router = new ChatRouter(providers);
+        log.info("chat models: {}", router.models());
+        return router;
+    }
+
+    @Bean
+    ChatService chatService(ChatRouter router, ProcessedRequests processed, Clock clock, FleetKafkaProperties kafka,
+            FleetOrchestratorProperties properties) {
+        return new ChatService(router, processed, TokenCounter.cl100k(), clock, kafka.service(),
+                properties.chat().timeout());
+    }
+
+    @Bean
+    OutboxRelay outboxRelay(OutboxRepository outbox, ReactiveTransactionManager transactionManager,
+            FleetPublisher publisher, FleetSerde serde, Clock clock, FleetOrchestratorProperties properties) {
+        FleetOrchestratorProperties.Outbox settings = properties.outbox();
+        return new OutboxRelay(outbox, TransactionalOperator.create(transactionManager), publisher, serde, clock,
+                settings.relayInterval(), settings.batchSize(), settings.sendTimeout());
+    }
+}

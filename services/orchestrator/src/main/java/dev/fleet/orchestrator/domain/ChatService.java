@@ -1,0 +1,201 @@
+package dev.fleet.orchestrator.domain;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.ChatRequested;
+import dev.fleet.events.v1.CompletionFailed;
+import dev.fleet.events.v1.CompletionSucceeded;
+import dev.fleet.events.v1.DomainEvent;
+import dev.fleet.events.v1.Meter;
+import dev.fleet.events.v1.TokenUsage;
+import dev.fleet.events.v1.UsageRecorded;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Answers chat requests: routes by model, streams the provider's text as {@link ChatChunk}s
+ * (seq from 0; the last has finishReason {@code stop} and the usage, or is the single error chunk),
+ * then records usage (prompt and completion tokens) and a CompletionSucceeded / CompletionFailed
+ * domain event, and finally marks the request answered.
+ * <p>
+ * Delivery: at-least-once. A request already marked answered is skipped. A crash (or a failed
+ * publish) before the mark answers it again from seq 0 — usage and events then carry the same
+ * event ids as before (see {@link EventIds}), chunks do not. Usage is recorded for successful
+ * answers only.
+ */
+public class ChatService {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatService.class);
+
+    /** Chunks in flight to the broker at once; sends are issued in order, acknowledgements awaited together. */
+    private static final int PUBLISH_PIPELINE = 64;
+
+    private final ChatRouter router;
+    private final ProcessedRequests processed;
+    private final TokenCounter tokens;
+    private final Clock clock;
+    private final String producedBy;
+    private final Duration deadline;
+
+    public ChatService(ChatRouter router, ProcessedRequests processed, TokenCounter tokens, Clock clock,
+            String producedBy, Duration deadline) {
+        this.router = router;
+        this.processed = processed;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.producedBy = producedBy;
+        this.deadline = deadline;
+    }
+
+    public Mono<ChatOutcome> complete(ChatRequested request, ChatExchange exchange) {
+        return processed.isCompleted(request.getRequestId()).flatMap(done -> {
+            if (done) {
+                log.info("request {} was answered before; skipping the redelivery", request.getRequestId());
+                return Mono.just(ChatOutcome.DUPLICATE);
+            }
+            return answer(request, exchange);
+        });
+    }
+
+    private Mono<ChatOutcome> answer(ChatRequested request, ChatExchange exchange) {
+        return Mono.defer(() -> {
+            Reply reply = new Reply(request);
+            Flux<ChatChunk> chunks = generate(request, exchange)
+                    .concatMap(piece -> Mono.justOrEmpty(reply.add(piece)))
+                    .concatWith(Mono.fromSupplier(reply::finish))
+                    .onErrorResume(error -> Mono.just(reply.fail(ChatFailure.of(error), error)));
+            return chunks
+                    .publishOn(Schedulers.boundedElastic()) // publishing may block briefly; not on provider I/O threads
+                    .flatMapSequential(exchange::reply, PUBLISH_PIPELINE)
+                    .then(Mono.defer(() -> announce(request, reply, exchange)))
+                    .then(Mono.defer(() -> processed.markCompleted(request, reply.outcome())))
+                    .then(Mono.fromSupplier(reply::outcome));
+        });
+    }
+
+    private Flux<ProviderChunk> generate(ChatRequested request, ChatExchange exchange) {
+        Flux<ProviderChunk> generated = router.route(request.getModel())
+                .map(provider -> Flux.defer(() -> provider.stream(request, exchange)))
+                .orElseGet(() -> Flux.error(ChatFailure.modelNotFound(request.getModel())));
+        return Flux.defer(() -> {
+            long due = System.nanoTime() + deadline.toNanos();
+            return generated.timeout(remaining(due), piece -> remaining(due));
+        }).onErrorMap(TimeoutException.class,
+                e -> ChatFailure.timeout("The completion took longer than " + deadline.toSeconds() + "s"));
+    }
+
+    private static Mono<Long> remaining(long dueNanos) {
+        return Mono.delay(Duration.ofNanos(Math.max(0, dueNanos - System.nanoTime())));
+    }
+
+    private Mono<Void> announce(ChatRequested request, Reply reply, ChatExchange exchange) {
+        String requestId = request.getRequestId();
+        if (reply.outcome() == ChatOutcome.FAILED) {
+            ChatFailure failure = reply.failure();
+            return exchange.event(event(request, EventIds.derive(requestId, "completion"),
+                    new CompletionFailed(requestId, request.getModel(), failure.code(), failure.getMessage())));
+        }
+        TokenUsage usage = reply.usage();
+        return Mono.when(
+                exchange.usage(EventIds.derive(requestId, "usage/prompt"),
+                        usage(request, Meter.PROMPT_TOKENS, usage.getPromptTokens())),
+                exchange.usage(EventIds.derive(requestId, "usage/completion"),
+                        usage(request, Meter.COMPLETION_TOKENS, usage.getCompletionTokens())),
+                exchange.event(event(request, EventIds.derive(requestId, "completion"),
+                        new CompletionSucceeded(requestId, request.getModel(), usage.getPromptTokens(),
+                                usage.getCompletionTokens()))));
+    }
+
+    private UsageRecorded usage(ChatRequested request, Meter meter, long quantity) {
+        return UsageRecorded.newBuilder()
+                .setTenantId(request.getTenantId())
+                .setMeter(meter)
+                .setQuantity(quantity)
+                .setModel(request.getModel())
+                .setOccurredAt(clock.instant())
+                .build();
+    }
+
+    private DomainEvent event(ChatRequested request, String eventId, Object payload) {
+        return DomainEvent.newBuilder()
+                .setEventId(eventId)
+                .setTenantId(request.getTenantId())
+                .setOccurredAt(clock.instant())
+                .setActor(producedBy)
+                .setSubject("request/" + request.getRequestId())
+                .setProducedBy(producedBy)
+                .setPayload(payload)
+                .build();
+    }
+
+    /** The reply to one request as it is being streamed. Used from one stream, hence not synchronised. */
+    private final class Reply {
+
+        private final ChatRequested request;
+        private final StringBuilder text = new StringBuilder();
+        private int seq;
+        private TokenUsage reported;
+        private ChatFailure failure;
+
+        Reply(ChatRequested request) {
+            this.request = request;
+        }
+
+        ChatChunk add(ProviderChunk piece) {
+            if (piece.usage() != null) {
+                reported = piece.usage();
+            }
+            if (piece.text().isEmpty()) {
+                return null;
+            }
+            text.append(piece.text());
+            return chunk(piece.text()).build();
+        }
+
+        ChatChunk finish() {
+            return chunk("").setFinishReason("stop").setUsage(usage()).build();
+        }
+
+        ChatChunk fail(ChatFailure failure, Throwable cause) {
+            this.failure = failure;
+            if (failure == cause) {
+                log.info("request {} ({}) failed: {} {}", request.getRequestId(), request.getModel(),
+                        failure.code(), failure.getMessage());
+            } else {
+                log.warn("request {} ({}) failed unexpectedly", request.getRequestId(), request.getModel(), cause);
+            }
+            return chunk("").setFinishReason("error").setError(failure.toReplyError()).build();
+        }
+
+        private ChatChunk.Builder chunk(String delta) {
+            return ChatChunk.newBuilder()
+                    .setRequestId(request.getRequestId())
+                    .setSeq(seq++)
+                    .setModel(request.getModel())
+                    .setDelta(delta);
+        }
+
+        ChatOutcome outcome() {
+            return failure == null ? ChatOutcome.SUCCEEDED : ChatOutcome.FAILED;
+        }
+
+        ChatFailure failure() {
+            return failure;
+        }
+
+        TokenUsage usage() {
+            if (reported != null) {
+                return reported;
+            }
+            return new TokenUsage(tokens.promptTokens(request.getMessages()), tokens.count(text.toString()));
+        }
+    }
+}

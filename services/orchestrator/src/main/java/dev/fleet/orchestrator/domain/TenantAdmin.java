@@ -1,0 +1,68 @@
+package dev.fleet.orchestrator.domain;
+
+import java.time.Clock;
+import java.util.UUID;
+
+import org.springframework.transaction.annotation.Transactional;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * The control plane's use cases: create tenants, issue and revoke their API keys. Each change and
+ * the events announcing it are written in one database transaction; the outbox relay publishes
+ * them afterwards, so there is never a change without its event or an event without its change.
+ */
+public class TenantAdmin {
+
+    /** The actor recorded for changes made through the admin API (which has one shared token). */
+    public static final String ADMIN = "admin";
+
+    private final TenantStore store;
+    private final ControlPlaneEvents events;
+    private final KeyMinter minter;
+    private final Clock clock;
+
+    public TenantAdmin(TenantStore store, ControlPlaneEvents events, KeyMinter minter, Clock clock) {
+        this.store = store;
+        this.events = events;
+        this.minter = minter;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public Mono<Tenant> createTenant(String name, TenantPlan plan) {
+        return Mono.defer(() -> {
+            Tenant tenant = Tenant.create(name.trim(), plan, clock.instant());
+            return store.insertTenant(tenant)
+                    .then(events.tenantCreated(tenant, ADMIN))
+                    .thenReturn(tenant);
+        });
+    }
+
+    public Mono<Tenant> tenant(UUID id) {
+        return store.findTenant(id);
+    }
+
+    /** Issues a key for the tenant; empty when the tenant does not exist. */
+    @Transactional
+    public Mono<IssuedKey> issueKey(UUID tenantId) {
+        return store.findTenant(tenantId).flatMap(tenant -> {
+            MintedKey minted = minter.mint();
+            TenantKey key = TenantKey.issue(tenant.id(), minted, clock.instant());
+            return store.insertKey(key)
+                    .then(events.keyIssued(key, ADMIN))
+                    .thenReturn(new IssuedKey(key, minted.secret()));
+        });
+    }
+
+    /**
+     * Revokes the key. Revoking a revoked key changes nothing and announces nothing; empty when the
+     * key does not exist.
+     */
+    @Transactional
+    public Mono<TenantKey> revokeKey(UUID keyId) {
+        return store.revokeActiveKey(keyId, clock.instant())
+                .flatMap(revoked -> events.keyRevoked(revoked, ADMIN).thenReturn(revoked))
+                .switchIfEmpty(Mono.defer(() -> store.findKey(keyId)));
+    }
+}

@@ -1,0 +1,70 @@
+package dev.fleet.orchestrator.messaging;
+
+import java.util.List;
+
+import org.apache.avro.specific.SpecificRecord;
+
+import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.DomainEvent;
+import dev.fleet.events.v1.ScoreResult;
+import dev.fleet.events.v1.ScoredItem;
+import dev.fleet.events.v1.UsageRecorded;
+import dev.fleet.orchestrator.domain.ChatExchange;
+import dev.fleet.platform.kafka.EventContext;
+import dev.fleet.platform.kafka.FleetPublisher;
+import dev.fleet.platform.kafka.KnowledgeClient;
+import dev.fleet.schemas.FleetTopics;
+import dev.fleet.schemas.Topic;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * {@link ChatExchange} over Kafka for one request: every record it produces continues the trace of
+ * the consumed ChatRequested (a new span each), replies are keyed by request id, usage and domain
+ * events by tenant id.
+ */
+final class KafkaChatExchange implements ChatExchange {
+
+    private final FleetPublisher publisher;
+    private final KnowledgeClient knowledge;
+    private final EventContext context;
+
+    KafkaChatExchange(FleetPublisher publisher, KnowledgeClient knowledge, EventContext context) {
+        this.publisher = publisher;
+        this.knowledge = knowledge;
+        this.context = context;
+    }
+
+    @Override
+    public Mono<Void> reply(ChatChunk chunk) {
+        return publish(FleetTopics.CHAT_REPLIES, chunk.getRequestId(), chunk, context.next());
+    }
+
+    @Override
+    public Mono<Void> usage(String eventId, UsageRecorded usage) {
+        return publish(FleetTopics.USAGE, usage.getTenantId(), usage, context.next().withEventId(eventId));
+    }
+
+    @Override
+    public Mono<Void> event(DomainEvent event) {
+        return publish(FleetTopics.DOMAIN_EVENTS, event.getTenantId(), event,
+                context.next().withEventId(event.getEventId()));
+    }
+
+    @Override
+    public Mono<List<ScoredItem>> search(String collection, String query, int topK) {
+        return knowledge.search(collection, query, topK, context.next()).map(ScoreResult::getItems);
+    }
+
+    /**
+     * Completes off the producer's I/O thread: the send future completes there, and whatever the
+     * caller does next (often another send, which may wait for metadata) must not run on it —
+     * that thread is the one that would fetch the metadata.
+     */
+    private <V extends SpecificRecord> Mono<Void> publish(Topic<V> topic, String key, V value, EventContext ctx) {
+        return Mono.fromFuture(() -> publisher.publish(topic, key, value, ctx))
+                .publishOn(Schedulers.boundedElastic())
+                .then();
+    }
+}

@@ -1,0 +1,120 @@
+package dev.fleet.orchestrator.messaging;
+
+import java.time.Clock;
+import java.util.UUID;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.springframework.stereotype.Component;
+
+import dev.fleet.events.v1.ApiKey;
+import dev.fleet.events.v1.ApiKeyIssued;
+import dev.fleet.events.v1.ApiKeyRevoked;
+import dev.fleet.events.v1.DomainEvent;
+import dev.fleet.events.v1.Plan;
+import dev.fleet.events.v1.TenantCreated;
+import dev.fleet.orchestrator.domain.ControlPlaneEvents;
+import dev.fleet.orchestrator.domain.Tenant;
+import dev.fleet.orchestrator.domain.TenantKey;
+import dev.fleet.orchestrator.persistence.OutboxRepository;
+import dev.fleet.orchestrator.persistence.OutboxRow;
+import dev.fleet.platform.kafka.FleetKafkaProperties;
+import dev.fleet.platform.kafka.FleetSerde;
+import dev.fleet.platform.kafka.TraceParent;
+import dev.fleet.schemas.FleetTopics;
+import dev.fleet.schemas.Topic;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Announces control-plane changes through the outbox: for each change, the entity's new state for
+ * its compacted topic (keyed by entity id) and a {@link DomainEvent} (keyed by tenant id), encoded
+ * with the fleet serde exactly as they will be published. All rows of one change share a trace.
+ */
+@Component
+public class OutboxEventWriter implements ControlPlaneEvents {
+
+    private final OutboxRepository outbox;
+    private final FleetSerde serde;
+    private final String producedBy;
+    private final Clock clock;
+
+    public OutboxEventWriter(OutboxRepository outbox, FleetSerde serde, FleetKafkaProperties kafka, Clock clock) {
+        this.outbox = outbox;
+        this.serde = serde;
+        this.producedBy = kafka.service();
+        this.clock = clock;
+    }
+
+    @Override
+    public Mono<Void> tenantCreated(Tenant tenant, String actor) {
+        TraceParent trace = TraceParent.newRoot();
+        return append(FleetTopics.TENANTS, tenant.id().toString(), tenantRecord(tenant), tenant.id(), trace)
+                .then(event(tenant.id(), actor, "tenant/" + tenant.id(),
+                        new TenantCreated(tenant.name(), Plan.valueOf(tenant.plan().name())), trace));
+    }
+
+    @Override
+    public Mono<Void> keyIssued(TenantKey key, String actor) {
+        TraceParent trace = TraceParent.newRoot();
+        return append(FleetTopics.API_KEYS, key.id().toString(), keyRecord(key), key.tenantId(), trace)
+                .then(event(key.tenantId(), actor, "key/" + key.id(), new ApiKeyIssued(key.id().toString(),
+                        key.prefix()), trace));
+    }
+
+    @Override
+    public Mono<Void> keyRevoked(TenantKey key, String actor) {
+        TraceParent trace = TraceParent.newRoot();
+        return append(FleetTopics.API_KEYS, key.id().toString(), keyRecord(key), key.tenantId(), trace)
+                .then(event(key.tenantId(), actor, "key/" + key.id(), new ApiKeyRevoked(key.id().toString()),
+                        trace));
+    }
+
+    private Mono<Void> event(UUID tenantId, String actor, String subject, Object payload, TraceParent trace) {
+        UUID eventId = UUID.randomUUID();
+        DomainEvent event = DomainEvent.newBuilder()
+                .setEventId(eventId.toString())
+                .setTenantId(tenantId.toString())
+                .setOccurredAt(clock.instant())
+                .setActor(actor)
+                .setSubject(subject)
+                .setProducedBy(producedBy)
+                .setPayload(payload)
+                .build();
+        return append(FleetTopics.DOMAIN_EVENTS, tenantId.toString(), event, eventId, tenantId, trace);
+    }
+
+    private <V extends SpecificRecord> Mono<Void> append(Topic<V> topic, String key, V value, UUID tenantId,
+            TraceParent trace) {
+        return append(topic, key, value, UUID.randomUUID(), tenantId, trace);
+    }
+
+    private <V extends SpecificRecord> Mono<Void> append(Topic<V> topic, String key, V value, UUID eventId,
+            UUID tenantId, TraceParent trace) {
+        return Mono.defer(() -> outbox.append(new OutboxRow(0, eventId, topic.name(), key,
+                serde.serialize(topic.name(), value), tenantId, trace.child().toString())));
+    }
+
+    static dev.fleet.events.v1.Tenant tenantRecord(Tenant tenant) {
+        return dev.fleet.events.v1.Tenant.newBuilder()
+                .setId(tenant.id().toString())
+                .setName(tenant.name())
+                .setPlan(Plan.valueOf(tenant.plan().name()))
+                .setStatus(tenant.status())
+                .setRequestsPerMinute(tenant.plan().requestsPerMinute())
+                .setTokensPerDay(tenant.plan().tokensPerDay())
+                .setUpdatedAt(tenant.updatedAt())
+                .build();
+    }
+
+    static ApiKey keyRecord(TenantKey key) {
+        return ApiKey.newBuilder()
+                .setId(key.id().toString())
+                .setTenantId(key.tenantId().toString())
+                .setSha256(key.sha256())
+                .setPrefix(key.prefix())
+                .setScopes(key.scopes())
+                .setStatus(key.status())
+                .setUpdatedAt(key.updatedAt())
+                .build();
+    }
+}

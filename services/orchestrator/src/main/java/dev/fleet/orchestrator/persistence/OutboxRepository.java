@@ -1,0 +1,78 @@
+package dev.fleet.orchestrator.persistence;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The transactional outbox, {@code orchestrator.outbox}. Writers append in their own transaction;
+ * the relay locks the oldest unpublished rows, publishes them and marks them published.
+ */
+@Repository
+public class OutboxRepository {
+
+    private final DatabaseClient db;
+
+    public OutboxRepository(DatabaseClient db) {
+        this.db = db;
+    }
+
+    public Mono<Void> append(OutboxRow row) {
+        DatabaseClient.GenericExecuteSpec insert = db.sql("""
+                INSERT INTO orchestrator.outbox (event_id, topic, message_key, payload, tenant_id, traceparent)
+                VALUES (:eventId, :topic, :key, :payload, :tenantId, :traceparent)""")
+                .bind("eventId", row.eventId())
+                .bind("topic", row.topic())
+                .bind("key", row.key())
+                .bind("payload", row.payload())
+                .bind("tenantId", row.tenantId());
+        insert = row.traceparent() == null ? insert.bindNull("traceparent", String.class)
+                : insert.bind("traceparent", row.traceparent());
+        return insert.then();
+    }
+
+    /**
+     * Makes this transaction the only relay until it ends (a transaction-scoped advisory lock), so
+     * batches from different replicas can never overtake each other and reorder a key's updates.
+     * False when another replica is relaying right now.
+     */
+    public Mono<Boolean> tryBecomeRelay() {
+        return db.sql("SELECT pg_try_advisory_xact_lock(hashtext('orchestrator.outbox')) AS locked")
+                .map(row -> Boolean.TRUE.equals(row.get("locked", Boolean.class)))
+                .one();
+    }
+
+    /** The oldest unpublished rows, locked until the transaction ends. */
+    public Flux<OutboxRow> lockUnpublished(int limit) {
+        return db.sql("""
+                SELECT id, event_id, topic, message_key, payload, tenant_id, traceparent
+                FROM orchestrator.outbox
+                WHERE published_at IS NULL
+                ORDER BY id
+                LIMIT :limit
+                FOR UPDATE SKIP LOCKED""")
+                .bind("limit", limit)
+                .map(row -> new OutboxRow(row.get("id", Long.class), row.get("event_id", UUID.class),
+                        row.get("topic", String.class), row.get("message_key", String.class),
+                        row.get("payload", byte[].class), row.get("tenant_id", UUID.class),
+                        row.get("traceparent", String.class)))
+                .all();
+    }
+
+    public Mono<Long> markPublished(List<Long> ids, Instant at) {
+        if (ids.isEmpty()) {
+            return Mono.just(0L);
+        }
+        return db.sql("UPDATE orchestrator.outbox SET published_at = :at WHERE id = ANY(:ids)")
+                .bind("at", at)
+                .bind("ids", ids.toArray(Long[]::new))
+                .fetch()
+                .rowsUpdated();
+    }
+}

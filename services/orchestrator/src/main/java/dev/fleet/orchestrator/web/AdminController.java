@@ -1,0 +1,84 @@
+package dev.fleet.orchestrator.web;
+
+import java.net.URI;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.fleet.orchestrator.domain.TenantAdmin;
+import dev.fleet.orchestrator.domain.TenantPlan;
+import dev.fleet.platform.web.ApiError;
+import dev.fleet.platform.web.ApiErrorException;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * The control-plane admin API under {@code /admin/}, behind the platform's admin-token filter.
+ * Every change is committed together with its outbox records before the response is sent, so a
+ * 2xx means the change will reach the fleet's topics.
+ */
+@RestController
+@RequestMapping("/admin")
+public class AdminController {
+
+    private final TenantAdmin admin;
+
+    public AdminController(TenantAdmin admin) {
+        this.admin = admin;
+    }
+
+    @PostMapping("/tenants")
+    public Mono<ResponseEntity<TenantResponse>> createTenant(@Validated @RequestBody CreateTenantRequest body) {
+        TenantPlan plan = TenantPlan.parse(body.plan()).orElseThrow(() -> new ApiErrorException(
+                ApiError.invalidRequest("plan must be one of free, pro, enterprise", "plan")));
+        return admin.createTenant(body.name(), plan)
+                .map(tenant -> ResponseEntity.created(URI.create("/admin/tenants/" + tenant.id()))
+                        .body(TenantResponse.of(tenant)));
+    }
+
+    @GetMapping("/tenants/{id}")
+    public Mono<TenantResponse> tenant(@PathVariable String id) {
+        return uuid(id).map(admin::tenant).orElseGet(Mono::empty)
+                .map(TenantResponse::of)
+                .switchIfEmpty(Mono.error(() -> tenantNotFound(id)));
+    }
+
+    @PostMapping("/tenants/{tenantId}/keys")
+    public Mono<ResponseEntity<ApiKeyResponse>> issueKey(@PathVariable String tenantId) {
+        return uuid(tenantId).map(admin::issueKey).orElseGet(Mono::empty)
+                .map(issued -> ResponseEntity.created(URI.create("/admin/keys/" + issued.key().id()))
+                        .body(ApiKeyResponse.issued(issued)))
+                .switchIfEmpty(Mono.error(() -> tenantNotFound(tenantId)));
+    }
+
+    @DeleteMapping("/keys/{keyId}")
+    public Mono<ResponseEntity<Void>> revokeKey(@PathVariable String keyId) {
+        return uuid(keyId).map(admin::revokeKey).orElseGet(Mono::empty)
+                .map(revoked -> ResponseEntity.noContent().<Void>build())
+                .switchIfEmpty(Mono.error(() -> new ApiErrorException(
+                        ApiError.notFound("no API key with id " + keyId, "key_not_found"))));
+    }
+
+    private static ApiErrorException tenantNotFound(String id) {
+        return new ApiErrorException(ApiError.notFound("no tenant with id " + id, "tenant_not_found"));
+    }
+
+    /** Ids are UUIDs; anything else names nothing (404, not 400, like an unknown UUID). */
+    private static Optional<UUID> uuid(String id) {
+        try {
+            UUID parsed = UUID.fromString(id);
+            return parsed.toString().equalsIgnoreCase(id) ? Optional.of(parsed) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+}

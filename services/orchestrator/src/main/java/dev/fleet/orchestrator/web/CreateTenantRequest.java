@@ -1,0 +1,10 @@
+package dev.fleet.orchestrator.web;
+
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+
+/** Body of {@code POST /admin/tenants}. */
+public record CreateTenantRequest(
+        @NotBlank @Size(max = 200) String name,
+        @NotBlank String plan) {
+}

@@ -1,0 +1,24 @@
+package dev.fleet.orchestrator.web;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import dev.fleet.orchestrator.domain.Tenant;
+
+/** A tenant as the admin API shows it. */
+public record TenantResponse(
+        String id,
+        String name,
+        String plan,
+        String status,
+        @JsonProperty("requests_per_minute") int requestsPerMinute,
+        @JsonProperty("tokens_per_day") long tokensPerDay,
+        @JsonProperty("created_at") Instant createdAt) {
+
+    static TenantResponse of(Tenant tenant) {
+        return new TenantResponse(tenant.id().toString(), tenant.name(), tenant.plan().apiName(),
+                tenant.status().name().toLowerCase(java.util.Locale.ROOT), tenant.plan().requestsPerMinute(),
+                tenant.plan().tokensPerDay(), tenant.createdAt());
+    }
+}

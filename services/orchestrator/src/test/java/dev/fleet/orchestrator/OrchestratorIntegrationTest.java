@@ -1,0 +1,643 @@
+package dev.fleet.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doReturn;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.http.HttpStatus;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import dev.fleet.events.v1.ApiKey;
+import dev.fleet.events.v1.ApiKeyIssued;
+import dev.fleet.events.v1.ApiKeyRevoked;
+import dev.fleet.events.v1.ApiKeyStatus;
+import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.ChatMessage;
+import dev.fleet.events.v1.ChatRequested;
+import dev.fleet.events.v1.ChatRole;
+import dev.fleet.events.v1.CompletionFailed;
+import dev.fleet.events.v1.CompletionSucceeded;
+import dev.fleet.events.v1.DomainEvent;
+import dev.fleet.events.v1.EmbeddingRequested;
+import dev.fleet.events.v1.EmbeddingResult;
+import dev.fleet.events.v1.EmbeddingVector;
+import dev.fleet.events.v1.Meter;
+import dev.fleet.events.v1.Plan;
+import dev.fleet.events.v1.ScoreRequested;
+import dev.fleet.events.v1.ScoreResult;
+import dev.fleet.events.v1.ScoredItem;
+import dev.fleet.events.v1.Tenant;
+import dev.fleet.events.v1.TenantCreated;
+import dev.fleet.events.v1.TenantStatus;
+import dev.fleet.events.v1.UsageRecorded;
+import dev.fleet.orchestrator.domain.ControlPlaneEvents;
+import dev.fleet.orchestrator.domain.EventIds;
+import dev.fleet.orchestrator.domain.KeyMinter;
+import dev.fleet.platform.kafka.AvroSingleObjectSerde;
+import dev.fleet.platform.kafka.FleetHeaders;
+import dev.fleet.platform.kafka.FleetSchemaStore;
+import dev.fleet.platform.kafka.FleetSerde;
+import dev.fleet.platform.kafka.KnowledgeClient;
+import dev.fleet.schemas.FleetTopics;
+import dev.fleet.schemas.Topic;
+import dev.fleet.test.FleetTestEnvironment;
+import dev.fleet.test.OpenAiSimulator;
+import dev.fleet.test.SharedKafka;
+import dev.fleet.test.SharedPostgres;
+import dev.fleet.test.TopicProbe;
+import dev.fleet.test.TopicReader;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * The orchestrator against the real in-JVM broker and the real PostgreSQL: the admin API and its
+ * outbox, chat through the OpenAI simulator and through the extractive model (this test plays the
+ * embedding-worker and the scorer), redelivery and poison records.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class OrchestratorIntegrationTest {
+
+    private static final String SIM_MODEL = "sim-model";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final FleetSerde SERDE = new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog());
+    private static final OpenAiSimulator SIMULATOR = OpenAiSimulator.start();
+    private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
+    };
+
+    private static final Map<String, TopicReader<String, Wire>> READERS = new HashMap<>();
+    private static KafkaProducer<String, SpecificRecord> producer;
+
+    @Autowired
+    private WebTestClient web;
+
+    @MockitoSpyBean
+    private ControlPlaneEvents events;
+
+    private final List<String> tenantsToClean = new ArrayList<>();
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) {
+        FleetTestEnvironment.kafkaAndPostgres(registry);
+        registry.add("fleet.orchestrator.openai.base-url", SIMULATOR::baseUrl);
+        registry.add("fleet.orchestrator.openai.models", () -> SIM_MODEL);
+        registry.add("fleet.orchestrator.openai.retry-backoff", () -> "50ms");
+        registry.add("fleet.orchestrator.openai.minimum-calls", () -> "1000"); // injected failures must not open it
+        registry.add("fleet.orchestrator.outbox.relay-interval", () -> "100ms");
+    }
+
+    @BeforeEach
+    void connectClients() {
+        if (producer == null) {
+            producer = new KafkaProducer<>(producerProperties(), new StringSerializer(), SERDE.serializer());
+        }
+    }
+
+    @AfterEach
+    void deleteTestData() throws SQLException {
+        try (Connection db = SharedPostgres.connect()) {
+            for (String tenant : tenantsToClean) {
+                for (String sql : List.of(
+                        "DELETE FROM orchestrator.outbox WHERE tenant_id::text = ?",
+                        "DELETE FROM orchestrator.api_keys WHERE tenant_id::text = ?",
+                        "DELETE FROM orchestrator.tenants WHERE id::text = ?",
+                        "DELETE FROM orchestrator.processed_chat_requests WHERE tenant_id = ?")) {
+                    try (PreparedStatement statement = db.prepareStatement(sql)) {
+                        statement.setString(1, tenant);
+                        statement.executeUpdate();
+                    }
+                }
+            }
+        }
+        SIMULATOR.failNext(0, 500);
+    }
+
+    @AfterAll
+    static void closeClients() {
+        READERS.values().forEach(TopicReader::close);
+        READERS.clear();
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
+        }
+        SIMULATOR.close();
+    }
+
+    // ---- admin API and outbox ----
+
+    @Test
+    void refusesTheAdminApiWithoutTheAdminToken() {
+        // when / then
+        web.post().uri("/admin/tenants").bodyValue(Map.of("name", "Acme", "plan", "pro")).exchange()
+                .expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.error.code").isEqualTo("missing_admin_token");
+        web.get().uri("/admin/tenants/" + UUID.randomUUID()).headers(h -> h.setBearerAuth("wrong")).exchange()
+                .expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.error.type").isEqualTo("authentication_error");
+    }
+
+    @Test
+    void rejectsAnInvalidTenantWithAnOpenAiShapedError() {
+        // when / then
+        admin(web.post().uri("/admin/tenants").bodyValue(Map.of("name", "Acme", "plan", "gold"))).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.param").isEqualTo("plan");
+        admin(web.post().uri("/admin/tenants").bodyValue(Map.of("plan", "pro"))).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("name");
+        admin(web.post().uri("/admin/tenants").header("Content-Type", "application/json").bodyValue("{not json"))
+                .exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.type").isEqualTo("invalid_request_error");
+    }
+
+    @Test
+    void createsATenantAndRelaysItsRecordAndEvent() throws SQLException {
+        // when
+        Map<String, Object> created = createTenant("Acme", "pro");
+        String tenantId = (String) created.get("id");
+
+        // then: the response
+        assertThat(created).containsEntry("name", "Acme").containsEntry("plan", "pro")
+                .containsEntry("status", "active").containsEntry("requests_per_minute", 600);
+        admin(web.get().uri("/admin/tenants/" + tenantId)).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.plan").isEqualTo("pro").jsonPath("$.tokens_per_day").isEqualTo(2_000_000);
+        admin(web.get().uri("/admin/tenants/" + UUID.randomUUID())).exchange().expectStatus().isNotFound()
+                .expectBody().jsonPath("$.error.code").isEqualTo("tenant_not_found");
+        admin(web.get().uri("/admin/tenants/not-a-uuid")).exchange().expectStatus().isNotFound();
+
+        // then: the compacted tenants topic
+        Received<Tenant> tenant = awaitOne(FleetTopics.TENANTS, r -> r.key().equals(tenantId));
+        assertThat(tenant.value().getPlan()).isEqualTo(Plan.PRO);
+        assertThat(tenant.value().getStatus()).isEqualTo(TenantStatus.ACTIVE);
+        assertThat(tenant.value().getRequestsPerMinute()).isEqualTo(600);
+        assertThat(tenant.value().getTokensPerDay()).isEqualTo(2_000_000L);
+        assertThat(tenant.header(FleetHeaders.TENANT_ID)).isEqualTo(tenantId);
+        assertThat(tenant.header(FleetHeaders.PRODUCED_BY)).isEqualTo("orchestrator");
+
+        // then: the domain event, whose event id is also the record's event-id header
+        Received<DomainEvent> event = awaitOne(FleetTopics.DOMAIN_EVENTS,
+                r -> r.key().equals(tenantId) && r.value().getPayload() instanceof TenantCreated);
+        assertThat(event.value().getActor()).isEqualTo("admin");
+        assertThat(event.value().getSubject()).isEqualTo("tenant/" + tenantId);
+        assertThat(event.value().getProducedBy()).isEqualTo("orchestrator");
+        assertThat(event.header(FleetHeaders.EVENT_ID)).isEqualTo(event.value().getEventId());
+        assertThat(((TenantCreated) event.value().getPayload()).getName()).isEqualTo("Acme");
+        assertThat(trace(event)).isEqualTo(trace(tenant)); // one change, one trace
+
+        // then: the outbox rows are marked published
+        await().atMost(WAIT).until(() -> count("SELECT count(*) FROM orchestrator.outbox "
+                + "WHERE tenant_id::text = ? AND published_at IS NULL", tenantId) == 0);
+        assertThat(count("SELECT count(*) FROM orchestrator.outbox WHERE tenant_id::text = ?", tenantId))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void issuesAKeyShownOnceAndPublishesOnlyItsHash() throws SQLException {
+        // given
+        String tenantId = (String) createTenant("Keys Inc", "free").get("id");
+
+        // when
+        Map<String, Object> issued = issueKey(tenantId);
+
+        // then: the response shows the key once
+        String key = (String) issued.get("key");
+        String keyId = (String) issued.get("id");
+        assertThat(key).matches("fk-[A-Za-z0-9_-]{43,}");
+        assertThat(issued).containsEntry("tenant_id", tenantId).containsEntry("prefix", key.substring(0, 9));
+
+        // then: the key record carries the hash, never the key
+        Received<ApiKey> record = awaitOne(FleetTopics.API_KEYS, r -> r.key().equals(keyId));
+        assertThat(record.value().getSha256()).isEqualTo(KeyMinter.sha256(key));
+        assertThat(record.value().getTenantId()).isEqualTo(tenantId);
+        assertThat(record.value().getStatus()).isEqualTo(ApiKeyStatus.ACTIVE);
+        assertThat(record.value().getScopes()).containsExactly("chat", "embeddings", "items", "search");
+        assertThat(contains(record.raw(), key.getBytes(StandardCharsets.UTF_8))).isFalse();
+        Received<DomainEvent> event = awaitOne(FleetTopics.DOMAIN_EVENTS,
+                r -> r.key().equals(tenantId) && r.value().getPayload() instanceof ApiKeyIssued);
+        assertThat(event.value().getSubject()).isEqualTo("key/" + keyId);
+        assertThat(contains(event.raw(), key.getBytes(StandardCharsets.UTF_8))).isFalse();
+
+        // then: neither the outbox nor the keys table hold the key
+        assertThat(count("SELECT count(*) FROM orchestrator.outbox WHERE tenant_id::text = ?", tenantId))
+                .isEqualTo(4);
+        assertThat(count("SELECT count(*) FROM orchestrator.outbox WHERE tenant_id::text = ? "
+                + "AND position(convert_to(?, 'UTF8') IN payload) > 0", tenantId, key)).isZero();
+        assertThat(count("SELECT count(*) FROM orchestrator.api_keys k WHERE k.tenant_id::text = ? "
+                + "AND position(? IN k::text) > 0", tenantId, key)).isZero();
+        assertThat(count("SELECT count(*) FROM orchestrator.api_keys WHERE tenant_id::text = ? AND sha256 = ?",
+                tenantId, KeyMinter.sha256(key))).isOne();
+
+        // then: no key for a tenant that does not exist
+        admin(web.post().uri("/admin/tenants/" + UUID.randomUUID() + "/keys")).exchange()
+                .expectStatus().isNotFound();
+    }
+
+    @Test
+    void revokesAKeyOnceEvenWhenAskedTwice() throws SQLException {
+        // given
+        String tenantId = (String) createTenant("Revokers", "enterprise").get("id");
+        String keyId = (String) issueKey(tenantId).get("id");
+
+        // when
+        admin(web.delete().uri("/admin/keys/" + keyId)).exchange().expectStatus().isNoContent();
+        admin(web.delete().uri("/admin/keys/" + keyId)).exchange().expectStatus().isNoContent();
+        admin(web.delete().uri("/admin/keys/" + UUID.randomUUID())).exchange().expectStatus().isNotFound()
+                .expectBody().jsonPath("$.error.code").isEqualTo("key_not_found");
+
+        // then: the compacted topic's latest record for the key says REVOKED
+        await().atMost(WAIT).until(() -> received(FleetTopics.API_KEYS, r -> r.key().equals(keyId)),
+                records -> !records.isEmpty()
+                        && records.get(records.size() - 1).value().getStatus() == ApiKeyStatus.REVOKED);
+
+        // then: exactly one revocation event — a later change of the tenant was relayed after it, in outbox order
+        String laterKeyId = (String) issueKey(tenantId).get("id");
+        awaitOne(FleetTopics.DOMAIN_EVENTS, r -> r.key().equals(tenantId)
+                && r.value().getPayload() instanceof ApiKeyIssued issued && issued.getKeyId().equals(laterKeyId));
+        assertThat(received(FleetTopics.DOMAIN_EVENTS, r -> r.key().equals(tenantId)
+                && r.value().getPayload() instanceof ApiKeyRevoked)).hasSize(1);
+        assertThat(count("SELECT count(*) FROM orchestrator.api_keys WHERE id::text = ? AND status = 'REVOKED'",
+                keyId)).isOne();
+    }
+
+    @Test
+    void rollsBackAKeyWhoseOutboxRecordsCannotBeWritten() throws SQLException {
+        // given
+        String tenantId = (String) createTenant("Atomic", "pro").get("id");
+        doReturn(Mono.error(new DataAccessResourceFailureException("outbox unavailable")))
+                .when(events).keyIssued(any(), any());
+
+        // when
+        admin(web.post().uri("/admin/tenants/" + tenantId + "/keys")).exchange()
+                .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                .expectBody().jsonPath("$.error.code").isEqualTo("database_unavailable");
+
+        // then: the key row went with the failed outbox write
+        assertThat(count("SELECT count(*) FROM orchestrator.api_keys WHERE tenant_id::text = ?", tenantId)).isZero();
+        assertThat(count("SELECT count(*) FROM orchestrator.outbox WHERE tenant_id::text = ?", tenantId))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void isReadyOnceItsMirrorsCaughtUp() {
+        web.get().uri("/actuator/health/readiness").exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UP");
+    }
+
+    // ---- chat ----
+
+    @Test
+    void streamsAnAnswerFromTheOpenAiCompatibleModelAndRecordsUsage() {
+        // given
+        String tenant = newTenantId();
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        ChatRequested request = chat(tenant, SIM_MODEL, "What is Kafka?");
+
+        // when
+        send(request, "00-" + traceId + "-00f067aa0ba902b7-01");
+
+        // then: the reply
+        List<Received<ChatChunk>> reply = awaitReply(request.getRequestId());
+        assertThat(text(reply)).isEqualTo(OpenAiSimulator.answerTo("What is Kafka?"));
+        assertThat(reply).extracting(r -> r.value().getSeq())
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, reply.size()).boxed().toList());
+        ChatChunk last = reply.get(reply.size() - 1).value();
+        assertThat(last.getFinishReason()).isEqualTo("stop");
+        assertThat(last.getUsage().getPromptTokens()).isPositive();
+        assertThat(last.getUsage().getCompletionTokens()).isPositive();
+        assertThat(reply).allSatisfy(chunk -> assertThat(trace(chunk)).isEqualTo(traceId));
+
+        // then: usage and the domain event
+        assertUsageRecorded(request, last);
+        Received<DomainEvent> event = awaitOne(FleetTopics.DOMAIN_EVENTS,
+                r -> r.key().equals(tenant) && r.value().getPayload() instanceof CompletionSucceeded);
+        assertThat(event.value().getSubject()).isEqualTo("request/" + request.getRequestId());
+        assertThat(trace(event)).isEqualTo(traceId);
+        assertThat(SIMULATOR.requests()).anySatisfy(body -> {
+            assertThat(body.path("model").asText()).isEqualTo(SIM_MODEL);
+            assertThat(body.path("stream").asBoolean()).isTrue();
+        });
+    }
+
+    @Test
+    void retriesAFailingProviderBeforeTheFirstTokenThenGivesUpWithProviderUnavailable() {
+        // given: two failures, fewer than the three attempts
+        String tenant = newTenantId();
+        ChatRequested flaky = chat(tenant, SIM_MODEL, "Are you there?");
+        SIMULATOR.failNext(2, 503);
+
+        // when
+        send(flaky, null);
+
+        // then: the third attempt answered
+        List<Received<ChatChunk>> reply = awaitReply(flaky.getRequestId());
+        assertThat(text(reply)).isEqualTo(OpenAiSimulator.answerTo("Are you there?"));
+
+        // given: as many failures as attempts
+        ChatRequested doomed = chat(tenant, SIM_MODEL, "Still there?");
+        int callsBefore = SIMULATOR.requests().size();
+        SIMULATOR.failNext(3, 503);
+
+        // when
+        send(doomed, null);
+
+        // then: one error chunk, no usage, a CompletionFailed event
+        List<Received<ChatChunk>> failed = awaitReply(doomed.getRequestId());
+        assertThat(failed).singleElement().satisfies(chunk -> {
+            assertThat(chunk.value().getFinishReason()).isEqualTo("error");
+            assertThat(chunk.value().getError().getCode()).isEqualTo("provider_unavailable");
+            assertThat(chunk.value().getError().getType()).isEqualTo("server_error");
+        });
+        assertThat(SIMULATOR.requests().size() - callsBefore).isEqualTo(3);
+        Received<DomainEvent> event = awaitOne(FleetTopics.DOMAIN_EVENTS, r -> r.key().equals(tenant)
+                && r.value().getPayload() instanceof CompletionFailed f && f.getRequestId().equals(doomed.getRequestId()));
+        assertThat(((CompletionFailed) event.value().getPayload()).getCode()).isEqualTo("provider_unavailable");
+    }
+
+    @Test
+    void answersAnUnknownModelWithModelNotFound() {
+        // given
+        ChatRequested request = chat(newTenantId(), "gpt-unknown", "hi");
+
+        // when
+        send(request, null);
+
+        // then
+        assertThat(awaitReply(request.getRequestId())).singleElement().satisfies(chunk -> {
+            assertThat(chunk.value().getError().getCode()).isEqualTo("model_not_found");
+            assertThat(chunk.value().getError().getType()).isEqualTo("invalid_request_error");
+        });
+    }
+
+    @Test
+    void answersExtractivelyFromTheTenantsCollection() {
+        // given
+        String tenant = newTenantId();
+        String passage = "Kafka orders records within a partition by offset.";
+        ChatRequested request = chat(tenant, "extractive", "How does Kafka order records?");
+        request.setMetadata(Map.of("collection", "kafka-docs"));
+
+        // when
+        send(request, null);
+
+        // then: this test answers as the embedding-worker ...
+        Received<EmbeddingRequested> embedding = awaitOne(FleetTopics.EMBEDDING_REQUESTS,
+                r -> r.value().getTenantId().equals(tenant));
+        assertThat(embedding.value().getInputs()).containsExactly("How does Kafka order records?");
+        reply(FleetTopics.EMBEDDING_REPLIES, embedding.key(), new EmbeddingResult(embedding.key(),
+                KnowledgeClient.EMBEDDING_MODEL, List.of(new EmbeddingVector(0, List.of(0.6f, 0.8f))), 7, null));
+
+        // ... and as the scorer
+        Received<ScoreRequested> search = awaitOne(FleetTopics.SCORE_REQUESTS,
+                r -> r.value().getTenantId().equals(tenant));
+        assertThat(search.value().getCollection()).isEqualTo("kafka-docs");
+        assertThat(search.value().getQueryVector()).containsExactly(0.6f, 0.8f);
+        assertThat(search.value().getTopK()).isEqualTo(3);
+        reply(FleetTopics.SCORE_REPLIES, search.key(), new ScoreResult(search.key(), List.of(
+                new ScoredItem("doc-1", 0.93, passage, Map.of()),
+                new ScoredItem("doc-2", 0.41, "PostgreSQL stores rows in pages.", Map.of())), null));
+
+        // then: the answer quotes the best passage, word by word
+        List<Received<ChatChunk>> reply = awaitReply(request.getRequestId());
+        assertThat(text(reply)).isEqualTo(passage);
+        assertThat(reply).hasSize(passage.split(" ").length + 1);
+        assertUsageRecorded(request, reply.get(reply.size() - 1).value());
+    }
+
+    @Test
+    void skipsARedeliveredRequest() {
+        // given: a request that was answered
+        String tenant = newTenantId();
+        ChatRequested request = chat(tenant, SIM_MODEL, "Once only?");
+        send(request, null);
+        int chunks = awaitReply(request.getRequestId()).size();
+
+        // when: it is delivered again, followed by another request of the same conversation (same partition)
+        send(request, null);
+        ChatRequested next = chat(tenant, SIM_MODEL, "And this one?");
+        next.setConversationId(request.getConversationId());
+        send(next, null);
+
+        // then: the later request was answered, the redelivery was not
+        assertThat(text(awaitReply(next.getRequestId()))).isEqualTo(OpenAiSimulator.answerTo("And this one?"));
+        assertThat(chunks(request.getRequestId())).hasSize(chunks);
+        assertThat(received(FleetTopics.USAGE, r -> r.key().equals(tenant)
+                && r.value().getMeter() == Meter.PROMPT_TOKENS)).hasSize(2);
+    }
+
+    @Test
+    void deadLettersAPoisonRecordAndKeepsAnswering() {
+        // given
+        String conversation = UUID.randomUUID().toString();
+        byte[] garbage = ("definitely not avro " + conversation).getBytes(StandardCharsets.UTF_8);
+        ChatRequested valid = chat(newTenantId(), SIM_MODEL, "Survived the poison?");
+        valid.setConversationId(conversation);
+
+        // when: garbage, then a valid request on the same partition
+        TopicProbe probe = TopicProbe.shared();
+        probe.sendRaw(FleetTopics.CHAT_REQUESTS.name(), conversation, garbage);
+        send(valid, null);
+
+        // then: the garbage is on the DLQ ...
+        ConsumerRecord<byte[], byte[]> dead = probe.awaitKey(FleetTopics.CHAT_REQUESTS.dlq(), conversation, WAIT);
+        assertThat(dead.value()).isEqualTo(garbage);
+        assertThat(TopicProbe.header(dead, FleetHeaders.ERROR)).isPresent();
+
+        // ... and the valid request after it was answered
+        assertThat(text(awaitReply(valid.getRequestId()))).isEqualTo(OpenAiSimulator.answerTo("Survived the poison?"));
+    }
+
+    // ---- helpers ----
+
+    private WebTestClient.RequestHeadersSpec<?> admin(WebTestClient.RequestHeadersSpec<?> request) {
+        return request.headers(h -> h.setBearerAuth(FleetTestEnvironment.ADMIN_TOKEN));
+    }
+
+    private Map<String, Object> createTenant(String name, String plan) {
+        Map<String, Object> body = admin(web.post().uri("/admin/tenants").bodyValue(Map.of("name", name, "plan", plan)))
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.CREATED)
+                .expectBody(JSON).returnResult().getResponseBody();
+        tenantsToClean.add((String) body.get("id"));
+        return body;
+    }
+
+    private Map<String, Object> issueKey(String tenantId) {
+        return admin(web.post().uri("/admin/tenants/" + tenantId + "/keys")).exchange()
+                .expectStatus().isEqualTo(HttpStatus.CREATED)
+                .expectBody(JSON).returnResult().getResponseBody();
+    }
+
+    private String newTenantId() {
+        String tenant = UUID.randomUUID().toString();
+        tenantsToClean.add(tenant);
+        return tenant;
+    }
+
+    private static ChatRequested chat(String tenant, String model, String question) {
+        return ChatRequested.newBuilder()
+                .setRequestId(UUID.randomUUID().toString())
+                .setTenantId(tenant)
+                .setConversationId(UUID.randomUUID().toString())
+                .setModel(model)
+                .setMessages(List.of(new ChatMessage(ChatRole.SYSTEM, "Answer briefly."),
+                        new ChatMessage(ChatRole.USER, question)))
+                .setStream(true)
+                .setMetadata(Map.of())
+                .setReplyTo("gateway-test")
+                .setRequestedAt(Instant.now())
+                .build();
+    }
+
+    private static void send(ChatRequested request, String traceparent) {
+        ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(FleetTopics.CHAT_REQUESTS.name(),
+                request.getConversationId(), request);
+        record.headers().add(FleetHeaders.TENANT_ID, request.getTenantId().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(FleetHeaders.EVENT_ID, request.getRequestId().getBytes(StandardCharsets.UTF_8));
+        if (traceparent != null) {
+            record.headers().add(FleetHeaders.TRACEPARENT, traceparent.getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            producer.send(record).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <V extends SpecificRecord> void reply(Topic<V> topic, String key, V value) {
+        try {
+            producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<Received<ChatChunk>> chunks(String requestId) {
+        return received(FleetTopics.CHAT_REPLIES, r -> r.key().equals(requestId)).stream()
+                .sorted(Comparator.comparingInt(r -> r.value().getSeq())).toList();
+    }
+
+    private static List<Received<ChatChunk>> awaitReply(String requestId) {
+        return await().atMost(WAIT).until(() -> chunks(requestId),
+                chunks -> chunks.stream().anyMatch(c -> c.value().getFinishReason() != null));
+    }
+
+    private static String text(List<Received<ChatChunk>> reply) {
+        return reply.stream().map(r -> r.value().getDelta()).reduce("", String::concat);
+    }
+
+    private static void assertUsageRecorded(ChatRequested request, ChatChunk last) {
+        String tenant = request.getTenantId();
+        Received<UsageRecorded> prompt = awaitOne(FleetTopics.USAGE, r -> r.key().equals(tenant)
+                && r.value().getMeter() == Meter.PROMPT_TOKENS
+                && EventIds.derive(request.getRequestId(), "usage/prompt").equals(r.header(FleetHeaders.EVENT_ID)));
+        Received<UsageRecorded> completion = awaitOne(FleetTopics.USAGE, r -> r.key().equals(tenant)
+                && r.value().getMeter() == Meter.COMPLETION_TOKENS
+                && EventIds.derive(request.getRequestId(), "usage/completion").equals(r.header(FleetHeaders.EVENT_ID)));
+        assertThat(prompt.value().getQuantity()).isEqualTo(last.getUsage().getPromptTokens());
+        assertThat(completion.value().getQuantity()).isEqualTo(last.getUsage().getCompletionTokens());
+        assertThat(prompt.value().getModel()).isEqualTo(request.getModel());
+    }
+
+    private static <V extends SpecificRecord> Received<V> awaitOne(Topic<V> topic, Predicate<Received<V>> match) {
+        return await().atMost(WAIT).until(() -> received(topic, match).stream().findFirst(),
+                Optional::isPresent).orElseThrow();
+    }
+
+    private static String trace(Received<?> record) {
+        String traceparent = record.header(FleetHeaders.TRACEPARENT);
+        return traceparent == null ? null : traceparent.split("-")[1];
+    }
+
+    private static long count(String sql, String... parameters) throws SQLException {
+        try (Connection db = SharedPostgres.connect(); PreparedStatement statement = db.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            if (Arrays.equals(haystack, i, i + needle.length, needle, 0, needle.length)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Properties producerProperties() {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        return properties;
+    }
+
+    /** The records of {@code topic} read so far (from its beginning) that match, in the order read. */
+    private static <V extends SpecificRecord> List<Received<V>> received(Topic<V> topic, Predicate<Received<V>> match) {
+        TopicReader<String, Wire> reader = READERS.computeIfAbsent(topic.name(),
+                name -> TopicReader.decoded(name, Wire::decode));
+        return reader.drain(r -> r.key() != null && r.value() != null).stream()
+                .map(r -> new Received<>(r.key(), topic.valueType().cast(r.value().value()), r.headers(),
+                        r.value().raw()))
+                .filter(match)
+                .toList();
+    }
+
+    /** A record seen on a topic: key, decoded value, headers and the value's bytes as they were on the wire. */
+    record Received<V>(String key, V value, Headers headers, byte[] raw) {
+        String header(String name) {
+            return FleetHeaders.get(headers, name).orElse(null);
+        }
+    }
+
+    /** A value decoded with the fleet serde, with its bytes, so tests can look for what must not be in them. */
+    private record Wire(SpecificRecord value, byte[] raw) {
+        static Wire decode(String topic, byte[] data) {
+            return data == null ? null : new Wire(SERDE.deserialize(topic, data), data);
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package dev.fleet.orchestrator.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.Test;
+
+import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.ChatMessage;
+import dev.fleet.events.v1.ChatRequested;
+import dev.fleet.events.v1.ChatRole;
+import dev.fleet.events.v1.CompletionFailed;
+import dev.fleet.events.v1.CompletionSucceeded;
+import dev.fleet.events.v1.Meter;
+import dev.fleet.events.v1.TokenUsage;
+import dev.fleet.events.v1.UsageRecorded;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+class ChatServiceTest {
+
+    private final InMemoryProcessed processed = new InMemoryProcessed();
+    private final RecordingExchange exchange = new RecordingExchange();
+
+    @Test
+    void streamsTheAnswerThenAFinalChunkWithUsage() {
+        // given
+        ChatService service = service(provider("echo", request -> Flux.just("Hello", " world")), Duration.ofSeconds(5));
+        ChatRequested request = request("echo", "hi there");
+
+        // when
+        ChatOutcome outcome = service.complete(request, exchange).block();
+
+        // then
+        assertThat(outcome).isEqualTo(ChatOutcome.SUCCEEDED);
+        assertThat(exchange.chunks).extracting(ChatChunk::getSeq).containsExactly(0, 1, 2);
+        assertThat(exchange.text()).isEqualTo("Hello world");
+        ChatChunk last = exchange.chunks.get(2);
+        assertThat(last.getFinishReason()).isEqualTo("stop");
+        assertThat(last.getError()).isNull();
+        TokenCounter tokens = TokenCounter.cl100k();
+        assertThat(last.getUsage()).isEqualTo(new TokenUsage(tokens.promptTokens(request.getMessages()),
+                tokens.count("Hello world")));
+        assertThat(exchange.chunks.subList(0, 2)).allSatisfy(c -> assertThat(c.getFinishReason()).isNull());
+    }
+
+    @Test
+    void recordsUsageAndSuccessUnderIdsDerivedFromTheRequest() {
+        // given
+        ChatService service = service(provider("echo", request -> Flux.just("Hi")), Duration.ofSeconds(5));
+        ChatRequested request = request("echo", "hi");
+
+        // when
+        service.complete(request, exchange).block();
+
+        // then
+        UsageRecorded prompt = exchange.usage.get(EventIds.derive(request.getRequestId(), "usage/prompt"));
+        UsageRecorded completion = exchange.usage.get(EventIds.derive(request.getRequestId(), "usage/completion"));
+        assertThat(prompt.getMeter()).isEqualTo(Meter.PROMPT_TOKENS);
+        assertThat(completion.getMeter()).isEqualTo(Meter.COMPLETION_TOKENS);
+        assertThat(completion.getQuantity()).isEqualTo(1);
+        assertThat(prompt.getModel()).isEqualTo("echo");
+        assertThat(prompt.getTenantId()).isEqualTo(request.getTenantId());
+        assertThat(exchange.events).singleElement().satisfies(event -> {
+            assertThat(event.getEventId()).isEqualTo(EventIds.derive(request.getRequestId(), "completion"));
+            assertThat(event.getSubject()).isEqualTo("request/" + request.getRequestId());
+            assertThat(event.getPayload()).isInstanceOf(CompletionSucceeded.class);
+        });
+        assertThat(processed.done).containsEntry(request.getRequestId(), ChatOutcome.SUCCEEDED);
+    }
+
+    @Test
+    void prefersTheUsageTheProviderReported() {
+        // given
+        ChatProvider reporting = new FixedProvider("m", request -> Flux.just(ProviderChunk.text("ok"),
+                ProviderChunk.usage(new TokenUsage(40, 2))));
+        ChatService service = service(reporting, Duration.ofSeconds(5));
+
+        // when
+        service.complete(request("m", "q"), exchange).block();
+
+        // then
+        assertThat(exchange.chunks.get(exchange.chunks.size() - 1).getUsage()).isEqualTo(new TokenUsage(40, 2));
+    }
+
+    @Test
+    void answersAnUnknownModelWithOneModelNotFoundChunk() {
+        // given
+        ChatService service = service(provider("echo", request -> Flux.just("x")), Duration.ofSeconds(5));
+        ChatRequested request = request("gpt-9", "hi");
+
+        // when
+        ChatOutcome outcome = service.complete(request, exchange).block();
+
+        // then
+        assertThat(outcome).isEqualTo(ChatOutcome.FAILED);
+        assertThat(exchange.chunks).singleElement().satisfies(chunk -> {
+            assertThat(chunk.getSeq()).isZero();
+            assertThat(chunk.getFinishReason()).isEqualTo("error");
+            assertThat(chunk.getError().getCode()).isEqualTo("model_not_found");
+            assertThat(chunk.getError().getType()).isEqualTo("invalid_request_error");
+        });
+        assertThat(exchange.usage).isEmpty();
+        assertThat(exchange.events).singleElement()
+                .satisfies(e -> assertThat(e.getPayload()).isInstanceOfSatisfying(CompletionFailed.class,
+                        failed -> assertThat(failed.getCode()).isEqualTo("model_not_found")));
+        assertThat(processed.done).containsEntry(request.getRequestId(), ChatOutcome.FAILED);
+    }
+
+    @Test
+    void endsAReplyThatBrokeMidStreamWithAnErrorChunk() {
+        // given
+        ChatService service = service(provider("m", request -> Flux.concat(Flux.just("partial"),
+                Flux.error(ChatFailure.providerUnavailable("gone")))), Duration.ofSeconds(5));
+
+        // when
+        service.complete(request("m", "q"), exchange).block();
+
+        // then
+        assertThat(exchange.chunks).extracting(ChatChunk::getSeq).containsExactly(0, 1);
+        assertThat(exchange.chunks.get(1).getError().getCode()).isEqualTo("provider_unavailable");
+        assertThat(exchange.chunks.get(1).getFinishReason()).isEqualTo("error");
+    }
+
+    @Test
+    void hidesUnexpectedErrorsBehindAnInternalError() {
+        // given
+        ChatService service = service(provider("m", request -> Flux.error(new IllegalStateException("secret detail"))),
+                Duration.ofSeconds(5));
+
+        // when
+        service.complete(request("m", "q"), exchange).block();
+
+        // then
+        assertThat(exchange.chunks).singleElement().satisfies(chunk -> {
+            assertThat(chunk.getError().getCode()).isEqualTo("internal_error");
+            assertThat(chunk.getError().getMessage()).doesNotContain("secret detail");
+        });
+    }
+
+    @Test
+    void endsAnAnswerThatOutlivesTheDeadlineWithATimeoutError() {
+        // given
+        ChatService service = service(provider("slow", request -> Flux.never()), Duration.ofMillis(200));
+
+        // when
+        ChatOutcome outcome = service.complete(request("slow", "q"), exchange).block(Duration.ofSeconds(5));
+
+        // then
+        assertThat(outcome).isEqualTo(ChatOutcome.FAILED);
+        assertThat(exchange.chunks).singleElement()
+                .satisfies(chunk -> assertThat(chunk.getError().getCode()).isEqualTo("timeout"));
+    }
+
+    @Test
+    void skipsARequestThatWasAlreadyAnswered() {
+        // given
+        ChatService service = service(provider("echo", request -> Flux.just("x")), Duration.ofSeconds(5));
+        ChatRequested request = request("echo", "hi");
+        service.complete(request, new RecordingExchange()).block();
+
+        // when
+        ChatOutcome second = service.complete(request, exchange).block();
+
+        // then
+        assertThat(second).isEqualTo(ChatOutcome.DUPLICATE);
+        assertThat(exchange.chunks).isEmpty();
+        assertThat(exchange.usage).isEmpty();
+        assertThat(exchange.events).isEmpty();
+    }
+
+    private ChatService service(ChatProvider provider, Duration deadline) {
+        return new ChatService(new ChatRouter(List.of(provider)), processed, TokenCounter.cl100k(),
+                Clock.systemUTC(), "orchestrator", deadline);
+    }
+
+    private static ChatProvider provider(String model, Function<ChatRequested, Flux<String>> answer) {
+        return new FixedProvider(model, request -> answer.apply(request).map(ProviderChunk::text));
+    }
+
+    static ChatRequested request(String model, String question) {
+        return ChatRequested.newBuilder()
+                .setRequestId(UUID.randomUUID().toString())
+                .setTenantId(UUID.randomUUID().toString())
+                .setConversationId(UUID.randomUUID().toString())
+                .setModel(model)
+                .setMessages(List.of(new ChatMessage(ChatRole.USER, question)))
+                .setStream(true)
+                .setMetadata(Map.of())
+                .setReplyTo("gateway-1")
+                .setRequestedAt(Instant.now())
+                .build();
+    }
+
+    private record FixedProvider(String model, Function<ChatRequested, Flux<ProviderChunk>> answer)
+            implements ChatProvider {
+        @Override
+        public Set<String> models() {
+            return Set.of(model);
+        }
+
+        @Override
+        public Flux<ProviderChunk> stream(ChatRequested request, ChatExchange exchange) {
+            return answer.apply(request);
+        }
+    }
+
+    private static final class InMemoryProcessed implements ProcessedRequests {
+        final Map<String, ChatOutcome> done = new ConcurrentHashMap<>();
+
+        @Override
+        public Mono<Boolean> isCompleted(String requestId) {
+            return Mono.fromSupplier(() -> done.containsKey(requestId));
+        }
+
+        @Override
+        public Mono<Boolean> markCompleted(ChatRequested request, ChatOutcome outcome) {
+            return Mono.fromSupplier(() -> done.putIfAbsent(request.getRequestId(), outcome) == null);
+        }
+    }
+}

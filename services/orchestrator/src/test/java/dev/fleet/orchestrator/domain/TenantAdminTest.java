@@ -1,0 +1,136 @@
+package dev.fleet.orchestrator.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.junit.jupiter.api.Test;
+
+import dev.fleet.events.v1.ApiKeyStatus;
+import dev.fleet.events.v1.TenantStatus;
+
+import reactor.core.publisher.Mono;
+
+class TenantAdminTest {
+
+    private final InMemoryStore store = new InMemoryStore();
+    private final List<String> announced = new ArrayList<>();
+    private final TenantAdmin admin = new TenantAdmin(store, new RecordingEvents(),
+            new KeyMinter(), Clock.fixed(Instant.parse("2025-01-01T00:00:00Z"), ZoneOffset.UTC));
+
+    @Test
+    void createsAnActiveTenantAndAnnouncesIt() {
+        // when
+        Tenant tenant = admin.createTenant("  Acme  ", TenantPlan.PRO).block();
+
+        // then
+        assertThat(tenant.name()).isEqualTo("Acme");
+        assertThat(tenant.status()).isEqualTo(TenantStatus.ACTIVE);
+        assertThat(store.tenants).containsKey(tenant.id());
+        assertThat(announced).containsExactly("tenantCreated " + tenant.id());
+    }
+
+    @Test
+    void storesOnlyTheHashAndPrefixOfAnIssuedKey() {
+        // given
+        Tenant tenant = admin.createTenant("Acme", TenantPlan.FREE).block();
+
+        // when
+        IssuedKey issued = admin.issueKey(tenant.id()).block();
+
+        // then
+        TenantKey stored = store.keys.get(issued.key().id());
+        assertThat(stored.sha256()).isEqualTo(KeyMinter.sha256(issued.secret()));
+        assertThat(stored.prefix()).isEqualTo(issued.secret().substring(0, 9));
+        assertThat(stored.toString()).doesNotContain(issued.secret());
+        assertThat(stored.scopes()).containsExactly("chat", "embeddings", "items", "search");
+        assertThat(announced).contains("keyIssued " + stored.id());
+    }
+
+    @Test
+    void issuesNoKeyForAnUnknownTenant() {
+        // when
+        IssuedKey issued = admin.issueKey(UUID.randomUUID()).block();
+
+        // then
+        assertThat(issued).isNull();
+        assertThat(store.keys).isEmpty();
+        assertThat(announced).isEmpty();
+    }
+
+    @Test
+    void announcesARevocationOnlyOnce() {
+        // given
+        Tenant tenant = admin.createTenant("Acme", TenantPlan.FREE).block();
+        UUID keyId = admin.issueKey(tenant.id()).block().key().id();
+
+        // when
+        TenantKey first = admin.revokeKey(keyId).block();
+        TenantKey second = admin.revokeKey(keyId).block();
+
+        // then
+        assertThat(first.status()).isEqualTo(ApiKeyStatus.REVOKED);
+        assertThat(second.status()).isEqualTo(ApiKeyStatus.REVOKED);
+        assertThat(announced).filteredOn(e -> e.startsWith("keyRevoked")).hasSize(1);
+        assertThat(admin.revokeKey(UUID.randomUUID()).block()).isNull();
+    }
+
+    private final class RecordingEvents implements ControlPlaneEvents {
+        @Override
+        public Mono<Void> tenantCreated(Tenant tenant, String actor) {
+            return Mono.fromRunnable(() -> announced.add("tenantCreated " + tenant.id()));
+        }
+
+        @Override
+        public Mono<Void> keyIssued(TenantKey key, String actor) {
+            return Mono.fromRunnable(() -> announced.add("keyIssued " + key.id()));
+        }
+
+        @Override
+        public Mono<Void> keyRevoked(TenantKey key, String actor) {
+            return Mono.fromRunnable(() -> announced.add("keyRevoked " + key.id()));
+        }
+    }
+
+    private static final class InMemoryStore implements TenantStore {
+        final Map<UUID, Tenant> tenants = new ConcurrentHashMap<>();
+        final Map<UUID, TenantKey> keys = new ConcurrentHashMap<>();
+
+        @Override
+        public Mono<Void> insertTenant(Tenant tenant) {
+            return Mono.fromRunnable(() -> tenants.put(tenant.id(), tenant));
+        }
+
+        @Override
+        public Mono<Tenant> findTenant(UUID id) {
+            return Mono.justOrEmpty(tenants.get(id));
+        }
+
+        @Override
+        public Mono<Void> insertKey(TenantKey key) {
+            return Mono.fromRunnable(() -> keys.put(key.id(), key));
+        }
+
+        @Override
+        public Mono<TenantKey> findKey(UUID id) {
+            return Mono.justOrEmpty(keys.get(id));
+        }
+
+        @Override
+        public Mono<TenantKey> revokeActiveKey(UUID id, Instant now) {
+            return Mono.justOrEmpty(keys.get(id)).filter(k -> k.status() == ApiKeyStatus.ACTIVE).map(k -> {
+                TenantKey revoked = new TenantKey(k.id(), k.tenantId(), k.sha256(), k.prefix(), k.scopes(),
+                        ApiKeyStatus.REVOKED, k.createdAt(), now);
+                keys.put(id, revoked);
+                return revoked;
+            });
+        }
+    }
+}
