@@ -33,6 +33,7 @@ public class TopicMirror<V extends SpecificRecord> {
     public enum StartFrom { BEGINNING, END }
 
     private static final Logger log = LoggerFactory.getLogger(TopicMirror.class);
+    private static final Duration METADATA_WAIT = Duration.ofSeconds(30);
 
     private final Topic<V> topic;
     private final StartFrom startFrom;
@@ -74,8 +75,7 @@ public class TopicMirror<V extends SpecificRecord> {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-        List<TopicPartition> partitions = c.partitionsFor(topic.name(), Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        List<TopicPartition> partitions = awaitPartitions(c);
         c.assign(partitions);
         if (startFrom == StartFrom.BEGINNING) {
             c.seekToBeginning(partitions);
@@ -102,23 +102,65 @@ public class TopicMirror<V extends SpecificRecord> {
         log.info("mirroring {} ({} partitions) from {}", topic.name(), partitions.size(), startFrom);
     }
 
+    /**
+     * The topic's partitions; a topic created a moment ago (by this service's own provisioning)
+     * may not be in the metadata yet, so this asks again for a bounded time.
+     */
+    private List<TopicPartition> awaitPartitions(KafkaConsumer<byte[], byte[]> c) {
+        long deadline = System.nanoTime() + METADATA_WAIT.toNanos();
+        while (true) {
+            List<TopicPartition> partitions = c.partitionsFor(topic.name(), METADATA_WAIT).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            if (!partitions.isEmpty()) {
+                return partitions;
+            }
+            if (System.nanoTime() > deadline) {
+                c.close();
+                throw new IllegalStateException("topic " + topic.name() + " does not exist (waited "
+                        + METADATA_WAIT.toSeconds() + " s); it is created by the services that touch it");
+            }
+            try {
+                Thread.sleep(200); // metadata refresh, not waiting for records
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for " + topic.name(), e);
+            }
+        }
+    }
+
     private void pollLoop() {
         KafkaConsumer<byte[], byte[]> c = consumer;
         try {
             while (running) {
-                for (ConsumerRecord<byte[], byte[]> raw : c.poll(Duration.ofMillis(200))) {
-                    apply(raw);
-                }
-                if (!caughtUp) {
-                    updateCaughtUp();
+                try {
+                    for (ConsumerRecord<byte[], byte[]> raw : c.poll(Duration.ofMillis(200))) {
+                        apply(raw);
+                    }
+                    if (!caughtUp) {
+                        updateCaughtUp();
+                    }
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // a broker hiccup must not end the view; the consumer resumes from its position
+                    log.warn("mirror of {}: {}; polling again", topic.name(), e.toString());
+                    pauseAfterError();
                 }
             }
         } catch (WakeupException e) {
             // stop() asked us to leave poll()
-        } catch (RuntimeException e) {
-            log.error("mirror of {} stopped", topic.name(), e);
         } finally {
+            running = false;
             c.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void pauseAfterError() {
+        try {
+            Thread.sleep(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
         }
     }
 
