@@ -123,11 +123,12 @@ public class FleetKafkaAutoConfiguration {
     @Bean
     DefaultErrorHandler fleetErrorHandler(DeadLetterPublishingRecoverer recoverer, FleetKafkaProperties fleet) {
         DefaultErrorHandler handler = new DefaultErrorHandler((record, exception) -> {
-            log.warn("dead-lettering {}-{}@{} after {} retries: {}", record.topic(), record.partition(),
-                    record.offset(), fleet.retryAttempts(), FleetHeaders.rootCause(exception));
+            log.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                    FleetHeaders.rootCause(exception));
             recoverer.accept(record, exception);
         }, new FixedBackOff(fleet.retryBackoff().toMillis(), fleet.retryAttempts()));
         handler.setCommitRecovered(true);
+        handler.setLogLevel(org.springframework.kafka.KafkaException.Level.WARN);
         return handler;
     }
 

@@ -9,6 +9,9 @@ import org.springframework.kafka.support.SendResult;
 
 import dev.fleet.schemas.Topic;
 
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
 /**
  * Publishes catalog-typed records with the fleet's headers through the idempotent producer.
  * The only way services write to Kafka.
@@ -23,10 +26,28 @@ public class FleetPublisher {
         this.producedBy = producedBy;
     }
 
-    /** Sends {@code value} keyed by {@code key}; the future completes when the broker acknowledged it. */
+    /**
+     * Sends {@code value} keyed by {@code key}; the future completes when the broker acknowledged it.
+     * <p>
+     * Two cautions, which {@link #send} takes care of: the call may block for up to
+     * {@code max.block.ms} while the producer fetches metadata (never call it on an event loop), and
+     * the future completes on the producer's I/O thread (never publish again, or block, from a
+     * callback chained onto it).
+     */
     public <V extends SpecificRecord> CompletableFuture<SendResult<String, SpecificRecord>> publish(
             Topic<V> topic, String key, V value, EventContext context) {
         return template.send(record(topic, key, value, context));
+    }
+
+    /**
+     * {@link #publish} for reactive code: the send runs on the bounded-elastic scheduler and the
+     * acknowledgement is delivered there too, off the producer's I/O thread.
+     */
+    public <V extends SpecificRecord> Mono<SendResult<String, SpecificRecord>> send(Topic<V> topic, String key,
+            V value, EventContext context) {
+        return Mono.fromFuture(() -> publish(topic, key, value, context), true)
+                .subscribeOn(Schedulers.boundedElastic())
+                .publishOn(Schedulers.boundedElastic());
     }
 
     /** Sends a tombstone (null value) for {@code key} of a compacted topic. */

@@ -59,8 +59,7 @@ public class KnowledgeClient {
                     .setRequestedAt(Instant.now())
                     .build();
             Mono<EmbeddingResult> reply = embeddings.register(requestId).next();
-            return Mono.fromFuture(() -> publisher.publish(FleetTopics.EMBEDDING_REQUESTS, requestId, request,
-                            context))
+            return publisher.send(FleetTopics.EMBEDDING_REQUESTS, requestId, request, context)
                     .doOnError(e -> embeddings.forget(requestId))
                     .then(reply)
                     .timeout(timeout)
@@ -93,7 +92,7 @@ public class KnowledgeClient {
                     .setRequestedAt(Instant.now())
                     .build();
             Mono<ScoreResult> reply = scores.register(requestId).next();
-            return Mono.fromFuture(() -> publisher.publish(FleetTopics.SCORE_REQUESTS, requestId, request, context))
+            return publisher.send(FleetTopics.SCORE_REQUESTS, requestId, request, context)
                     .doOnError(e -> scores.forget(requestId))
                     .then(reply)
                     .timeout(timeout)

@@ -1,5 +1,6 @@
 package dev.fleet.platform.kafka;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -14,11 +15,19 @@ import reactor.core.publisher.Sinks;
  * reply topic (a {@link TopicMirror} from the end) and keeps the replies whose key is a request
  * id it registered; the others are another replica's and are ignored.
  * <p>
- * Register before publishing the request, so no reply can arrive unobserved.
+ * Register before publishing the request, so no reply can arrive unobserved. A registration is
+ * released when its flux terminates or is cancelled; one whose flux is never subscribed is
+ * dropped after {@link #ABANDONED_AFTER}.
  */
 public class ReplyRouter<V extends SpecificRecord> {
 
-    private final Map<String, Sinks.Many<V>> pending = new ConcurrentHashMap<>();
+    /** How long a registration nobody subscribed to is kept. */
+    public static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
+
+    private record Pending<V>(Sinks.Many<V> sink, long registeredAtNanos) {
+    }
+
+    private final Map<String, Pending<V>> pending = new ConcurrentHashMap<>();
     private final Predicate<V> isLast;
 
     /** @param isLast true for the reply that completes a request (a single reply, or the final chunk) */
@@ -31,18 +40,19 @@ public class ReplyRouter<V extends SpecificRecord> {
      * timeout do so) to stop waiting.
      */
     public Flux<V> register(String requestId) {
-        Sinks.Many<V> sink = Sinks.many().unicast().onBackpressureBuffer();
-        if (pending.putIfAbsent(requestId, sink) != null) {
+        dropAbandoned();
+        Pending<V> entry = new Pending<>(Sinks.many().unicast().onBackpressureBuffer(), System.nanoTime());
+        if (pending.putIfAbsent(requestId, entry) != null) {
             throw new IllegalStateException("request " + requestId + " is already awaiting replies");
         }
-        return sink.asFlux().doFinally(signal -> pending.remove(requestId, sink));
+        return entry.sink().asFlux().doFinally(signal -> pending.remove(requestId, entry));
     }
 
     /** Stops waiting for {@code requestId} (e.g. its request could not be published). */
     public void forget(String requestId) {
-        Sinks.Many<V> sink = pending.remove(requestId);
-        if (sink != null) {
-            sink.tryEmitComplete();
+        Pending<V> entry = pending.remove(requestId);
+        if (entry != null) {
+            entry.sink().tryEmitComplete();
         }
     }
 
@@ -56,16 +66,22 @@ public class ReplyRouter<V extends SpecificRecord> {
         if (record.key() == null || record.value() == null) {
             return;
         }
-        Sinks.Many<V> sink = pending.get(record.key());
-        if (sink == null) {
+        Pending<V> entry = pending.get(record.key());
+        if (entry == null) {
             return;
         }
-        synchronized (sink) {
-            sink.tryEmitNext(record.value());
+        synchronized (entry) {
+            entry.sink().tryEmitNext(record.value());
             if (isLast.test(record.value())) {
-                sink.tryEmitComplete();
-                pending.remove(record.key(), sink);
+                entry.sink().tryEmitComplete();
+                pending.remove(record.key(), entry);
             }
         }
+    }
+
+    private void dropAbandoned() {
+        long cutoff = System.nanoTime() - ABANDONED_AFTER.toNanos();
+        pending.entrySet().removeIf(e -> e.getValue().registeredAtNanos() < cutoff
+                && e.getValue().sink().currentSubscriberCount() == 0);
     }
 }

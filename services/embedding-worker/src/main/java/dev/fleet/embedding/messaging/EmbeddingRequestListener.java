@@ -11,6 +11,7 @@ import dev.fleet.embedding.config.FleetEmbeddingProperties;
 import dev.fleet.embedding.domain.EmbeddingBatcher;
 import dev.fleet.events.v1.EmbeddingRequested;
 import dev.fleet.events.v1.EmbeddingResult;
+import dev.fleet.platform.kafka.DecodeFailures;
 import dev.fleet.platform.kafka.EventContext;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.schemas.FleetTopics;

@@ -1,4 +1,4 @@
-package dev.fleet.embedding.messaging;
+package dev.fleet.platform.kafka;
 
 import java.util.Optional;
 
@@ -10,11 +10,11 @@ import org.springframework.kafka.support.serializer.SerializationUtils;
 
 /**
  * Why a batch record's value arrived as null: the platform's {@code ErrorHandlingDeserializer} leaves
- * the decoding error in a header. Passing it on as the cause of a {@code BatchListenerFailedException}
+ * the decoding error in a header. For batch listeners. Passing it on as the cause of a {@code BatchListenerFailedException}
  * lets the error handler dead-letter the record at once (a decoding error is not retryable) and
  * puts the real reason into the dead letter's headers.
  */
-final class DecodeFailures {
+public final class DecodeFailures {
 
     private static final LogAccessor LOG = new LogAccessor(LogFactory.getLog(DecodeFailures.class));
 
@@ -22,7 +22,7 @@ final class DecodeFailures {
     }
 
     /** The decoding error of {@code record}'s value, if it had one. */
-    static Optional<DeserializationException> of(ConsumerRecord<?, ?> record) {
+    public static Optional<DeserializationException> of(ConsumerRecord<?, ?> record) {
         if (record.headers().lastHeader(SerializationUtils.VALUE_DESERIALIZER_EXCEPTION_HEADER) == null) {
             return Optional.empty();
         }
