@@ -15,6 +15,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 import dev.fleet.events.v1.UsageRecorded;
@@ -26,7 +27,9 @@ import dev.fleet.schemas.FleetTopics;
  * {@code occurredAt}) grouped by tenant and meter, summed per one-minute tumbling window into the
  * queryable window store {@link #STORE} (key {@code tenantId/meter}, value the total), and every
  * update written as a {@link UsageRollup} to {@code fleet.usage.rollups.v1}, keyed
- * {@code tenantId/meter/windowStart}.
+ * {@code tenantId/meter/windowStart}, with the fleet's headers. A usage record whose {@code event-id}
+ * was already counted (within {@link #DEDUPE_WINDOW}) is dropped first, so re-published usage is
+ * billed once.
  *
  * <p>Limits: records later than the grace period after their window closed are dropped (Kafka
  * Streams' dropped-records metric counts them). The store caches nothing, so each input record
@@ -37,6 +40,12 @@ public final class UsageTopology {
 
     /** The window store holding per-minute totals, for interactive queries. */
     public static final String STORE = "usage-per-minute";
+
+    /** The store of recently seen {@code event-id}s, for deduplication. */
+    public static final String SEEN_EVENTS_STORE = "usage-seen-event-ids";
+
+    /** How far apart a duplicate of a usage record may arrive and still be recognised. */
+    public static final Duration DEDUPE_WINDOW = Duration.ofHours(1);
 
     /** The size of a rollup window. */
     public static final Duration WINDOW = Duration.ofMinutes(1);
@@ -60,10 +69,16 @@ public final class UsageTopology {
     /** Adds the topology to {@code builder}, which may be Spring's (see {@link #buildTopology}). */
     public static void define(StreamsBuilder builder, Serde<UsageRecorded> usageSerde, Serde<UsageRollup> rollupSerde,
             Duration grace, Duration retention) {
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(SEEN_EVENTS_STORE, DEDUPE_WINDOW.multipliedBy(2).plus(grace),
+                        DEDUPE_WINDOW.multipliedBy(2), false),
+                Serdes.String(), Serdes.Long()));
         builder.stream(FleetTopics.USAGE.name(), Consumed.with(Serdes.String(), usageSerde)
                         .withTimestampExtractor(new OccurredAtTimestampExtractor())
                         .withName("usage"))
                 .filter((tenantId, usage) -> usage != null, Named.as("drop-tombstones"))
+                .processValues(() -> new DeduplicateByEventId<String, UsageRecorded>(SEEN_EVENTS_STORE,
+                        DEDUPE_WINDOW), Named.as("dedupe-event-id"), SEEN_EVENTS_STORE)
                 .groupBy((tenantId, usage) -> MeterKey.of(usage).storeKey(),
                         Grouped.with("usage-by-tenant-meter", Serdes.String(), usageSerde))
                 .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW, grace))
@@ -75,6 +90,7 @@ public final class UsageTopology {
                                 .withCachingDisabled())
                 .toStream(Named.as("window-updates"))
                 .map(UsageTopology::rollup, Named.as("to-rollup"))
+                .processValues(RollupHeaders::new, Named.as("rollup-headers"))
                 .to(FleetTopics.USAGE_ROLLUPS.name(), Produced.with(Serdes.String(), rollupSerde).withName("rollups"));
     }
 

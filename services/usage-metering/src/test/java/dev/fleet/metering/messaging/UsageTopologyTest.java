@@ -2,12 +2,14 @@ package dev.fleet.metering.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
@@ -15,6 +17,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,7 @@ import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.events.v1.UsageRollup;
 import dev.fleet.metering.domain.UsageWindow;
 import dev.fleet.platform.kafka.AvroSingleObjectSerde;
+import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetSchemaStore;
 import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.schemas.FleetTopics;
@@ -144,6 +148,43 @@ class UsageTopologyTest {
                 new UsageWindow(Meter.PROMPT_TOKENS, T0, T0.plusSeconds(60), 15),
                 new UsageWindow(Meter.COMPLETION_TOKENS, T0.plusSeconds(60), T0.plusSeconds(120), 20));
         assertThat(storedWindows("unknown-tenant")).isEmpty();
+    }
+
+    @Test
+    void countsAUsageEventOnceWhenItIsDeliveredTwice() {
+        // given
+        UsageRecorded once = usage("t1", Meter.PROMPT_TOKENS, 10, T0.plusSeconds(5));
+
+        // when: the same event (same event-id) arrives twice, and another event after it
+        pipeWithEventId(once, "event-1");
+        pipeWithEventId(once, "event-1");
+        pipeWithEventId(usage("t1", Meter.PROMPT_TOKENS, 5, T0.plusSeconds(6)), "event-2");
+
+        // then
+        assertThat(rollups.readValuesToList()).extracting(UsageRollup::getQuantity).containsExactly(10L, 15L);
+    }
+
+    @Test
+    void stampsRollupsWithTheirOwnFleetHeaders() {
+        // when
+        pipeWithEventId(usage("t1", Meter.PROMPT_TOKENS, 10, T0.plusSeconds(5)), "usage-event");
+
+        // then
+        TestRecord<String, UsageRollup> out = rollups.readRecord();
+        assertThat(header(out, FleetHeaders.EVENT_ID)).isNotEqualTo("usage-event").isNotBlank();
+        assertThat(header(out, FleetHeaders.TENANT_ID)).isEqualTo("t1");
+        assertThat(header(out, FleetHeaders.PRODUCED_BY)).isEqualTo("usage-metering");
+        assertThat(header(out, FleetHeaders.TRACEPARENT)).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+    }
+
+    private void pipeWithEventId(UsageRecorded value, String eventId) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(FleetHeaders.EVENT_ID, eventId.getBytes(StandardCharsets.UTF_8));
+        usage.pipeInput(new TestRecord<>(value.getTenantId(), value, headers, value.getOccurredAt()));
+    }
+
+    private static String header(TestRecord<?, ?> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
     private List<UsageWindow> storedWindows(String tenantId) {
