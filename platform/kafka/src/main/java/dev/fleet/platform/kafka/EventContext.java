@@ -1,5 +1,6 @@
 package dev.fleet.platform.kafka;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -28,6 +29,19 @@ public record EventContext(String tenantId, String eventId, TraceParent trace) {
         TraceParent trace = FleetHeaders.get(headers, FleetHeaders.TRACEPARENT).flatMap(TraceParent::parse)
                 .map(TraceParent::child).orElseGet(TraceParent::newRoot);
         return new EventContext(tenant, UUID.randomUUID().toString(), trace);
+    }
+
+    /**
+     * The one event of kind {@code purpose} that a consumed record causes, with an event id derived
+     * from the record's {@code event-id} — reprocessing the record yields the same id, so consumers
+     * that dedupe on it count the effect once (e.g. usage). Random when the record has no event id.
+     */
+    public static EventContext derivedFrom(Headers cause, String fallbackTenantId, String purpose) {
+        EventContext context = causedBy(cause, fallbackTenantId);
+        return FleetHeaders.get(cause, FleetHeaders.EVENT_ID)
+                .map(parent -> context.withEventId(UUID.nameUUIDFromBytes(
+                        (parent + "/" + purpose).getBytes(StandardCharsets.UTF_8)).toString()))
+                .orElse(context);
     }
 
     /** The same context with a given event id (e.g. an outbox row's, so a re-publish keeps it). */

@@ -69,7 +69,7 @@ public class EmbeddingRequestListener {
             if (result.getError() == null) {
                 sends.publish(FleetTopics.USAGE, request.getTenantId(),
                         UsageEvents.embeddingTokens(request.getTenantId(), result.getPromptTokens(), result.getModel()),
-                        context.next());
+                        EventContext.derivedFrom(records.get(i).headers(), request.getTenantId(), "usage"));
             }
         }
         sends.awaitAcknowledged(properties.publishTimeout());

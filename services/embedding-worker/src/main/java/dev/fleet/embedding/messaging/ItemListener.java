@@ -94,7 +94,7 @@ public class ItemListener {
                 sends.publish(FleetTopics.ITEM_VECTORS, item.key().toString(), item.vector(), context);
                 sends.publish(FleetTopics.USAGE, event.getTenantId(),
                         UsageEvents.embeddingTokens(event.getTenantId(), item.tokens(), item.vector().getModel()),
-                        context.next());
+                        EventContext.derivedFrom(record.headers(), event.getTenantId(), "usage"));
             } else if (change instanceof ItemDeleted) {
                 sends.tombstone(FleetTopics.ITEM_VECTORS, ItemKey.of(event).toString(), context);
             } else {

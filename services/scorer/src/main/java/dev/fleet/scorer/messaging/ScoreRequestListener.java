@@ -62,7 +62,7 @@ public class ScoreRequestListener {
                         .setQuantity(1)
                         .setModel(null)
                         .setOccurredAt(Instant.now())
-                        .build(), context.next());
+                        .build(), EventContext.derivedFrom(record.headers(), request.getTenantId(), "usage"));
         awaitAcknowledged(CompletableFuture.allOf(reply, usage));
     }
 
