@@ -45,7 +45,7 @@ public final class FleetTopics {
     private static final Duration LONG = Duration.ofDays(365);
 
     public static final Topic<Tenant> TENANTS = new Topic<>("fleet.tenants.v1", "tenantId", Tenant.class,
-            3, Cleanup.COMPACT, null, Set.of(ORCHESTRATOR), Set.of(GATEWAY, USAGE_METERING),
+            3, Cleanup.COMPACT, null, Set.of(ORCHESTRATOR), Set.of(GATEWAY),
             "Every tenant's current plan, limits and status.");
 
     public static final Topic<ApiKey> API_KEYS = new Topic<>("fleet.api-keys.v1", "keyId", ApiKey.class,
@@ -85,7 +85,7 @@ public final class FleetTopics {
             "Search hits, best first.");
 
     public static final Topic<UsageRecorded> USAGE = new Topic<>("fleet.usage.v1", "tenantId", UsageRecorded.class,
-            6, Cleanup.DELETE, WEEK, Set.of(GATEWAY, ORCHESTRATOR, EMBEDDING_WORKER, SCORER),
+            6, Cleanup.DELETE, WEEK, Set.of(ORCHESTRATOR, EMBEDDING_WORKER, SCORER),
             Set.of(USAGE_METERING), "Billable quantities as they are used.");
 
     public static final Topic<UsageRollup> USAGE_ROLLUPS = new Topic<>("fleet.usage.rollups.v1",
@@ -93,7 +93,7 @@ public final class FleetTopics {
             Set.of(BILLING, ANALYTICS), "Per-minute usage totals per tenant and meter.");
 
     public static final Topic<DomainEvent> DOMAIN_EVENTS = new Topic<>("fleet.domain.events.v1", "tenantId",
-            DomainEvent.class, 3, Cleanup.DELETE, LONG, Set.of(ORCHESTRATOR, GATEWAY, SCORER),
+            DomainEvent.class, 3, Cleanup.DELETE, LONG, Set.of(ORCHESTRATOR),
             Set.of(AUDIT, ANALYTICS), "Everything governance cares about; the audit log's source.");
 
     /** Every topic, in catalog order. */

@@ -214,7 +214,9 @@ class FleetEndToEndIT {
 
         ConsumerRecord<byte[], byte[]> dead = probe.awaitKey(FleetTopics.CHAT_REQUESTS.dlq(), poisonKey, FLOW);
         assertThat(dead.value()).isEqualTo(poison);
+        // the next request on the same partition (the topic is keyed by conversation id) is still answered
         HttpResponse<String> after = gateway("POST", "/v1/chat/completions", Map.of("model", SIM_MODEL,
+                "metadata", Map.of("conversation_id", poisonKey),
                 "messages", List.of(Map.of("role", "user", "content", "still there?"))), apiKey);
         assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
     }

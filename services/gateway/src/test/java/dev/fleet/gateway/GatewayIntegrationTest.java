@@ -15,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,9 +42,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.fleet.events.v1.ApiKey;
 import dev.fleet.events.v1.ApiKeyStatus;
 import dev.fleet.events.v1.ChatChunk;
@@ -58,11 +57,11 @@ import dev.fleet.events.v1.Plan;
 import dev.fleet.events.v1.Tenant;
 import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.events.v1.TokenUsage;
-import dev.fleet.gateway.domain.ApiKeyHash;
 import dev.fleet.platform.kafka.AvroSingleObjectSerde;
 import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetKafkaProperties;
 import dev.fleet.platform.kafka.FleetSchemaStore;
+import dev.fleet.schemas.ApiKeyHash;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.schemas.Topic;
 import dev.fleet.test.FleetTestEnvironment;

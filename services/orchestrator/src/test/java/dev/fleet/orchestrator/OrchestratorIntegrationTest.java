@@ -75,6 +75,7 @@ import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetSchemaStore;
 import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.platform.kafka.KnowledgeClient;
+import dev.fleet.schemas.ApiKeyHash;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.schemas.Topic;
 import dev.fleet.test.FleetTestEnvironment;
@@ -246,7 +247,7 @@ class OrchestratorIntegrationTest {
 
         // then: the key record carries the hash, never the key
         Received<ApiKey> record = awaitOne(FleetTopics.API_KEYS, r -> r.key().equals(keyId));
-        assertThat(record.value().getSha256()).isEqualTo(KeyMinter.sha256(key));
+        assertThat(record.value().getSha256()).isEqualTo(ApiKeyHash.sha256Hex(key));
         assertThat(record.value().getTenantId()).isEqualTo(tenantId);
         assertThat(record.value().getStatus()).isEqualTo(ApiKeyStatus.ACTIVE);
         assertThat(record.value().getScopes()).containsExactly("chat", "embeddings", "items", "search");
@@ -264,7 +265,7 @@ class OrchestratorIntegrationTest {
         assertThat(count("SELECT count(*) FROM orchestrator.api_keys k WHERE k.tenant_id::text = ? "
                 + "AND position(? IN k::text) > 0", tenantId, key)).isZero();
         assertThat(count("SELECT count(*) FROM orchestrator.api_keys WHERE tenant_id::text = ? AND sha256 = ?",
-                tenantId, KeyMinter.sha256(key))).isOne();
+                tenantId, ApiKeyHash.sha256Hex(key))).isOne();
 
         // then: no key for a tenant that does not exist
         admin(web.post().uri("/admin/tenants/" + UUID.randomUUID() + "/keys")).exchange()

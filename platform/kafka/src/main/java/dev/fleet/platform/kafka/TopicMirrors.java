@@ -74,6 +74,8 @@ public class TopicMirrors implements SmartLifecycle {
 
     @Override
     public int getPhase() {
-        return Integer.MAX_VALUE - 200;
+        // before the web server starts (and after it has drained in-flight requests on shutdown),
+        // and before the listener containers
+        return Integer.MAX_VALUE - 4096;
     }
 }

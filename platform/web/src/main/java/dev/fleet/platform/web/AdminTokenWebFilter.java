@@ -20,29 +20,28 @@ public class AdminTokenWebFilter implements WebFilter, Ordered {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final AdminProperties properties;
+    private final GuardedPaths guarded;
     private final byte[] token;
 
     public AdminTokenWebFilter(AdminProperties properties) {
-        this.properties = properties;
+        this.guarded = new GuardedPaths(properties.paths());
         this.token = properties.token() == null ? new byte[0] : properties.token().getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        if (properties.paths().stream().noneMatch(path::startsWith)) {
+        if (!guarded.matches(exchange)) {
             return chain.filter(exchange);
         }
         if (token.length == 0) {
             return reject(exchange, ApiError.unavailable("the admin API is disabled: set FLEET_ADMIN_TOKEN",
                     "admin_api_disabled"));
         }
-        String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-        if (header == null || !header.startsWith("Bearer ")) {
+        var bearer = BearerToken.from(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+        if (bearer.isEmpty()) {
             return reject(exchange, ApiError.unauthorized("missing admin bearer token", "missing_admin_token"));
         }
-        byte[] presented = header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
+        byte[] presented = bearer.get().getBytes(StandardCharsets.UTF_8);
         if (!MessageDigest.isEqual(presented, token)) {
             return reject(exchange, ApiError.unauthorized("invalid admin token", "invalid_admin_token"));
         }

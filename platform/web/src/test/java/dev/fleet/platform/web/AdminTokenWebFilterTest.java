@@ -2,10 +2,12 @@ package dev.fleet.platform.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
@@ -55,6 +57,28 @@ class AdminTokenWebFilterTest {
     }
 
     @Test
+    void shouldGuardEncodedAndParameterizedSpellingsOfTheAdminPath() {
+        for (String path : List.of("/%61dmin/tenants", "/admin;x=1/tenants", "/admin/")) {
+            passed = false;
+            MockServerWebExchange exchange = exchange(path, null);
+
+            filter("s3cret").filter(exchange, chain).block();
+
+            assertThat(passed).as(path).isFalse();
+            assertThat(exchange.getResponse().getStatusCode()).as(path).isEqualTo(HttpStatus.UNAUTHORIZED);
+        }
+    }
+
+    @Test
+    void shouldAcceptTheBearerSchemeInAnyCase() {
+        MockServerWebExchange exchange = exchange("/admin/tenants", "bearer s3cret");
+
+        filter("s3cret").filter(exchange, chain).block();
+
+        assertThat(passed).isTrue();
+    }
+
+    @Test
     void shouldLeaveOtherPathsAlone() {
         MockServerWebExchange exchange = exchange("/v1/models", null);
 
@@ -77,7 +101,8 @@ class AdminTokenWebFilterTest {
     }
 
     private static MockServerWebExchange exchange(String path, String authorization) {
-        MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.get(path);
+        MockServerHttpRequest.BaseBuilder<?> request = MockServerHttpRequest.method(HttpMethod.GET,
+                URI.create(path)); // as sent: not re-encoded
         if (authorization != null) {
             request.header("Authorization", authorization);
         }

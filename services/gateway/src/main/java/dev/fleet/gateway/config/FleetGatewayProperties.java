@@ -22,7 +22,7 @@ import jakarta.validation.constraints.NotNull;
 @ConfigurationProperties("fleet.gateway")
 public record FleetGatewayProperties(
         @DefaultValue("") List<String> chatModels,
-        @NotNull @DurationMin(millis = 1) @DefaultValue("60s") Duration replyTimeout,
+        @NotNull @DurationMin(millis = 1) @DefaultValue("150s") Duration replyTimeout,
         @NotNull @DurationMin(millis = 1) @DefaultValue("30s") Duration knowledgeTimeout,
         @NotNull @DurationMin(seconds = 1) @DefaultValue("5s") Duration retryAfter) {
 

@@ -10,6 +10,7 @@ import dev.fleet.events.v1.ApiKey;
 import dev.fleet.events.v1.ApiKeyStatus;
 import dev.fleet.events.v1.Tenant;
 import dev.fleet.events.v1.TenantStatus;
+import dev.fleet.schemas.ApiKeyHash;
 
 /**
  * This replica's in-memory view of API keys and tenants, fed record by record from the compacted

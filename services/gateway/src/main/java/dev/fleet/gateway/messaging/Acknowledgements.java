@@ -22,6 +22,7 @@ final class Acknowledgements {
     static Mono<Void> of(String what, Supplier<? extends CompletableFuture<?>> send) {
         return Mono.fromFuture(send, true)
                 .subscribeOn(Schedulers.boundedElastic())
+                .publishOn(Schedulers.boundedElastic()) // the ack completes on the producer's I/O thread: leave it
                 .onErrorMap(e -> !(e instanceof EventBusUnavailableException),
                         e -> new EventBusUnavailableException("could not publish " + what + ": " + e.getMessage(), e))
                 .then();

@@ -1,5 +1,7 @@
 package dev.fleet.gateway.web;
 
+import java.util.List;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
@@ -14,6 +16,8 @@ import dev.fleet.gateway.domain.Authentication;
 import dev.fleet.gateway.domain.Caller;
 import dev.fleet.platform.web.ApiError;
 import dev.fleet.platform.web.ApiErrorResponses;
+import dev.fleet.platform.web.BearerToken;
+import dev.fleet.platform.web.GuardedPaths;
 
 import reactor.core.publisher.Mono;
 
@@ -29,8 +33,7 @@ public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
     /** Exchange attribute holding the authenticated {@link Caller}. */
     public static final String CALLER = "dev.fleet.gateway.caller";
 
-    private static final String API_PREFIX = "/v1/";
-    private static final String BEARER = "bearer ";
+    private static final GuardedPaths API = new GuardedPaths(List.of("/v1/"));
 
     private final ApiKeyDirectory directory;
     private final ObjectMapper json;
@@ -42,8 +45,7 @@ public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String path = exchange.getRequest().getPath().pathWithinApplication().value();
-        if (!path.startsWith(API_PREFIX)) {
+        if (!API.matches(exchange)) {
             return chain.filter(exchange);
         }
         String key = bearerToken(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
@@ -68,12 +70,7 @@ public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
 
     /** The token of a {@code Bearer} authorization header, or null when there is none. */
     static String bearerToken(String header) {
-        if (header == null || header.length() <= BEARER.length()
-                || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return null;
-        }
-        String token = header.substring(BEARER.length()).trim();
-        return token.isEmpty() ? null : token;
+        return BearerToken.from(header).orElse(null);
     }
 
     private Mono<Void> reject(ServerWebExchange exchange, ApiError error) {

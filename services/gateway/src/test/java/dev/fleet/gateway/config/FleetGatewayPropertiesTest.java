@@ -23,11 +23,11 @@ class FleetGatewayPropertiesTest {
             .withUserConfiguration(PropertiesOnly.class);
 
     @Test
-    void shouldDefaultToNoChatModelsAndSixtySecondReplyTimeout() {
+    void shouldDefaultToNoChatModelsAndAReplyTimeoutBeyondTheOrchestratorsChatTimeout() {
         runner.withPropertyValues("fleet.gateway.chat-models=").run(context -> {
             FleetGatewayProperties properties = context.getBean(FleetGatewayProperties.class);
             assertThat(properties.chatModels()).isEmpty();
-            assertThat(properties.replyTimeout()).isEqualTo(Duration.ofSeconds(60));
+            assertThat(properties.replyTimeout()).isEqualTo(Duration.ofSeconds(150));
             assertThat(properties.retryAfter()).isEqualTo(Duration.ofSeconds(5));
         });
     }

@@ -16,6 +16,7 @@ import dev.fleet.events.v1.Plan;
 import dev.fleet.events.v1.Tenant;
 import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.gateway.domain.Authentication.Outcome;
+import dev.fleet.schemas.ApiKeyHash;
 
 class ApiKeyDirectoryTest {
 

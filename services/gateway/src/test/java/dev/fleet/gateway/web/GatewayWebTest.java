@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -24,9 +26,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fleet.events.v1.ApiKey;
 import dev.fleet.events.v1.ApiKeyStatus;
@@ -44,7 +43,6 @@ import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.gateway.config.FleetGatewayProperties;
 import dev.fleet.gateway.domain.ApiKeyDirectory;
-import dev.fleet.gateway.domain.ApiKeyHash;
 import dev.fleet.gateway.domain.ChatCompletions;
 import dev.fleet.gateway.domain.ChatRequestChannel;
 import dev.fleet.gateway.domain.CollectionItems;
@@ -53,6 +51,7 @@ import dev.fleet.gateway.domain.Knowledge;
 import dev.fleet.gateway.domain.ModelCatalog;
 import dev.fleet.gateway.domain.UpstreamFailureException;
 import dev.fleet.platform.web.ApiErrorHandler;
+import dev.fleet.schemas.ApiKeyHash;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

@@ -1,11 +1,9 @@
 package dev.fleet.orchestrator.domain;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
+
+import dev.fleet.schemas.ApiKeyHash;
 
 /**
  * Generates API keys: {@code fk-} followed by 32 bytes from {@link SecureRandom} in URL-safe
@@ -36,16 +34,6 @@ public final class KeyMinter {
         byte[] bytes = new byte[SECRET_BYTES];
         random.nextBytes(bytes);
         String secret = KEY_PREFIX + URL_SAFE.encodeToString(bytes);
-        return new MintedKey(secret, sha256(secret), secret.substring(0, PREFIX_LENGTH));
-    }
-
-    /** Lower-case hex SHA-256 of the UTF-8 bytes of {@code key}: how every fleet service identifies a key. */
-    public static String sha256(String key) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(digest.digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
+        return new MintedKey(secret, ApiKeyHash.sha256Hex(secret), secret.substring(0, PREFIX_LENGTH));
     }
 }

@@ -10,6 +10,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.fleet.schemas.ApiKeyHash;
+
 class KeyMinterTest {
 
     private final KeyMinter minter = new KeyMinter();
@@ -36,7 +38,7 @@ class KeyMinterTest {
 
         // then
         assertThat(minted.sha256()).isEqualTo(expected).matches("[0-9a-f]{64}");
-        assertThat(KeyMinter.sha256(minted.secret())).isEqualTo(expected);
+        assertThat(ApiKeyHash.sha256Hex(minted.secret())).isEqualTo(expected);
     }
 
     @Test

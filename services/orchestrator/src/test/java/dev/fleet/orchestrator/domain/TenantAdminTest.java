@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.fleet.events.v1.ApiKeyStatus;
 import dev.fleet.events.v1.TenantStatus;
+import dev.fleet.schemas.ApiKeyHash;
 
 import reactor.core.publisher.Mono;
 
@@ -47,7 +48,7 @@ class TenantAdminTest {
 
         // then
         TenantKey stored = store.keys.get(issued.key().id());
-        assertThat(stored.sha256()).isEqualTo(KeyMinter.sha256(issued.secret()));
+        assertThat(stored.sha256()).isEqualTo(ApiKeyHash.sha256Hex(issued.secret()));
         assertThat(stored.prefix()).isEqualTo(issued.secret().substring(0, 9));
         assertThat(stored.toString()).doesNotContain(issued.secret());
         assertThat(stored.scopes()).containsExactly("chat", "embeddings", "items", "search");

@@ -1,4 +1,4 @@
-package dev.fleet.gateway.domain;
+package dev.fleet.schemas;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -6,9 +6,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * The one way a presented API key becomes something comparable to the published
- * {@code ApiKey.sha256}: SHA-256 of its UTF-8 bytes, as lower-case hex. The clear key is never
- * kept, compared or logged anywhere else.
+ * The one way an API key becomes the {@code ApiKey.sha256} the fleet publishes and compares (the
+ * orchestrator when it mints a key, the gateway when a key is presented): SHA-256 of its UTF-8
+ * bytes, as lower-case hex. The clear key is never kept, compared or logged anywhere else.
  */
 public final class ApiKeyHash {
 

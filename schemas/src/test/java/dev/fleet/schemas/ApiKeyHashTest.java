@@ -1,4 +1,4 @@
-package dev.fleet.gateway.domain;
+package dev.fleet.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
