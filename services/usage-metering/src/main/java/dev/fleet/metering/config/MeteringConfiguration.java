@@ -7,6 +7,10 @@ import java.util.Map;
 
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -24,16 +28,26 @@ import org.springframework.kafka.streams.RecoveringDeserializationExceptionHandl
 import dev.fleet.metering.domain.UsageHistory;
 import dev.fleet.metering.messaging.InteractiveUsageHistory;
 import dev.fleet.metering.messaging.KafkaStreamsHealthIndicator;
+import dev.fleet.metering.messaging.SkipUnprocessableRecords;
 import dev.fleet.metering.messaging.UsageTopology;
+import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetKafkaProperties;
 import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.schemas.FleetTopics;
 
 /**
- * Runs {@link UsageTopology} in Spring's Kafka Streams lifecycle (exactly-once v2, local state in
- * {@link FleetMeteringProperties#stateDir()}, records that cannot be decoded sent to their topic's
- * dead-letter topic by the platform's recoverer while the stream goes on) and wires the query side:
+ * Runs {@link UsageTopology} in Spring's Kafka Streams lifecycle and wires the query side:
  * {@link UsageHistory} over interactive queries and the streams' health for readiness.
+ *
+ * <p>Exactly-once v2, local state in {@link FleetMeteringProperties#stateDir()}. Failures do not
+ * stop the stream: a record that cannot be decoded goes to its topic's dead-letter topic through
+ * the platform's recoverer; a record that a processor cannot process is logged and skipped
+ * ({@link SkipUnprocessableRecords}); any other failure of a stream thread (e.g. a failed send)
+ * replaces the thread, and its tasks resume from their last commit.
+ *
+ * <p>Limit: a failure that recurs on every attempt (say, an output record the broker always
+ * refuses) makes the replaced thread fail again, over and over; the stream stays RUNNING while the
+ * log fills with the failure.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableKafkaStreams
@@ -42,6 +56,8 @@ public class MeteringConfiguration {
 
     /** The Kafka Streams application id: consumer group and prefix of the internal topics. */
     public static final String APPLICATION_ID = "fleet-usage-metering";
+
+    private static final Logger log = LoggerFactory.getLogger(MeteringConfiguration.class);
 
     @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
     KafkaStreamsConfiguration defaultKafkaStreamsConfig(KafkaProperties kafka, FleetMeteringProperties metering,
@@ -54,19 +70,34 @@ public class MeteringConfiguration {
         config.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 RecoveringDeserializationExceptionHandler.class);
         config.put(RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, deadLetters);
+        config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SkipUnprocessableRecords.class);
         return new KafkaStreamsConfiguration(config);
     }
 
     /** Defines the topology on the builder Spring's factory bean builds and runs. */
     @Bean
-    StreamsBuilderFactoryBeanConfigurer usageTopologyConfigurer(FleetSerde serde, FleetMeteringProperties metering) {
+    StreamsBuilderFactoryBeanConfigurer usageTopologyConfigurer(FleetSerde serde, FleetMeteringProperties metering,
+            FleetKafkaProperties fleet) {
         return factoryBean -> factoryBean.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
             @Override
             public void configureBuilder(StreamsBuilder builder) {
                 UsageTopology.define(builder, serde.serde(FleetTopics.USAGE), serde.serde(FleetTopics.USAGE_ROLLUPS),
-                        metering.grace(), metering.retention());
+                        metering.grace(), metering.retention(), fleet.service());
             }
         });
+    }
+
+    /** A stream thread that dies of an exception is replaced rather than shutting the client down. */
+    @Bean
+    StreamsBuilderFactoryBeanConfigurer replaceFailedStreamThreads() {
+        return factoryBean -> factoryBean.setStreamsUncaughtExceptionHandler(replaceThread());
+    }
+
+    private static StreamsUncaughtExceptionHandler replaceThread() {
+        return exception -> {
+            log.error("a Kafka Streams thread failed, replacing it: {}", FleetHeaders.rootCause(exception), exception);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        };
     }
 
     @Bean

@@ -16,13 +16,17 @@ import dev.fleet.platform.kafka.TraceParent;
  * Gives each rollup update the fleet's headers. Kafka Streams carries the headers of the usage
  * record that caused an update; this replaces its {@code event-id} with one derived from the
  * rollup's key and total (the same update always gets the same id, so a consumer can dedupe a
- * replayed one), sets {@code tenant-id} and {@code produced-by}, and continues the trace.
+ * replayed one), sets {@code tenant-id} and {@code produced-by} (the service running the topology),
+ * and continues the trace.
  */
 final class RollupHeaders implements FixedKeyProcessor<String, UsageRollup, UsageRollup> {
 
-    static final String PRODUCED_BY = "usage-metering";
-
+    private final String producedBy;
     private FixedKeyProcessorContext<String, UsageRollup> context;
+
+    RollupHeaders(String producedBy) {
+        this.producedBy = producedBy;
+    }
 
     @Override
     public void init(FixedKeyProcessorContext<String, UsageRollup> context) {
@@ -39,7 +43,7 @@ final class RollupHeaders implements FixedKeyProcessor<String, UsageRollup, Usag
         replace(headers, FleetHeaders.EVENT_ID, eventId);
         replace(headers, FleetHeaders.TENANT_ID, record.value().getTenantId());
         replace(headers, FleetHeaders.TRACEPARENT, trace);
-        replace(headers, FleetHeaders.PRODUCED_BY, PRODUCED_BY);
+        replace(headers, FleetHeaders.PRODUCED_BY, producedBy);
         context.forward(record);
     }
 

@@ -29,12 +29,14 @@ import dev.fleet.schemas.FleetTopics;
  * update written as a {@link UsageRollup} to {@code fleet.usage.rollups.v1}, keyed
  * {@code tenantId/meter/windowStart}, with the fleet's headers. A usage record whose {@code event-id}
  * was already counted (within {@link #DEDUPE_WINDOW}) is dropped first, so re-published usage is
- * billed once.
+ * billed once. A record with a negative quantity is rejected (the validation step throws
+ * {@link IllegalArgumentException}), and so is one that would overflow its window's total
+ * ({@link ArithmeticException}); the application's processing exception handler skips such a record.
  *
  * <p>Limits: records later than the grace period after their window closed are dropped (Kafka
  * Streams' dropped-records metric counts them). The store caches nothing, so each input record
  * yields one rollup update; the compacted rollup topic keeps the last per window. Grouping
- * repartitions through an internal topic. Quantities are summed as they come, negative ones too.
+ * repartitions through an internal topic.
  */
 public final class UsageTopology {
 
@@ -56,19 +58,23 @@ public final class UsageTopology {
     /**
      * The topology on its own (tests, tools).
      *
-     * @param grace     how late a record may arrive after its window ended and still count
-     * @param retention how long windows stay queryable in {@link #STORE}; at least {@link #WINDOW} plus {@code grace}
+     * @param grace      how late a record may arrive after its window ended and still count
+     * @param retention  how long windows stay queryable in {@link #STORE}; at least {@link #WINDOW} plus {@code grace}
+     * @param producedBy the service running the topology, stamped into each rollup's {@code produced-by}
      */
     public static Topology buildTopology(Serde<UsageRecorded> usageSerde, Serde<UsageRollup> rollupSerde,
-            Duration grace, Duration retention) {
+            Duration grace, Duration retention, String producedBy) {
         StreamsBuilder builder = new StreamsBuilder();
-        define(builder, usageSerde, rollupSerde, grace, retention);
+        define(builder, usageSerde, rollupSerde, grace, retention, producedBy);
         return builder.build();
     }
 
     /** Adds the topology to {@code builder}, which may be Spring's (see {@link #buildTopology}). */
     public static void define(StreamsBuilder builder, Serde<UsageRecorded> usageSerde, Serde<UsageRollup> rollupSerde,
-            Duration grace, Duration retention) {
+            Duration grace, Duration retention, String producedBy) {
+        if (producedBy == null || producedBy.isBlank()) {
+            throw new IllegalArgumentException("producedBy must name the producing service");
+        }
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(SEEN_EVENTS_STORE, DEDUPE_WINDOW.multipliedBy(2).plus(grace),
                         DEDUPE_WINDOW.multipliedBy(2), false),
@@ -77,12 +83,14 @@ public final class UsageTopology {
                         .withTimestampExtractor(new OccurredAtTimestampExtractor())
                         .withName("usage"))
                 .filter((tenantId, usage) -> usage != null, Named.as("drop-tombstones"))
+                .mapValues(UsageTopology::requireValid, Named.as("validate-usage"))
                 .processValues(() -> new DeduplicateByEventId<String, UsageRecorded>(SEEN_EVENTS_STORE,
                         DEDUPE_WINDOW), Named.as("dedupe-event-id"), SEEN_EVENTS_STORE)
                 .groupBy((tenantId, usage) -> MeterKey.of(usage).storeKey(),
                         Grouped.with("usage-by-tenant-meter", Serdes.String(), usageSerde))
                 .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW, grace))
-                .aggregate(() -> 0L, (key, usage, total) -> total + usage.getQuantity(), Named.as("sum-quantity"),
+                .aggregate(() -> 0L, (key, usage, total) -> Math.addExact(total, usage.getQuantity()),
+                        Named.as("sum-quantity"),
                         Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(STORE)
                                 .withKeySerde(Serdes.String())
                                 .withValueSerde(Serdes.Long())
@@ -90,8 +98,17 @@ public final class UsageTopology {
                                 .withCachingDisabled())
                 .toStream(Named.as("window-updates"))
                 .map(UsageTopology::rollup, Named.as("to-rollup"))
-                .processValues(RollupHeaders::new, Named.as("rollup-headers"))
+                .processValues(() -> new RollupHeaders(producedBy), Named.as("rollup-headers"))
                 .to(FleetTopics.USAGE_ROLLUPS.name(), Produced.with(Serdes.String(), rollupSerde).withName("rollups"));
+    }
+
+    /** Usage is never negative: a negative quantity would silently lower a tenant's bill. */
+    private static UsageRecorded requireValid(UsageRecorded usage) {
+        if (usage.getQuantity() < 0) {
+            throw new IllegalArgumentException("usage quantity must not be negative, was " + usage.getQuantity()
+                    + " (tenant " + usage.getTenantId() + ", meter " + usage.getMeter() + ")");
+        }
+        return usage;
     }
 
     private static KeyValue<String, UsageRollup> rollup(Windowed<String> window, Long total) {

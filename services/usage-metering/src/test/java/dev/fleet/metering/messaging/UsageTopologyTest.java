@@ -1,6 +1,7 @@
 package dev.fleet.metering.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -37,6 +38,7 @@ class UsageTopologyTest {
 
     private static final Duration GRACE = Duration.ofMinutes(1);
     private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
+    private static final String SERVICE = "usage-metering-under-test";
 
     private final FleetSerde serde = new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog());
 
@@ -53,8 +55,9 @@ class UsageTopologyTest {
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "usage-topology-test");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SkipUnprocessableRecords.class);
         driver = new TopologyTestDriver(UsageTopology.buildTopology(serde.serde(FleetTopics.USAGE),
-                serde.serde(FleetTopics.USAGE_ROLLUPS), GRACE, Duration.ofDays(2)), config, T0);
+                serde.serde(FleetTopics.USAGE_ROLLUPS), GRACE, Duration.ofDays(2), SERVICE), config, T0);
         usage = driver.createInputTopic(FleetTopics.USAGE.name(), Serdes.String().serializer(),
                 serde.serde(FleetTopics.USAGE).serializer());
         rollups = driver.createOutputTopic(FleetTopics.USAGE_ROLLUPS.name(), Serdes.String().deserializer(),
@@ -173,8 +176,42 @@ class UsageTopologyTest {
         TestRecord<String, UsageRollup> out = rollups.readRecord();
         assertThat(header(out, FleetHeaders.EVENT_ID)).isNotEqualTo("usage-event").isNotBlank();
         assertThat(header(out, FleetHeaders.TENANT_ID)).isEqualTo("t1");
-        assertThat(header(out, FleetHeaders.PRODUCED_BY)).isEqualTo("usage-metering");
+        assertThat(header(out, FleetHeaders.PRODUCED_BY)).isEqualTo(SERVICE);
         assertThat(header(out, FleetHeaders.TRACEPARENT)).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+    }
+
+    @Test
+    void skipsUsageWithANegativeQuantityAndCountsTheNextRecord() {
+        // given
+        record("t1", Meter.PROMPT_TOKENS, 10, T0.plusSeconds(5));
+
+        // when: a negative quantity, which the validation step rejects, then valid usage
+        record("t1", Meter.PROMPT_TOKENS, -4, T0.plusSeconds(6));
+        record("t1", Meter.PROMPT_TOKENS, 7, T0.plusSeconds(7));
+
+        // then the negative record is skipped and the stream goes on
+        assertThat(rollups.readValuesToList()).extracting(UsageRollup::getQuantity).containsExactly(10L, 17L);
+        assertThat(storedWindows("t1")).extracting(UsageWindow::quantity).containsExactly(17L);
+    }
+
+    @Test
+    void skipsUsageThatWouldOverflowTheWindowTotalAndCountsTheNextRecord() {
+        // given
+        record("t1", Meter.SEARCH_QUERIES, 1, T0.plusSeconds(5));
+
+        // when: a quantity that makes the aggregation overflow, then valid usage
+        record("t1", Meter.SEARCH_QUERIES, Long.MAX_VALUE, T0.plusSeconds(6));
+        record("t1", Meter.SEARCH_QUERIES, 2, T0.plusSeconds(7));
+
+        // then the window keeps its exact total and the stream goes on
+        assertThat(rollups.readValuesToList()).extracting(UsageRollup::getQuantity).containsExactly(1L, 3L);
+    }
+
+    @Test
+    void refusesToBuildWithoutAProducingService() {
+        assertThatThrownBy(() -> UsageTopology.buildTopology(serde.serde(FleetTopics.USAGE),
+                serde.serde(FleetTopics.USAGE_ROLLUPS), GRACE, Duration.ofDays(2), " "))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private void pipeWithEventId(UsageRecorded value, String eventId) {
