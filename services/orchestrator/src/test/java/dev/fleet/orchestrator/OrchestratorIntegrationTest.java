@@ -34,8 +34,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpStatus;
@@ -85,14 +90,20 @@ import dev.fleet.test.SharedPostgres;
 import dev.fleet.test.TopicProbe;
 import dev.fleet.test.TopicReader;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
 /**
  * The orchestrator against the real in-JVM broker and the real PostgreSQL: the admin API and its
  * outbox, chat through the OpenAI simulator and through the extractive model (this test plays the
- * embedding-worker and the scorer), redelivery and poison records.
+ * embedding-worker and the scorer), redelivery and poison records, parked outbox rows, and API keys
+ * kept out of the logs.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class OrchestratorIntegrationTest {
 
     private static final String SIM_MODEL = "sim-model";
@@ -101,12 +112,23 @@ class OrchestratorIntegrationTest {
     private static final OpenAiSimulator SIMULATOR = OpenAiSimulator.start();
     private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
     };
+    private static final TypeReference<Map<String, Object>> JSON_MAP = new TypeReference<>() {
+    };
 
     private static final Map<String, TopicReader<String, Wire>> READERS = new HashMap<>();
     private static KafkaProducer<String, SpecificRecord> producer;
 
     @Autowired
     private WebTestClient web;
+
+    @Autowired
+    private MeterRegistry meters;
+
+    @Autowired
+    private LoggingSystem loggingSystem;
+
+    @Autowired
+    private ObjectMapper json;
 
     @MockitoSpyBean
     private ControlPlaneEvents events;
@@ -297,6 +319,66 @@ class OrchestratorIntegrationTest {
                 && r.value().getPayload() instanceof ApiKeyRevoked)).hasSize(1);
         assertThat(count("SELECT count(*) FROM orchestrator.api_keys WHERE id::text = ? AND status = 'REVOKED'",
                 keyId)).isOne();
+    }
+
+    @Test
+    void neverLogsAnIssuedKeyEvenAtDebugLevel(CapturedOutput output) throws Exception {
+        // given: our code and Spring's web layer (requests, responses, codecs) at DEBUG
+        String tenantId = (String) createTenant("Quiet Keys", "free").get("id");
+        Map<String, LogLevel> levels = setLogLevels(LogLevel.DEBUG, "dev.fleet", "org.springframework.web");
+        try {
+            // when: a key is issued (read as bytes: the test's own JSON decoder would log it) and revoked
+            byte[] body = admin(web.post().uri("/admin/tenants/" + tenantId + "/keys")).exchange()
+                    .expectStatus().isEqualTo(HttpStatus.CREATED)
+                    .expectBody(byte[].class).returnResult().getResponseBody();
+            Map<String, Object> issued = json.readValue(body, JSON_MAP);
+            String key = (String) issued.get("key");
+            String keyId = (String) issued.get("id");
+            admin(web.delete().uri("/admin/keys/" + keyId)).exchange().expectStatus().isNoContent();
+            await().atMost(WAIT).until(() -> received(FleetTopics.API_KEYS, r -> r.key().equals(keyId)),
+                    records -> !records.isEmpty()
+                            && records.get(records.size() - 1).value().getStatus() == ApiKeyStatus.REVOKED);
+
+            // then: the capture saw both requests at DEBUG, and the key nowhere
+            assertThat(key).startsWith("fk-");
+            assertThat(output.getAll()).contains("/admin/tenants/" + tenantId + "/keys", "/admin/keys/" + keyId)
+                    .doesNotContain(key);
+        } finally {
+            levels.forEach(loggingSystem::setLogLevel);
+        }
+    }
+
+    @Test
+    void parksOutboxRowsThatCanNeverBePublishedAndRelaysTheChangesAfterThem() throws SQLException {
+        // given: rows the relay can never publish, ahead of a real change
+        String poisoned = newTenantId();
+        long garbage = insertOutboxRow(poisoned, FleetTopics.TENANTS.name(),
+                "definitely not avro".getBytes(StandardCharsets.UTF_8));
+        long uncataloged = insertOutboxRow(poisoned, "fleet.not-in-the-catalog.v1",
+                SERDE.serialize(FleetTopics.TENANTS.name(), tenantRecord(poisoned, "Uncataloged")));
+        long oversized = insertOutboxRow(poisoned, FleetTopics.TENANTS.name(),
+                SERDE.serialize(FleetTopics.TENANTS.name(), tenantRecord(poisoned, "x".repeat(1_100_000))));
+
+        // when
+        String tenantId = (String) createTenant("After The Poison", "pro").get("id");
+
+        // then: the change's record and event were relayed
+        assertThat(awaitOne(FleetTopics.TENANTS, r -> r.key().equals(tenantId)).value().getName())
+                .isEqualTo("After The Poison");
+        awaitOne(FleetTopics.DOMAIN_EVENTS,
+                r -> r.key().equals(tenantId) && r.value().getPayload() instanceof TenantCreated);
+
+        // then: the poison rows are parked with a reason, unpublished
+        await().atMost(WAIT).until(() -> count("SELECT count(*) FROM orchestrator.outbox "
+                + "WHERE tenant_id::text = ? AND failed_at IS NOT NULL AND published_at IS NULL", poisoned) == 3);
+        assertThat(outboxFailure(garbage)).contains("does not decode").doesNotContain("0x64"); // no payload bytes
+        assertThat(outboxFailure(uncataloged)).contains("not in the catalog");
+        assertThat(outboxFailure(oversized)).contains("RecordTooLargeException");
+        assertThat(received(FleetTopics.TENANTS, r -> r.key().equals(poisoned))).isEmpty();
+
+        // then: the gauge counts them
+        await().atMost(WAIT).until(() -> meters.get("fleet.outbox.parked").gauge().value() >= 3);
+        assertThat(meters.get("fleet.outbox.pending").gauge().value()).isNotNaN();
     }
 
     @Test
@@ -506,6 +588,57 @@ class OrchestratorIntegrationTest {
         return admin(web.post().uri("/admin/tenants/" + tenantId + "/keys")).exchange()
                 .expectStatus().isEqualTo(HttpStatus.CREATED)
                 .expectBody(JSON).returnResult().getResponseBody();
+    }
+
+    /** Sets {@code level} on {@code loggers}; returns their previous levels (null: inherited), to restore. */
+    private Map<String, LogLevel> setLogLevels(LogLevel level, String... loggers) {
+        Map<String, LogLevel> previous = new HashMap<>();
+        for (String logger : loggers) {
+            previous.put(logger, loggingSystem.getLoggerConfiguration(logger).getConfiguredLevel());
+            loggingSystem.setLogLevel(logger, level);
+        }
+        return previous;
+    }
+
+    /** Writes a row into the outbox behind the orchestrator's back; returns its id. */
+    private static long insertOutboxRow(String tenantId, String topic, byte[] payload) throws SQLException {
+        try (Connection db = SharedPostgres.connect(); PreparedStatement insert = db.prepareStatement("""
+                INSERT INTO orchestrator.outbox (event_id, topic, message_key, payload, tenant_id)
+                VALUES (?::uuid, ?, ?, ?, ?::uuid) RETURNING id""")) {
+            insert.setString(1, UUID.randomUUID().toString());
+            insert.setString(2, topic);
+            insert.setString(3, tenantId);
+            insert.setBytes(4, payload);
+            insert.setString(5, tenantId);
+            try (ResultSet rows = insert.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    private static String outboxFailure(long id) throws SQLException {
+        try (Connection db = SharedPostgres.connect();
+                PreparedStatement select = db.prepareStatement(
+                        "SELECT failure FROM orchestrator.outbox WHERE id = ?")) {
+            select.setLong(1, id);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getString(1);
+            }
+        }
+    }
+
+    private static Tenant tenantRecord(String id, String name) {
+        return Tenant.newBuilder()
+                .setId(id)
+                .setName(name)
+                .setPlan(Plan.FREE)
+                .setStatus(TenantStatus.ACTIVE)
+                .setRequestsPerMinute(60)
+                .setTokensPerDay(100_000)
+                .setUpdatedAt(Instant.now())
+                .build();
     }
 
     private String newTenantId() {

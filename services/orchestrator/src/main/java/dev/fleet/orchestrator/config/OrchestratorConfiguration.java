@@ -30,6 +30,8 @@ import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.platform.kafka.KnowledgeClient;
 import dev.fleet.platform.kafka.TopicMirrors;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 /** Wires the domain to its adapters. */
 @Configuration(proxyBeanMethods = false)
 public class OrchestratorConfiguration {
@@ -75,9 +77,10 @@ public class OrchestratorConfiguration {
 
     @Bean
     OutboxRelay outboxRelay(OutboxRepository outbox, ReactiveTransactionManager transactionManager,
-            FleetPublisher publisher, FleetSerde serde, Clock clock, FleetOrchestratorProperties properties) {
+            FleetPublisher publisher, FleetSerde serde, Clock clock, FleetOrchestratorProperties properties,
+            MeterRegistry meters) {
         FleetOrchestratorProperties.Outbox settings = properties.outbox();
         return new OutboxRelay(outbox, TransactionalOperator.create(transactionManager), publisher, serde, clock,
-                settings.relayInterval(), settings.batchSize(), settings.sendTimeout());
+                settings.relayInterval(), settings.batchSize(), settings.sendTimeout(), meters);
     }
 }

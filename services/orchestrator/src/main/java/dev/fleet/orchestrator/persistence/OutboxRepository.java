@@ -12,7 +12,9 @@ import reactor.core.publisher.Mono;
 
 /**
  * The transactional outbox, {@code orchestrator.outbox}. Writers append in their own transaction;
- * the relay locks the oldest unpublished rows, publishes them and marks them published.
+ * the relay locks the oldest unpublished rows, publishes them and marks them published, or parks
+ * the ones that can never be published (they keep {@code published_at} null and get
+ * {@code failed_at} and a reason).
  */
 @Repository
 public class OutboxRepository {
@@ -48,12 +50,12 @@ public class OutboxRepository {
                 .one();
     }
 
-    /** The oldest unpublished rows, locked until the transaction ends. */
+    /** The oldest rows neither published nor parked, locked until the transaction ends. */
     public Flux<OutboxRow> lockUnpublished(int limit) {
         return db.sql("""
                 SELECT id, event_id, topic, message_key, payload, tenant_id, traceparent
                 FROM orchestrator.outbox
-                WHERE published_at IS NULL
+                WHERE published_at IS NULL AND failed_at IS NULL
                 ORDER BY id
                 LIMIT :limit
                 FOR UPDATE SKIP LOCKED""")
@@ -74,5 +76,33 @@ public class OutboxRepository {
                 .bind("ids", ids.toArray(Long[]::new))
                 .fetch()
                 .rowsUpdated();
+    }
+
+    /** Parks a row that can never be published; {@code failure} must not contain payload bytes or secrets. */
+    public Mono<Long> markFailed(long id, String failure, Instant at) {
+        return db.sql("UPDATE orchestrator.outbox SET failed_at = :at, failure = :failure WHERE id = :id")
+                .bind("at", at)
+                .bind("failure", failure)
+                .bind("id", id)
+                .fetch()
+                .rowsUpdated();
+    }
+
+    /** How many rows wait to be published and how many are parked, across all replicas. */
+    public Mono<Backlog> backlog() {
+        return db.sql("""
+                SELECT count(*) FILTER (WHERE failed_at IS NULL) AS pending,
+                       count(*) FILTER (WHERE failed_at IS NOT NULL) AS parked
+                FROM orchestrator.outbox
+                WHERE published_at IS NULL""")
+                .map(row -> new Backlog(row.get("pending", Long.class), row.get("parked", Long.class)))
+                .one();
+    }
+
+    /**
+     * @param pending rows not yet published (nor parked)
+     * @param parked  rows that can never be published
+     */
+    public record Backlog(long pending, long parked) {
     }
 }
