@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -34,8 +36,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -74,6 +81,7 @@ import dev.fleet.test.SharedKafka;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = "fleet.gateway.chat-models=sim-model")
+@ExtendWith(OutputCaptureExtension.class)
 class GatewayIntegrationTest {
 
     private static final Duration KAFKA_WAIT = Duration.ofSeconds(20);
@@ -92,6 +100,9 @@ class GatewayIntegrationTest {
 
     @Autowired
     FleetKafkaProperties fleetKafka;
+
+    @Autowired
+    LoggingSystem loggingSystem;
 
     private WebTestClient client;
 
@@ -305,8 +316,9 @@ class GatewayIntegrationTest {
     void shouldRejectInvalidRequestsWithoutPublishingAnything() {
         // given
         String key = givenActiveKey(UUID.randomUUID().toString());
-        long chatRequestsBefore = endOffsetSum(FleetTopics.CHAT_REQUESTS);
-        long itemsBefore = endOffsetSum(FleetTopics.ITEMS);
+        List<Topic<?>> requestTopics = List.of(FleetTopics.CHAT_REQUESTS, FleetTopics.ITEMS,
+                FleetTopics.EMBEDDING_REQUESTS, FleetTopics.SCORE_REQUESTS);
+        Map<String, Long> before = endOffsetSums(requestTopics);
         // when
         client.post().uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"model\":\"extractive\",\"messages\":[")
@@ -328,10 +340,48 @@ class GatewayIntegrationTest {
                 .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"items\": [{\"id\": \"a\", ")
                 .exchange()
                 .expectStatus().isBadRequest();
+        expectRejected(key, "/v1/embeddings", Map.of("model", "text-embedding-9", "input", "alpha"), 404,
+                "model");
+        expectRejected(key, "/v1/embeddings", Map.of("model", "all-minilm-l6-v2", "input", List.of()), 400,
+                "input");
+        expectRejected(key, "/v1/collections/docs/search", Map.of("top_k", 3), 400, "query");
+        expectRejected(key, "/v1/collections/docs/search", Map.of("query", "alpha", "top_k", 0), 400, "top_k");
         // then
-        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() ->
-                endOffsetSum(FleetTopics.CHAT_REQUESTS) == chatRequestsBefore
-                        && endOffsetSum(FleetTopics.ITEMS) == itemsBefore);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(endOffsetSums(requestTopics)).isEqualTo(before));
+    }
+
+    @Test
+    void shouldNeverLogApiKeysEvenAtDebugLevel(CapturedOutput output) {
+        // given our code and Spring's web layer (requests, responses, codecs) at DEBUG
+        Map<String, LogLevel> levels = setLogLevels(LogLevel.DEBUG, "dev.fleet", "org.springframework.web");
+        try {
+            // and an active key, a key that was never issued and a revoked one
+            String tenantId = UUID.randomUUID().toString();
+            String active = givenActiveKey(tenantId);
+            String unknown = "fk-" + UUID.randomUUID();
+            String revokedId = UUID.randomUUID().toString();
+            String revoked = "fk-" + UUID.randomUUID();
+            publishKey(revokedId, tenantId, revoked, ApiKeyStatus.ACTIVE);
+            awaitStatus(revoked, 200);
+            publishKey(revokedId, tenantId, revoked, ApiKeyStatus.REVOKED);
+            awaitStatus(revoked, 401);
+            // when each is presented, on success and on the error paths
+            for (String key : List.of(active, unknown, revoked)) {
+                client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange()
+                        .expectStatus().value(status -> assertThat(status).isIn(200, 401));
+                client.post().uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                        .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"model\": ").exchange()
+                        .expectStatus().value(status -> assertThat(status).isIn(400, 401));
+                client.get().uri("/v1/nothing-here").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange()
+                        .expectStatus().value(status -> assertThat(status).isIn(404, 401));
+            }
+            // then the capture saw the requests at DEBUG, and none of the keys
+            assertThat(output.getAll()).contains("/v1/nothing-here", "/v1/chat/completions")
+                    .doesNotContain(active).doesNotContain(unknown).doesNotContain(revoked);
+        } finally {
+            levels.forEach(loggingSystem::setLogLevel);
+        }
     }
 
     @Test
@@ -443,11 +493,34 @@ class GatewayIntegrationTest {
         return found;
     }
 
-    private static long endOffsetSum(Topic<?> topic) {
+    private Map<String, LogLevel> setLogLevels(LogLevel level, String... loggers) {
+        Map<String, LogLevel> previous = new HashMap<>();
+        for (String logger : loggers) {
+            previous.put(logger, loggingSystem.getLoggerConfiguration(logger).getConfiguredLevel());
+            loggingSystem.setLogLevel(logger, level);
+        }
+        return previous;
+    }
+
+    private void expectRejected(String key, String uri, Map<String, Object> body, int status, String param) {
+        client.post().uri(uri).header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                .exchange()
+                .expectStatus().isEqualTo(status)
+                .expectBody().jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.param").isEqualTo(param);
+    }
+
+    /** The sum of each topic's partition end offsets, by topic name. */
+    private static Map<String, Long> endOffsetSums(List<Topic<?>> topics) {
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            return consumer.endOffsets(partitions(consumer, topic.name())).values().stream()
-                    .mapToLong(Long::longValue).sum();
+            Map<String, Long> sums = new LinkedHashMap<>();
+            for (Topic<?> topic : topics) {
+                sums.put(topic.name(), consumer.endOffsets(partitions(consumer, topic.name())).values().stream()
+                        .mapToLong(Long::longValue).sum());
+            }
+            return sums;
         }
     }
 

@@ -3,7 +3,12 @@ package dev.fleet.platform.web;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Thrown by handlers to answer with an {@link ApiError}; rendered by {@link ApiErrorHandler}. */
+import org.springframework.http.HttpHeaders;
+
+/**
+ * Thrown by handlers to answer with an {@link ApiError}; rendered by {@link ApiErrorHandler} (from
+ * controllers) or {@link OpenAiErrorWebExceptionHandler} (from filters and functional routes).
+ */
 public class ApiErrorException extends RuntimeException {
 
     private final transient ApiError error;
@@ -27,5 +32,12 @@ public class ApiErrorException extends RuntimeException {
     /** When the client may retry, if the server knows. */
     public Optional<Duration> retryAfter() {
         return Optional.ofNullable(retryAfter);
+    }
+
+    /** The headers the error is sent with: {@code Retry-After} in whole seconds (at least 1), if known. */
+    public HttpHeaders headers() {
+        HttpHeaders headers = new HttpHeaders();
+        retryAfter().ifPresent(d -> headers.set(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, d.toSeconds()))));
+        return headers;
     }
 }

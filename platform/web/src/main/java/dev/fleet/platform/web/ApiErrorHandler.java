@@ -3,23 +3,23 @@ package dev.fleet.platform.web;
 import java.util.Map;
 
 import org.springframework.core.codec.DecodingException;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.bind.support.WebExchangeBindException;
 import org.springframework.web.server.ServerWebInputException;
 
-/** Renders request errors of every Fleet HTTP API in OpenAI's error shape. */
+/**
+ * Renders request errors of every Fleet HTTP API in OpenAI's error shape. Covers what controllers
+ * throw; everything else (routing errors, filters, unexpected failures) is answered by
+ * {@link OpenAiErrorWebExceptionHandler}.
+ */
 @RestControllerAdvice
 public class ApiErrorHandler {
 
     @ExceptionHandler(ApiErrorException.class)
     ResponseEntity<Map<String, Object>> apiError(ApiErrorException e) {
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(e.error().status());
-        e.retryAfter().ifPresent(d -> response.header(HttpHeaders.RETRY_AFTER,
-                Long.toString(Math.max(1, d.toSeconds()))));
-        return response.body(e.error().body());
+        return respond(e);
     }
 
     @ExceptionHandler(WebExchangeBindException.class)
@@ -40,5 +40,10 @@ public class ApiErrorHandler {
 
     public static ResponseEntity<Map<String, Object>> respond(ApiError error) {
         return ResponseEntity.status(error.status()).body(error.body());
+    }
+
+    /** The answer to {@code e}, with its {@code Retry-After}; for a service's own advice that maps its exceptions. */
+    public static ResponseEntity<Map<String, Object>> respond(ApiErrorException e) {
+        return ResponseEntity.status(e.error().status()).headers(e.headers()).body(e.error().body());
     }
 }

@@ -1,12 +1,12 @@
 package dev.fleet.gateway.web;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -16,6 +16,7 @@ import dev.fleet.gateway.domain.EventBusUnavailableException;
 import dev.fleet.gateway.domain.ReplyTimeoutException;
 import dev.fleet.gateway.domain.UpstreamFailureException;
 import dev.fleet.platform.web.ApiError;
+import dev.fleet.platform.web.ApiErrorException;
 import dev.fleet.platform.web.ApiErrorHandler;
 
 /**
@@ -29,19 +30,18 @@ public class GatewayErrorHandler {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayErrorHandler.class);
 
-    private final String retryAfterSeconds;
+    private final Duration retryAfter;
 
     public GatewayErrorHandler(FleetGatewayProperties properties) {
-        this.retryAfterSeconds = Long.toString(Math.max(1, properties.retryAfter().toSeconds()));
+        this.retryAfter = properties.retryAfter();
     }
 
     @ExceptionHandler(EventBusUnavailableException.class)
     ResponseEntity<Map<String, Object>> eventBusUnavailable(EventBusUnavailableException e) {
         log.warn("answering 503: {}", e.getMessage());
-        ApiError error = ApiError.unavailable("The service is temporarily unable to accept requests; retry "
-                + "after " + retryAfterSeconds + "s.", "kafka_unavailable");
-        return ResponseEntity.status(error.status()).header(HttpHeaders.RETRY_AFTER, retryAfterSeconds)
-                .body(error.body());
+        return ApiErrorHandler.respond(new ApiErrorException(ApiError.unavailable("The service is temporarily "
+                + "unable to accept requests; retry after " + Math.max(1, retryAfter.toSeconds()) + "s.",
+                "kafka_unavailable"), retryAfter));
     }
 
     @ExceptionHandler(ReplyTimeoutException.class)

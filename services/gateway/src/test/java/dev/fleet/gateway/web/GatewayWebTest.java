@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.test.autoconfigure.web.reactive.WebFluxTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -50,7 +51,7 @@ import dev.fleet.gateway.domain.EventBusUnavailableException;
 import dev.fleet.gateway.domain.Knowledge;
 import dev.fleet.gateway.domain.ModelCatalog;
 import dev.fleet.gateway.domain.UpstreamFailureException;
-import dev.fleet.platform.web.ApiErrorHandler;
+import dev.fleet.platform.web.FleetWebAutoConfiguration;
 import dev.fleet.schemas.ApiKeyHash;
 
 import reactor.core.publisher.Flux;
@@ -58,7 +59,8 @@ import reactor.core.publisher.Mono;
 
 /** The HTTP contract (auth, chat SSE/JSON mapping, errors) over stubbed domain ports: no Kafka. */
 @WebFluxTest
-@Import({ApiErrorHandler.class, GatewayWebTest.Stubs.class})
+@ImportAutoConfiguration(FleetWebAutoConfiguration.class)
+@Import(GatewayWebTest.Stubs.class)
 class GatewayWebTest {
 
     static final String KEY = "fk-valid";

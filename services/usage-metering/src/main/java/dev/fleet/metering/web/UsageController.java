@@ -1,13 +1,10 @@
 package dev.fleet.metering.web;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Map;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.ResponseEntity;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -31,7 +28,9 @@ import reactor.core.scheduler.Schedulers;
 @RestController
 class UsageController {
 
-    static final String RETRY_AFTER_SECONDS = "5";
+    static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+    /** {@link #RETRY_AFTER} as the {@code Retry-After} header carries it. */
+    static final String RETRY_AFTER_SECONDS = Long.toString(RETRY_AFTER.toSeconds());
 
     private final UsageHistory history;
     private final FleetMeteringProperties properties;
@@ -53,14 +52,10 @@ class UsageController {
         }
         return Mono.fromCallable(() -> UsageReport.of(tenantId, start, end, history.windows(tenantId, start, end)))
                 .subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(UsageNotQueryableException.class, e -> new ApiErrorException(
+                        ApiError.unavailable("usage is not queryable yet, retry shortly", "usage_not_ready"),
+                        RETRY_AFTER))
                 .map(UsageResponse::of);
-    }
-
-    @ExceptionHandler(UsageNotQueryableException.class)
-    ResponseEntity<Map<String, Object>> notQueryable(UsageNotQueryableException e) {
-        ApiError error = ApiError.unavailable("usage is not queryable yet, retry shortly", "usage_not_ready");
-        return ResponseEntity.status(error.status()).header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
-                .body(error.body());
     }
 
     private static Instant instant(String param, String value) {
