@@ -20,6 +20,7 @@ import dev.fleet.events.v1.ItemUpserted;
 import dev.fleet.platform.kafka.DecodeFailures;
 import dev.fleet.platform.kafka.EventContext;
 import dev.fleet.platform.kafka.FleetPublisher;
+import dev.fleet.platform.kafka.PendingSends;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.schemas.ItemKey;
 

@@ -1,13 +1,8 @@
 package dev.fleet.scorer.messaging;
 
 import java.time.Instant;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.KafkaException;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
@@ -17,6 +12,7 @@ import dev.fleet.events.v1.ScoreResult;
 import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.platform.kafka.EventContext;
 import dev.fleet.platform.kafka.FleetPublisher;
+import dev.fleet.platform.kafka.PendingSends;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.scorer.config.FleetScorerProperties;
 import dev.fleet.scorer.domain.CollectionSearch;
@@ -52,30 +48,18 @@ public class ScoreRequestListener {
         }
         itemVectors.awaitLoaded(properties.catchUpTimeout());
         ScoreResult result = search.answer(request);
-        EventContext context = EventContext.causedBy(record.headers(), request.getTenantId());
-        CompletableFuture<?> reply = publisher.publish(FleetTopics.SCORE_REPLIES, request.getRequestId(), result,
-                context);
-        CompletableFuture<?> usage = result.getError() != null ? CompletableFuture.completedFuture(null)
-                : publisher.publish(FleetTopics.USAGE, request.getTenantId(), UsageRecorded.newBuilder()
-                        .setTenantId(request.getTenantId())
-                        .setMeter(Meter.SEARCH_QUERIES)
-                        .setQuantity(1)
-                        .setModel(null)
-                        .setOccurredAt(Instant.now())
-                        .build(), EventContext.derivedFrom(record.headers(), request.getTenantId(), "usage"));
-        awaitAcknowledged(CompletableFuture.allOf(reply, usage));
-    }
-
-    private void awaitAcknowledged(CompletableFuture<?> sends) {
-        try {
-            sends.get(properties.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new KafkaException("publishing a search result failed", e.getCause());
-        } catch (TimeoutException e) {
-            throw new KafkaException("a search result was not acknowledged within " + properties.publishTimeout(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while publishing a search result", e);
+        PendingSends sends = new PendingSends(publisher);
+        sends.publish(FleetTopics.SCORE_REPLIES, request.getRequestId(), result,
+                EventContext.causedBy(record.headers(), request.getTenantId()));
+        if (result.getError() == null) {
+            sends.publish(FleetTopics.USAGE, request.getTenantId(), UsageRecorded.newBuilder()
+                    .setTenantId(request.getTenantId())
+                    .setMeter(Meter.SEARCH_QUERIES)
+                    .setQuantity(1)
+                    .setModel(null)
+                    .setOccurredAt(Instant.now())
+                    .build(), EventContext.derivedFrom(record.headers(), request.getTenantId(), "usage"));
         }
+        sends.awaitAcknowledged(properties.publishTimeout());
     }
 }
