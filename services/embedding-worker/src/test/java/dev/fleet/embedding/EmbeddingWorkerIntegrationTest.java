@@ -29,6 +29,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.fleet.events.v1.EmbeddingRequested;
 import dev.fleet.events.v1.EmbeddingResult;
+import dev.fleet.events.v1.ErrorCode;
+import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.ItemDeleted;
 import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.events.v1.ItemUpserted;
@@ -124,12 +126,12 @@ class EmbeddingWorkerIntegrationTest {
             // then
             EmbeddingResult notFound = (EmbeddingResult) replies.awaitRecord(
                     r -> r.key().equals(unknown.getRequestId()), TIMEOUT).value();
-            assertThat(notFound.getError().getType()).isEqualTo("invalid_request_error");
-            assertThat(notFound.getError().getCode()).isEqualTo("model_not_found");
+            assertThat(notFound.getError().getType()).isEqualTo(ErrorType.INVALID_REQUEST_ERROR);
+            assertThat(notFound.getError().getCode()).isEqualTo(ErrorCode.MODEL_NOT_FOUND);
             assertThat(notFound.getVectors()).isEmpty();
             EmbeddingResult invalid = (EmbeddingResult) replies.awaitRecord(
                     r -> r.key().equals(empty.getRequestId()), TIMEOUT).value();
-            assertThat(invalid.getError().getCode()).isEqualTo("invalid_request");
+            assertThat(invalid.getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
             assertThat(usage.drain(r -> r.key().equals(tenant))).isEmpty();
         }
     }

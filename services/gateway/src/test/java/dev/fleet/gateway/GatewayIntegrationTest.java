@@ -57,6 +57,7 @@ import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.EmbeddingRequested;
 import dev.fleet.events.v1.EmbeddingResult;
 import dev.fleet.events.v1.EmbeddingVector;
+import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.ItemDeleted;
 import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.events.v1.ItemUpserted;
@@ -437,12 +438,12 @@ class GatewayIntegrationTest {
         for (int seq = 0; seq < deltas.size(); seq++) {
             send(FleetTopics.CHAT_REPLIES, request.getRequestId(), chunk(request, seq, deltas.get(seq), null));
         }
-        ChatChunk last = chunk(request, deltas.size(), "", "stop");
+        ChatChunk last = chunk(request, deltas.size(), "", FinishReason.STOP);
         last.setUsage(new TokenUsage(12, deltas.size()));
         send(FleetTopics.CHAT_REPLIES, request.getRequestId(), last);
     }
 
-    private static ChatChunk chunk(ChatRequested request, int seq, String delta, String finishReason) {
+    private static ChatChunk chunk(ChatRequested request, int seq, String delta, FinishReason finishReason) {
         return ChatChunk.newBuilder().setRequestId(request.getRequestId()).setSeq(seq).setModel(request.getModel())
                 .setDelta(delta).setFinishReason(finishReason).build();
     }

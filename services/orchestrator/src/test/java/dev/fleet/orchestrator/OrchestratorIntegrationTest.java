@@ -63,6 +63,9 @@ import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.events.v1.EmbeddingRequested;
 import dev.fleet.events.v1.EmbeddingResult;
 import dev.fleet.events.v1.EmbeddingVector;
+import dev.fleet.events.v1.ErrorCode;
+import dev.fleet.events.v1.ErrorType;
+import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.Plan;
 import dev.fleet.events.v1.ScoreRequested;
@@ -424,7 +427,7 @@ class OrchestratorIntegrationTest {
         assertThat(reply).extracting(r -> r.value().getSeq())
                 .containsExactlyElementsOf(java.util.stream.IntStream.range(0, reply.size()).boxed().toList());
         ChatChunk last = reply.get(reply.size() - 1).value();
-        assertThat(last.getFinishReason()).isEqualTo("stop");
+        assertThat(last.getFinishReason()).isEqualTo(FinishReason.STOP);
         assertThat(last.getUsage().getPromptTokens()).isPositive();
         assertThat(last.getUsage().getCompletionTokens()).isPositive();
         assertThat(reply).allSatisfy(chunk -> assertThat(trace(chunk)).isEqualTo(traceId));
@@ -466,9 +469,9 @@ class OrchestratorIntegrationTest {
         // then: one error chunk, no usage, a CompletionFailed event
         List<Received<ChatChunk>> failed = awaitReply(doomed.getRequestId());
         assertThat(failed).singleElement().satisfies(chunk -> {
-            assertThat(chunk.value().getFinishReason()).isEqualTo("error");
-            assertThat(chunk.value().getError().getCode()).isEqualTo("provider_unavailable");
-            assertThat(chunk.value().getError().getType()).isEqualTo("server_error");
+            assertThat(chunk.value().getFinishReason()).isEqualTo(FinishReason.ERROR);
+            assertThat(chunk.value().getError().getCode()).isEqualTo(ErrorCode.PROVIDER_UNAVAILABLE);
+            assertThat(chunk.value().getError().getType()).isEqualTo(ErrorType.SERVER_ERROR);
         });
         assertThat(SIMULATOR.requests().size() - callsBefore).isEqualTo(3);
         Received<DomainEvent> event = awaitOne(FleetTopics.DOMAIN_EVENTS, r -> r.key().equals(tenant)
@@ -486,8 +489,8 @@ class OrchestratorIntegrationTest {
 
         // then
         assertThat(awaitReply(request.getRequestId())).singleElement().satisfies(chunk -> {
-            assertThat(chunk.value().getError().getCode()).isEqualTo("model_not_found");
-            assertThat(chunk.value().getError().getType()).isEqualTo("invalid_request_error");
+            assertThat(chunk.value().getError().getCode()).isEqualTo(ErrorCode.MODEL_NOT_FOUND);
+            assertThat(chunk.value().getError().getType()).isEqualTo(ErrorType.INVALID_REQUEST_ERROR);
         });
     }
 

@@ -27,6 +27,8 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.fleet.events.v1.ErrorCode;
+import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.ItemVector;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.ScoreRequested;
@@ -144,8 +146,8 @@ class ScorerIntegrationTest {
         assertThat(unknown.getError()).isNull();
         assertThat(unknown.getItems()).isEmpty();
         assertThat(mismatch.getItems()).isEmpty();
-        assertThat(mismatch.getError().getType()).isEqualTo("invalid_request_error");
-        assertThat(mismatch.getError().getCode()).isEqualTo("dimension_mismatch");
+        assertThat(mismatch.getError().getType()).isEqualTo(ErrorType.INVALID_REQUEST_ERROR);
+        assertThat(mismatch.getError().getCode()).isEqualTo(ErrorCode.DIMENSION_MISMATCH);
     }
 
     @Test

@@ -17,6 +17,9 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
 import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.ErrorCode;
+import dev.fleet.events.v1.ErrorType;
+import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.events.v1.Meter;
@@ -87,7 +90,7 @@ class AvroSingleObjectSerdeTest {
         old.put("seq", 3);
         old.put("model", "extractive");
         old.put("delta", "hello");
-        old.put("finishReason", "stop");
+        old.put("finishReason", new GenericData.EnumSymbol(FinishReason.getClassSchema(), "STOP"));
         GenericRecord usage = new GenericData.Record(TokenUsage.getClassSchema());
         usage.put("promptTokens", 5);
         usage.put("completionTokens", 1);
@@ -101,6 +104,40 @@ class AvroSingleObjectSerdeTest {
         assertThat(chunk.getDelta()).isEqualTo("hello");
         assertThat(chunk.getUsage().getPromptTokens()).isEqualTo(5);
         assertThat(chunk.getError()).isNull();
+    }
+
+    @Test
+    void shouldReadSymbolsAddedByANewerWriterAsTheEnumsDefaults() throws Exception {
+        // given: a newer ChatChunk schema with a finish reason, an error type and an error code this reader lacks
+        Schema newer = new Schema.Parser().parse(ChatChunk.getClassSchema().toString()
+                .replace("\"ERROR\"]", "\"ERROR\",\"CONTENT_FILTER\"]")
+                .replace("\"SERVER_ERROR\"]", "\"SERVER_ERROR\",\"OVERLOADED_ERROR\"]")
+                .replace("\"INTERNAL_ERROR\"]", "\"INTERNAL_ERROR\",\"QUOTA_EXCEEDED\"]"));
+        assertThat(newer).isNotEqualTo(ChatChunk.getClassSchema());
+        store.register(newer);
+        Schema errorSchema = newer.getField("error").schema().getTypes().get(1);
+        GenericRecord error = new GenericData.Record(errorSchema);
+        error.put("type", new GenericData.EnumSymbol(errorSchema.getField("type").schema(), "OVERLOADED_ERROR"));
+        error.put("code", new GenericData.EnumSymbol(errorSchema.getField("code").schema(), "QUOTA_EXCEEDED"));
+        error.put("message", "slow down");
+        GenericRecord chunk = new GenericData.Record(newer);
+        chunk.put("requestId", "r1");
+        chunk.put("seq", 0);
+        chunk.put("model", "extractive");
+        chunk.put("delta", "");
+        chunk.put("finishReason", new GenericData.EnumSymbol(
+                newer.getField("finishReason").schema().getTypes().get(1), "CONTENT_FILTER"));
+        chunk.put("error", error);
+        byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(chunk));
+
+        // when
+        ChatChunk read = serde.deserialize(FleetTopics.CHAT_REPLIES, bytes);
+
+        // then
+        assertThat(read.getFinishReason()).isEqualTo(FinishReason.STOP);
+        assertThat(read.getError().getType()).isEqualTo(ErrorType.SERVER_ERROR);
+        assertThat(read.getError().getCode()).isEqualTo(ErrorCode.INTERNAL_ERROR);
+        assertThat(read.getError().getMessage()).isEqualTo("slow down");
     }
 
     @Test

@@ -9,6 +9,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.FinishReason;
 
 import reactor.test.StepVerifier;
 
@@ -22,11 +23,11 @@ class ReplyRouterTest {
 
         router.accept(record("r1", chunk("r1", 0, null)));
         router.accept(record("r2", chunk("r2", 0, null)));
-        router.accept(record("r1", chunk("r1", 1, "stop")));
+        router.accept(record("r1", chunk("r1", 1, FinishReason.STOP)));
 
         StepVerifier.create(replies)
                 .assertNext(c -> assertThat(c.getSeq()).isZero())
-                .assertNext(c -> assertThat(c.getFinishReason()).isEqualTo("stop"))
+                .assertNext(c -> assertThat(c.getFinishReason()).isEqualTo(FinishReason.STOP))
                 .verifyComplete();
         assertThat(router.pendingCount()).isZero();
     }
@@ -61,7 +62,7 @@ class ReplyRouterTest {
         return new MirroredRecord<>(key, value, new RecordHeaders(), 0, 0);
     }
 
-    private static ChatChunk chunk(String requestId, int seq, String finish) {
+    private static ChatChunk chunk(String requestId, int seq, FinishReason finish) {
         return ChatChunk.newBuilder().setRequestId(requestId).setSeq(seq).setModel("m").setDelta("x")
                 .setFinishReason(finish).build();
     }

@@ -7,6 +7,8 @@ import java.util.List;
 import dev.fleet.events.v1.EmbeddingRequested;
 import dev.fleet.events.v1.EmbeddingResult;
 import dev.fleet.events.v1.EmbeddingVector;
+import dev.fleet.events.v1.ErrorCode;
+import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.events.v1.ItemUpserted;
 import dev.fleet.events.v1.ItemVector;
@@ -107,20 +109,20 @@ public class EmbeddingBatcher {
 
     private ReplyError problemWith(EmbeddingRequested request) {
         if (!embedder.modelName().equalsIgnoreCase(request.getModel())) {
-            return invalidRequest("model_not_found", "The model '" + request.getModel()
+            return invalidRequest(ErrorCode.MODEL_NOT_FOUND, "The model '" + request.getModel()
                     + "' does not exist; this worker serves '" + embedder.modelName() + "'.");
         }
         List<String> inputs = request.getInputs();
         if (inputs.isEmpty()) {
-            return invalidRequest("invalid_request", "'input' must not be empty.");
+            return invalidRequest(ErrorCode.INVALID_REQUEST, "'input' must not be empty.");
         }
         if (inputs.size() > maxInputsPerRequest) {
-            return invalidRequest("invalid_request", "'input' has " + inputs.size() + " items; at most "
+            return invalidRequest(ErrorCode.INVALID_REQUEST, "'input' has " + inputs.size() + " items; at most "
                     + maxInputsPerRequest + " are allowed.");
         }
         for (int i = 0; i < inputs.size(); i++) {
             if (inputs.get(i) == null || inputs.get(i).isBlank()) {
-                return invalidRequest("invalid_request", "'input[" + i + "]' must not be blank.");
+                return invalidRequest(ErrorCode.INVALID_REQUEST, "'input[" + i + "]' must not be blank.");
             }
         }
         return null;
@@ -152,8 +154,8 @@ public class EmbeddingBatcher {
                 .build();
     }
 
-    private static ReplyError invalidRequest(String code, String message) {
-        return new ReplyError("invalid_request_error", code, message);
+    private static ReplyError invalidRequest(ErrorCode code, String message) {
+        return new ReplyError(ErrorType.INVALID_REQUEST_ERROR, code, message);
     }
 
     private static List<Float> boxed(float[] vector) {

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import dev.fleet.events.v1.EmbeddingRequested;
 import dev.fleet.events.v1.EmbeddingResult;
 import dev.fleet.events.v1.EmbeddingVector;
+import dev.fleet.events.v1.ErrorCode;
+import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.ItemDeleted;
 import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.events.v1.ItemUpserted;
@@ -62,8 +64,8 @@ class EmbeddingBatcherTest {
 
         // then
         assertThat(model.calls).containsExactly(List.of("b"));
-        assertThat(results.get(0).getError().getType()).isEqualTo("invalid_request_error");
-        assertThat(results.get(0).getError().getCode()).isEqualTo("model_not_found");
+        assertThat(results.get(0).getError().getType()).isEqualTo(ErrorType.INVALID_REQUEST_ERROR);
+        assertThat(results.get(0).getError().getCode()).isEqualTo(ErrorCode.MODEL_NOT_FOUND);
         assertThat(results.get(0).getVectors()).isEmpty();
         assertThat(results.get(0).getPromptTokens()).isZero();
         assertThat(results.get(1).getError()).isNull();
@@ -83,8 +85,8 @@ class EmbeddingBatcherTest {
 
         // then
         assertThat(results).allSatisfy(r -> {
-            assertThat(r.getError().getType()).isEqualTo("invalid_request_error");
-            assertThat(r.getError().getCode()).isEqualTo("invalid_request");
+            assertThat(r.getError().getType()).isEqualTo(ErrorType.INVALID_REQUEST_ERROR);
+            assertThat(r.getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
             assertThat(r.getVectors()).isEmpty();
         });
         assertThat(results.get(1).getError().getMessage()).contains("input[1]");

@@ -9,11 +9,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.ReplyError;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.gateway.domain.ChatExchange;
 import dev.fleet.platform.web.ApiError;
 import dev.fleet.platform.web.ApiErrorException;
+import dev.fleet.schemas.OpenAiNames;
 
 /**
  * Maps the orchestrator's {@link ChatChunk}s to OpenAI's chat JSON: one
@@ -22,8 +24,6 @@ import dev.fleet.platform.web.ApiErrorException;
  * (it differs from the requested one after a fallback).
  */
 public final class OpenAiChatFormat {
-
-    static final String FINISH_ERROR = "error";
 
     private OpenAiChatFormat() {
     }
@@ -72,7 +72,7 @@ public final class OpenAiChatFormat {
         if (error != null) {
             return Optional.of(UpstreamErrors.forChat(error));
         }
-        if (FINISH_ERROR.equals(chunk.getFinishReason())) {
+        if (chunk.getFinishReason() == FinishReason.ERROR) {
             return Optional.of(new ApiError(HttpStatus.INTERNAL_SERVER_ERROR, "the completion failed",
                     "server_error", null, "completion_failed"));
         }
@@ -86,7 +86,7 @@ public final class OpenAiChatFormat {
         Delta delta = new Delta(first ? "assistant" : null,
                 content.isEmpty() && last && !first ? null : content);
         return new CompletionChunk(completionId(exchange.requestId()), "chat.completion.chunk", created(exchange),
-                modelOf(exchange, chunk), List.of(new ChunkChoice(0, delta, chunk.getFinishReason())),
+                modelOf(exchange, chunk), List.of(new ChunkChoice(0, delta, OpenAiNames.of(chunk.getFinishReason()))),
                 Usage.of(chunk.getUsage()));
     }
 
@@ -112,7 +112,8 @@ public final class OpenAiChatFormat {
         }
         return new Completion(completionId(exchange.requestId()), "chat.completion", created(exchange),
                 modelOf(exchange, last),
-                List.of(new CompletionChoice(0, new Message("assistant", content.toString()), last.getFinishReason())),
+                List.of(new CompletionChoice(0, new Message("assistant", content.toString()),
+                        OpenAiNames.of(last.getFinishReason()))),
                 Usage.of(last.getUsage()));
     }
 

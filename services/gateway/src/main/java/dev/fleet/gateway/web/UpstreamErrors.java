@@ -2,14 +2,16 @@ package dev.fleet.gateway.web;
 
 import org.springframework.http.HttpStatus;
 
+import dev.fleet.events.v1.ErrorCode;
 import dev.fleet.events.v1.ReplyError;
 import dev.fleet.platform.web.ApiError;
+import dev.fleet.schemas.OpenAiNames;
 
 /**
- * The HTTP status of an error a fleet service replied with. Chat: {@code model_not_found} 404,
- * {@code invalid_request_error} 400, a {@code timeout} 504, provider errors (code or type starting
- * with {@code provider} or {@code upstream}) 502, anything else 500. Embeddings and search: 404 /
- * 400 as for chat, anything else 502 (the worker is this gateway's upstream).
+ * The HTTP status of an error a fleet service replied with. Chat: {@code MODEL_NOT_FOUND} 404, any
+ * other {@code INVALID_REQUEST_ERROR} 400, {@code PROVIDER_UNAVAILABLE} 502, {@code TIMEOUT} 504,
+ * anything else 500. Embeddings and search: 404 / 400 as for chat, anything else 502 (the worker is
+ * this gateway's upstream). Type and code reach the client in OpenAI's lower-case spelling.
  */
 final class UpstreamErrors {
 
@@ -17,34 +19,31 @@ final class UpstreamErrors {
     }
 
     static ApiError forChat(ReplyError error) {
-        return apiError(error, common(error) != null ? common(error)
-                : isProvider(error) ? HttpStatus.BAD_GATEWAY
-                : "timeout".equals(error.getCode()) ? HttpStatus.GATEWAY_TIMEOUT
-                : HttpStatus.INTERNAL_SERVER_ERROR);
+        return apiError(error, status(error, switch (error.getCode()) {
+            case PROVIDER_UNAVAILABLE -> HttpStatus.BAD_GATEWAY;
+            case TIMEOUT -> HttpStatus.GATEWAY_TIMEOUT;
+            default -> HttpStatus.INTERNAL_SERVER_ERROR;
+        }));
     }
 
     static ApiError forKnowledge(ReplyError error) {
-        return apiError(error, common(error) != null ? common(error) : HttpStatus.BAD_GATEWAY);
+        return apiError(error, status(error, HttpStatus.BAD_GATEWAY));
     }
 
-    private static HttpStatus common(ReplyError error) {
-        if ("model_not_found".equals(error.getCode())) {
+    /** 404 for an unknown model, 400 for any other invalid request, otherwise {@code serverFault}. */
+    private static HttpStatus status(ReplyError error, HttpStatus serverFault) {
+        if (error.getCode() == ErrorCode.MODEL_NOT_FOUND) {
             return HttpStatus.NOT_FOUND;
         }
-        if ("invalid_request_error".equals(error.getType())) {
-            return HttpStatus.BAD_REQUEST;
-        }
-        return null;
-    }
-
-    private static boolean isProvider(ReplyError error) {
-        String code = String.valueOf(error.getCode());
-        String type = String.valueOf(error.getType());
-        return code.startsWith("provider") || code.startsWith("upstream") || type.startsWith("provider")
-                || type.startsWith("upstream");
+        return switch (error.getType()) {
+            case INVALID_REQUEST_ERROR -> HttpStatus.BAD_REQUEST;
+            // an upstream's own authentication, permission, lookup or rate-limit trouble is not the client's fault
+            case AUTHENTICATION_ERROR, PERMISSION_ERROR, NOT_FOUND_ERROR, RATE_LIMIT_ERROR, SERVER_ERROR -> serverFault;
+        };
     }
 
     private static ApiError apiError(ReplyError error, HttpStatus status) {
-        return new ApiError(status, error.getMessage(), error.getType(), null, error.getCode());
+        return new ApiError(status, error.getMessage(), OpenAiNames.of(error.getType()), null,
+                OpenAiNames.of(error.getCode()));
     }
 }

@@ -17,6 +17,7 @@ import dev.fleet.events.v1.ChatChunk;
 import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
+import dev.fleet.events.v1.FinishReason;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -68,7 +69,7 @@ class ChatCompletionsTest {
     void shouldDropRedeliveredChunks() {
         // given the orchestrator re-sent chunk 0 and 1 after a retry
         Flux<ChatChunk> replies = Flux.just(chunk(0, "a", null), chunk(1, "b", null), chunk(0, "a", null),
-                chunk(1, "b", null), chunk(2, "", "stop"));
+                chunk(1, "b", null), chunk(2, "", FinishReason.STOP));
         // when
         ChatExchange exchange = chat(replies).submit("tenant-1", command(Map.of())).block();
         // then
@@ -89,7 +90,7 @@ class ChatCompletionsTest {
                 metadata);
     }
 
-    static ChatChunk chunk(int seq, String delta, String finishReason) {
+    static ChatChunk chunk(int seq, String delta, FinishReason finishReason) {
         return ChatChunk.newBuilder().setRequestId("r").setSeq(seq).setModel("extractive").setDelta(delta)
                 .setFinishReason(finishReason).build();
     }

@@ -19,6 +19,7 @@ import dev.fleet.events.v1.ChatChunk;
 import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
+import dev.fleet.events.v1.FinishReason;
 import dev.fleet.gateway.domain.EventBusUnavailableException;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.MirroredRecord;
@@ -45,10 +46,10 @@ class KafkaChatRequestChannelTest {
                 });
         // when
         Flux<ChatChunk> replies = channel.send(request()).block();
-        router.accept(new MirroredRecord<>("req-1", chunk("stop"), new RecordHeaders(), 0, 0));
+        router.accept(new MirroredRecord<>("req-1", chunk(FinishReason.STOP), new RecordHeaders(), 0, 0));
         // then
         assertThat(pendingWhenPublished.get()).isEqualTo(1);
-        StepVerifier.create(replies).expectNextMatches(c -> "stop".equals(c.getFinishReason())).verifyComplete();
+        StepVerifier.create(replies).expectNextMatches(c -> c.getFinishReason() == FinishReason.STOP).verifyComplete();
     }
 
     @Test
@@ -68,7 +69,7 @@ class KafkaChatRequestChannelTest {
                 .setMetadata(Map.of()).setReplyTo("gateway-1").setRequestedAt(Instant.now()).build();
     }
 
-    private static ChatChunk chunk(String finishReason) {
+    private static ChatChunk chunk(FinishReason finishReason) {
         return ChatChunk.newBuilder().setRequestId("req-1").setSeq(0).setModel("extractive").setDelta("")
                 .setFinishReason(finishReason).build();
     }

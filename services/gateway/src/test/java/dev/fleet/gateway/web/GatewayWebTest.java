@@ -34,6 +34,9 @@ import dev.fleet.events.v1.ChatChunk;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.EmbeddingResult;
 import dev.fleet.events.v1.EmbeddingVector;
+import dev.fleet.events.v1.ErrorCode;
+import dev.fleet.events.v1.ErrorType;
+import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.events.v1.Plan;
 import dev.fleet.events.v1.ReplyError;
@@ -317,13 +320,13 @@ class GatewayWebTest {
 
     @Test
     void shouldMapEmbeddingFailuresToOpenAiErrors() {
-        Stubs.embedding = Mono.error(new UpstreamFailureException(new ReplyError("invalid_request_error",
-                "input_too_long", "too long")));
-        expectError(embeddings(), 400, "input_too_long");
+        Stubs.embedding = Mono.error(new UpstreamFailureException(new ReplyError(ErrorType.INVALID_REQUEST_ERROR,
+                ErrorCode.INVALID_REQUEST, "too long")));
+        expectError(embeddings(), 400, "invalid_request");
 
-        Stubs.embedding = Mono.error(new UpstreamFailureException(new ReplyError("server_error", "model_failed",
-                "boom")));
-        expectError(embeddings(), 502, "model_failed");
+        Stubs.embedding = Mono.error(new UpstreamFailureException(new ReplyError(ErrorType.SERVER_ERROR,
+                ErrorCode.INTERNAL_ERROR, "boom")));
+        expectError(embeddings(), 502, "internal_error");
 
         Stubs.embedding = Mono.error(new dev.fleet.gateway.domain.ReplyTimeoutException("embedding request",
                 Duration.ofSeconds(1)));
@@ -386,20 +389,20 @@ class GatewayWebTest {
         return data;
     }
 
-    private static ChatChunk chunk(ChatRequested request, int seq, String delta, String finishReason) {
+    private static ChatChunk chunk(ChatRequested request, int seq, String delta, FinishReason finishReason) {
         return ChatChunk.newBuilder().setRequestId(request.getRequestId()).setSeq(seq).setModel(request.getModel())
                 .setDelta(delta).setFinishReason(finishReason).build();
     }
 
     private static ChatChunk finalChunk(ChatRequested request, int seq) {
-        ChatChunk chunk = chunk(request, seq, "", "stop");
+        ChatChunk chunk = chunk(request, seq, "", FinishReason.STOP);
         chunk.setUsage(new TokenUsage(7, 2));
         return chunk;
     }
 
     private static ChatChunk errorChunk(ChatRequested request, int seq) {
-        ChatChunk chunk = chunk(request, seq, "", "error");
-        chunk.setError(new ReplyError("server_error", "provider_unavailable", "every provider failed"));
+        ChatChunk chunk = chunk(request, seq, "", FinishReason.ERROR);
+        chunk.setError(new ReplyError(ErrorType.SERVER_ERROR, ErrorCode.PROVIDER_UNAVAILABLE, "every provider failed"));
         return chunk;
     }
 

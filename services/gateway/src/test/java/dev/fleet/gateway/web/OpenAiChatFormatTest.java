@@ -13,6 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.ErrorCode;
+import dev.fleet.events.v1.ErrorType;
+import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.ReplyError;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.gateway.domain.ChatExchange;
@@ -47,7 +50,7 @@ class OpenAiChatFormatTest {
 
     @Test
     void shouldMapLastChunkWithFinishReasonAndUsage() {
-        ChatChunk last = chunk(2, "", "stop");
+        ChatChunk last = chunk(2, "", FinishReason.STOP);
         last.setUsage(new TokenUsage(11, 4));
 
         JsonNode json = JSON.valueToTree(OpenAiChatFormat.chunk(EXCHANGE, last, false));
@@ -63,7 +66,7 @@ class OpenAiChatFormatTest {
 
     @Test
     void shouldAssembleCompletionFromChunks() {
-        ChatChunk last = chunk(2, "!", "length");
+        ChatChunk last = chunk(2, "!", FinishReason.LENGTH);
         last.setUsage(new TokenUsage(3, 3));
         last.setModel("fallback-model");
 
@@ -82,13 +85,14 @@ class OpenAiChatFormatTest {
     @Test
     void shouldTurnErrorChunkIntoUpstreamError() {
         // given
-        ChatChunk failed = chunk(1, "", "error");
-        failed.setError(new ReplyError("server_error", "provider_unavailable", "all providers failed"));
+        ChatChunk failed = chunk(1, "", FinishReason.ERROR);
+        failed.setError(new ReplyError(ErrorType.SERVER_ERROR, ErrorCode.PROVIDER_UNAVAILABLE, "all providers failed"));
         // when
         ApiError error = catchThrowableOfType(() -> OpenAiChatFormat.completion(EXCHANGE,
                 List.of(chunk(0, "Hel", null), failed)), ApiErrorException.class).error();
         // then
         assertThat(error.status()).isEqualTo(HttpStatus.BAD_GATEWAY);
+        assertThat(error.type()).isEqualTo("server_error");
         assertThat(error.code()).isEqualTo("provider_unavailable");
         assertThat(error.message()).isEqualTo("all providers failed");
         assertThat(OpenAiChatFormat.error(failed)).contains(error);
@@ -96,16 +100,32 @@ class OpenAiChatFormatTest {
 
     @Test
     void shouldChooseStatusOfUpstreamErrorByCodeAndType() {
-        assertThat(UpstreamErrors.forChat(new ReplyError("invalid_request_error", "model_not_found", "m")).status())
+        assertThat(chatStatus(ErrorType.INVALID_REQUEST_ERROR, ErrorCode.MODEL_NOT_FOUND))
                 .isEqualTo(HttpStatus.NOT_FOUND);
-        assertThat(UpstreamErrors.forChat(new ReplyError("invalid_request_error", "context_too_long", "m")).status())
+        assertThat(chatStatus(ErrorType.INVALID_REQUEST_ERROR, ErrorCode.INVALID_REQUEST))
                 .isEqualTo(HttpStatus.BAD_REQUEST);
-        assertThat(UpstreamErrors.forChat(new ReplyError("server_error", "internal_error", "m")).status())
-                .isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
-        assertThat(UpstreamErrors.forKnowledge(new ReplyError("server_error", "model_failed", "m")).status())
+        assertThat(chatStatus(ErrorType.SERVER_ERROR, ErrorCode.PROVIDER_UNAVAILABLE))
                 .isEqualTo(HttpStatus.BAD_GATEWAY);
-        assertThat(UpstreamErrors.forKnowledge(new ReplyError("invalid_request_error", "too_long", "m")).status())
+        assertThat(chatStatus(ErrorType.SERVER_ERROR, ErrorCode.TIMEOUT)).isEqualTo(HttpStatus.GATEWAY_TIMEOUT);
+        assertThat(chatStatus(ErrorType.SERVER_ERROR, ErrorCode.INTERNAL_ERROR))
+                .isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
+        assertThat(chatStatus(ErrorType.RATE_LIMIT_ERROR, ErrorCode.INTERNAL_ERROR))
+                .isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
+        assertThat(knowledgeStatus(ErrorType.INVALID_REQUEST_ERROR, ErrorCode.MODEL_NOT_FOUND))
+                .isEqualTo(HttpStatus.NOT_FOUND);
+        assertThat(knowledgeStatus(ErrorType.INVALID_REQUEST_ERROR, ErrorCode.DIMENSION_MISMATCH))
                 .isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(knowledgeStatus(ErrorType.SERVER_ERROR, ErrorCode.INTERNAL_ERROR)).isEqualTo(HttpStatus.BAD_GATEWAY);
+        assertThat(knowledgeStatus(ErrorType.SERVER_ERROR, ErrorCode.TIMEOUT)).isEqualTo(HttpStatus.BAD_GATEWAY);
+    }
+
+    @Test
+    void shouldSpellUpstreamErrorTypeAndCodeAsOpenAiDoes() {
+        ApiError error = UpstreamErrors.forKnowledge(
+                new ReplyError(ErrorType.INVALID_REQUEST_ERROR, ErrorCode.DIMENSION_MISMATCH, "m"));
+
+        assertThat(error.type()).isEqualTo("invalid_request_error");
+        assertThat(error.code()).isEqualTo("dimension_mismatch");
     }
 
     @Test
@@ -116,7 +136,15 @@ class OpenAiChatFormatTest {
         assertThat(error.status()).isEqualTo(HttpStatus.BAD_GATEWAY);
     }
 
-    private static ChatChunk chunk(int seq, String delta, String finishReason) {
+    private static HttpStatus chatStatus(ErrorType type, ErrorCode code) {
+        return UpstreamErrors.forChat(new ReplyError(type, code, "m")).status();
+    }
+
+    private static HttpStatus knowledgeStatus(ErrorType type, ErrorCode code) {
+        return UpstreamErrors.forKnowledge(new ReplyError(type, code, "m")).status();
+    }
+
+    private static ChatChunk chunk(int seq, String delta, FinishReason finishReason) {
         return ChatChunk.newBuilder().setRequestId("req-1").setSeq(seq).setModel("llama3").setDelta(delta)
                 .setFinishReason(finishReason).build();
     }

@@ -1,5 +1,7 @@
 package dev.fleet.orchestrator.domain;
 
+import dev.fleet.events.v1.ErrorCode;
+import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.ReplyError;
 
 /**
@@ -8,45 +10,44 @@ import dev.fleet.events.v1.ReplyError;
  */
 public class ChatFailure extends RuntimeException {
 
-    public static final String INVALID_REQUEST = "invalid_request_error";
-    public static final String SERVER_ERROR = "server_error";
+    private final ErrorType type;
+    private final ErrorCode code;
 
-    private final String type;
-    private final String code;
-
-    public ChatFailure(String type, String code, String message) {
+    public ChatFailure(ErrorType type, ErrorCode code, String message) {
         super(message, null, false, false);
         this.type = type;
         this.code = code;
     }
 
     public static ChatFailure modelNotFound(String model) {
-        return new ChatFailure(INVALID_REQUEST, "model_not_found", "The model '" + model + "' does not exist");
+        return new ChatFailure(ErrorType.INVALID_REQUEST_ERROR, ErrorCode.MODEL_NOT_FOUND,
+                "The model '" + model + "' does not exist");
     }
 
     public static ChatFailure invalidRequest(String message) {
-        return new ChatFailure(INVALID_REQUEST, "invalid_request", message);
+        return new ChatFailure(ErrorType.INVALID_REQUEST_ERROR, ErrorCode.INVALID_REQUEST, message);
     }
 
     public static ChatFailure providerUnavailable(String message) {
-        return new ChatFailure(SERVER_ERROR, "provider_unavailable", message);
+        return new ChatFailure(ErrorType.SERVER_ERROR, ErrorCode.PROVIDER_UNAVAILABLE, message);
     }
 
     public static ChatFailure timeout(String message) {
-        return new ChatFailure(SERVER_ERROR, "timeout", message);
+        return new ChatFailure(ErrorType.SERVER_ERROR, ErrorCode.TIMEOUT, message);
     }
 
     /** {@code error} itself when it is a ChatFailure, otherwise an internal error that hides the details. */
     public static ChatFailure of(Throwable error) {
         return error instanceof ChatFailure failure ? failure
-                : new ChatFailure(SERVER_ERROR, "internal_error", "The completion failed unexpectedly");
+                : new ChatFailure(ErrorType.SERVER_ERROR, ErrorCode.INTERNAL_ERROR,
+                        "The completion failed unexpectedly");
     }
 
-    public String type() {
+    public ErrorType type() {
         return type;
     }
 
-    public String code() {
+    public ErrorCode code() {
         return code;
     }
 

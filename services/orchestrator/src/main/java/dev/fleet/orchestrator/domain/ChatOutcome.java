@@ -2,7 +2,7 @@ package dev.fleet.orchestrator.domain;
 
 /** How the handling of one chat request ended. */
 public enum ChatOutcome {
-    /** Answered; the last chunk has finishReason {@code stop}. */
+    /** Answered; the last chunk has finishReason {@code STOP}. */
     SUCCEEDED,
     /** Answered with an error chunk. */
     FAILED,

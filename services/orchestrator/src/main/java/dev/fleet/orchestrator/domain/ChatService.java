@@ -12,9 +12,11 @@ import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.CompletionFailed;
 import dev.fleet.events.v1.CompletionSucceeded;
 import dev.fleet.events.v1.DomainEvent;
+import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.events.v1.UsageRecorded;
+import dev.fleet.schemas.OpenAiNames;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -22,7 +24,7 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * Answers chat requests: routes by model, streams the provider's text as {@link ChatChunk}s
- * (seq from 0; the last has finishReason {@code stop} and the usage, or is the single error chunk),
+ * (seq from 0; the last has finishReason {@code STOP} and the usage, or is the single error chunk),
  * then records usage (prompt and completion tokens) and a CompletionSucceeded / CompletionFailed
  * domain event, and finally marks the request answered.
  * <p>
@@ -101,7 +103,8 @@ public class ChatService {
         if (reply.outcome() == ChatOutcome.FAILED) {
             ChatFailure failure = reply.failure();
             return exchange.event(event(request, EventIds.derive(requestId, "completion"),
-                    new CompletionFailed(requestId, request.getModel(), failure.code(), failure.getMessage())));
+                    new CompletionFailed(requestId, request.getModel(), OpenAiNames.of(failure.code()),
+                            failure.getMessage())));
         }
         TokenUsage usage = reply.usage();
         return Mono.when(
@@ -161,7 +164,7 @@ public class ChatService {
         }
 
         ChatChunk finish() {
-            return chunk("").setFinishReason("stop").setUsage(usage()).build();
+            return chunk("").setFinishReason(FinishReason.STOP).setUsage(usage()).build();
         }
 
         ChatChunk fail(ChatFailure failure, Throwable cause) {
@@ -172,7 +175,7 @@ public class ChatService {
             } else {
                 log.warn("request {} ({}) failed unexpectedly", request.getRequestId(), request.getModel(), cause);
             }
-            return chunk("").setFinishReason("error").setError(failure.toReplyError()).build();
+            return chunk("").setFinishReason(FinishReason.ERROR).setError(failure.toReplyError()).build();
         }
 
         private ChatChunk.Builder chunk(String delta) {

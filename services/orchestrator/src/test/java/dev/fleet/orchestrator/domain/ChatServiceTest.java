@@ -20,6 +20,9 @@ import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.CompletionFailed;
 import dev.fleet.events.v1.CompletionSucceeded;
+import dev.fleet.events.v1.ErrorCode;
+import dev.fleet.events.v1.ErrorType;
+import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.events.v1.UsageRecorded;
@@ -46,7 +49,7 @@ class ChatServiceTest {
         assertThat(exchange.chunks).extracting(ChatChunk::getSeq).containsExactly(0, 1, 2);
         assertThat(exchange.text()).isEqualTo("Hello world");
         ChatChunk last = exchange.chunks.get(2);
-        assertThat(last.getFinishReason()).isEqualTo("stop");
+        assertThat(last.getFinishReason()).isEqualTo(FinishReason.STOP);
         assertThat(last.getError()).isNull();
         TokenCounter tokens = TokenCounter.cl100k();
         assertThat(last.getUsage()).isEqualTo(new TokenUsage(tokens.promptTokens(request.getMessages()),
@@ -106,9 +109,9 @@ class ChatServiceTest {
         assertThat(outcome).isEqualTo(ChatOutcome.FAILED);
         assertThat(exchange.chunks).singleElement().satisfies(chunk -> {
             assertThat(chunk.getSeq()).isZero();
-            assertThat(chunk.getFinishReason()).isEqualTo("error");
-            assertThat(chunk.getError().getCode()).isEqualTo("model_not_found");
-            assertThat(chunk.getError().getType()).isEqualTo("invalid_request_error");
+            assertThat(chunk.getFinishReason()).isEqualTo(FinishReason.ERROR);
+            assertThat(chunk.getError().getCode()).isEqualTo(ErrorCode.MODEL_NOT_FOUND);
+            assertThat(chunk.getError().getType()).isEqualTo(ErrorType.INVALID_REQUEST_ERROR);
         });
         assertThat(exchange.usage).isEmpty();
         assertThat(exchange.events).singleElement()
@@ -128,8 +131,8 @@ class ChatServiceTest {
 
         // then
         assertThat(exchange.chunks).extracting(ChatChunk::getSeq).containsExactly(0, 1);
-        assertThat(exchange.chunks.get(1).getError().getCode()).isEqualTo("provider_unavailable");
-        assertThat(exchange.chunks.get(1).getFinishReason()).isEqualTo("error");
+        assertThat(exchange.chunks.get(1).getError().getCode()).isEqualTo(ErrorCode.PROVIDER_UNAVAILABLE);
+        assertThat(exchange.chunks.get(1).getFinishReason()).isEqualTo(FinishReason.ERROR);
     }
 
     @Test
@@ -143,7 +146,7 @@ class ChatServiceTest {
 
         // then
         assertThat(exchange.chunks).singleElement().satisfies(chunk -> {
-            assertThat(chunk.getError().getCode()).isEqualTo("internal_error");
+            assertThat(chunk.getError().getCode()).isEqualTo(ErrorCode.INTERNAL_ERROR);
             assertThat(chunk.getError().getMessage()).doesNotContain("secret detail");
         });
     }
@@ -159,7 +162,7 @@ class ChatServiceTest {
         // then
         assertThat(outcome).isEqualTo(ChatOutcome.FAILED);
         assertThat(exchange.chunks).singleElement()
-                .satisfies(chunk -> assertThat(chunk.getError().getCode()).isEqualTo("timeout"));
+                .satisfies(chunk -> assertThat(chunk.getError().getCode()).isEqualTo(ErrorCode.TIMEOUT));
     }
 
     @Test

@@ -13,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
+import dev.fleet.events.v1.ErrorCode;
+import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.ScoredItem;
 
 import reactor.core.publisher.Mono;
@@ -63,7 +65,8 @@ class ExtractiveProviderTest {
         // then
         assertThatThrownBy(() -> provider.stream(ChatServiceTest.request(ExtractiveProvider.MODEL, "q"), exchange)
                 .blockLast(Duration.ofSeconds(5)))
-                .isInstanceOfSatisfying(ChatFailure.class, f -> assertThat(f.code()).isEqualTo("provider_unavailable"));
+                .isInstanceOfSatisfying(ChatFailure.class,
+                        f -> assertThat(f.code()).isEqualTo(ErrorCode.PROVIDER_UNAVAILABLE));
     }
 
     @Test
@@ -75,6 +78,6 @@ class ExtractiveProviderTest {
         // then
         assertThatThrownBy(() -> provider.stream(request, new RecordingExchange()).blockLast())
                 .isInstanceOfSatisfying(ChatFailure.class,
-                        f -> assertThat(f.type()).isEqualTo("invalid_request_error"));
+                        f -> assertThat(f.type()).isEqualTo(ErrorType.INVALID_REQUEST_ERROR));
     }
 }

@@ -25,6 +25,8 @@ import org.springframework.web.reactive.function.client.WebClientResponseExcepti
 import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
+import dev.fleet.events.v1.ErrorCode;
+import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.orchestrator.domain.ChatFailure;
 import dev.fleet.orchestrator.domain.ProviderChunk;
@@ -69,8 +71,8 @@ class OpenAiCompatibleProviderTest {
         assertThatThrownBy(() -> provider(model, Duration.ofSeconds(5)).stream(request(), new RecordingExchange())
                 .blockLast(Duration.ofSeconds(5)))
                 .isInstanceOfSatisfying(ChatFailure.class, failure -> {
-                    assertThat(failure.code()).isEqualTo("provider_unavailable");
-                    assertThat(failure.type()).isEqualTo("server_error");
+                    assertThat(failure.code()).isEqualTo(ErrorCode.PROVIDER_UNAVAILABLE);
+                    assertThat(failure.type()).isEqualTo(ErrorType.SERVER_ERROR);
                     assertThat(failure.getMessage()).contains("502");
                 });
         assertThat(model.attempts).hasValue(3);
@@ -114,7 +116,7 @@ class OpenAiCompatibleProviderTest {
         assertThatThrownBy(() -> provider(model, Duration.ofMillis(100)).stream(request(), new RecordingExchange())
                 .blockLast(Duration.ofSeconds(5)))
                 .isInstanceOfSatisfying(ChatFailure.class, failure -> {
-                    assertThat(failure.code()).isEqualTo("provider_unavailable");
+                    assertThat(failure.code()).isEqualTo(ErrorCode.PROVIDER_UNAVAILABLE);
                     assertThat(failure.getMessage()).contains("did not answer within 100ms");
                 });
         assertThat(model.attempts).hasValue(3);
@@ -130,7 +132,7 @@ class OpenAiCompatibleProviderTest {
         assertThatThrownBy(() -> provider(model, Duration.ofSeconds(5)).stream(request(), new RecordingExchange())
                 .blockLast(Duration.ofSeconds(5)))
                 .isInstanceOfSatisfying(ChatFailure.class,
-                        failure -> assertThat(failure.code()).isEqualTo("provider_unavailable"));
+                        failure -> assertThat(failure.code()).isEqualTo(ErrorCode.PROVIDER_UNAVAILABLE));
         assertThat(model.attempts).hasValue(0);
     }
 

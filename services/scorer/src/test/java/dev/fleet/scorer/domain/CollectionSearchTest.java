@@ -8,6 +8,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.fleet.events.v1.ErrorCode;
+import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.ScoreRequested;
 import dev.fleet.events.v1.ScoreResult;
 import dev.fleet.events.v1.ScoredItem;
@@ -52,17 +54,17 @@ class CollectionSearchTest {
 
         // then
         assertThat(result.getItems()).isEmpty();
-        assertThat(result.getError().getType()).isEqualTo("invalid_request_error");
-        assertThat(result.getError().getCode()).isEqualTo("dimension_mismatch");
+        assertThat(result.getError().getType()).isEqualTo(ErrorType.INVALID_REQUEST_ERROR);
+        assertThat(result.getError().getCode()).isEqualTo(ErrorCode.DIMENSION_MISMATCH);
         assertThat(result.getError().getMessage()).contains("2", "3");
     }
 
     @Test
     void refusesAnEmptyQueryOrATopKBelowOne() {
         assertThat(search.answer(request("t1", "docs", List.of(), 5)).getError().getCode())
-                .isEqualTo("invalid_request");
+                .isEqualTo(ErrorCode.INVALID_REQUEST);
         assertThat(search.answer(request("t1", "docs", List.of(1f), 0)).getError().getCode())
-                .isEqualTo("invalid_request");
+                .isEqualTo(ErrorCode.INVALID_REQUEST);
     }
 
     private static ScoreRequested request(String tenant, String collection, List<Float> query, int topK) {
