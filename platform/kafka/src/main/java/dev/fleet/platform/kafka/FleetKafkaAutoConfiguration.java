@@ -229,5 +229,12 @@ public class FleetKafkaAutoConfiguration {
         TopicMirrorsHealthIndicator topicMirrorsHealthIndicator(TopicMirrors mirrors) {
             return new TopicMirrorsHealthIndicator(mirrors);
         }
+
+        /** Health contributor {@code kafka}: in every service's readiness group. */
+        @Bean
+        KafkaBrokerHealthIndicator kafkaHealthIndicator(KafkaProperties kafka) {
+            return new KafkaBrokerHealthIndicator(kafka.buildAdminProperties(null), Duration.ofSeconds(3),
+                    Duration.ofSeconds(5));
+        }
     }
 }
