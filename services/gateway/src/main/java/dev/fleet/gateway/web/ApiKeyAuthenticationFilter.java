@@ -48,7 +48,8 @@ public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
         if (!API.matches(exchange)) {
             return chain.filter(exchange);
         }
-        String key = bearerToken(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION));
+        String key = BearerToken.from(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION))
+                .orElse(null);
         if (key == null) {
             return reject(exchange, ApiError.unauthorized(
                     "You didn't provide an API key. Send it as 'Authorization: Bearer fk-...'.", "missing_api_key"));
@@ -66,11 +67,6 @@ public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
             case UNKNOWN_KEY, UNKNOWN_TENANT -> reject(exchange,
                     ApiError.unauthorized("Incorrect API key provided.", "invalid_api_key"));
         };
-    }
-
-    /** The token of a {@code Bearer} authorization header, or null when there is none. */
-    static String bearerToken(String header) {
-        return BearerToken.from(header).orElse(null);
     }
 
     private Mono<Void> reject(ServerWebExchange exchange, ApiError error) {
