@@ -41,7 +41,9 @@ public class FleetPublisher {
 
     /**
      * {@link #publish} for reactive code: the send runs on the bounded-elastic scheduler and the
-     * acknowledgement is delivered there too, off the producer's I/O thread.
+     * acknowledgement is delivered there too, off the producer's I/O thread. Because the send is
+     * scheduled, several of these subscribed at once may reach the producer in any order: a stream
+     * whose records must keep their order (chat chunks) calls {@link #publish} in order instead.
      */
     public <V extends SpecificRecord> Mono<SendResult<String, SpecificRecord>> send(Topic<V> topic, String key,
             V value, EventContext context) {

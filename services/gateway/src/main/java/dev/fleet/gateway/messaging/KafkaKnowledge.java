@@ -15,6 +15,7 @@ import dev.fleet.platform.kafka.KnowledgeClient;
 import dev.fleet.platform.kafka.RemoteFailureException;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@link Knowledge} over Kafka through the platform's {@link KnowledgeClient} (embedding-worker
@@ -34,12 +35,14 @@ public class KafkaKnowledge implements Knowledge {
     @Override
     public Mono<EmbeddingResult> embed(String tenantId, List<String> inputs) {
         return client.embed(inputs, EventContext.newEvent(tenantId))
+                .subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(e -> translate("embedding request", e));
     }
 
     @Override
     public Mono<ScoreResult> search(String tenantId, String collection, String query, int topK) {
         return client.search(collection, query, topK, EventContext.newEvent(tenantId))
+                .subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(e -> translate("search", e));
     }
 

@@ -17,6 +17,7 @@ import dev.fleet.schemas.FleetTopics;
 import dev.fleet.schemas.Topic;
 
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@link ChatExchange} over Kafka for one request: every record it produces continues the trace of
@@ -56,8 +57,15 @@ final class KafkaChatExchange implements ChatExchange {
         return knowledge.search(collection, query, topK, context.next()).map(ScoreResult::getItems);
     }
 
-    /** Completes off the producer's I/O thread ({@link FleetPublisher#send}): what the caller does next may send again. */
+    /**
+     * Completes off the producer's I/O thread: the send future completes there, and whatever the
+     * caller does next (often another send, which may wait for metadata) must not run on it —
+     * that thread is the one that would fetch the metadata. The send itself happens on subscription,
+     * in order, so pipelined chunks keep their order ({@link FleetPublisher#send} would not).
+     */
     private <V extends SpecificRecord> Mono<Void> publish(Topic<V> topic, String key, V value, EventContext ctx) {
-        return publisher.send(topic, key, value, ctx).then();
+        return Mono.fromFuture(() -> publisher.publish(topic, key, value, ctx))
+                .publishOn(Schedulers.boundedElastic())
+                .then();
     }
 }
