@@ -8,15 +8,27 @@ import java.sql.Statement;
 /**
  * The real local PostgreSQL server (scripts/fleet test makes sure it runs). Tests use the
  * database {@code fleet_test}, created on first use. Override with {@code FLEET_TEST_POSTGRES_HOSTPORT}
- * ({@code 127.0.0.1:5432}) and {@code FLEET_TEST_POSTGRES_USER} ({@code postgres}).
+ * ({@code 127.0.0.1:5432}), {@code FLEET_TEST_POSTGRES_USER} ({@code postgres}) and
+ * {@code FLEET_TEST_POSTGRES_DB} ({@code fleet_test}; two checkouts testing at once each name their own).
  */
 public final class SharedPostgres {
 
-    public static final String DATABASE = "fleet_test";
+    public static final String DATABASE = database();
 
     private static boolean ensured;
 
     private SharedPostgres() {
+    }
+
+    private static String database() {
+        String v = System.getenv("FLEET_TEST_POSTGRES_DB");
+        if (v == null || v.isBlank()) {
+            return "fleet_test";
+        }
+        if (!v.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalStateException("FLEET_TEST_POSTGRES_DB must be a plain lower-case identifier: " + v);
+        }
+        return v;
     }
 
     public static String hostPort() {
