@@ -1,0 +1,90 @@
+package dev.fleet.orchestrator.messaging;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+
+import dev.fleet.orchestrator.domain.ChangeNotDeliveredException;
+import dev.fleet.orchestrator.messaging.OutboxSender.Delivery;
+import dev.fleet.orchestrator.messaging.OutboxSender.Outcome;
+import dev.fleet.orchestrator.persistence.OutboxRepository;
+import dev.fleet.orchestrator.persistence.OutboxRow;
+import dev.fleet.platform.kafka.FleetPublisher;
+import dev.fleet.platform.kafka.FleetSerde;
+import dev.fleet.schemas.Topic;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Read-your-writes for admin changes: inside the writer's own transaction, takes the relay's
+ * advisory lock (waiting at most the bound), publishes every unpublished, unparked row of the view
+ * topics in id order — older rows first, then the ones this transaction wrote — waits for Kafka's
+ * acknowledgements and marks them published in the same transaction.
+ * <p>
+ * Because the lock is the relay's, the relay and an admin write never publish at the same time,
+ * and rows of one topic leave in id order. A row the transaction wrote is invisible to the relay
+ * until the commit, which also marks it published, so the relay never publishes it too. Anything
+ * short of every row acknowledged within {@code timeout} (Kafka away, a poison row not yet parked
+ * by the relay) fails with {@link ChangeNotDeliveredException}: the transaction rolls back,
+ * including the published marks of older rows, which the relay then publishes again (the same
+ * state under the same event id: a harmless duplicate on a compacted topic).
+ * <p>
+ * Limit (the dual write that remains, see {@code docs/decisions/0012-read-your-writes.md}): a
+ * record acknowledged after the bound, or before a commit that then fails, is on the topic although
+ * the change rolled back.
+ */
+public class OutboxDelivery {
+
+    private final OutboxRepository outbox;
+    private final OutboxSender sender;
+    private final Clock clock;
+    private final List<String> topics;
+    private final Duration timeout;
+    private final int batchSize;
+
+    public OutboxDelivery(OutboxRepository outbox, FleetPublisher publisher, FleetSerde serde, Clock clock,
+            Collection<? extends Topic<?>> topics, Duration timeout, int batchSize) {
+        this.outbox = outbox;
+        this.sender = new OutboxSender(publisher, serde);
+        this.clock = clock;
+        this.topics = topics.stream().map(Topic::name).toList();
+        this.timeout = timeout;
+        this.batchSize = batchSize;
+    }
+
+    /** Publishes the view topics' pending rows in the caller's transaction; see the class comment. */
+    public Mono<Void> deliverInTransaction() {
+        return Mono.defer(() -> {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            return outbox.becomePublisher(timeout)
+                    .then(deliverBatch(deadline)
+                            .expand(full -> full ? deliverBatch(deadline) : Mono.empty())
+                            .then())
+                    .timeout(timeout.plusSeconds(1)); // backstop; the lock and the sends have their own bounds
+        }).onErrorMap(e -> !(e instanceof ChangeNotDeliveredException), e -> new ChangeNotDeliveredException(
+                "the change's records were not acknowledged by Kafka within " + timeout, e));
+    }
+
+    /** One batch; true when it was full and more rows may wait. */
+    private Mono<Boolean> deliverBatch(long deadline) {
+        return outbox.lockUnpublished(topics, batchSize).collectList().flatMap(rows -> rows.isEmpty()
+                ? Mono.just(false)
+                : sender.publishInOrder(rows, remaining(deadline)).flatMap(deliveries -> settle(rows, deliveries)));
+    }
+
+    private Mono<Boolean> settle(List<OutboxRow> rows, List<Delivery> deliveries) {
+        boolean all = deliveries.size() == rows.size()
+                && deliveries.stream().allMatch(d -> d.outcome() == Outcome.PUBLISHED);
+        if (!all) {
+            return Mono.error(new ChangeNotDeliveredException(
+                    "Kafka did not acknowledge every pending record of " + topics, null));
+        }
+        return outbox.markPublished(rows.stream().map(OutboxRow::id).toList(), clock.instant())
+                .thenReturn(rows.size() == batchSize);
+    }
+
+    private static Duration remaining(long deadline) {
+        return Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+    }
+}
