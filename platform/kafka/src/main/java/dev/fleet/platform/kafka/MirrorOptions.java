@@ -21,8 +21,9 @@ public record MirrorOptions(OnUnreadable onUnreadable, Duration catchUpTimeout) 
         SKIP,
         /**
          * The mirror goes on with later records but reports the failure, which takes readiness down
-         * until a restart: for views where a skipped record would be unsafe (a skipped key
-         * revocation leaves the key valid).
+         * until a later record of the same key is applied (on a compacted topic it carries the whole
+         * state): for views where a skipped record would be unsafe (a skipped key revocation leaves
+         * the key valid).
          */
         FAIL_READINESS
     }

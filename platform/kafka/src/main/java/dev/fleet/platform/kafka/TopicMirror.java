@@ -24,7 +24,8 @@ import dev.fleet.schemas.Topic;
  * beginning to materialize a compacted topic (keys, tenants, vectors), or from the end to see
  * replies meant for this replica. A record that cannot be decoded or handled goes to the
  * dead-letter topic and the mirror goes on; under {@link MirrorOptions.OnUnreadable#FAIL_READINESS}
- * it also keeps the first such record as its {@link #failure()}, which takes readiness down.
+ * it also reports it as its {@link #failure()}, which takes readiness down, until a later record of
+ * the same key is applied ({@link UnreadableRecords}).
  * <p>
  * {@link #catchUp()} waits until the mirror has applied everything its topic holds now (see
  * {@link MirrorCatchUp}): the poll thread reports its positions after each poll, the end offsets
@@ -54,7 +55,7 @@ public class TopicMirror<V extends SpecificRecord> {
     private volatile Map<TopicPartition, Long> catchUpTargets = Map.of();
     private volatile List<TopicPartition> partitions = List.of();
     private volatile boolean caughtUp;
-    private volatile MirrorFailure failure;
+    private final UnreadableRecords unreadable = new UnreadableRecords();
 
     public TopicMirror(Topic<V> topic, StartFrom startFrom, Map<String, Object> consumerConfig, FleetSerde serde,
             DeadLetters deadLetters, Consumer<MirroredRecord<V>> handler) {
@@ -87,9 +88,12 @@ public class TopicMirror<V extends SpecificRecord> {
         return caughtUp;
     }
 
-    /** The first record this mirror could not read, when its options make that a readiness failure. */
+    /**
+     * The oldest record this mirror could not read and no later record of its key has superseded,
+     * when its options make that a readiness failure.
+     */
     public java.util.Optional<MirrorFailure> failure() {
-        return java.util.Optional.ofNullable(failure);
+        return unreadable.oldest();
     }
 
     /**
@@ -203,13 +207,17 @@ public class TopicMirror<V extends SpecificRecord> {
 
     private void apply(ConsumerRecord<byte[], byte[]> raw) {
         try {
-            String key = raw.key() == null ? null : new String(raw.key(), java.nio.charset.StandardCharsets.UTF_8);
+            String key = key(raw);
             V value = serde.deserialize(topic, raw.value());
             handler.accept(new MirroredRecord<>(key, value, raw.headers(), raw.partition(), raw.offset()));
+            unreadable.applied(key);
         } catch (RuntimeException e) {
-            if (options.onUnreadable() == MirrorOptions.OnUnreadable.FAIL_READINESS && failure == null) {
-                failure = new MirrorFailure(raw.topic(), raw.partition(), raw.offset(), FleetHeaders.rootCause(e));
-                log.error("mirror of {}: {}; readiness stays down until a restart", topic.name(), failure.describe());
+            if (options.onUnreadable() == MirrorOptions.OnUnreadable.FAIL_READINESS) {
+                MirrorFailure failure = new MirrorFailure(raw.topic(), raw.partition(), raw.offset(),
+                        FleetHeaders.rootCause(e));
+                unreadable.failed(key(raw), failure);
+                log.error("mirror of {}: {}; not ready until a later record of its key is applied", topic.name(),
+                        failure.describe());
             }
             try {
                 deadLetters.send(raw, e);
@@ -218,6 +226,10 @@ public class TopicMirror<V extends SpecificRecord> {
                         dlqFailure);
             }
         }
+    }
+
+    private static String key(ConsumerRecord<byte[], byte[]> raw) {
+        return raw.key() == null ? null : new String(raw.key(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Only from the thread that owns the consumer. */

@@ -5,8 +5,8 @@ import org.springframework.boot.actuate.health.Health;
 
 /**
  * Part of the readiness group. OUT_OF_SERVICE until every mirror has read what its topic held at
- * start-up; DOWN while a mirror whose options say so has met a record it could not read (the
- * detail names the topic, partition and offset). Each mirror is a detail keyed by its topic.
+ * start-up; DOWN while a mirror whose options say so holds a record it could not read and that no
+ * later record of its key has superseded (the detail names the topic, partition and offset). Each mirror is a detail keyed by its topic.
  */
 public class TopicMirrorsHealthIndicator extends AbstractHealthIndicator {
 

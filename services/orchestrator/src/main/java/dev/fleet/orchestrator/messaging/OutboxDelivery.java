@@ -20,13 +20,14 @@ import reactor.core.publisher.Mono;
  * Read-your-writes for admin changes: inside the writer's own transaction, takes the relay's
  * advisory lock (waiting at most the bound), publishes every unpublished, unparked row of the view
  * topics in id order — older rows first, then the ones this transaction wrote — waits for Kafka's
- * acknowledgements and marks them published in the same transaction.
+ * acknowledgements and marks them published in the same transaction (older rows that can never be
+ * published are parked, as the relay would park them).
  * <p>
  * Because the lock is the relay's, the relay and an admin write never publish at the same time,
  * and rows of one topic leave in id order. A row the transaction wrote is invisible to the relay
  * until the commit, which also marks it published, so the relay never publishes it too. Anything
- * short of every row acknowledged within {@code timeout} (Kafka away, a poison row not yet parked
- * by the relay) fails with {@link ChangeNotDeliveredException}: the transaction rolls back,
+ * short of every row settled within {@code timeout} (Kafka away, a record of this change that can
+ * never be published) fails with {@link ChangeNotDeliveredException}: the transaction rolls back,
  * including the published marks of older rows, which the relay then publishes again (the same
  * state under the same event id: a harmless duplicate on a compacted topic).
  * <p>
@@ -38,7 +39,7 @@ public class OutboxDelivery {
 
     private final OutboxRepository outbox;
     private final OutboxSender sender;
-    private final Clock clock;
+    private final OutboxSettlement settlement;
     private final List<String> topics;
     private final Duration timeout;
     private final int batchSize;
@@ -47,7 +48,7 @@ public class OutboxDelivery {
             Collection<? extends Topic<?>> topics, Duration timeout, int batchSize) {
         this.outbox = outbox;
         this.sender = new OutboxSender(publisher, serde);
-        this.clock = clock;
+        this.settlement = new OutboxSettlement(outbox, clock);
         this.topics = topics.stream().map(Topic::name).toList();
         this.timeout = timeout;
         this.batchSize = batchSize;
@@ -73,15 +74,23 @@ public class OutboxDelivery {
                 : sender.publishInOrder(rows, remaining(deadline)).flatMap(deliveries -> settle(rows, deliveries)));
     }
 
+    /**
+     * Every row must be settled. Older rows that can never be published are parked, as the relay
+     * would; one written by this transaction fails the change instead (its record would never arrive).
+     */
     private Mono<Boolean> settle(List<OutboxRow> rows, List<Delivery> deliveries) {
-        boolean all = deliveries.size() == rows.size()
-                && deliveries.stream().allMatch(d -> d.outcome() == Outcome.PUBLISHED);
-        if (!all) {
+        if (deliveries.size() < rows.size()) {
             return Mono.error(new ChangeNotDeliveredException(
                     "Kafka did not acknowledge every pending record of " + topics, null));
         }
-        return outbox.markPublished(rows.stream().map(OutboxRow::id).toList(), clock.instant())
-                .thenReturn(rows.size() == batchSize);
+        List<Long> parked = deliveries.stream().filter(d -> d.outcome() == Outcome.PARKED)
+                .map(d -> d.row().id()).toList();
+        Mono<Void> ownRecordsPublishable = parked.isEmpty() ? Mono.empty()
+                : outbox.writtenByThisTransaction(parked).hasElements().flatMap(own -> own
+                        ? Mono.error(new ChangeNotDeliveredException("a record of this change can never be published",
+                                null))
+                        : Mono.empty());
+        return ownRecordsPublishable.then(settlement.settle(deliveries)).thenReturn(rows.size() == batchSize);
     }
 
     private static Duration remaining(long deadline) {

@@ -2,7 +2,6 @@ package dev.fleet.orchestrator.messaging;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -55,8 +54,8 @@ public class OutboxRelay implements SmartLifecycle {
     private final OutboxRepository outbox;
     private final TransactionalOperator transactions;
     private final OutboxSender sender;
+    private final OutboxSettlement settlement;
     private final OutboxBacklogGauges backlog;
-    private final Clock clock;
     private final Duration interval;
     private final int batchSize;
     private final Duration sendTimeout;
@@ -73,8 +72,8 @@ public class OutboxRelay implements SmartLifecycle {
         this.outbox = outbox;
         this.transactions = transactions;
         this.sender = new OutboxSender(publisher, serde);
+        this.settlement = new OutboxSettlement(outbox, clock);
         this.backlog = new OutboxBacklogGauges(outbox, meters);
-        this.clock = clock;
         this.interval = interval;
         this.batchSize = batchSize;
         this.sendTimeout = sendTimeout;
@@ -91,23 +90,9 @@ public class OutboxRelay implements SmartLifecycle {
         Mono<Batch> batch = outbox.tryBecomeRelay().flatMap(relay -> !relay ? Mono.just(Batch.NONE)
                 : outbox.lockUnpublished(batchSize).collectList().flatMap(rows -> rows.isEmpty()
                         ? Mono.just(Batch.NONE)
-                        : sender.publishInOrder(rows, sendTimeout).flatMap(settled -> settle(settled).thenReturn(
+                        : sender.publishInOrder(rows, sendTimeout).flatMap(settled -> settlement.settle(settled).thenReturn(
                                 Batch.of(rows.size(), settled, rows.size() == batchSize)))));
         return transactions.transactional(batch);
-    }
-
-    /** Parks the poison rows of a settled prefix and marks the rest published, in the relay's transaction. */
-    private Mono<Void> settle(List<Delivery> deliveries) {
-        Instant now = clock.instant();
-        List<Long> published = deliveries.stream().filter(d -> d.outcome() == Outcome.PUBLISHED)
-                .map(d -> d.row().id()).toList();
-        return Flux.fromIterable(deliveries)
-                .filter(d -> d.outcome() == Outcome.PARKED)
-                .concatMap(d -> outbox.markFailed(d.row().id(), d.failure(), now).doOnSuccess(updated -> log.error(
-                        "outbox row {} (event {}, topic {}) can never be published: {}; parked it, later rows go on",
-                        d.row().id(), d.row().eventId(), d.row().topic(), d.failure())))
-                .then(outbox.markPublished(published, now))
-                .then();
     }
 
     /** Counts the outbox for the gauges. */

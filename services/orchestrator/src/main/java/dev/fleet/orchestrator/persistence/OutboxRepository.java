@@ -100,6 +100,14 @@ public class OutboxRepository {
                 .all();
     }
 
+    /** Those of {@code ids} inserted by the current transaction (PostgreSQL 13 or later). */
+    public Flux<Long> writtenByThisTransaction(List<Long> ids) {
+        return db.sql("SELECT id FROM orchestrator.outbox WHERE id = ANY(:ids) AND xmin = pg_current_xact_id()::xid")
+                .bind("ids", ids.toArray(Long[]::new))
+                .map(row -> row.get("id", Long.class))
+                .all();
+    }
+
     public Mono<Long> markPublished(List<Long> ids, Instant at) {
         if (ids.isEmpty()) {
             return Mono.just(0L);
