@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -48,6 +50,7 @@ public class TopicMirror<V extends SpecificRecord> {
     private final Consumer<MirroredRecord<V>> handler;
     private final MirrorOptions options;
     private final MirrorCatchUp catchUps;
+    private final UnreadableRecords unreadable = new UnreadableRecords();
 
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile Thread thread;
@@ -55,8 +58,8 @@ public class TopicMirror<V extends SpecificRecord> {
     private volatile Map<TopicPartition, Long> catchUpTargets = Map.of();
     private volatile List<TopicPartition> partitions = List.of();
     private volatile boolean caughtUp;
-    private final UnreadableRecords unreadable = new UnreadableRecords();
 
+    /** A mirror with the default options; its catch-ups use an admin client of its own, created on first use. */
     public TopicMirror(Topic<V> topic, StartFrom startFrom, Map<String, Object> consumerConfig, FleetSerde serde,
             DeadLetters deadLetters, Consumer<MirroredRecord<V>> handler) {
         this(topic, startFrom, consumerConfig, serde, deadLetters, handler, MirrorOptions.DEFAULTS,
@@ -92,7 +95,7 @@ public class TopicMirror<V extends SpecificRecord> {
      * The oldest record this mirror could not read and no later record of its key has superseded,
      * when its options make that a readiness failure.
      */
-    public java.util.Optional<MirrorFailure> failure() {
+    public Optional<MirrorFailure> failure() {
         return unreadable.oldest();
     }
 
@@ -101,7 +104,7 @@ public class TopicMirror<V extends SpecificRecord> {
      * with a {@link java.util.concurrent.TimeoutException} after the mirror's catch-up bound.
      * Concurrent callers share catch-ups; at most one runs at a time.
      */
-    public java.util.concurrent.CompletableFuture<Void> catchUp() {
+    public CompletableFuture<Void> catchUp() {
         return catchUps.request();
     }
 

@@ -54,17 +54,23 @@ public class OutboxDelivery {
         this.batchSize = batchSize;
     }
 
-    /** Publishes the view topics' pending rows in the caller's transaction; see the class comment. */
+    /**
+     * Publishes the view topics' pending rows in the caller's transaction; see the class comment.
+     * Database failures other than the lock wait stay what they are (the change rolls back either way).
+     */
     public Mono<Void> deliverInTransaction() {
         return Mono.defer(() -> {
             long deadline = System.nanoTime() + timeout.toNanos();
             return outbox.becomePublisher(timeout)
+                    .onErrorMap(e -> new ChangeNotDeliveredException(
+                            "the outbox stayed locked by another publisher for " + timeout, e))
                     .then(deliverBatch(deadline)
                             .expand(full -> full ? deliverBatch(deadline) : Mono.empty())
                             .then())
-                    .timeout(timeout.plusSeconds(1)); // backstop; the lock and the sends have their own bounds
-        }).onErrorMap(e -> !(e instanceof ChangeNotDeliveredException), e -> new ChangeNotDeliveredException(
-                "the change's records were not acknowledged by Kafka within " + timeout, e));
+                    // a backstop: the lock wait and the sends have their own bounds
+                    .timeout(timeout.plusSeconds(1), Mono.error(() -> new ChangeNotDeliveredException(
+                            "the change's records were not acknowledged by Kafka within " + timeout, null)));
+        });
     }
 
     /** One batch; true when it was full and more rows may wait. */
