@@ -38,6 +38,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -69,6 +71,7 @@ import dev.fleet.platform.kafka.AvroSingleObjectSerde;
 import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetKafkaProperties;
 import dev.fleet.platform.kafka.FleetSchemaStore;
+import dev.fleet.platform.kafka.TopicMirrorsHealthIndicator;
 import dev.fleet.schemas.ApiKeyHash;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.schemas.Topic;
@@ -104,6 +107,9 @@ class GatewayIntegrationTest {
 
     @Autowired
     LoggingSystem loggingSystem;
+
+    @Autowired
+    TopicMirrorsHealthIndicator topicMirrorsHealth;
 
     private WebTestClient client;
 
@@ -386,24 +392,41 @@ class GatewayIntegrationTest {
     }
 
     @Test
-    void shouldDeadLetterPoisonApiKeyRecordAndKeepMirroring() throws Exception {
+    void shouldDeadLetterAnUnreadableApiKeyRecordAndStayUnreadyUntilItsKeyIsWrittenAgain() throws Exception {
         // given a record on fleet.api-keys.v1 that is not Avro at all
         String poisonKey = "poison-" + UUID.randomUUID();
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
+        long offset;
         try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(props, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            raw.send(new ProducerRecord<>(FleetTopics.API_KEYS.name(), poisonKey.getBytes(StandardCharsets.UTF_8),
-                    "not avro".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
+            offset = raw.send(new ProducerRecord<>(FleetTopics.API_KEYS.name(), poisonKey.getBytes(StandardCharsets.UTF_8),
+                    "not avro".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS).offset();
         }
         // then it lands on the DLQ with its original bytes
         ConsumerRecord<byte[], byte[]> dead = awaitRawRecord(FleetTopics.API_KEYS.dlq(),
                 r -> r.key() != null && poisonKey.equals(new String(r.key(), StandardCharsets.UTF_8)));
         assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("not avro");
-        // and a key published after it still works
+        // and readiness is down, the topicMirrors indicator naming the topic and the offset (a skipped
+        // record could be a revocation)
+        await().atMost(KAFKA_WAIT).untilAsserted(() -> client.get().uri("/actuator/health/readiness").exchange()
+                .expectStatus().isEqualTo(503));
+        Health mirrors = topicMirrorsHealth.health();
+        assertThat(mirrors.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(mirrors.getDetails().get(FleetTopics.API_KEYS.name())).asString()
+                .contains("offset " + offset).contains("dead-lettered");
+        assertThat(mirrors.getDetails().get(FleetTopics.TENANTS.name())).isEqualTo("caught up");
+        // and keys published after it still work on this replica
         String key = givenActiveKey(UUID.randomUUID().toString());
         client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange()
                 .expectStatus().isOk();
+
+        // when the key is written again (here: deleted), its state is known again
+        producer.send(new ProducerRecord<>(FleetTopics.API_KEYS.name(), poisonKey, null)).get(10, TimeUnit.SECONDS);
+        // then readiness comes back
+        await().atMost(KAFKA_WAIT).untilAsserted(() -> client.get().uri("/actuator/health/readiness").exchange()
+                .expectStatus().isOk());
+        assertThat(topicMirrorsHealth.health().getStatus()).isEqualTo(Status.UP);
     }
 
     // --- the orchestrator's side -------------------------------------------------------------

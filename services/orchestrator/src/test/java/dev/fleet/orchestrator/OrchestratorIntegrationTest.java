@@ -25,6 +25,13 @@ import java.util.function.Predicate;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -403,6 +410,60 @@ class OrchestratorIntegrationTest {
     }
 
     @Test
+    void answersAdminWritesOnlyOnceTheirRecordsAreOnTheTopics() {
+        // when a tenant is created, then its record is already on the topic when the 201 arrives
+        String tenantId = (String) createTenant("Read Your Writes", "pro").get("id");
+        assertThat(onTopicNow(FleetTopics.TENANTS, tenantId)).singleElement()
+                .satisfies(tenant -> assertThat(tenant.getName()).isEqualTo("Read Your Writes"));
+
+        // when a key is issued, then its record is on the topic when the 201 arrives
+        Map<String, Object> issued = issueKey(tenantId);
+        String keyId = (String) issued.get("id");
+        assertThat(onTopicNow(FleetTopics.API_KEYS, keyId)).singleElement().satisfies(key -> {
+            assertThat(key.getSha256()).isEqualTo(ApiKeyHash.sha256Hex((String) issued.get("key")));
+            assertThat(key.getStatus()).isEqualTo(ApiKeyStatus.ACTIVE);
+        });
+
+        // when it is revoked, then the revocation is on the topic when the 204 arrives
+        admin(web.delete().uri("/admin/keys/" + keyId)).exchange().expectStatus().isNoContent();
+        assertThat(onTopicNow(FleetTopics.API_KEYS, keyId)).last()
+                .satisfies(key -> assertThat(key.getStatus()).isEqualTo(ApiKeyStatus.REVOKED));
+    }
+
+    @Test
+    void answers503AndKeepsNothingWhenKafkaDoesNotAcknowledge() throws SQLException {
+        // given: a tenant, and a second orchestrator whose producer points at an address where no broker listens
+        String tenantId = (String) createTenant("Kafka Away", "pro").get("id");
+        String name = "Never Stored " + UUID.randomUUID();
+        try (ConfigurableApplicationContext unreachable = orchestratorWithoutKafkaProducer()) {
+            WebTestClient cut = WebTestClient.bindToServer()
+                    .baseUrl("http://127.0.0.1:" + unreachable.getEnvironment().getProperty("local.server.port"))
+                    .responseTimeout(Duration.ofSeconds(30)).build();
+
+            // when / then: a key, a tenant and a revocation each answer 503 with Retry-After
+            admin(cut.post().uri("/admin/tenants/" + tenantId + "/keys")).exchange()
+                    .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                    .expectHeader().exists("Retry-After")
+                    .expectBody().jsonPath("$.error.code").isEqualTo("event_bus_unavailable");
+            admin(cut.post().uri("/admin/tenants").bodyValue(Map.of("name", name, "plan", "free"))).exchange()
+                    .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE)
+                    .expectHeader().exists("Retry-After");
+            String keyId = (String) issueKey(tenantId).get("id");
+            admin(cut.delete().uri("/admin/keys/" + keyId)).exchange()
+                    .expectStatus().isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+
+            // then: nothing of the refused changes was kept
+            assertThat(count("SELECT count(*) FROM orchestrator.api_keys WHERE tenant_id::text = ?", tenantId))
+                    .isOne(); // only the key issued through the healthy orchestrator
+            assertThat(count("SELECT count(*) FROM orchestrator.api_keys WHERE id::text = ? AND status = 'ACTIVE'",
+                    keyId)).isOne();
+            assertThat(count("SELECT count(*) FROM orchestrator.tenants WHERE name = ?", name)).isZero();
+            assertThat(count("SELECT count(*) FROM orchestrator.outbox WHERE tenant_id::text = ?", tenantId))
+                    .isEqualTo(4); // the tenant's and the healthy key's records and events
+        }
+    }
+
+    @Test
     void isReadyOnceItsMirrorsCaughtUp() {
         web.get().uri("/actuator/health/readiness").exchange()
                 .expectStatus().isOk()
@@ -573,6 +634,54 @@ class OrchestratorIntegrationTest {
     }
 
     // ---- helpers ----
+
+    /**
+     * The values of {@code key} on {@code topic} among the records the topic holds right now: its end
+     * offsets are read first, then it is read up to them, so nothing published later can count.
+     */
+    private static <V extends SpecificRecord> List<V> onTopicNow(Topic<V> topic, String key) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<V> values = new ArrayList<>();
+            await().atMost(WAIT).pollInSameThread().until(() -> {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                    if (record.offset() < ends.get(tp) && key.equals(record.key())) {
+                        values.add(SERDE.deserialize(topic, record.value()));
+                    }
+                }
+                return partitions.stream().allMatch(tp -> consumer.position(tp) >= ends.get(tp));
+            });
+            return values;
+        }
+    }
+
+    /** A second orchestrator on the same database whose producer cannot reach any broker. */
+    private static ConfigurableApplicationContext orchestratorWithoutKafkaProducer() {
+        return new SpringApplicationBuilder(OrchestratorApplication.class).run(
+                "--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + SharedKafka.bootstrapServers(),
+                "--spring.kafka.producer.bootstrap-servers=127.0.0.1:9",
+                "--spring.kafka.producer.properties.max.block.ms=1000",
+                "--spring.kafka.consumer.group-id=orchestrator-without-producer-" + UUID.randomUUID(),
+                "--spring.kafka.consumer.auto-offset-reset=latest",
+                "--fleet.kafka.provision-topics=false",
+                "--fleet.admin.token=" + FleetTestEnvironment.ADMIN_TOKEN,
+                "--spring.r2dbc.url=" + SharedPostgres.r2dbcUrl(),
+                "--spring.r2dbc.username=" + SharedPostgres.user(),
+                "--spring.flyway.url=" + SharedPostgres.jdbcUrl(),
+                "--spring.flyway.user=" + SharedPostgres.user(),
+                "--fleet.orchestrator.outbox.admin-publish-timeout=2s",
+                "--fleet.orchestrator.outbox.send-timeout=1s",
+                "--fleet.orchestrator.outbox.relay-interval=1h");
+    }
 
     private WebTestClient.RequestHeadersSpec<?> admin(WebTestClient.RequestHeadersSpec<?> request) {
         return request.headers(h -> h.setBearerAuth(FleetTestEnvironment.ADMIN_TOKEN));

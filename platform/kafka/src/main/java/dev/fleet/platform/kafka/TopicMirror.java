@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -23,9 +25,14 @@ import dev.fleet.schemas.Topic;
  * Reads every partition of one topic in this instance, outside any consumer group: from the
  * beginning to materialize a compacted topic (keys, tenants, vectors), or from the end to see
  * replies meant for this replica. A record that cannot be decoded or handled goes to the
- * dead-letter topic and the mirror goes on.
+ * dead-letter topic and the mirror goes on; under {@link MirrorOptions.OnUnreadable#FAIL_READINESS}
+ * it also reports it as its {@link #failure()}, which takes readiness down, until a later record of
+ * the same key is applied ({@link UnreadableRecords}).
  * <p>
- * Started and stopped by {@link TopicMirrors}. Limits: partitions added to the topic after start are not picked up until a restart.
+ * {@link #catchUp()} waits until the mirror has applied everything its topic holds now (see
+ * {@link MirrorCatchUp}): the poll thread reports its positions after each poll, the end offsets
+ * come from a separate admin client. Started and stopped by {@link TopicMirrors}. Limits:
+ * partitions added to the topic after start are not picked up until a restart.
  */
 public class TopicMirror<V extends SpecificRecord> {
 
@@ -41,21 +48,38 @@ public class TopicMirror<V extends SpecificRecord> {
     private final FleetSerde serde;
     private final DeadLetters deadLetters;
     private final Consumer<MirroredRecord<V>> handler;
+    private final MirrorOptions options;
+    private final MirrorCatchUp catchUps;
+    private final UnreadableRecords unreadable = new UnreadableRecords();
 
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile Thread thread;
     private volatile boolean running;
     private volatile Map<TopicPartition, Long> catchUpTargets = Map.of();
+    private volatile List<TopicPartition> partitions = List.of();
     private volatile boolean caughtUp;
 
+    /** A mirror with the default options; its catch-ups use an admin client of its own, created on first use. */
     public TopicMirror(Topic<V> topic, StartFrom startFrom, Map<String, Object> consumerConfig, FleetSerde serde,
             DeadLetters deadLetters, Consumer<MirroredRecord<V>> handler) {
+        this(topic, startFrom, consumerConfig, serde, deadLetters, handler, MirrorOptions.DEFAULTS,
+                new AdminEndOffsets(consumerConfig));
+    }
+
+    /**
+     * @param endOffsets where catch-ups read the topic's end offsets (asked on the first catch-up)
+     */
+    public TopicMirror(Topic<V> topic, StartFrom startFrom, Map<String, Object> consumerConfig, FleetSerde serde,
+            DeadLetters deadLetters, Consumer<MirroredRecord<V>> handler, MirrorOptions options,
+            EndOffsets endOffsets) {
         this.topic = topic;
         this.startFrom = startFrom;
         this.consumerConfig = consumerConfig;
         this.serde = serde;
         this.deadLetters = deadLetters;
         this.handler = handler;
+        this.options = options;
+        this.catchUps = new MirrorCatchUp(() -> partitions, () -> endOffsets, options.catchUpTimeout());
     }
 
     public Topic<V> topic() {
@@ -65,6 +89,23 @@ public class TopicMirror<V extends SpecificRecord> {
     /** True once every record that existed at start has been applied (always true from END). */
     public boolean isCaughtUp() {
         return caughtUp;
+    }
+
+    /**
+     * The oldest record this mirror could not read and no later record of its key has superseded,
+     * when its options make that a readiness failure.
+     */
+    public Optional<MirrorFailure> failure() {
+        return unreadable.oldest();
+    }
+
+    /**
+     * Completes once every record the topic holds at (or after) this call has been applied; fails
+     * with a {@link java.util.concurrent.TimeoutException} after the mirror's catch-up bound.
+     * Concurrent callers share catch-ups; at most one runs at a time.
+     */
+    public CompletableFuture<Void> catchUp() {
+        return catchUps.request();
     }
 
     public void start() {
@@ -93,8 +134,10 @@ public class TopicMirror<V extends SpecificRecord> {
             c.endOffsets(partitions).forEach(targets::put);
         }
         this.catchUpTargets = targets;
+        this.partitions = List.copyOf(partitions);
         this.consumer = c;
         this.running = true;
+        reportPositions(c);
         updateCaughtUp();
         thread = new Thread(this::pollLoop, "mirror-" + topic.name());
         thread.setDaemon(true);
@@ -136,6 +179,7 @@ public class TopicMirror<V extends SpecificRecord> {
                     for (ConsumerRecord<byte[], byte[]> raw : c.poll(Duration.ofMillis(200))) {
                         apply(raw);
                     }
+                    reportPositions(c);
                     if (!caughtUp) {
                         updateCaughtUp();
                     }
@@ -166,10 +210,18 @@ public class TopicMirror<V extends SpecificRecord> {
 
     private void apply(ConsumerRecord<byte[], byte[]> raw) {
         try {
-            String key = raw.key() == null ? null : new String(raw.key(), java.nio.charset.StandardCharsets.UTF_8);
+            String key = key(raw);
             V value = serde.deserialize(topic, raw.value());
             handler.accept(new MirroredRecord<>(key, value, raw.headers(), raw.partition(), raw.offset()));
+            unreadable.applied(key);
         } catch (RuntimeException e) {
+            if (options.onUnreadable() == MirrorOptions.OnUnreadable.FAIL_READINESS) {
+                MirrorFailure failure = new MirrorFailure(raw.topic(), raw.partition(), raw.offset(),
+                        FleetHeaders.rootCause(e));
+                unreadable.failed(key(raw), failure);
+                log.error("mirror of {}: {}; not ready until a later record of its key is applied", topic.name(),
+                        failure.describe());
+            }
             try {
                 deadLetters.send(raw, e);
             } catch (RuntimeException dlqFailure) {
@@ -177,6 +229,19 @@ public class TopicMirror<V extends SpecificRecord> {
                         dlqFailure);
             }
         }
+    }
+
+    private static String key(ConsumerRecord<byte[], byte[]> raw) {
+        return raw.key() == null ? null : new String(raw.key(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Only from the thread that owns the consumer. */
+    private void reportPositions(KafkaConsumer<byte[], byte[]> c) {
+        Map<TopicPartition, Long> positions = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            positions.put(tp, c.position(tp));
+        }
+        catchUps.positionsAdvanced(positions);
     }
 
     private void updateCaughtUp() {

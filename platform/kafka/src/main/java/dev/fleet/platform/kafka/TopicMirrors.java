@@ -15,12 +15,14 @@ import dev.fleet.schemas.Topic;
 /**
  * Creates this service's {@link TopicMirror}s and {@link ReplyRouter}s and runs them with the
  * application: started before the listener containers and the web server, stopped after them.
+ * The mirrors share one admin client for their catch-ups' end offsets, created on first use.
  */
 public class TopicMirrors implements SmartLifecycle {
 
     private final Map<String, Object> consumerConfig;
     private final FleetSerde serde;
     private final DeadLetters deadLetters;
+    private final AdminEndOffsets endOffsets;
     private final List<TopicMirror<?>> mirrors = new CopyOnWriteArrayList<>();
     private volatile boolean running;
 
@@ -28,17 +30,26 @@ public class TopicMirrors implements SmartLifecycle {
         this.consumerConfig = Map.copyOf(consumerConfig);
         this.serde = serde;
         this.deadLetters = deadLetters;
+        this.endOffsets = new AdminEndOffsets(this.consumerConfig);
     }
 
     /** Materializes {@code topic} from its beginning into {@code handler}, then follows it. */
     public <V extends SpecificRecord> TopicMirror<V> fromBeginning(Topic<V> topic, Consumer<MirroredRecord<V>> handler) {
-        return add(new TopicMirror<>(topic, StartFrom.BEGINNING, consumerConfig, serde, deadLetters, handler));
+        return fromBeginning(topic, MirrorOptions.DEFAULTS, handler);
+    }
+
+    /** {@link #fromBeginning(Topic, Consumer)} with its own policy for unreadable records and catch-up bound. */
+    public <V extends SpecificRecord> TopicMirror<V> fromBeginning(Topic<V> topic, MirrorOptions options,
+            Consumer<MirroredRecord<V>> handler) {
+        return add(new TopicMirror<>(topic, StartFrom.BEGINNING, consumerConfig, serde, deadLetters, handler,
+                options, endOffsets));
     }
 
     /** Routes the replies on {@code topic} to the requests this replica registers. */
     public <V extends SpecificRecord> ReplyRouter<V> replies(Topic<V> topic, Predicate<V> isLast) {
         ReplyRouter<V> router = new ReplyRouter<>(isLast);
-        add(new TopicMirror<>(topic, StartFrom.END, consumerConfig, serde, deadLetters, router::accept));
+        add(new TopicMirror<>(topic, StartFrom.END, consumerConfig, serde, deadLetters, router::accept,
+                MirrorOptions.DEFAULTS, endOffsets));
         return router;
     }
 
@@ -65,6 +76,7 @@ public class TopicMirrors implements SmartLifecycle {
     public synchronized void stop() {
         running = false;
         mirrors.forEach(TopicMirror::stop);
+        endOffsets.close();
     }
 
     @Override

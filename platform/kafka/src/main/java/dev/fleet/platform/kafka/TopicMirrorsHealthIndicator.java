@@ -3,7 +3,11 @@ package dev.fleet.platform.kafka;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 
-/** DOWN until every mirror has read what its topic held at start-up; part of the readiness group. */
+/**
+ * Part of the readiness group. OUT_OF_SERVICE until every mirror has read what its topic held at
+ * start-up; DOWN while a mirror whose options say so holds a record it could not read and that no
+ * later record of its key has superseded (the detail names the topic, partition and offset). Each mirror is a detail keyed by its topic.
+ */
 public class TopicMirrorsHealthIndicator extends AbstractHealthIndicator {
 
     private final TopicMirrors mirrors;
@@ -15,12 +19,18 @@ public class TopicMirrorsHealthIndicator extends AbstractHealthIndicator {
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         boolean ready = true;
+        boolean failed = false;
         for (TopicMirror<?> mirror : mirrors.all()) {
+            var failure = mirror.failure();
             boolean caughtUp = mirror.isRunning() && mirror.isCaughtUp();
-            builder.withDetail(mirror.topic().name(), caughtUp ? "caught up" : "catching up");
+            String state = failure.map(MirrorFailure::describe).orElse(caughtUp ? "caught up" : "catching up");
+            builder.withDetail(mirror.topic().name(), state);
             ready &= caughtUp;
+            failed |= failure.isPresent();
         }
-        if (ready) {
+        if (failed) {
+            builder.down();
+        } else if (ready) {
             builder.up();
         } else {
             builder.outOfService();

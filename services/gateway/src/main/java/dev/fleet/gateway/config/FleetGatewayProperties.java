@@ -17,6 +17,8 @@ import jakarta.validation.constraints.NotNull;
  * @param replyTimeout     longest wait for the next chat chunk before answering 504 ({@code FLEET_GATEWAY_REPLY_TIMEOUT})
  * @param knowledgeTimeout longest wait for an embedding or search reply ({@code FLEET_GATEWAY_KNOWLEDGE_TIMEOUT})
  * @param retryAfter       what a 503 tells clients to wait before retrying ({@code Retry-After}, whole seconds)
+ * @param keyCatchUpTimeout longest an unknown key waits for the key and tenant mirrors to catch up with
+ *                         their topics before it is refused ({@code FLEET_GATEWAY_KEY_CATCH_UP_TIMEOUT})
  */
 @Validated
 @ConfigurationProperties("fleet.gateway")
@@ -24,7 +26,8 @@ public record FleetGatewayProperties(
         @DefaultValue("") List<String> chatModels,
         @NotNull @DurationMin(millis = 1) @DefaultValue("150s") Duration replyTimeout,
         @NotNull @DurationMin(millis = 1) @DefaultValue("30s") Duration knowledgeTimeout,
-        @NotNull @DurationMin(seconds = 1) @DefaultValue("5s") Duration retryAfter) {
+        @NotNull @DurationMin(seconds = 1) @DefaultValue("5s") Duration retryAfter,
+        @NotNull @DurationMin(millis = 1) @DefaultValue("2s") Duration keyCatchUpTimeout) {
 
     public FleetGatewayProperties {
         chatModels = chatModels == null ? List.of()

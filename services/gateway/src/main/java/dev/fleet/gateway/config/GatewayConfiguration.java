@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.gateway.domain.ApiKeyAuthenticator;
 import dev.fleet.gateway.domain.ApiKeyDirectory;
 import dev.fleet.gateway.domain.ChatCompletions;
 import dev.fleet.gateway.domain.CollectionItems;
@@ -42,8 +43,16 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ApiKeyDirectory apiKeyDirectory(TopicMirrors topicMirrors) {
-        return ApiKeyDirectoryFeed.feed(topicMirrors, new ApiKeyDirectory());
+    ApiKeyDirectory apiKeyDirectory() {
+        return new ApiKeyDirectory();
+    }
+
+    @Bean
+    ApiKeyAuthenticator apiKeyAuthenticator(TopicMirrors topicMirrors, ApiKeyDirectory apiKeyDirectory,
+            FleetGatewayProperties properties) {
+        return new ApiKeyAuthenticator(apiKeyDirectory,
+                ApiKeyDirectoryFeed.feed(topicMirrors, apiKeyDirectory, properties.keyCatchUpTimeout()),
+                properties.keyCatchUpTimeout());
     }
 
     @Bean

@@ -19,7 +19,8 @@ import dev.fleet.schemas.ApiKeyHash;
  * <p>
  * Thread-safety: updates come from one feeder thread per topic and are serialized; lookups are
  * lock-free. Limits: the view is as fresh as the mirrors (typically well under a second); a key
- * whose tenant record has not arrived yet is refused ({@link Authentication.Outcome#UNKNOWN_TENANT}).
+ * whose tenant record has not arrived yet is {@link Authentication.Outcome#UNKNOWN_TENANT} here, and
+ * {@link ApiKeyAuthenticator} catches the mirrors up before it refuses such a key.
  */
 public final class ApiKeyDirectory {
 

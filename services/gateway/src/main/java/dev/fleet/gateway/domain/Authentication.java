@@ -15,7 +15,11 @@ public record Authentication(Outcome outcome, Caller caller) {
         /** The key's tenant is not (or no longer) known: fail closed. */
         UNKNOWN_TENANT,
         /** The key's tenant is suspended. */
-        TENANT_SUSPENDED
+        TENANT_SUSPENDED,
+        /** The directory has not loaded its topics yet (start-up): no key can be checked. */
+        NOT_LOADED,
+        /** The key is unknown and the directory could not catch up with its topics in time to be sure. */
+        UNVERIFIED
     }
 
     public Authentication {

@@ -11,7 +11,8 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
-import dev.fleet.gateway.domain.ApiKeyDirectory;
+import dev.fleet.gateway.config.FleetGatewayProperties;
+import dev.fleet.gateway.domain.ApiKeyAuthenticator;
 import dev.fleet.gateway.domain.Authentication;
 import dev.fleet.gateway.domain.Caller;
 import dev.fleet.platform.web.ApiError;
@@ -23,9 +24,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * Authenticates every {@code /v1/**} request by its {@code Authorization: Bearer fk-...} key
- * against the {@link ApiKeyDirectory} and puts the {@link Caller} into the exchange attribute
- * {@link #CALLER}. A rejected request is answered here (401/403, OpenAI error shape) and never
- * reaches a handler, so nothing is published for it. The key itself is never logged.
+ * through the {@link ApiKeyAuthenticator} and puts the {@link Caller} into the exchange attribute
+ * {@link #CALLER}. A rejected request is answered here (401/403, OpenAI error shape; 503 with
+ * {@code Retry-After} while the key directory is still loading or cannot confirm a new key) and
+ * never reaches a handler, so nothing is published for it. The key itself is never logged.
  */
 @Component
 public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
@@ -35,12 +37,15 @@ public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
 
     private static final GuardedPaths API = new GuardedPaths(List.of("/v1/"));
 
-    private final ApiKeyDirectory directory;
+    private final ApiKeyAuthenticator authenticator;
     private final ObjectMapper json;
+    private final String retryAfterSeconds;
 
-    public ApiKeyAuthenticationFilter(ApiKeyDirectory directory, ObjectMapper json) {
-        this.directory = directory;
+    public ApiKeyAuthenticationFilter(ApiKeyAuthenticator authenticator, ObjectMapper json,
+            FleetGatewayProperties properties) {
+        this.authenticator = authenticator;
         this.json = json;
+        this.retryAfterSeconds = Long.toString(properties.retryAfter().toSeconds());
     }
 
     @Override
@@ -54,7 +59,10 @@ public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
             return reject(exchange, ApiError.unauthorized(
                     "You didn't provide an API key. Send it as 'Authorization: Bearer fk-...'.", "missing_api_key"));
         }
-        Authentication authentication = directory.authenticate(key);
+        return authenticator.authenticate(key).flatMap(authentication -> proceed(exchange, chain, authentication));
+    }
+
+    private Mono<Void> proceed(ServerWebExchange exchange, WebFilterChain chain, Authentication authentication) {
         return switch (authentication.outcome()) {
             case AUTHENTICATED -> {
                 exchange.getAttributes().put(CALLER, authentication.caller());
@@ -66,6 +74,11 @@ public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
                     "The tenant of this API key is suspended.", "permission_error", null, "tenant_suspended"));
             case UNKNOWN_KEY, UNKNOWN_TENANT -> reject(exchange,
                     ApiError.unauthorized("Incorrect API key provided.", "invalid_api_key"));
+            case NOT_LOADED -> reject(exchange, ApiError.unavailable(
+                    "The gateway is still loading API keys; retry shortly.", "service_unavailable"));
+            case UNVERIFIED -> reject(exchange, ApiError.unavailable(
+                    "The gateway could not check this API key against the latest keys; retry shortly.",
+                    "service_unavailable"));
         };
     }
 
@@ -73,6 +86,9 @@ public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
         HttpHeaders headers = new HttpHeaders();
         if (error.status() == HttpStatus.UNAUTHORIZED) {
             headers.set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        if (error.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+            headers.set(HttpHeaders.RETRY_AFTER, retryAfterSeconds);
         }
         return ApiErrorResponses.write(exchange.getResponse(), error, headers, json);
     }

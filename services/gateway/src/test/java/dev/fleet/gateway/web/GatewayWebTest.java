@@ -46,7 +46,9 @@ import dev.fleet.events.v1.Tenant;
 import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.gateway.config.FleetGatewayProperties;
+import dev.fleet.gateway.domain.ApiKeyAuthenticator;
 import dev.fleet.gateway.domain.ApiKeyDirectory;
+import dev.fleet.gateway.domain.DirectorySync;
 import dev.fleet.gateway.domain.ChatCompletions;
 import dev.fleet.gateway.domain.ChatRequestChannel;
 import dev.fleet.gateway.domain.CollectionItems;
@@ -83,7 +85,7 @@ class GatewayWebTest {
         @Bean
         FleetGatewayProperties fleetGatewayProperties() {
             return new FleetGatewayProperties(List.of("llama3"), Duration.ofMillis(300), Duration.ofSeconds(1),
-                    Duration.ofSeconds(7));
+                    Duration.ofSeconds(7), Duration.ofSeconds(2));
         }
 
         @Bean
@@ -100,6 +102,11 @@ class GatewayWebTest {
             directory.applyKey("k2", key("k2", "t1", REVOKED, ApiKeyStatus.REVOKED));
             directory.applyKey("k3", key("k3", "t2", SUSPENDED, ApiKeyStatus.ACTIVE));
             return directory;
+        }
+
+        @Bean
+        ApiKeyAuthenticator apiKeyAuthenticator(ApiKeyDirectory directory) {
+            return new ApiKeyAuthenticator(directory, DirectorySync.STATIC, Duration.ofSeconds(2));
         }
 
         @Bean

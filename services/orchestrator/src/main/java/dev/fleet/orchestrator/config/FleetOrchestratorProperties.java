@@ -124,10 +124,13 @@ public record FleetOrchestratorProperties(
      * @param relayInterval pause between relay rounds when the outbox is empty
      * @param batchSize     rows published per transaction
      * @param sendTimeout   longest wait for the broker to acknowledge a row
+     * @param adminPublishTimeout longest an admin write waits for Kafka to acknowledge its tenant and key
+     *                      records before it rolls back and answers 503 ({@code FLEET_ADMIN_PUBLISH_TIMEOUT})
      */
     public record Outbox(
             @DefaultValue("150ms") @NotNull Duration relayInterval,
             @DefaultValue("100") @Min(1) @Max(10_000) int batchSize,
-            @DefaultValue("30s") @NotNull Duration sendTimeout) {
+            @DefaultValue("30s") @NotNull Duration sendTimeout,
+            @DefaultValue("5s") @NotNull Duration adminPublishTimeout) {
     }
 }

@@ -22,6 +22,7 @@ import dev.fleet.orchestrator.domain.ReplyChunker;
 import dev.fleet.orchestrator.domain.TenantAdmin;
 import dev.fleet.orchestrator.domain.TenantStore;
 import dev.fleet.orchestrator.domain.TokenCounter;
+import dev.fleet.orchestrator.messaging.OutboxDelivery;
 import dev.fleet.orchestrator.messaging.OutboxRelay;
 import dev.fleet.orchestrator.persistence.OutboxRepository;
 import dev.fleet.platform.kafka.FleetKafkaProperties;
@@ -29,6 +30,7 @@ import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.platform.kafka.KnowledgeClient;
 import dev.fleet.platform.kafka.TopicMirrors;
+import dev.fleet.schemas.FleetTopics;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -73,6 +75,15 @@ public class OrchestratorConfiguration {
             FleetOrchestratorProperties properties) {
         return new ChatService(router, processed, TokenCounter.cl100k(), clock, kafka.service(),
                 properties.chat().timeout());
+    }
+
+    /** Admin writes publish the records the gateway reads (tenants, keys) before they commit. */
+    @Bean
+    OutboxDelivery outboxDelivery(OutboxRepository outbox, FleetPublisher publisher, FleetSerde serde, Clock clock,
+            FleetOrchestratorProperties properties) {
+        FleetOrchestratorProperties.Outbox settings = properties.outbox();
+        return new OutboxDelivery(outbox, publisher, serde, clock, List.of(FleetTopics.TENANTS, FleetTopics.API_KEYS),
+                settings.adminPublishTimeout(), settings.batchSize());
     }
 
     @Bean

@@ -14,4 +14,14 @@ public interface ControlPlaneEvents {
     Mono<Void> keyIssued(TenantKey key, String actor);
 
     Mono<Void> keyRevoked(TenantKey key, String actor);
+
+    /**
+     * Read-your-writes: publishes the state records this transaction wrote for the fleet's
+     * materialized views (tenants, keys), after every older one still waiting, and completes once
+     * Kafka acknowledged them all, so a replica that reads the topics to their end sees the change.
+     * Call it last in the transaction; it fails with {@link ChangeNotDeliveredException} when that
+     * does not happen within the configured bound, and the transaction must then roll back.
+     * Domain events are left to the relay, after the commit.
+     */
+    Mono<Void> deliver();
 }

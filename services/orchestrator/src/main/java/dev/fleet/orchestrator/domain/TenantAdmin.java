@@ -9,8 +9,12 @@ import reactor.core.publisher.Mono;
 
 /**
  * The control plane's use cases: create tenants, issue and revoke their API keys. Each change and
- * the events announcing it are written in one database transaction; the outbox relay publishes
- * them afterwards, so there is never a change without its event or an event without its change.
+ * the events announcing it are written in one database transaction, so there is never a change
+ * without its event. Read-your-writes: before the transaction commits, the change's state records
+ * are published and acknowledged ({@link ControlPlaneEvents#deliver()}), so when a use case
+ * returns, every gateway replica can see the change; when Kafka does not acknowledge in time the
+ * whole change rolls back ({@link ChangeNotDeliveredException}) and no key exists whose secret
+ * nobody received. Domain events follow through the outbox relay after the commit.
  */
 public class TenantAdmin {
 
@@ -35,6 +39,7 @@ public class TenantAdmin {
             Tenant tenant = Tenant.create(name.trim(), plan, clock.instant());
             return store.insertTenant(tenant)
                     .then(events.tenantCreated(tenant, ADMIN))
+                    .then(events.deliver())
                     .thenReturn(tenant);
         });
     }
@@ -51,6 +56,7 @@ public class TenantAdmin {
             TenantKey key = TenantKey.issue(tenant.id(), minted, clock.instant());
             return store.insertKey(key)
                     .then(events.keyIssued(key, ADMIN))
+                    .then(events.deliver())
                     .thenReturn(new IssuedKey(key, minted.secret()));
         });
     }
@@ -62,7 +68,7 @@ public class TenantAdmin {
     @Transactional
     public Mono<TenantKey> revokeKey(UUID keyId) {
         return store.revokeActiveKey(keyId, clock.instant())
-                .flatMap(revoked -> events.keyRevoked(revoked, ADMIN).thenReturn(revoked))
+                .flatMap(revoked -> events.keyRevoked(revoked, ADMIN).then(events.deliver()).thenReturn(revoked))
                 .switchIfEmpty(Mono.defer(() -> store.findKey(keyId)));
     }
 }

@@ -37,12 +37,20 @@ public class OutboxEventWriter implements ControlPlaneEvents {
     private final FleetSerde serde;
     private final String producedBy;
     private final Clock clock;
+    private final OutboxDelivery delivery;
 
-    public OutboxEventWriter(OutboxRepository outbox, FleetSerde serde, FleetKafkaProperties kafka, Clock clock) {
+    public OutboxEventWriter(OutboxRepository outbox, FleetSerde serde, FleetKafkaProperties kafka, Clock clock,
+            OutboxDelivery delivery) {
         this.outbox = outbox;
         this.serde = serde;
         this.producedBy = kafka.service();
         this.clock = clock;
+        this.delivery = delivery;
+    }
+
+    @Override
+    public Mono<Void> deliver() {
+        return delivery.deliverInTransaction();
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.fleet.orchestrator.persistence;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 
@@ -50,6 +52,40 @@ public class OutboxRepository {
                 .one();
     }
 
+    /**
+     * Waits (at most {@code timeout}, then fails with PostgreSQL's {@code lock_not_available}) until
+     * this transaction is the only outbox publisher: the relay's lock, taken by an admin write that
+     * publishes its own rows before it commits.
+     */
+    public Mono<Void> becomePublisher(Duration timeout) {
+        return db.sql("SELECT set_config('lock_timeout', :timeout, true)")
+                .bind("timeout", Math.max(1, timeout.toMillis()) + "ms")
+                .then()
+                .then(db.sql("SELECT pg_advisory_xact_lock(hashtext('orchestrator.outbox'))").then());
+    }
+
+    /** The oldest rows of {@code topics} neither published nor parked, locked until the transaction ends. */
+    public Flux<OutboxRow> lockUnpublished(Collection<String> topics, int limit) {
+        return db.sql("""
+                SELECT id, event_id, topic, message_key, payload, tenant_id, traceparent
+                FROM orchestrator.outbox
+                WHERE published_at IS NULL AND failed_at IS NULL AND topic = ANY(:topics)
+                ORDER BY id
+                LIMIT :limit
+                FOR UPDATE SKIP LOCKED""")
+                .bind("topics", topics.toArray(String[]::new))
+                .bind("limit", limit)
+                .map(OutboxRepository::row)
+                .all();
+    }
+
+    private static OutboxRow row(io.r2dbc.spi.Readable row) {
+        return new OutboxRow(row.get("id", Long.class), row.get("event_id", UUID.class),
+                row.get("topic", String.class), row.get("message_key", String.class),
+                row.get("payload", byte[].class), row.get("tenant_id", UUID.class),
+                row.get("traceparent", String.class));
+    }
+
     /** The oldest rows neither published nor parked, locked until the transaction ends. */
     public Flux<OutboxRow> lockUnpublished(int limit) {
         return db.sql("""
@@ -60,10 +96,15 @@ public class OutboxRepository {
                 LIMIT :limit
                 FOR UPDATE SKIP LOCKED""")
                 .bind("limit", limit)
-                .map(row -> new OutboxRow(row.get("id", Long.class), row.get("event_id", UUID.class),
-                        row.get("topic", String.class), row.get("message_key", String.class),
-                        row.get("payload", byte[].class), row.get("tenant_id", UUID.class),
-                        row.get("traceparent", String.class)))
+                .map(OutboxRepository::row)
+                .all();
+    }
+
+    /** Those of {@code ids} inserted by the current transaction (PostgreSQL 13 or later). */
+    public Flux<Long> writtenByThisTransaction(List<Long> ids) {
+        return db.sql("SELECT id FROM orchestrator.outbox WHERE id = ANY(:ids) AND xmin = pg_current_xact_id()::xid")
+                .bind("ids", ids.toArray(Long[]::new))
+                .map(row -> row.get("id", Long.class))
                 .all();
     }
 

@@ -1,12 +1,17 @@
 package dev.fleet.orchestrator.web;
 
 import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
 import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -14,21 +19,28 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.fleet.orchestrator.domain.ChangeNotDeliveredException;
 import dev.fleet.orchestrator.domain.TenantAdmin;
 import dev.fleet.orchestrator.domain.TenantPlan;
 import dev.fleet.platform.web.ApiError;
 import dev.fleet.platform.web.ApiErrorException;
+import dev.fleet.platform.web.ApiErrorHandler;
 
 import reactor.core.publisher.Mono;
 
 /**
  * The control-plane admin API under {@code /admin/}, behind the platform's admin-token filter.
- * Every change is committed together with its outbox records before the response is sent, so a
- * 2xx means the change will reach the fleet's topics.
+ * Every change is committed together with its outbox records, and its tenant and key records are
+ * acknowledged by Kafka, before the response is sent: after a 2xx, every gateway replica can use
+ * the change (a new key works at once). When Kafka does not acknowledge in time the change rolls
+ * back and the answer is 503 with {@code Retry-After}.
  */
 @RestController
 @RequestMapping("/admin")
 public class AdminController {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminController.class);
+    private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
     private final TenantAdmin admin;
 
@@ -66,6 +78,14 @@ public class AdminController {
                 .map(revoked -> ResponseEntity.noContent().<Void>build())
                 .switchIfEmpty(Mono.error(() -> new ApiErrorException(
                         ApiError.notFound("no API key with id " + keyId, "key_not_found"))));
+    }
+
+    @ExceptionHandler(ChangeNotDeliveredException.class)
+    ResponseEntity<Map<String, Object>> notDelivered(ChangeNotDeliveredException e) {
+        log.warn("admin change rolled back: {}", e.getMessage());
+        return ApiErrorHandler.respond(new ApiErrorException(ApiError.unavailable(
+                "The event bus did not acknowledge the change in time; nothing was changed. Retry shortly.",
+                "event_bus_unavailable"), RETRY_AFTER));
     }
 
     private static ApiErrorException tenantNotFound(String id) {

@@ -35,7 +35,7 @@ class TenantAdminTest {
         assertThat(tenant.name()).isEqualTo("Acme");
         assertThat(tenant.status()).isEqualTo(TenantStatus.ACTIVE);
         assertThat(store.tenants).containsKey(tenant.id());
-        assertThat(announced).containsExactly("tenantCreated " + tenant.id());
+        assertThat(announced).containsExactly("tenantCreated " + tenant.id(), "delivered");
     }
 
     @Test
@@ -97,6 +97,11 @@ class TenantAdminTest {
         @Override
         public Mono<Void> keyRevoked(TenantKey key, String actor) {
             return Mono.fromRunnable(() -> announced.add("keyRevoked " + key.id()));
+        }
+
+        @Override
+        public Mono<Void> deliver() {
+            return Mono.fromRunnable(() -> announced.add("delivered"));
         }
     }
 
