@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 /**
@@ -17,6 +18,8 @@ import jakarta.validation.constraints.NotNull;
  * @param replyTimeout     longest wait for the next chat chunk before answering 504 ({@code FLEET_GATEWAY_REPLY_TIMEOUT})
  * @param knowledgeTimeout longest wait for an embedding or search reply ({@code FLEET_GATEWAY_KNOWLEDGE_TIMEOUT})
  * @param retryAfter       what a 503 tells clients to wait before retrying ({@code Retry-After}, whole seconds)
+ * @param maxInFlight      {@code /v1} requests one replica works on at once (streams count until their last
+ *                         event); beyond it 503 ({@code FLEET_GATEWAY_MAX_IN_FLIGHT})
  */
 @Validated
 @ConfigurationProperties("fleet.gateway")
@@ -24,7 +27,8 @@ public record FleetGatewayProperties(
         @DefaultValue("") List<String> chatModels,
         @NotNull @DurationMin(millis = 1) @DefaultValue("150s") Duration replyTimeout,
         @NotNull @DurationMin(millis = 1) @DefaultValue("30s") Duration knowledgeTimeout,
-        @NotNull @DurationMin(seconds = 1) @DefaultValue("5s") Duration retryAfter) {
+        @NotNull @DurationMin(seconds = 1) @DefaultValue("5s") Duration retryAfter,
+        @Min(1) @DefaultValue("512") int maxInFlight) {
 
     public FleetGatewayProperties {
         chatModels = chatModels == null ? List.of()

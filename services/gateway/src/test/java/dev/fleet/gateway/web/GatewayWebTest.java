@@ -83,7 +83,7 @@ class GatewayWebTest {
         @Bean
         FleetGatewayProperties fleetGatewayProperties() {
             return new FleetGatewayProperties(List.of("llama3"), Duration.ofMillis(300), Duration.ofSeconds(1),
-                    Duration.ofSeconds(7));
+                    Duration.ofSeconds(7), 512);
         }
 
         @Bean
