@@ -173,6 +173,16 @@ public class FleetKafkaAutoConfiguration {
         return new TopicMirrors(consumerConfig(kafka, fleet), serde, deadLetters);
     }
 
+    /** How often the cluster is asked whether it answers, and how long an answer may take. */
+    private static final Duration REACHABILITY_INTERVAL = Duration.ofSeconds(1);
+    private static final Duration REACHABILITY_TIMEOUT = Duration.ofSeconds(2);
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    @ConditionalOnMissingBean
+    KafkaReachability kafkaReachability(KafkaProperties kafka) {
+        return new KafkaReachability(kafka.buildAdminProperties(null), REACHABILITY_INTERVAL, REACHABILITY_TIMEOUT);
+    }
+
     @Bean
     @ConditionalOnProperty(name = "fleet.kafka.provision-topics", havingValue = "true", matchIfMissing = true)
     KafkaAdmin.NewTopics fleetTopics(FleetKafkaProperties fleet) {
@@ -232,9 +242,8 @@ public class FleetKafkaAutoConfiguration {
 
         /** Health contributor {@code kafka}: in every service's readiness group. */
         @Bean
-        KafkaBrokerHealthIndicator kafkaHealthIndicator(KafkaProperties kafka) {
-            return new KafkaBrokerHealthIndicator(kafka.buildAdminProperties(null), Duration.ofSeconds(3),
-                    Duration.ofSeconds(5));
+        KafkaBrokerHealthIndicator kafkaHealthIndicator(KafkaReachability reachability) {
+            return new KafkaBrokerHealthIndicator(reachability);
         }
     }
 }

@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 /**
@@ -19,6 +20,8 @@ import jakarta.validation.constraints.NotNull;
  * @param retryAfter       what a 503 tells clients to wait before retrying ({@code Retry-After}, whole seconds)
  * @param keyCatchUpTimeout longest an unknown key waits for the key and tenant mirrors to catch up with
  *                         their topics before it is refused ({@code FLEET_GATEWAY_KEY_CATCH_UP_TIMEOUT})
+ * @param maxInFlight      {@code /v1} requests one replica works on at once (streams count until their last
+ *                         event); beyond it 503 ({@code FLEET_GATEWAY_MAX_IN_FLIGHT})
  */
 @Validated
 @ConfigurationProperties("fleet.gateway")
@@ -27,7 +30,8 @@ public record FleetGatewayProperties(
         @NotNull @DurationMin(millis = 1) @DefaultValue("150s") Duration replyTimeout,
         @NotNull @DurationMin(millis = 1) @DefaultValue("30s") Duration knowledgeTimeout,
         @NotNull @DurationMin(seconds = 1) @DefaultValue("5s") Duration retryAfter,
-        @NotNull @DurationMin(millis = 1) @DefaultValue("2s") Duration keyCatchUpTimeout) {
+        @NotNull @DurationMin(millis = 1) @DefaultValue("2s") Duration keyCatchUpTimeout,
+        @Min(1) @DefaultValue("512") int maxInFlight) {
 
     public FleetGatewayProperties {
         chatModels = chatModels == null ? List.of()

@@ -29,6 +29,7 @@ class FleetGatewayPropertiesTest {
             assertThat(properties.chatModels()).isEmpty();
             assertThat(properties.replyTimeout()).isEqualTo(Duration.ofSeconds(150));
             assertThat(properties.retryAfter()).isEqualTo(Duration.ofSeconds(5));
+            assertThat(properties.maxInFlight()).isEqualTo(512);
         });
     }
 
@@ -37,6 +38,12 @@ class FleetGatewayPropertiesTest {
         runner.withPropertyValues("fleet.gateway.chat-models=gpt-4o-mini, llama3 ,,llama3").run(context ->
                 assertThat(context.getBean(FleetGatewayProperties.class).chatModels())
                         .containsExactly("gpt-4o-mini", "llama3"));
+    }
+
+    @Test
+    void shouldRefuseToStartWithoutRoomForOneRequestInFlight() {
+        runner.withPropertyValues("fleet.gateway.max-in-flight=0").run(context ->
+                assertThat(context).hasFailed());
     }
 
     @Test

@@ -52,7 +52,7 @@ class ApiKeyAuthenticationFilterTest {
     private final ApiKeyAuthenticationFilter filter = new ApiKeyAuthenticationFilter(
             new ApiKeyAuthenticator(directory, sync, Duration.ofSeconds(1)), JSON,
             new FleetGatewayProperties(List.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(3),
-                    Duration.ofSeconds(2)));
+                    Duration.ofSeconds(2), 512));
 
     @Test
     void answers503WithRetryAfterNot401ForAValidKeyBeforeTheMirrorsHaveLoaded() throws Exception {

@@ -85,7 +85,7 @@ class GatewayWebTest {
         @Bean
         FleetGatewayProperties fleetGatewayProperties() {
             return new FleetGatewayProperties(List.of("llama3"), Duration.ofMillis(300), Duration.ofSeconds(1),
-                    Duration.ofSeconds(7), Duration.ofSeconds(2));
+                    Duration.ofSeconds(7), Duration.ofSeconds(2), 512);
         }
 
         @Bean
