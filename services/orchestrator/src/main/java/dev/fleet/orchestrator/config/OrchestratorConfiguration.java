@@ -21,7 +21,7 @@ import dev.fleet.orchestrator.domain.ProcessedRequests;
 import dev.fleet.orchestrator.domain.ReplyChunker;
 import dev.fleet.orchestrator.domain.TenantAdmin;
 import dev.fleet.orchestrator.domain.TenantStore;
-import dev.fleet.orchestrator.domain.TokenCounter;
+import dev.fleet.platform.tokens.TokenCounter;
 import dev.fleet.orchestrator.messaging.OutboxRelay;
 import dev.fleet.orchestrator.persistence.OutboxRepository;
 import dev.fleet.platform.kafka.FleetKafkaProperties;
