@@ -8,6 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
 /**
@@ -17,6 +19,7 @@ import jakarta.validation.constraints.NotNull;
  * @param replyTimeout     longest wait for the next chat chunk before answering 504 ({@code FLEET_GATEWAY_REPLY_TIMEOUT})
  * @param knowledgeTimeout longest wait for an embedding or search reply ({@code FLEET_GATEWAY_KNOWLEDGE_TIMEOUT})
  * @param retryAfter       what a 503 tells clients to wait before retrying ({@code Retry-After}, whole seconds)
+ * @param rateLimits       how the replicas share rate limits ({@link RateLimits})
  */
 @Validated
 @ConfigurationProperties("fleet.gateway")
@@ -24,7 +27,26 @@ public record FleetGatewayProperties(
         @DefaultValue("") List<String> chatModels,
         @NotNull @DurationMin(millis = 1) @DefaultValue("150s") Duration replyTimeout,
         @NotNull @DurationMin(millis = 1) @DefaultValue("30s") Duration knowledgeTimeout,
-        @NotNull @DurationMin(seconds = 1) @DefaultValue("5s") Duration retryAfter) {
+        @NotNull @DurationMin(seconds = 1) @DefaultValue("5s") Duration retryAfter,
+        @NotNull @Valid @DefaultValue RateLimits rateLimits) {
+
+    /**
+     * Rate limits: every replica takes part in owning the budgets (a Kafka Streams application) and
+     * spends leases of capacity granted by their owners.
+     *
+     * @param claimTimeout   longest wait for an owner's grant before answering 503 ({@code FLEET_GATEWAY_RATELIMIT_CLAIM_TIMEOUT})
+     * @param prefetch       how much of its recent demand a replica asks for ahead ({@code FLEET_GATEWAY_RATELIMIT_PREFETCH})
+     * @param maxWaiters     requests that may wait for a grant per budget and replica; beyond, 503 ({@code FLEET_GATEWAY_RATELIMIT_MAX_WAITERS})
+     * @param commitInterval the owners' commit interval: grants become visible at each commit ({@code FLEET_GATEWAY_RATELIMIT_COMMIT_INTERVAL})
+     * @param stateDir       where the owners keep their budget stores; blank: a temporary directory per instance ({@code FLEET_STATE_DIR})
+     */
+    public record RateLimits(
+            @NotNull @DurationMin(millis = 1) @DefaultValue("2s") Duration claimTimeout,
+            @NotNull @DefaultValue("250ms") Duration prefetch,
+            @Min(1) @DefaultValue("10000") int maxWaiters,
+            @NotNull @DurationMin(millis = 1) @DefaultValue("20ms") Duration commitInterval,
+            @DefaultValue("") String stateDir) {
+    }
 
     public FleetGatewayProperties {
         chatModels = chatModels == null ? List.of()

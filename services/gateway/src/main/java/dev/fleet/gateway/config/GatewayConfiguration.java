@@ -12,6 +12,8 @@ import dev.fleet.gateway.domain.ChatCompletions;
 import dev.fleet.gateway.domain.CollectionItems;
 import dev.fleet.gateway.domain.Knowledge;
 import dev.fleet.gateway.domain.ModelCatalog;
+import dev.fleet.gateway.domain.ratelimit.LimitsDirectory;
+import dev.fleet.gateway.domain.ratelimit.RateLimiter;
 import dev.fleet.gateway.messaging.ApiKeyDirectoryFeed;
 import dev.fleet.gateway.messaging.KafkaChatRequestChannel;
 import dev.fleet.gateway.messaging.KafkaItemEventPublisher;
@@ -21,6 +23,7 @@ import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.KnowledgeClient;
 import dev.fleet.platform.kafka.ReplyRouter;
 import dev.fleet.platform.kafka.TopicMirrors;
+import dev.fleet.platform.tokens.TokenCounter;
 import dev.fleet.schemas.FleetTopics;
 
 /**
@@ -42,8 +45,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ApiKeyDirectory apiKeyDirectory(TopicMirrors topicMirrors) {
-        return ApiKeyDirectoryFeed.feed(topicMirrors, new ApiKeyDirectory());
+    ApiKeyDirectory apiKeyDirectory(TopicMirrors topicMirrors, LimitsDirectory limits) {
+        return ApiKeyDirectoryFeed.feed(topicMirrors, new ApiKeyDirectory(), limits);
     }
 
     @Bean
@@ -53,9 +56,11 @@ public class GatewayConfiguration {
 
     @Bean
     ChatCompletions chatCompletions(FleetPublisher fleetPublisher, ReplyRouter<ChatChunk> chatReplies,
-            FleetKafkaProperties fleetKafkaProperties, FleetGatewayProperties properties, Clock clock) {
+            FleetKafkaProperties fleetKafkaProperties, FleetGatewayProperties properties, Clock clock,
+            RateLimiter rateLimiter) {
         return new ChatCompletions(new KafkaChatRequestChannel(fleetPublisher, chatReplies),
-                fleetKafkaProperties.instanceId(), properties.replyTimeout(), clock);
+                fleetKafkaProperties.instanceId(), properties.replyTimeout(), clock, rateLimiter,
+                TokenCounter.cl100k());
     }
 
     @Bean

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -54,6 +55,11 @@ import dev.fleet.gateway.domain.EventBusUnavailableException;
 import dev.fleet.gateway.domain.Knowledge;
 import dev.fleet.gateway.domain.ModelCatalog;
 import dev.fleet.gateway.domain.UpstreamFailureException;
+import dev.fleet.gateway.domain.ratelimit.BudgetWindow;
+import dev.fleet.gateway.domain.ratelimit.CapacityGrant;
+import dev.fleet.gateway.domain.ratelimit.LimitsDirectory;
+import dev.fleet.gateway.domain.ratelimit.RateLimiter;
+import dev.fleet.platform.tokens.TokenCounter;
 import dev.fleet.platform.web.FleetWebAutoConfiguration;
 import dev.fleet.schemas.ApiKeyHash;
 
@@ -69,6 +75,7 @@ class GatewayWebTest {
     static final String KEY = "fk-valid";
     static final String REVOKED = "fk-revoked";
     static final String SUSPENDED = "fk-suspended";
+    static final String LIMITED = "fk-limited";
 
     /** The domain's ports, scripted per test. */
     @TestConfiguration
@@ -79,11 +86,13 @@ class GatewayWebTest {
         static volatile Mono<ScoreResult> search;
         static final List<ChatRequested> chatRequests = new CopyOnWriteArrayList<>();
         static final List<ItemEvent> items = new CopyOnWriteArrayList<>();
+        static final Map<String, BudgetWindow> windows = new HashMap<>();
 
         @Bean
         FleetGatewayProperties fleetGatewayProperties() {
             return new FleetGatewayProperties(List.of("llama3"), Duration.ofMillis(300), Duration.ofSeconds(1),
-                    Duration.ofSeconds(7));
+                    Duration.ofSeconds(7), new FleetGatewayProperties.RateLimits(Duration.ofSeconds(1),
+                            Duration.ZERO, 100, Duration.ofMillis(20), ""));
         }
 
         @Bean
@@ -99,16 +108,36 @@ class GatewayWebTest {
             directory.applyKey("k1", key("k1", "t1", KEY, ApiKeyStatus.ACTIVE));
             directory.applyKey("k2", key("k2", "t1", REVOKED, ApiKeyStatus.REVOKED));
             directory.applyKey("k3", key("k3", "t2", SUSPENDED, ApiKeyStatus.ACTIVE));
+            directory.applyTenant("t3", limitedTenant());
+            directory.applyKey("k4", key("k4", "t3", LIMITED, ApiKeyStatus.ACTIVE));
             return directory;
         }
 
+        /** Only t3 has limits here; its budget's owner is a window in memory. */
         @Bean
-        ChatCompletions chatCompletions(FleetGatewayProperties properties) {
+        RateLimiter rateLimiter() {
+            LimitsDirectory limits = new LimitsDirectory();
+            limits.applyTenant("t3", limitedTenant());
+            return new RateLimiter(limits, (budget, requests, tokens, beyond, claimed) -> Mono.fromSupplier(() -> {
+                synchronized (windows) {
+                    long now = System.currentTimeMillis();
+                    BudgetWindow.Decision d = BudgetWindow.decide(windows.get(budget.id()), now, requests, tokens,
+                            beyond, claimed);
+                    windows.put(budget.id(), d.next());
+                    return new CapacityGrant(d.requests(), d.tokens(), d.remainingRequests(), d.remainingTokens(),
+                            d.next().limits(), now, d.windowEnd());
+                }
+            }), System::nanoTime, 100, Duration.ZERO);
+        }
+
+        @Bean
+        ChatCompletions chatCompletions(FleetGatewayProperties properties, RateLimiter rateLimiter) {
             ChatRequestChannel channel = request -> {
                 chatRequests.add(request);
                 return chat.apply(request);
             };
-            return new ChatCompletions(channel, "gateway-test", properties.replyTimeout(), Clock.systemUTC());
+            return new ChatCompletions(channel, "gateway-test", properties.replyTimeout(), Clock.systemUTC(),
+                    rateLimiter, TokenCounter.cl100k());
         }
 
         @Bean
@@ -143,6 +172,9 @@ class GatewayWebTest {
         Stubs.chat = request -> Mono.just(Flux.never());
         Stubs.chatRequests.clear();
         Stubs.items.clear();
+        synchronized (Stubs.windows) {
+            Stubs.windows.clear();
+        }
     }
 
     @Test
@@ -162,6 +194,33 @@ class GatewayWebTest {
                 "revoked_api_key");
         expectError(client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + SUSPENDED), 403,
                 "tenant_suspended");
+    }
+
+    @Test
+    void shouldRefuseOverTheRequestLimitWith429AndRateLimitHeadersWithoutPublishing() {
+        // given a tenant allowed 2 requests a minute, which has used them
+        for (int i = 0; i < 2; i++) {
+            client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + LIMITED).exchange()
+                    .expectStatus().isOk()
+                    .expectHeader().valueEquals("x-ratelimit-limit-requests", "2")
+                    .expectHeader().valueEquals("x-ratelimit-remaining-requests", Integer.toString(1 - i))
+                    .expectHeader().exists("x-ratelimit-reset-requests");
+        }
+
+        // when it asks for a chat completion
+        JsonNode error = client.post().uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + LIMITED)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"extractive\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .exchange()
+                .expectStatus().isEqualTo(429)
+                .expectHeader().exists(HttpHeaders.RETRY_AFTER)
+                .expectHeader().valueEquals("x-ratelimit-remaining-requests", "0")
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+
+        // then it is refused in OpenAI's shape and nothing was published
+        assertThat(error.at("/error/code").asText()).isEqualTo("rate_limit_exceeded");
+        assertThat(error.at("/error/type").asText()).isEqualTo("requests");
+        assertThat(Stubs.chatRequests).isEmpty();
     }
 
     @Test
@@ -409,6 +468,12 @@ class GatewayWebTest {
     static ApiKey key(String id, String tenant, String secret, ApiKeyStatus status) {
         return ApiKey.newBuilder().setId(id).setTenantId(tenant).setSha256(ApiKeyHash.sha256Hex(secret))
                 .setPrefix("fk-").setScopes(List.of()).setStatus(status).setUpdatedAt(Instant.now()).build();
+    }
+
+    /** A tenant allowed 2 requests a minute. */
+    static Tenant limitedTenant() {
+        return Tenant.newBuilder().setId("t3").setName("t3").setPlan(Plan.FREE).setStatus(TenantStatus.ACTIVE)
+                .setRequestsPerMinute(2).setTokensPerDay(1000).setUpdatedAt(Instant.EPOCH).build();
     }
 
     static Tenant tenant(String id, TenantStatus status) {
