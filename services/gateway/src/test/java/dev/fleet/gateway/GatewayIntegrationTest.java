@@ -123,6 +123,9 @@ class GatewayIntegrationTest {
     @BeforeEach
     void client() {
         client = webTestClient.mutate().responseTimeout(Duration.ofSeconds(30)).build();
+        // ready: mirrors caught up and this replica's share of the rate-limit budgets owned
+        await().atMost(KAFKA_WAIT).untilAsserted(() -> client.get().uri("/actuator/health/readiness").exchange()
+                .expectStatus().isOk());
     }
 
     @Test
