@@ -39,13 +39,15 @@ public record FleetGatewayProperties(
      * @param maxWaiters     requests that may wait for a grant per budget and replica; beyond, 503 ({@code FLEET_GATEWAY_RATELIMIT_MAX_WAITERS})
      * @param commitInterval the owners' commit interval: grants become visible at each commit ({@code FLEET_GATEWAY_RATELIMIT_COMMIT_INTERVAL})
      * @param stateDir       where the owners keep their budget stores; blank: a temporary directory per instance ({@code FLEET_STATE_DIR})
+     * @param refusalReportInterval how often refused requests are counted into the audit log ({@code FLEET_GATEWAY_REFUSAL_REPORT_INTERVAL})
      */
     public record RateLimits(
             @NotNull @DurationMin(millis = 1) @DefaultValue("2s") Duration claimTimeout,
             @NotNull @DefaultValue("250ms") Duration prefetch,
             @Min(1) @DefaultValue("10000") int maxWaiters,
             @NotNull @DurationMin(millis = 1) @DefaultValue("20ms") Duration commitInterval,
-            @DefaultValue("") String stateDir) {
+            @DefaultValue("") String stateDir,
+            @NotNull @DurationMin(millis = 100) @DefaultValue("10s") Duration refusalReportInterval) {
     }
 
     public FleetGatewayProperties {

@@ -1,6 +1,7 @@
 package dev.fleet.gateway.config;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 
 import org.apache.kafka.streams.StreamsBuilder;
@@ -18,8 +19,11 @@ import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 
 import dev.fleet.events.v1.RateLimitGrant;
+import dev.fleet.gateway.domain.RefusalCounter;
 import dev.fleet.gateway.domain.ratelimit.LimitsDirectory;
 import dev.fleet.gateway.domain.ratelimit.RateLimiter;
+import dev.fleet.gateway.messaging.KafkaSecurityEvents;
+import dev.fleet.gateway.messaging.RefusalReporter;
 import dev.fleet.gateway.messaging.ratelimit.KafkaCapacityClaims;
 import dev.fleet.gateway.messaging.ratelimit.RateLimitTopology;
 import dev.fleet.platform.kafka.FleetKafkaProperties;
@@ -87,10 +91,22 @@ public class RateLimitConfiguration {
 
     @Bean
     RateLimiter rateLimiter(LimitsDirectory limits, FleetPublisher publisher, ReplyRouter<RateLimitGrant> grants,
-            FleetKafkaProperties fleet, FleetGatewayProperties gateway) {
+            RefusalCounter refusals, FleetKafkaProperties fleet, FleetGatewayProperties gateway) {
         FleetGatewayProperties.RateLimits settings = gateway.rateLimits();
         return new RateLimiter(limits,
                 new KafkaCapacityClaims(publisher, grants, fleet.instanceId(), settings.claimTimeout()),
-                System::nanoTime, settings.maxWaiters(), settings.prefetch());
+                refusals, System::nanoTime, settings.maxWaiters(), settings.prefetch());
+    }
+
+    @Bean
+    RefusalCounter refusalCounter(Clock clock) {
+        return new RefusalCounter(clock);
+    }
+
+    @Bean
+    RefusalReporter refusalReporter(RefusalCounter refusals, FleetPublisher publisher, FleetKafkaProperties fleet,
+            FleetGatewayProperties gateway) {
+        return new RefusalReporter(refusals, new KafkaSecurityEvents(publisher, fleet.instanceId()),
+                gateway.rateLimits().refusalReportInterval());
     }
 }

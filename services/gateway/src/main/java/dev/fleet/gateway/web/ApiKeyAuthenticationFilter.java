@@ -14,6 +14,7 @@ import org.springframework.web.server.WebFilterChain;
 import dev.fleet.gateway.domain.ApiKeyDirectory;
 import dev.fleet.gateway.domain.Authentication;
 import dev.fleet.gateway.domain.Caller;
+import dev.fleet.gateway.domain.RefusalCounter;
 import dev.fleet.platform.web.ApiError;
 import dev.fleet.platform.web.ApiErrorResponses;
 import dev.fleet.platform.web.BearerToken;
@@ -37,10 +38,12 @@ public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
 
     private final ApiKeyDirectory directory;
     private final ObjectMapper json;
+    private final RefusalCounter refusals;
 
-    public ApiKeyAuthenticationFilter(ApiKeyDirectory directory, ObjectMapper json) {
+    public ApiKeyAuthenticationFilter(ApiKeyDirectory directory, ObjectMapper json, RefusalCounter refusals) {
         this.directory = directory;
         this.json = json;
+        this.refusals = refusals;
     }
 
     @Override
@@ -51,10 +54,16 @@ public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
         String key = BearerToken.from(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION))
                 .orElse(null);
         if (key == null) {
+            refusals.record(null, null, "missing_api_key");
             return reject(exchange, ApiError.unauthorized(
                     "You didn't provide an API key. Send it as 'Authorization: Bearer fk-...'.", "missing_api_key"));
         }
         Authentication authentication = directory.authenticate(key);
+        if (!authentication.isAuthenticated()) {
+            Caller owner = directory.owner(key);
+            refusals.record(owner == null ? null : owner.tenantId(), owner == null ? null : owner.keyId(),
+                    refusalReason(authentication.outcome()));
+        }
         return switch (authentication.outcome()) {
             case AUTHENTICATED -> {
                 exchange.getAttributes().put(CALLER, authentication.caller());
@@ -66,6 +75,14 @@ public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
                     "The tenant of this API key is suspended.", "permission_error", null, "tenant_suspended"));
             case UNKNOWN_KEY, UNKNOWN_TENANT -> reject(exchange,
                     ApiError.unauthorized("Incorrect API key provided.", "invalid_api_key"));
+        };
+    }
+
+    private static String refusalReason(Authentication.Outcome outcome) {
+        return switch (outcome) {
+            case REVOKED_KEY -> "revoked_api_key";
+            case TENANT_SUSPENDED -> "tenant_suspended";
+            case UNKNOWN_KEY, UNKNOWN_TENANT, AUTHENTICATED -> "invalid_api_key";
         };
     }
 

@@ -1,9 +1,5 @@
 package dev.fleet.gateway.domain;
 
-import dev.fleet.gateway.domain.ratelimit.LimitsDirectory;
-import dev.fleet.gateway.domain.ratelimit.RateLimiter;
-import dev.fleet.platform.tokens.TokenCounter;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
@@ -22,6 +18,9 @@ import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.FinishReason;
+import dev.fleet.gateway.domain.ratelimit.LimitsDirectory;
+import dev.fleet.gateway.domain.ratelimit.RateLimiter;
+import dev.fleet.platform.tokens.TokenCounter;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -32,7 +31,8 @@ class ChatCompletionsTest {
     private static final Caller CALLER = new Caller("tenant-1", "key-1", java.util.List.of());
     private static final RateLimiter UNLIMITED = new RateLimiter(new LimitsDirectory(),
             (budget, requests, tokens, beyond, limits) -> reactor.core.publisher.Mono.error(new AssertionError(
-                    "a tenant without limits claims nothing")), System::nanoTime, 1, Duration.ofMillis(250));
+                    "a tenant without limits claims nothing")), new RefusalCounter(Clock.systemUTC()), System::nanoTime,
+            1, Duration.ofMillis(250));
 
     private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
 

@@ -54,6 +54,7 @@ import dev.fleet.gateway.domain.CollectionItems;
 import dev.fleet.gateway.domain.EventBusUnavailableException;
 import dev.fleet.gateway.domain.Knowledge;
 import dev.fleet.gateway.domain.ModelCatalog;
+import dev.fleet.gateway.domain.RefusalCounter;
 import dev.fleet.gateway.domain.UpstreamFailureException;
 import dev.fleet.gateway.domain.ratelimit.BudgetWindow;
 import dev.fleet.gateway.domain.ratelimit.CapacityGrant;
@@ -87,12 +88,13 @@ class GatewayWebTest {
         static final List<ChatRequested> chatRequests = new CopyOnWriteArrayList<>();
         static final List<ItemEvent> items = new CopyOnWriteArrayList<>();
         static final Map<String, BudgetWindow> windows = new HashMap<>();
+        static final RefusalCounter refusals = new RefusalCounter(Clock.systemUTC());
 
         @Bean
         FleetGatewayProperties fleetGatewayProperties() {
             return new FleetGatewayProperties(List.of("llama3"), Duration.ofMillis(300), Duration.ofSeconds(1),
                     Duration.ofSeconds(7), new FleetGatewayProperties.RateLimits(Duration.ofSeconds(1),
-                            Duration.ZERO, 100, Duration.ofMillis(20), ""));
+                            Duration.ZERO, 100, Duration.ofMillis(20), "", Duration.ofSeconds(10)));
         }
 
         @Bean
@@ -127,7 +129,12 @@ class GatewayWebTest {
                     return new CapacityGrant(d.requests(), d.tokens(), d.remainingRequests(), d.remainingTokens(),
                             d.next().limits(), now, d.windowEnd());
                 }
-            }), System::nanoTime, 100, Duration.ZERO);
+            }), refusalCounter(), System::nanoTime, 100, Duration.ZERO);
+        }
+
+        @Bean
+        RefusalCounter refusalCounter() {
+            return refusals;
         }
 
         @Bean
@@ -221,6 +228,12 @@ class GatewayWebTest {
         assertThat(error.at("/error/code").asText()).isEqualTo("rate_limit_exceeded");
         assertThat(error.at("/error/type").asText()).isEqualTo("requests");
         assertThat(Stubs.chatRequests).isEmpty();
+        // and the refusal is counted for the audit log under its tenant and key
+        assertThat(Stubs.refusals.drain(true)).filteredOn(t -> t.tenantId().equals("t3")).singleElement()
+                .satisfies(t -> {
+                    assertThat(t.counts()).containsEntry("rate_limit_requests", 1L);
+                    assertThat(t.keyIds()).containsExactly("k4");
+                });
     }
 
     @Test

@@ -8,6 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import dev.fleet.gateway.domain.RefusalCounter;
+import dev.fleet.gateway.domain.ratelimit.RateLimitExceededException.Dimension;
+
 import reactor.core.publisher.Mono;
 
 /**
@@ -16,7 +19,7 @@ import reactor.core.publisher.Mono;
  * local leases ({@link LocalBudget}). Budgets without limits cost nothing.
  * <p>
  * Token limits are charged twice: the prompt's tokens at admission ({@link #admit}) and the rest
- * once the answer's real usage is known ({@link #settle}).
+ * once the answer's real usage is known ({@link #settle}). Refusals are counted for the audit log.
  */
 public final class RateLimiter {
 
@@ -43,16 +46,18 @@ public final class RateLimiter {
 
     private final LimitsDirectory limits;
     private final CapacityClaims claims;
+    private final RefusalCounter refusals;
     private final LongSupplier nanoTime;
     private final int maxWaitersPerBudget;
     private final Duration prefetchHorizon;
     private final Map<String, LocalBudget> budgets = new ConcurrentHashMap<>();
     private final AtomicLong admits = new AtomicLong();
 
-    public RateLimiter(LimitsDirectory limits, CapacityClaims claims, LongSupplier nanoTime, int maxWaitersPerBudget,
-            Duration prefetchHorizon) {
+    public RateLimiter(LimitsDirectory limits, CapacityClaims claims, RefusalCounter refusals, LongSupplier nanoTime,
+            int maxWaitersPerBudget, Duration prefetchHorizon) {
         this.limits = limits;
         this.claims = claims;
+        this.refusals = refusals;
         this.nanoTime = nanoTime;
         this.maxWaitersPerBudget = maxWaitersPerBudget;
         this.prefetchHorizon = prefetchHorizon;
@@ -72,6 +77,10 @@ public final class RateLimiter {
                 .then(takeFrom(budget(Budget.ofKey(tenantId, keyId), limits.forKey(keyId)), admission, requests, tokens))
                 .onErrorResume(failure -> {
                     admission.taken.forEach(t -> t.budget.giveBack(requests, tokens, t.windowEnd));
+                    if (failure instanceof RateLimitExceededException exceeded) {
+                        refusals.record(tenantId, keyId, exceeded.dimension() == Dimension.REQUESTS
+                                ? "rate_limit_requests" : "rate_limit_tokens");
+                    }
                     return Mono.error(failure);
                 })
                 .thenReturn(admission);

@@ -2,8 +2,10 @@ package dev.fleet.gateway.domain.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +19,7 @@ import dev.fleet.events.v1.KeyLimits;
 import dev.fleet.events.v1.Plan;
 import dev.fleet.events.v1.Tenant;
 import dev.fleet.events.v1.TenantStatus;
+import dev.fleet.gateway.domain.RefusalCounter;
 import dev.fleet.gateway.domain.ratelimit.RateLimitExceededException.Dimension;
 
 import reactor.core.publisher.Mono;
@@ -29,6 +32,8 @@ class RateLimiterTest {
     private final FakeOwner owner = new FakeOwner();
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final LimitsDirectory limits = new LimitsDirectory();
+    private final RefusalCounter refusals = new RefusalCounter(Clock.fixed(Instant.parse("2026-03-01T10:00:05Z"),
+            ZoneOffset.UTC));
 
     @Test
     void shouldAdmitExactlyTheLimitAcrossThreeReplicasInABurst() {
@@ -53,6 +58,9 @@ class RateLimiterTest {
         assertThat(admitted).hasValue(60);
         assertThat(refused).hasValue(140);
         assertThat(owner.claimsReceived).isLessThanOrEqualTo(12);
+        // and the refusals were counted for the audit log
+        assertThat(refusals.drain(true)).singleElement()
+                .satisfies(tally -> assertThat(tally.counts()).containsEntry("rate_limit_requests", 140L));
     }
 
     @Test
@@ -224,7 +232,7 @@ class RateLimiterTest {
     }
 
     private RateLimiter replica() {
-        return new RateLimiter(limits, owner, nanos::get, 10_000, Duration.ofMillis(250));
+        return new RateLimiter(limits, owner, refusals, nanos::get, 10_000, Duration.ofMillis(250));
     }
 
     private void tenantLimits(int rpm, Long tpm, long version) {
