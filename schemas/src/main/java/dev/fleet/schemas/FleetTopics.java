@@ -28,6 +28,8 @@ import dev.fleet.events.v1.EmbeddingRequested;
 import dev.fleet.events.v1.EmbeddingResult;
 import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.events.v1.ItemVector;
+import dev.fleet.events.v1.RateLimitClaim;
+import dev.fleet.events.v1.RateLimitGrant;
 import dev.fleet.events.v1.ScoreRequested;
 import dev.fleet.events.v1.ScoreResult;
 import dev.fleet.events.v1.Tenant;
@@ -93,13 +95,21 @@ public final class FleetTopics {
             Set.of(BILLING, ANALYTICS), "Per-minute usage totals per tenant and meter.");
 
     public static final Topic<DomainEvent> DOMAIN_EVENTS = new Topic<>("fleet.domain.events.v1", "tenantId",
-            DomainEvent.class, 3, Cleanup.DELETE, LONG, Set.of(ORCHESTRATOR),
+            DomainEvent.class, 3, Cleanup.DELETE, LONG, Set.of(ORCHESTRATOR, GATEWAY),
             Set.of(AUDIT, ANALYTICS), "Everything governance cares about; the audit log's source.");
+
+    public static final Topic<RateLimitClaim> RATE_LIMIT_CLAIMS = new Topic<>("fleet.ratelimit.claims.v1", "budget",
+            RateLimitClaim.class, 6, Cleanup.DELETE, SHORT, Set.of(GATEWAY), Set.of(GATEWAY),
+            "Gateway replicas asking a budget's owner (the replica that owns the budget's partition) for capacity.");
+
+    public static final Topic<RateLimitGrant> RATE_LIMIT_GRANTS = new Topic<>("fleet.ratelimit.grants.v1", "claimId",
+            RateLimitGrant.class, 6, Cleanup.DELETE, SHORT, Set.of(GATEWAY), Set.of(GATEWAY),
+            "Capacity granted to a claim, valid until the end of the budget's window.");
 
     /** Every topic, in catalog order. */
     public static final List<Topic<?>> ALL = List.of(TENANTS, API_KEYS, CHAT_REQUESTS, CHAT_REPLIES,
             EMBEDDING_REQUESTS, EMBEDDING_REPLIES, ITEMS, ITEM_VECTORS, SCORE_REQUESTS, SCORE_REPLIES, USAGE,
-            USAGE_ROLLUPS, DOMAIN_EVENTS);
+            USAGE_ROLLUPS, DOMAIN_EVENTS, RATE_LIMIT_CLAIMS, RATE_LIMIT_GRANTS);
 
     private static final Map<String, Topic<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(Topic::name, Function.identity()));

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -51,11 +52,13 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.fleet.events.v1.AccessRefusals;
 import dev.fleet.events.v1.ApiKey;
 import dev.fleet.events.v1.ApiKeyStatus;
 import dev.fleet.events.v1.ChatChunk;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
+import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.events.v1.EmbeddingRequested;
 import dev.fleet.events.v1.EmbeddingResult;
 import dev.fleet.events.v1.EmbeddingVector;
@@ -67,6 +70,8 @@ import dev.fleet.events.v1.Plan;
 import dev.fleet.events.v1.Tenant;
 import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.events.v1.TokenUsage;
+import dev.fleet.gateway.domain.RefusalCounter;
+import dev.fleet.gateway.messaging.RefusalReporter;
 import dev.fleet.platform.kafka.AvroSingleObjectSerde;
 import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetKafkaProperties;
@@ -77,6 +82,7 @@ import dev.fleet.schemas.FleetTopics;
 import dev.fleet.schemas.Topic;
 import dev.fleet.test.FleetTestEnvironment;
 import dev.fleet.test.SharedKafka;
+import dev.fleet.test.TopicReader;
 
 /**
  * The gateway against the real in-JVM broker. The test plays the orchestrator: it publishes keys
@@ -111,6 +117,12 @@ class GatewayIntegrationTest {
     @Autowired
     TopicMirrorsHealthIndicator topicMirrorsHealth;
 
+    @Autowired
+    RefusalReporter refusalReporter;
+
+    @Autowired
+    dev.fleet.gateway.domain.ApiKeyDirectory apiKeys;
+
     private WebTestClient client;
 
     @BeforeAll
@@ -129,6 +141,9 @@ class GatewayIntegrationTest {
     @BeforeEach
     void client() {
         client = webTestClient.mutate().responseTimeout(Duration.ofSeconds(30)).build();
+        // ready: mirrors caught up and this replica's share of the rate-limit budgets owned
+        await().atMost(KAFKA_WAIT).untilAsserted(() -> client.get().uri("/actuator/health/readiness").exchange()
+                .expectStatus().isOk());
     }
 
     @Test
@@ -388,6 +403,54 @@ class GatewayIntegrationTest {
                     .doesNotContain(active).doesNotContain(unknown).doesNotContain(revoked);
         } finally {
             levels.forEach(loggingSystem::setLogLevel);
+        }
+    }
+
+    @Test
+    void shouldCountRefusalsPerTenantAndMinuteIntoTheAuditLog() {
+        // given an attack with 25 made-up keys, and a tenant's revoked key presented twice
+        String tenantId = UUID.randomUUID().toString();
+        givenActiveKey(tenantId);
+        String revokedId = UUID.randomUUID().toString();
+        String revoked = "fk-" + UUID.randomUUID();
+        publishKey(revokedId, tenantId, revoked, ApiKeyStatus.REVOKED);
+        await().atMost(KAFKA_WAIT).until(() -> apiKeys.authenticate(revoked).outcome()
+                == dev.fleet.gateway.domain.Authentication.Outcome.REVOKED_KEY);
+        refusalReporter.flush(true).block(KAFKA_WAIT);
+        Instant start = Instant.now();
+        for (int i = 0; i < 25; i++) {
+            client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer fk-" + UUID.randomUUID())
+                    .exchange().expectStatus().isUnauthorized();
+        }
+        for (int i = 0; i < 2; i++) {
+            client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + revoked).exchange()
+                    .expectStatus().isUnauthorized();
+        }
+
+        // when this replica reports its refusals
+        refusalReporter.flush(true).block(KAFKA_WAIT);
+
+        // then the audit log's topic has events for the unknown keys and one for the tenant, never a key
+        try (TopicReader<String, SpecificRecord> events = TopicReader.decoded(FleetTopics.DOMAIN_EVENTS.name(),
+                SERDE.deserializer())) {
+            await().atMost(KAFKA_WAIT).untilAsserted(() -> {
+                List<DomainEvent> mine = events.drain(r -> r.value() instanceof DomainEvent e
+                                && e.getPayload() instanceof AccessRefusals a
+                                && a.getReplica().equals(fleetKafka.instanceId())
+                                && !e.getOccurredAt().isBefore(start.truncatedTo(ChronoUnit.MINUTES)))
+                        .stream().map(r -> (DomainEvent) r.value()).toList();
+                assertThat(mine).filteredOn(e -> e.getTenantId().equals(tenantId)).singleElement()
+                        .satisfies(e -> {
+                            AccessRefusals refusals = (AccessRefusals) e.getPayload();
+                            assertThat(refusals.getCounts()).containsExactly(Map.entry("revoked_api_key", 2L));
+                            assertThat(refusals.getKeyIds()).containsExactly(revokedId);
+                        });
+                assertThat(mine).filteredOn(e -> e.getTenantId().equals(RefusalCounter.UNAUTHENTICATED))
+                        .extracting(e -> ((AccessRefusals) e.getPayload()).getCounts().get("invalid_api_key"))
+                        .as("unknown keys refused in this test").isNotEmpty()
+                        .satisfies(counts -> assertThat(counts.stream().mapToLong(Long::longValue).sum())
+                                .isGreaterThanOrEqualTo(25L));
+            });
         }
     }
 

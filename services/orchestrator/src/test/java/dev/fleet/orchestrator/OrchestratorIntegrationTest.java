@@ -80,6 +80,7 @@ import dev.fleet.events.v1.ScoreResult;
 import dev.fleet.events.v1.ScoredItem;
 import dev.fleet.events.v1.Tenant;
 import dev.fleet.events.v1.TenantCreated;
+import dev.fleet.events.v1.TenantLimitsChanged;
 import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.orchestrator.domain.ControlPlaneEvents;
@@ -261,6 +262,68 @@ class OrchestratorIntegrationTest {
                 + "WHERE tenant_id::text = ? AND published_at IS NULL", tenantId) == 0);
         assertThat(count("SELECT count(*) FROM orchestrator.outbox WHERE tenant_id::text = ?", tenantId))
                 .isEqualTo(2);
+    }
+
+    @Test
+    void shouldSetTenantLimitsAtCreationAndLaterAndPublishThem() {
+        // when a free tenant is created with its own token limit and no monthly quota
+        Map<String, Object> created = admin(web.post().uri("/admin/tenants").bodyValue(Map.of("name", "Limited",
+                        "plan", "free", "limits", Map.of("tpm", 5_000, "monthly_tokens", 0))))
+                .exchange().expectStatus().isEqualTo(HttpStatus.CREATED)
+                .expectBody(JSON).returnResult().getResponseBody();
+        String tenantId = (String) created.get("id");
+        tenantsToClean.add(tenantId);
+
+        // then the plan's request limit and the overrides are published
+        assertThat(created.get("limits")).isEqualTo(Map.of("rpm", 60, "tpm", 5_000, "monthly_tokens", 0));
+        Received<Tenant> first = awaitOne(FleetTopics.TENANTS, r -> r.key().equals(tenantId));
+        assertThat(first.value().getRequestsPerMinute()).isEqualTo(60);
+        assertThat(first.value().getTokensPerMinute()).isEqualTo(5_000L);
+        assertThat(first.value().getMonthlyTokens()).isNull();
+
+        // when its limits are replaced
+        admin(web.put().uri("/admin/tenants/" + tenantId + "/limits").bodyValue(Map.of("rpm", 5)))
+                .exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.limits.rpm").isEqualTo(5).jsonPath("$.limits.tpm").isEqualTo(40_000);
+
+        // then a newer tenant record and a domain event say so
+        Received<Tenant> second = awaitOne(FleetTopics.TENANTS,
+                r -> r.key().equals(tenantId) && r.value().getRequestsPerMinute() == 5);
+        assertThat(second.value().getTokensPerMinute()).isEqualTo(40_000L);
+        assertThat(second.value().getMonthlyTokens()).isEqualTo(1_000_000L);
+        assertThat(second.value().getUpdatedAt()).isAfterOrEqualTo(first.value().getUpdatedAt());
+        Received<DomainEvent> event = awaitOne(FleetTopics.DOMAIN_EVENTS,
+                r -> r.key().equals(tenantId) && r.value().getPayload() instanceof TenantLimitsChanged);
+        assertThat(((TenantLimitsChanged) event.value().getPayload()).getRequestsPerMinute()).isEqualTo(5);
+
+        // and bad limits or unknown tenants are refused
+        admin(web.put().uri("/admin/tenants/" + tenantId + "/limits").bodyValue(Map.of("rpm", -1)))
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.type").isEqualTo("invalid_request_error");
+        admin(web.put().uri("/admin/tenants/" + UUID.randomUUID() + "/limits").bodyValue(Map.of("rpm", 1)))
+                .exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void shouldIssueAKeyWithLimitsOfItsOwn() {
+        // given
+        String tenantId = (String) createTenant("Key Limits", "pro").get("id");
+
+        // when
+        Map<String, Object> issued = admin(web.post().uri("/admin/tenants/" + tenantId + "/keys")
+                        .bodyValue(Map.of("limits", Map.of("rpm", 7))))
+                .exchange().expectStatus().isEqualTo(HttpStatus.CREATED)
+                .expectBody(JSON).returnResult().getResponseBody();
+
+        // then
+        assertThat(issued.get("limits")).isEqualTo(Map.of("rpm", 7));
+        String keyId = (String) issued.get("id");
+        Received<ApiKey> record = awaitOne(FleetTopics.API_KEYS, r -> r.key().equals(keyId));
+        assertThat(record.value().getLimits().getRequestsPerMinute()).isEqualTo(7);
+        assertThat(record.value().getLimits().getTokensPerMinute()).isNull();
+        admin(web.post().uri("/admin/tenants/" + tenantId + "/keys")
+                        .bodyValue(Map.of("limits", Map.of("monthly_tokens", 7))))
+                .exchange().expectStatus().isBadRequest();
     }
 
     @Test

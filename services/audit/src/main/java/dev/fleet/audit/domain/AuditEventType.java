@@ -2,12 +2,14 @@ package dev.fleet.audit.domain;
 
 import org.apache.avro.specific.SpecificRecord;
 
+import dev.fleet.events.v1.AccessRefusals;
 import dev.fleet.events.v1.ApiKeyIssued;
 import dev.fleet.events.v1.ApiKeyRevoked;
 import dev.fleet.events.v1.CompletionFailed;
 import dev.fleet.events.v1.CompletionSucceeded;
 import dev.fleet.events.v1.ModelFallbackUsed;
 import dev.fleet.events.v1.TenantCreated;
+import dev.fleet.events.v1.TenantLimitsChanged;
 
 /**
  * The type of a domain event: one per branch of {@code DomainEvent.payload}, named like the
@@ -20,7 +22,9 @@ public enum AuditEventType {
     API_KEY_REVOKED(ApiKeyRevoked.class),
     COMPLETION_SUCCEEDED(CompletionSucceeded.class),
     COMPLETION_FAILED(CompletionFailed.class),
-    MODEL_FALLBACK_USED(ModelFallbackUsed.class);
+    MODEL_FALLBACK_USED(ModelFallbackUsed.class),
+    TENANT_LIMITS_CHANGED(TenantLimitsChanged.class),
+    ACCESS_REFUSALS(AccessRefusals.class);
 
     private final Class<? extends SpecificRecord> payloadType;
 

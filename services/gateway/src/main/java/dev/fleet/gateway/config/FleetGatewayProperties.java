@@ -8,6 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 
@@ -22,6 +23,7 @@ import jakarta.validation.constraints.NotNull;
  *                         their topics before it is refused ({@code FLEET_GATEWAY_KEY_CATCH_UP_TIMEOUT})
  * @param maxInFlight      {@code /v1} requests one replica works on at once (streams count until their last
  *                         event); beyond it 503 ({@code FLEET_GATEWAY_MAX_IN_FLIGHT})
+ * @param rateLimits       how the replicas share rate limits ({@link RateLimits})
  */
 @Validated
 @ConfigurationProperties("fleet.gateway")
@@ -31,7 +33,28 @@ public record FleetGatewayProperties(
         @NotNull @DurationMin(millis = 1) @DefaultValue("30s") Duration knowledgeTimeout,
         @NotNull @DurationMin(seconds = 1) @DefaultValue("5s") Duration retryAfter,
         @NotNull @DurationMin(millis = 1) @DefaultValue("2s") Duration keyCatchUpTimeout,
-        @Min(1) @DefaultValue("512") int maxInFlight) {
+        @Min(1) @DefaultValue("512") int maxInFlight,
+        @NotNull @Valid @DefaultValue RateLimits rateLimits) {
+
+    /**
+     * Rate limits: every replica takes part in owning the budgets (a Kafka Streams application) and
+     * spends leases of capacity granted by their owners.
+     *
+     * @param claimTimeout   longest wait for an owner's grant before answering 503 ({@code FLEET_GATEWAY_RATELIMIT_CLAIM_TIMEOUT})
+     * @param prefetch       how much of its recent demand a replica asks for ahead ({@code FLEET_GATEWAY_RATELIMIT_PREFETCH})
+     * @param maxWaiters     requests that may wait for a grant per budget and replica; beyond, 503 ({@code FLEET_GATEWAY_RATELIMIT_MAX_WAITERS})
+     * @param commitInterval the owners' commit interval: grants become visible at each commit ({@code FLEET_GATEWAY_RATELIMIT_COMMIT_INTERVAL})
+     * @param stateDir       where the owners keep their budget stores; blank: a temporary directory per instance ({@code FLEET_STATE_DIR})
+     * @param refusalReportInterval how often refused requests are counted into the audit log ({@code FLEET_GATEWAY_REFUSAL_REPORT_INTERVAL})
+     */
+    public record RateLimits(
+            @NotNull @DurationMin(millis = 1) @DefaultValue("2s") Duration claimTimeout,
+            @NotNull @DefaultValue("250ms") Duration prefetch,
+            @Min(1) @DefaultValue("10000") int maxWaiters,
+            @NotNull @DurationMin(millis = 1) @DefaultValue("20ms") Duration commitInterval,
+            @DefaultValue("") String stateDir,
+            @NotNull @DurationMin(millis = 100) @DefaultValue("10s") Duration refusalReportInterval) {
+    }
 
     public FleetGatewayProperties {
         chatModels = chatModels == null ? List.of()

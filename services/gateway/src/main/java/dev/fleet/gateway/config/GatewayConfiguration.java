@@ -13,6 +13,8 @@ import dev.fleet.gateway.domain.ChatCompletions;
 import dev.fleet.gateway.domain.CollectionItems;
 import dev.fleet.gateway.domain.Knowledge;
 import dev.fleet.gateway.domain.ModelCatalog;
+import dev.fleet.gateway.domain.ratelimit.LimitsDirectory;
+import dev.fleet.gateway.domain.ratelimit.RateLimiter;
 import dev.fleet.gateway.messaging.ApiKeyDirectoryFeed;
 import dev.fleet.gateway.messaging.KafkaChatRequestChannel;
 import dev.fleet.gateway.messaging.KafkaItemEventPublisher;
@@ -22,6 +24,7 @@ import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.KnowledgeClient;
 import dev.fleet.platform.kafka.ReplyRouter;
 import dev.fleet.platform.kafka.TopicMirrors;
+import dev.fleet.platform.tokens.TokenCounter;
 import dev.fleet.schemas.FleetTopics;
 
 /**
@@ -49,9 +52,9 @@ public class GatewayConfiguration {
 
     @Bean
     ApiKeyAuthenticator apiKeyAuthenticator(TopicMirrors topicMirrors, ApiKeyDirectory apiKeyDirectory,
-            FleetGatewayProperties properties) {
+            LimitsDirectory limits, FleetGatewayProperties properties) {
         return new ApiKeyAuthenticator(apiKeyDirectory,
-                ApiKeyDirectoryFeed.feed(topicMirrors, apiKeyDirectory, properties.keyCatchUpTimeout()),
+                ApiKeyDirectoryFeed.feed(topicMirrors, apiKeyDirectory, limits, properties.keyCatchUpTimeout()),
                 properties.keyCatchUpTimeout());
     }
 
@@ -62,9 +65,11 @@ public class GatewayConfiguration {
 
     @Bean
     ChatCompletions chatCompletions(FleetPublisher fleetPublisher, ReplyRouter<ChatChunk> chatReplies,
-            FleetKafkaProperties fleetKafkaProperties, FleetGatewayProperties properties, Clock clock) {
+            FleetKafkaProperties fleetKafkaProperties, FleetGatewayProperties properties, Clock clock,
+            RateLimiter rateLimiter) {
         return new ChatCompletions(new KafkaChatRequestChannel(fleetPublisher, chatReplies),
-                fleetKafkaProperties.instanceId(), properties.replyTimeout(), clock);
+                fleetKafkaProperties.instanceId(), properties.replyTimeout(), clock, rateLimiter,
+                TokenCounter.cl100k());
     }
 
     @Bean

@@ -56,4 +56,9 @@ public final class ApiKeyAuthenticator {
         return authentication.outcome() == Authentication.Outcome.UNKNOWN_KEY
                 || authentication.outcome() == Authentication.Outcome.UNKNOWN_TENANT;
     }
+
+    /** The tenant and id of a presented key whatever its status, to say whose key was refused; null if never issued. */
+    public Caller owner(String presentedKey) {
+        return directory.owner(presentedKey);
+    }
 }

@@ -91,6 +91,15 @@ public final class ApiKeyDirectory {
         return Authentication.authenticated(new Caller(entry.tenantId(), entry.keyId(), entry.scopes()));
     }
 
+    /**
+     * The tenant and id of a presented key whatever its status, to say whose key was refused;
+     * {@code null} for a key never issued.
+     */
+    public Caller owner(String presentedKey) {
+        KeyEntry entry = keysByHash.get(ApiKeyHash.sha256Hex(presentedKey));
+        return entry == null ? null : new Caller(entry.tenantId(), entry.keyId(), entry.scopes());
+    }
+
     /** Number of keys known (active and revoked). */
     public synchronized int keyCount() {
         return keysById.size();

@@ -5,9 +5,13 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.fleet.events.v1.ChatChunk;
 import dev.fleet.events.v1.ChatRequested;
+import dev.fleet.events.v1.TokenUsage;
+import dev.fleet.gateway.domain.ratelimit.RateLimiter;
+import dev.fleet.platform.tokens.TokenCounter;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -16,6 +20,11 @@ import reactor.core.publisher.Mono;
  * Turns a validated chat completion into a {@link ChatRequested} for the orchestrator and hands
  * back its reply chunks. The conversation is the client's {@code metadata.conversation_id}, or a
  * new one.
+ * <p>
+ * Token limits: the prompt's tokens (counted here) are taken from the caller's budgets before the
+ * request is published, and the difference to the answer's real usage is settled when its last
+ * chunk arrives (an answer that ends without usage keeps the prompt's count; one never published
+ * gives it back).
  * <p>
  * Limits: {@code replyTimeout} bounds the wait for each chunk (first and following), not the
  * whole completion, so a long answer that keeps streaming is not cut off.
@@ -29,20 +38,45 @@ public final class ChatCompletions {
     private final String replyTo;
     private final Duration replyTimeout;
     private final Clock clock;
+    private final RateLimiter limiter;
+    private final TokenCounter tokens;
 
-    public ChatCompletions(ChatRequestChannel channel, String replyTo, Duration replyTimeout, Clock clock) {
+    public ChatCompletions(ChatRequestChannel channel, String replyTo, Duration replyTimeout, Clock clock,
+            RateLimiter limiter, TokenCounter tokens) {
         this.channel = channel;
         this.replyTo = replyTo;
         this.replyTimeout = replyTimeout;
         this.clock = clock;
+        this.limiter = limiter;
+        this.tokens = tokens;
     }
 
-    /** Sends the request for {@code tenantId}; emits once it is accepted by the event bus. */
-    public Mono<ChatExchange> submit(String tenantId, ChatCommand command) {
+    /**
+     * Sends the request for {@code caller} once its prompt fits the token limits; emits once it is
+     * accepted by the event bus.
+     */
+    public Mono<ChatExchange> submit(Caller caller, ChatCommand command) {
         return Mono.defer(() -> {
-            ChatRequested request = request(tenantId, command);
-            return channel.send(request).map(replies -> new ChatExchange(request.getRequestId(), command.model(),
-                    request.getRequestedAt(), inOrder(replies)));
+            ChatRequested request = request(caller.tenantId(), command);
+            long promptTokens = tokens.promptTokens(request.getMessages());
+            return limiter.admit(caller.tenantId(), caller.keyId(), 0, promptTokens).flatMap(admission -> channel
+                    .send(request)
+                    .doOnError(e -> limiter.settle(admission, 0))
+                    .map(replies -> new ChatExchange(request.getRequestId(), command.model(),
+                            request.getRequestedAt(), settled(inOrder(replies), admission))));
+        });
+    }
+
+    /** Settles the admission with the answer's reported usage once the replies end, however they end. */
+    private Flux<ChatChunk> settled(Flux<ChatChunk> replies, RateLimiter.Admission admission) {
+        return Flux.defer(() -> {
+            AtomicLong used = new AtomicLong(admission.tokens());
+            return replies.doOnNext(chunk -> {
+                TokenUsage usage = chunk.getUsage();
+                if (usage != null) {
+                    used.set((long) usage.getPromptTokens() + usage.getCompletionTokens());
+                }
+            }).doFinally(signal -> limiter.settle(admission, used.get()));
         });
     }
 

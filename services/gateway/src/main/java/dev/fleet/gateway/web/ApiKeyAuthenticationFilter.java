@@ -1,6 +1,7 @@
 package dev.fleet.gateway.web;
 
 import java.util.List;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.core.Ordered;
@@ -15,6 +16,7 @@ import dev.fleet.gateway.config.FleetGatewayProperties;
 import dev.fleet.gateway.domain.ApiKeyAuthenticator;
 import dev.fleet.gateway.domain.Authentication;
 import dev.fleet.gateway.domain.Caller;
+import dev.fleet.gateway.domain.RefusalCounter;
 import dev.fleet.platform.web.ApiError;
 import dev.fleet.platform.web.ApiErrorResponses;
 import dev.fleet.platform.web.BearerToken;
@@ -40,12 +42,14 @@ public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
     private final ApiKeyAuthenticator authenticator;
     private final ObjectMapper json;
     private final String retryAfterSeconds;
+    private final RefusalCounter refusals;
 
     public ApiKeyAuthenticationFilter(ApiKeyAuthenticator authenticator, ObjectMapper json,
-            FleetGatewayProperties properties) {
+            FleetGatewayProperties properties, RefusalCounter refusals) {
         this.authenticator = authenticator;
         this.json = json;
         this.retryAfterSeconds = Long.toString(properties.retryAfter().toSeconds());
+        this.refusals = refusals;
     }
 
     @Override
@@ -56,13 +60,19 @@ public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
         String key = BearerToken.from(exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION))
                 .orElse(null);
         if (key == null) {
+            refusals.record(null, null, "missing_api_key");
             return reject(exchange, ApiError.unauthorized(
                     "You didn't provide an API key. Send it as 'Authorization: Bearer fk-...'.", "missing_api_key"));
         }
-        return authenticator.authenticate(key).flatMap(authentication -> proceed(exchange, chain, authentication));
+        return authenticator.authenticate(key).flatMap(authentication -> proceed(exchange, chain, key, authentication));
     }
 
-    private Mono<Void> proceed(ServerWebExchange exchange, WebFilterChain chain, Authentication authentication) {
+    private Mono<Void> proceed(ServerWebExchange exchange, WebFilterChain chain, String key,
+            Authentication authentication) {
+        refusalReason(authentication.outcome()).ifPresent(reason -> {
+            Caller owner = authenticator.owner(key);
+            refusals.record(owner == null ? null : owner.tenantId(), owner == null ? null : owner.keyId(), reason);
+        });
         return switch (authentication.outcome()) {
             case AUTHENTICATED -> {
                 exchange.getAttributes().put(CALLER, authentication.caller());
@@ -79,6 +89,16 @@ public class ApiKeyAuthenticationFilter implements WebFilter, Ordered {
             case UNVERIFIED -> reject(exchange, ApiError.unavailable(
                     "The gateway could not check this API key against the latest keys; retry shortly.",
                     "service_unavailable"));
+        };
+    }
+
+    /** What the audit log counts a refusal as; none for a key accepted or not yet checkable (503). */
+    private static Optional<String> refusalReason(Authentication.Outcome outcome) {
+        return switch (outcome) {
+            case REVOKED_KEY -> Optional.of("revoked_api_key");
+            case TENANT_SUSPENDED -> Optional.of("tenant_suspended");
+            case UNKNOWN_KEY, UNKNOWN_TENANT -> Optional.of("invalid_api_key");
+            case AUTHENTICATED, NOT_LOADED, UNVERIFIED -> Optional.empty();
         };
     }
 

@@ -60,7 +60,7 @@ public class ChatCompletionsController {
     public Mono<ResponseEntity<?>> complete(@RequestAttribute(ApiKeyAuthenticationFilter.CALLER) Caller caller,
             @RequestBody ChatCompletionRequest body) {
         ChatCommand command = body.toCommand(catalog);
-        return chat.submit(caller.tenantId(), command).flatMap(exchange -> command.stream()
+        return chat.submit(caller, command).flatMap(exchange -> command.stream()
                 ? Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(events(exchange)))
                 : exchange.replies().collectList()
                         .map(chunks -> ResponseEntity.ok().body(OpenAiChatFormat.completion(exchange, chunks))));

@@ -15,6 +15,8 @@ import dev.fleet.gateway.config.FleetGatewayProperties;
 import dev.fleet.gateway.domain.EventBusUnavailableException;
 import dev.fleet.gateway.domain.ReplyTimeoutException;
 import dev.fleet.gateway.domain.UpstreamFailureException;
+import dev.fleet.gateway.domain.ratelimit.RateLimitExceededException;
+import dev.fleet.gateway.domain.ratelimit.RateLimiterUnavailableException;
 import dev.fleet.platform.web.ApiError;
 import dev.fleet.platform.web.ApiErrorException;
 import dev.fleet.platform.web.ApiErrorHandler;
@@ -42,6 +44,20 @@ public class GatewayErrorHandler {
         return ApiErrorHandler.respond(new ApiErrorException(ApiError.unavailable("The service is temporarily "
                 + "unable to accept requests; retry after " + Math.max(1, retryAfter.toSeconds()) + "s.",
                 "kafka_unavailable"), retryAfter));
+    }
+
+    @ExceptionHandler(RateLimitExceededException.class)
+    ResponseEntity<Map<String, Object>> rateLimited(RateLimitExceededException e) {
+        return ApiErrorHandler.respond(new ApiErrorException(RateLimitFilter.RateLimitErrors.exceeded(e),
+                Duration.ofSeconds(Math.max(1, (e.retryAfter().toMillis() + 999) / 1000))));
+    }
+
+    @ExceptionHandler(RateLimiterUnavailableException.class)
+    ResponseEntity<Map<String, Object>> rateLimiterUnavailable(RateLimiterUnavailableException e) {
+        log.warn("answering 503: {}", e.getMessage());
+        return ApiErrorHandler.respond(new ApiErrorException(ApiError.unavailable("Rate limits cannot be checked "
+                + "right now; retry after " + Math.max(1, retryAfter.toSeconds()) + "s.", "rate_limiter_unavailable"),
+                retryAfter));
     }
 
     @ExceptionHandler(ReplyTimeoutException.class)

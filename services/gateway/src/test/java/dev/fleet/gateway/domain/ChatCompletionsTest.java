@@ -18,12 +18,21 @@ import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.FinishReason;
+import dev.fleet.gateway.domain.ratelimit.LimitsDirectory;
+import dev.fleet.gateway.domain.ratelimit.RateLimiter;
+import dev.fleet.platform.tokens.TokenCounter;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 class ChatCompletionsTest {
+
+    private static final Caller CALLER = new Caller("tenant-1", "key-1", java.util.List.of());
+    private static final RateLimiter UNLIMITED = new RateLimiter(new LimitsDirectory(),
+            (budget, requests, tokens, beyond, limits) -> reactor.core.publisher.Mono.error(new AssertionError(
+                    "a tenant without limits claims nothing")), new RefusalCounter(Clock.systemUTC()), System::nanoTime,
+            1, Duration.ofMillis(250));
 
     private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
 
@@ -34,7 +43,8 @@ class ChatCompletionsTest {
             sent.set(request);
             return Mono.just(replies);
         };
-        return new ChatCompletions(channel, "gateway-abc", Duration.ofSeconds(60), Clock.fixed(NOW, ZoneOffset.UTC));
+        return new ChatCompletions(channel, "gateway-abc", Duration.ofSeconds(60), Clock.fixed(NOW, ZoneOffset.UTC),
+                UNLIMITED, TokenCounter.cl100k());
     }
 
     @Test
@@ -42,7 +52,7 @@ class ChatCompletionsTest {
         // given
         ChatCommand command = command(Map.of("conversation_id", "conv-7", "collection", "docs"));
         // when
-        ChatExchange exchange = chat(Flux.empty()).submit("tenant-1", command).block();
+        ChatExchange exchange = chat(Flux.empty()).submit(CALLER, command).block();
         // then
         ChatRequested request = sent.get();
         assertThat(request.getConversationId()).isEqualTo("conv-7");
@@ -60,7 +70,7 @@ class ChatCompletionsTest {
 
     @Test
     void shouldStartNewConversationWhenClientNamesNone() {
-        chat(Flux.empty()).submit("tenant-1", command(Map.of())).block();
+        chat(Flux.empty()).submit(CALLER, command(Map.of())).block();
 
         assertThat(UUID.fromString(sent.get().getConversationId())).isNotNull();
     }
@@ -71,14 +81,14 @@ class ChatCompletionsTest {
         Flux<ChatChunk> replies = Flux.just(chunk(0, "a", null), chunk(1, "b", null), chunk(0, "a", null),
                 chunk(1, "b", null), chunk(2, "", FinishReason.STOP));
         // when
-        ChatExchange exchange = chat(replies).submit("tenant-1", command(Map.of())).block();
+        ChatExchange exchange = chat(replies).submit(CALLER, command(Map.of())).block();
         // then
         StepVerifier.create(exchange.replies().map(ChatChunk::getSeq)).expectNext(0, 1, 2).verifyComplete();
     }
 
     @Test
     void shouldFailWithReplyTimeoutWhenOrchestratorStaysSilent() {
-        StepVerifier.withVirtualTime(() -> chat(Flux.never()).submit("tenant-1", command(Map.of()))
+        StepVerifier.withVirtualTime(() -> chat(Flux.never()).submit(CALLER, command(Map.of()))
                         .flatMapMany(ChatExchange::replies))
                 .thenAwait(Duration.ofSeconds(61))
                 .expectError(ReplyTimeoutException.class)

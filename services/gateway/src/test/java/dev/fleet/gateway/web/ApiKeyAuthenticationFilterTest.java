@@ -2,9 +2,11 @@ package dev.fleet.gateway.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -21,7 +23,8 @@ import dev.fleet.events.v1.ApiKeyStatus;
 import dev.fleet.events.v1.Plan;
 import dev.fleet.events.v1.Tenant;
 import dev.fleet.events.v1.TenantStatus;
-import dev.fleet.gateway.config.FleetGatewayProperties;
+import dev.fleet.gateway.config.GatewayTestProperties;
+import dev.fleet.gateway.domain.RefusalCounter;
 import dev.fleet.gateway.domain.ApiKeyAuthenticator;
 import dev.fleet.gateway.domain.ApiKeyDirectory;
 import dev.fleet.gateway.domain.DirectorySync;
@@ -51,8 +54,7 @@ class ApiKeyAuthenticationFilterTest {
 
     private final ApiKeyAuthenticationFilter filter = new ApiKeyAuthenticationFilter(
             new ApiKeyAuthenticator(directory, sync, Duration.ofSeconds(1)), JSON,
-            new FleetGatewayProperties(List.of(), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(3),
-                    Duration.ofSeconds(2), 512));
+            GatewayTestProperties.with(Map.of("retry-after", "3s")), new RefusalCounter(Clock.systemUTC()));
 
     @Test
     void answers503WithRetryAfterNot401ForAValidKeyBeforeTheMirrorsHaveLoaded() throws Exception {

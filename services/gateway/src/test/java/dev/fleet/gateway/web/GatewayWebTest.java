@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,6 +47,7 @@ import dev.fleet.events.v1.Tenant;
 import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.gateway.config.FleetGatewayProperties;
+import dev.fleet.gateway.config.GatewayTestProperties;
 import dev.fleet.gateway.domain.ApiKeyAuthenticator;
 import dev.fleet.gateway.domain.ApiKeyDirectory;
 import dev.fleet.gateway.domain.DirectorySync;
@@ -55,7 +57,13 @@ import dev.fleet.gateway.domain.CollectionItems;
 import dev.fleet.gateway.domain.EventBusUnavailableException;
 import dev.fleet.gateway.domain.Knowledge;
 import dev.fleet.gateway.domain.ModelCatalog;
+import dev.fleet.gateway.domain.RefusalCounter;
 import dev.fleet.gateway.domain.UpstreamFailureException;
+import dev.fleet.gateway.domain.ratelimit.BudgetWindow;
+import dev.fleet.gateway.domain.ratelimit.CapacityGrant;
+import dev.fleet.gateway.domain.ratelimit.LimitsDirectory;
+import dev.fleet.gateway.domain.ratelimit.RateLimiter;
+import dev.fleet.platform.tokens.TokenCounter;
 import dev.fleet.platform.web.FleetWebAutoConfiguration;
 import dev.fleet.schemas.ApiKeyHash;
 
@@ -71,6 +79,7 @@ class GatewayWebTest {
     static final String KEY = "fk-valid";
     static final String REVOKED = "fk-revoked";
     static final String SUSPENDED = "fk-suspended";
+    static final String LIMITED = "fk-limited";
 
     /** The domain's ports, scripted per test. */
     @TestConfiguration
@@ -81,11 +90,14 @@ class GatewayWebTest {
         static volatile Mono<ScoreResult> search;
         static final List<ChatRequested> chatRequests = new CopyOnWriteArrayList<>();
         static final List<ItemEvent> items = new CopyOnWriteArrayList<>();
+        static final Map<String, BudgetWindow> windows = new HashMap<>();
+        static final RefusalCounter refusals = new RefusalCounter(Clock.systemUTC());
 
         @Bean
         FleetGatewayProperties fleetGatewayProperties() {
-            return new FleetGatewayProperties(List.of("llama3"), Duration.ofMillis(300), Duration.ofSeconds(1),
-                    Duration.ofSeconds(7), Duration.ofSeconds(2), 512);
+            return GatewayTestProperties.with(Map.of("chat-models", "llama3", "reply-timeout", "300ms",
+                    "knowledge-timeout", "1s", "retry-after", "7s", "rate-limits.claim-timeout", "1s",
+                    "rate-limits.prefetch", "0ms", "rate-limits.max-waiters", "100"));
         }
 
         @Bean
@@ -101,21 +113,46 @@ class GatewayWebTest {
             directory.applyKey("k1", key("k1", "t1", KEY, ApiKeyStatus.ACTIVE));
             directory.applyKey("k2", key("k2", "t1", REVOKED, ApiKeyStatus.REVOKED));
             directory.applyKey("k3", key("k3", "t2", SUSPENDED, ApiKeyStatus.ACTIVE));
+            directory.applyTenant("t3", limitedTenant());
+            directory.applyKey("k4", key("k4", "t3", LIMITED, ApiKeyStatus.ACTIVE));
             return directory;
         }
 
+        /** Only t3 has limits here; its budget's owner is a window in memory. */
         @Bean
         ApiKeyAuthenticator apiKeyAuthenticator(ApiKeyDirectory directory) {
             return new ApiKeyAuthenticator(directory, DirectorySync.STATIC, Duration.ofSeconds(2));
         }
 
         @Bean
-        ChatCompletions chatCompletions(FleetGatewayProperties properties) {
+        RateLimiter rateLimiter() {
+            LimitsDirectory limits = new LimitsDirectory();
+            limits.applyTenant("t3", limitedTenant());
+            return new RateLimiter(limits, (budget, requests, tokens, beyond, claimed) -> Mono.fromSupplier(() -> {
+                synchronized (windows) {
+                    long now = System.currentTimeMillis();
+                    BudgetWindow.Decision d = BudgetWindow.decide(windows.get(budget.id()), now, requests, tokens,
+                            beyond, claimed);
+                    windows.put(budget.id(), d.next());
+                    return new CapacityGrant(d.requests(), d.tokens(), d.remainingRequests(), d.remainingTokens(),
+                            d.next().limits(), now, d.windowEnd());
+                }
+            }), refusalCounter(), System::nanoTime, 100, Duration.ZERO);
+        }
+
+        @Bean
+        RefusalCounter refusalCounter() {
+            return refusals;
+        }
+
+        @Bean
+        ChatCompletions chatCompletions(FleetGatewayProperties properties, RateLimiter rateLimiter) {
             ChatRequestChannel channel = request -> {
                 chatRequests.add(request);
                 return chat.apply(request);
             };
-            return new ChatCompletions(channel, "gateway-test", properties.replyTimeout(), Clock.systemUTC());
+            return new ChatCompletions(channel, "gateway-test", properties.replyTimeout(), Clock.systemUTC(),
+                    rateLimiter, TokenCounter.cl100k());
         }
 
         @Bean
@@ -150,6 +187,9 @@ class GatewayWebTest {
         Stubs.chat = request -> Mono.just(Flux.never());
         Stubs.chatRequests.clear();
         Stubs.items.clear();
+        synchronized (Stubs.windows) {
+            Stubs.windows.clear();
+        }
     }
 
     @Test
@@ -169,6 +209,39 @@ class GatewayWebTest {
                 "revoked_api_key");
         expectError(client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + SUSPENDED), 403,
                 "tenant_suspended");
+    }
+
+    @Test
+    void shouldRefuseOverTheRequestLimitWith429AndRateLimitHeadersWithoutPublishing() {
+        // given a tenant allowed 2 requests a minute, which has used them
+        for (int i = 0; i < 2; i++) {
+            client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + LIMITED).exchange()
+                    .expectStatus().isOk()
+                    .expectHeader().valueEquals("x-ratelimit-limit-requests", "2")
+                    .expectHeader().valueEquals("x-ratelimit-remaining-requests", Integer.toString(1 - i))
+                    .expectHeader().exists("x-ratelimit-reset-requests");
+        }
+
+        // when it asks for a chat completion
+        JsonNode error = client.post().uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + LIMITED)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"extractive\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .exchange()
+                .expectStatus().isEqualTo(429)
+                .expectHeader().exists(HttpHeaders.RETRY_AFTER)
+                .expectHeader().valueEquals("x-ratelimit-remaining-requests", "0")
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+
+        // then it is refused in OpenAI's shape and nothing was published
+        assertThat(error.at("/error/code").asText()).isEqualTo("rate_limit_exceeded");
+        assertThat(error.at("/error/type").asText()).isEqualTo("requests");
+        assertThat(Stubs.chatRequests).isEmpty();
+        // and the refusal is counted for the audit log under its tenant and key
+        assertThat(Stubs.refusals.drain(true)).filteredOn(t -> t.tenantId().equals("t3")).singleElement()
+                .satisfies(t -> {
+                    assertThat(t.counts()).containsEntry("rate_limit_requests", 1L);
+                    assertThat(t.keyIds()).containsExactly("k4");
+                });
     }
 
     @Test
@@ -416,6 +489,12 @@ class GatewayWebTest {
     static ApiKey key(String id, String tenant, String secret, ApiKeyStatus status) {
         return ApiKey.newBuilder().setId(id).setTenantId(tenant).setSha256(ApiKeyHash.sha256Hex(secret))
                 .setPrefix("fk-").setScopes(List.of()).setStatus(status).setUpdatedAt(Instant.now()).build();
+    }
+
+    /** A tenant allowed 2 requests a minute. */
+    static Tenant limitedTenant() {
+        return Tenant.newBuilder().setId("t3").setName("t3").setPlan(Plan.FREE).setStatus(TenantStatus.ACTIVE)
+                .setRequestsPerMinute(2).setTokensPerDay(1000).setUpdatedAt(Instant.EPOCH).build();
     }
 
     static Tenant tenant(String id, TenantStatus status) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -16,6 +17,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 import org.springframework.web.server.WebFilterChain;
+
+import dev.fleet.gateway.config.GatewayTestProperties;
 
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
@@ -147,7 +150,7 @@ class LoadSheddingFiltersTest {
     @Test
     void shouldRunBeforeAuthentication() {
         assertThat(KafkaOutageFilter.ORDER).isLessThan(InFlightLimitFilter.ORDER);
-        assertThat(InFlightLimitFilter.ORDER).isLessThan(new ApiKeyAuthenticationFilter(null, JSON, null).getOrder());
+        assertThat(InFlightLimitFilter.ORDER).isLessThan(new ApiKeyAuthenticationFilter(null, JSON, GatewayTestProperties.with(Map.of()), null).getOrder());
     }
 
     private static MockServerWebExchange post(String path) {

@@ -1,5 +1,6 @@
 package dev.fleet.orchestrator.domain;
 
+import dev.fleet.platform.tokens.TokenCounter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;

@@ -11,6 +11,8 @@ public interface ControlPlaneEvents {
 
     Mono<Void> tenantCreated(Tenant tenant, String actor);
 
+    Mono<Void> tenantLimitsChanged(Tenant tenant, String actor);
+
     Mono<Void> keyIssued(TenantKey key, String actor);
 
     Mono<Void> keyRevoked(TenantKey key, String actor);

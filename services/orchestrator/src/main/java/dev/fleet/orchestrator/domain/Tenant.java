@@ -6,19 +6,41 @@ import java.util.UUID;
 
 import dev.fleet.events.v1.TenantStatus;
 
-/** A customer of the fleet, as the orchestrator stores it. */
-public record Tenant(UUID id, String name, TenantPlan plan, TenantStatus status, Instant createdAt,
-        Instant updatedAt) {
+/**
+ * A customer of the fleet, as the orchestrator stores it: its plan, and the limits set for it
+ * instead of the plan's ({@code limits}). The effective limits are {@link #requestsPerMinute},
+ * {@link #tokensPerMinute} and {@link #monthlyTokens}, each {@code 0} for "no limit".
+ */
+public record Tenant(UUID id, String name, TenantPlan plan, TenantStatus status, LimitOverrides limits,
+        Instant createdAt, Instant updatedAt) {
 
     public Tenant {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(plan, "plan");
         Objects.requireNonNull(status, "status");
+        limits = limits == null ? LimitOverrides.NONE : limits;
     }
 
     /** A new, active tenant. */
-    public static Tenant create(String name, TenantPlan plan, Instant now) {
-        return new Tenant(UUID.randomUUID(), name, plan, TenantStatus.ACTIVE, now, now);
+    public static Tenant create(String name, TenantPlan plan, LimitOverrides limits, Instant now) {
+        return new Tenant(UUID.randomUUID(), name, plan, TenantStatus.ACTIVE, limits, now, now);
+    }
+
+    /** The same tenant with other limits, changed at {@code now}. */
+    public Tenant withLimits(LimitOverrides newLimits, Instant now) {
+        return new Tenant(id, name, plan, status, newLimits, createdAt, now);
+    }
+
+    public int requestsPerMinute() {
+        return limits.requestsPerMinute() != null ? limits.requestsPerMinute() : plan.requestsPerMinute();
+    }
+
+    public long tokensPerMinute() {
+        return limits.tokensPerMinute() != null ? limits.tokensPerMinute() : plan.tokensPerMinute();
+    }
+
+    public long monthlyTokens() {
+        return limits.monthlyTokens() != null ? limits.monthlyTokens() : plan.monthlyTokens();
     }
 }

@@ -35,8 +35,14 @@ public class TenantAdmin {
 
     @Transactional
     public Mono<Tenant> createTenant(String name, TenantPlan plan) {
+        return createTenant(name, plan, LimitOverrides.NONE);
+    }
+
+    /** Creates a tenant whose limits are its plan's, except where {@code limits} says otherwise. */
+    @Transactional
+    public Mono<Tenant> createTenant(String name, TenantPlan plan, LimitOverrides limits) {
         return Mono.defer(() -> {
-            Tenant tenant = Tenant.create(name.trim(), plan, clock.instant());
+            Tenant tenant = Tenant.create(name.trim(), plan, limits, clock.instant());
             return store.insertTenant(tenant)
                     .then(events.tenantCreated(tenant, ADMIN))
                     .then(events.deliver())
@@ -48,12 +54,30 @@ public class TenantAdmin {
         return store.findTenant(id);
     }
 
+    /**
+     * Sets the tenant's limits (replacing earlier ones: a field left out returns to the plan's); empty
+     * when the tenant does not exist. Answers once the new tenant record is on its topic; the gateways
+     * apply it to new requests at once.
+     */
+    @Transactional
+    public Mono<Tenant> setLimits(UUID tenantId, LimitOverrides limits) {
+        return Mono.defer(() -> store.updateTenantLimits(tenantId, limits, clock.instant())
+                .flatMap(tenant -> events.tenantLimitsChanged(tenant, ADMIN).then(events.deliver())
+                        .thenReturn(tenant)));
+    }
+
     /** Issues a key for the tenant; empty when the tenant does not exist. */
     @Transactional
     public Mono<IssuedKey> issueKey(UUID tenantId) {
+        return issueKey(tenantId, KeyRateLimits.NONE);
+    }
+
+    /** Issues a key with limits of its own besides its tenant's; empty when the tenant does not exist. */
+    @Transactional
+    public Mono<IssuedKey> issueKey(UUID tenantId, KeyRateLimits limits) {
         return store.findTenant(tenantId).flatMap(tenant -> {
             MintedKey minted = minter.mint();
-            TenantKey key = TenantKey.issue(tenant.id(), minted, clock.instant());
+            TenantKey key = TenantKey.issue(tenant.id(), minted, limits, clock.instant());
             return store.insertKey(key)
                     .then(events.keyIssued(key, ADMIN))
                     .then(events.deliver())

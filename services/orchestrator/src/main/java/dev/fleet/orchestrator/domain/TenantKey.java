@@ -12,7 +12,7 @@ import dev.fleet.events.v1.ApiKeyStatus;
  * key itself, which exists only in the response that issued it.
  */
 public record TenantKey(UUID id, UUID tenantId, String sha256, String prefix, List<String> scopes,
-        ApiKeyStatus status, Instant createdAt, Instant updatedAt) {
+        ApiKeyStatus status, KeyRateLimits limits, Instant createdAt, Instant updatedAt) {
 
     /** What every key may do today; per-key scopes are a later admin feature. */
     public static final List<String> DEFAULT_SCOPES = List.of("chat", "embeddings", "items", "search");
@@ -24,11 +24,12 @@ public record TenantKey(UUID id, UUID tenantId, String sha256, String prefix, Li
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(status, "status");
         scopes = List.copyOf(scopes);
+        limits = limits == null ? KeyRateLimits.NONE : limits;
     }
 
     /** A new, active key of {@code tenantId} for {@code minted}. */
-    public static TenantKey issue(UUID tenantId, MintedKey minted, Instant now) {
+    public static TenantKey issue(UUID tenantId, MintedKey minted, KeyRateLimits limits, Instant now) {
         return new TenantKey(UUID.randomUUID(), tenantId, minted.sha256(), minted.prefix(), DEFAULT_SCOPES,
-                ApiKeyStatus.ACTIVE, now, now);
+                ApiKeyStatus.ACTIVE, limits, now, now);
     }
 }

@@ -9,20 +9,32 @@ import java.util.Optional;
  */
 public enum TenantPlan {
 
-    FREE(60, 100_000L),
-    PRO(600, 2_000_000L),
-    ENTERPRISE(6_000, 50_000_000L);
+    FREE(60, 40_000L, 100_000L, 1_000_000L),
+    PRO(600, 400_000L, 2_000_000L, 50_000_000L),
+    ENTERPRISE(6_000, 4_000_000L, 50_000_000L, 1_000_000_000L);
 
     private final int requestsPerMinute;
+    private final long tokensPerMinute;
     private final long tokensPerDay;
+    private final long monthlyTokens;
 
-    TenantPlan(int requestsPerMinute, long tokensPerDay) {
+    TenantPlan(int requestsPerMinute, long tokensPerMinute, long tokensPerDay, long monthlyTokens) {
         this.requestsPerMinute = requestsPerMinute;
+        this.tokensPerMinute = tokensPerMinute;
         this.tokensPerDay = tokensPerDay;
+        this.monthlyTokens = monthlyTokens;
     }
 
     public int requestsPerMinute() {
         return requestsPerMinute;
+    }
+
+    public long tokensPerMinute() {
+        return tokensPerMinute;
+    }
+
+    public long monthlyTokens() {
+        return monthlyTokens;
     }
 
     public long tokensPerDay() {

@@ -13,6 +13,9 @@ public interface TenantStore {
     /** The tenant, or empty. */
     Mono<Tenant> findTenant(UUID id);
 
+    /** Replaces the tenant's limits and returns it changed; empty when it is unknown. */
+    Mono<Tenant> updateTenantLimits(UUID id, LimitOverrides limits, Instant now);
+
     Mono<Void> insertKey(TenantKey key);
 
     /** The key, or empty. */

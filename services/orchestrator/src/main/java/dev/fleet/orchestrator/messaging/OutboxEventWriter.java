@@ -10,8 +10,10 @@ import dev.fleet.events.v1.ApiKey;
 import dev.fleet.events.v1.ApiKeyIssued;
 import dev.fleet.events.v1.ApiKeyRevoked;
 import dev.fleet.events.v1.DomainEvent;
+import dev.fleet.events.v1.KeyLimits;
 import dev.fleet.events.v1.Plan;
 import dev.fleet.events.v1.TenantCreated;
+import dev.fleet.events.v1.TenantLimitsChanged;
 import dev.fleet.orchestrator.domain.ControlPlaneEvents;
 import dev.fleet.orchestrator.domain.Tenant;
 import dev.fleet.orchestrator.domain.TenantKey;
@@ -62,6 +64,15 @@ public class OutboxEventWriter implements ControlPlaneEvents {
     }
 
     @Override
+    public Mono<Void> tenantLimitsChanged(Tenant tenant, String actor) {
+        TraceParent trace = TraceParent.newRoot();
+        return append(FleetTopics.TENANTS, tenant.id().toString(), tenantRecord(tenant), tenant.id(), trace)
+                .then(event(tenant.id(), actor, "tenant/" + tenant.id(), new TenantLimitsChanged(
+                        tenant.requestsPerMinute(), noneIfZero(tenant.tokensPerMinute()),
+                        noneIfZero(tenant.monthlyTokens())), trace));
+    }
+
+    @Override
     public Mono<Void> keyIssued(TenantKey key, String actor) {
         TraceParent trace = TraceParent.newRoot();
         return append(FleetTopics.API_KEYS, key.id().toString(), keyRecord(key), key.tenantId(), trace)
@@ -108,10 +119,17 @@ public class OutboxEventWriter implements ControlPlaneEvents {
                 .setName(tenant.name())
                 .setPlan(Plan.valueOf(tenant.plan().name()))
                 .setStatus(tenant.status())
-                .setRequestsPerMinute(tenant.plan().requestsPerMinute())
+                .setRequestsPerMinute(tenant.requestsPerMinute())
                 .setTokensPerDay(tenant.plan().tokensPerDay())
+                .setTokensPerMinute(noneIfZero(tenant.tokensPerMinute()))
+                .setMonthlyTokens(noneIfZero(tenant.monthlyTokens()))
                 .setUpdatedAt(tenant.updatedAt())
                 .build();
+    }
+
+    /** The topics say "no limit" with null where the admin API says 0. */
+    private static Long noneIfZero(long limit) {
+        return limit > 0 ? limit : null;
     }
 
     static ApiKey keyRecord(TenantKey key) {
@@ -122,6 +140,8 @@ public class OutboxEventWriter implements ControlPlaneEvents {
                 .setPrefix(key.prefix())
                 .setScopes(key.scopes())
                 .setStatus(key.status())
+                .setLimits(key.limits().isNone() ? null
+                        : new KeyLimits(key.limits().requestsPerMinute(), key.limits().tokensPerMinute()))
                 .setUpdatedAt(key.updatedAt())
                 .build();
     }

@@ -15,11 +15,14 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.fleet.orchestrator.domain.ChangeNotDeliveredException;
+import dev.fleet.orchestrator.domain.KeyRateLimits;
+import dev.fleet.orchestrator.domain.LimitOverrides;
 import dev.fleet.orchestrator.domain.TenantAdmin;
 import dev.fleet.orchestrator.domain.TenantPlan;
 import dev.fleet.platform.web.ApiError;
@@ -52,7 +55,8 @@ public class AdminController {
     public Mono<ResponseEntity<TenantResponse>> createTenant(@Validated @RequestBody CreateTenantRequest body) {
         TenantPlan plan = TenantPlan.parse(body.plan()).orElseThrow(() -> new ApiErrorException(
                 ApiError.invalidRequest("plan must be one of free, pro, enterprise", "plan")));
-        return admin.createTenant(body.name(), plan)
+        return admin.createTenant(body.name(), plan,
+                        body.limits() == null ? LimitOverrides.NONE : body.limits().toOverrides())
                 .map(tenant -> ResponseEntity.created(URI.create("/admin/tenants/" + tenant.id()))
                         .body(TenantResponse.of(tenant)));
     }
@@ -64,9 +68,24 @@ public class AdminController {
                 .switchIfEmpty(Mono.error(() -> tenantNotFound(id)));
     }
 
+    /** Replaces the tenant's limits: a field left out returns to the plan's, 0 means no limit. */
+    @PutMapping("/tenants/{id}/limits")
+    public Mono<TenantResponse> setLimits(@PathVariable String id, @Validated @RequestBody LimitsBody body) {
+        return uuid(id).map(tenantId -> admin.setLimits(tenantId, body.toOverrides())).orElseGet(Mono::empty)
+                .map(TenantResponse::of)
+                .switchIfEmpty(Mono.error(() -> tenantNotFound(id)));
+    }
+
     @PostMapping("/tenants/{tenantId}/keys")
-    public Mono<ResponseEntity<ApiKeyResponse>> issueKey(@PathVariable String tenantId) {
-        return uuid(tenantId).map(admin::issueKey).orElseGet(Mono::empty)
+    public Mono<ResponseEntity<ApiKeyResponse>> issueKey(@PathVariable String tenantId,
+            @Validated @RequestBody(required = false) IssueKeyRequest body) {
+        KeyRateLimits limits;
+        try {
+            limits = body == null || body.limits() == null ? KeyRateLimits.NONE : body.limits().toKeyLimits();
+        } catch (IllegalArgumentException e) {
+            throw new ApiErrorException(ApiError.invalidRequest(e.getMessage(), "limits.monthly_tokens"));
+        }
+        return uuid(tenantId).map(id -> admin.issueKey(id, limits)).orElseGet(Mono::empty)
                 .map(issued -> ResponseEntity.created(URI.create("/admin/keys/" + issued.key().id()))
                         .body(ApiKeyResponse.issued(issued)))
                 .switchIfEmpty(Mono.error(() -> tenantNotFound(tenantId)));

@@ -17,7 +17,8 @@ public record ApiKeyResponse(
         @JsonProperty("tenant_id") String tenantId,
         String prefix,
         List<String> scopes,
-        String status) {
+        String status,
+        LimitsBody limits) {
 
     static ApiKeyResponse issued(IssuedKey issued) {
         return of(issued.key(), issued.secret());
@@ -25,7 +26,8 @@ public record ApiKeyResponse(
 
     static ApiKeyResponse of(TenantKey key, String secret) {
         return new ApiKeyResponse(key.id().toString(), secret, key.tenantId().toString(), key.prefix(), key.scopes(),
-                key.status().name().toLowerCase(Locale.ROOT));
+                key.status().name().toLowerCase(Locale.ROOT), key.limits().isNone() ? null
+                        : new LimitsBody(key.limits().requestsPerMinute(), key.limits().tokensPerMinute(), null));
     }
 
     @Override

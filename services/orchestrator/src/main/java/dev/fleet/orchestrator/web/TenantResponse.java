@@ -14,11 +14,15 @@ public record TenantResponse(
         String status,
         @JsonProperty("requests_per_minute") int requestsPerMinute,
         @JsonProperty("tokens_per_day") long tokensPerDay,
-        @JsonProperty("created_at") Instant createdAt) {
+        LimitsBody limits,
+        @JsonProperty("created_at") Instant createdAt,
+        @JsonProperty("updated_at") Instant updatedAt) {
 
+    /** {@code limits} are the effective ones (the plan's unless overridden), 0 for none. */
     static TenantResponse of(Tenant tenant) {
         return new TenantResponse(tenant.id().toString(), tenant.name(), tenant.plan().apiName(),
-                tenant.status().name().toLowerCase(java.util.Locale.ROOT), tenant.plan().requestsPerMinute(),
-                tenant.plan().tokensPerDay(), tenant.createdAt());
+                tenant.status().name().toLowerCase(java.util.Locale.ROOT), tenant.requestsPerMinute(),
+                tenant.plan().tokensPerDay(), new LimitsBody(tenant.requestsPerMinute(), tenant.tokensPerMinute(),
+                        tenant.monthlyTokens()), tenant.createdAt(), tenant.updatedAt());
     }
 }

@@ -1,5 +1,6 @@
 package dev.fleet.orchestrator.domain;
 
+import dev.fleet.platform.tokens.TokenCounter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;

@@ -59,7 +59,8 @@ class KeyMinterTest {
     void doesNotShowTheSecretWhenPrinted() {
         // given
         MintedKey minted = minter.mint();
-        IssuedKey issued = new IssuedKey(TenantKey.issue(java.util.UUID.randomUUID(), minted, java.time.Instant.now()),
+        IssuedKey issued = new IssuedKey(TenantKey.issue(java.util.UUID.randomUUID(), minted, KeyRateLimits.NONE,
+                java.time.Instant.now()),
                 minted.secret());
 
         // then

@@ -83,10 +83,47 @@ class TenantAdminTest {
         assertThat(admin.revokeKey(UUID.randomUUID()).block()).isNull();
     }
 
+    @Test
+    void shouldTakeThePlansLimitsUnlessOverriddenAndAnnounceAChange() {
+        // given a free tenant with its own token limit
+        Tenant tenant = admin.createTenant("Acme", TenantPlan.FREE, new LimitOverrides(null, 5_000L, 0L)).block();
+        assertThat(tenant.requestsPerMinute()).isEqualTo(TenantPlan.FREE.requestsPerMinute());
+        assertThat(tenant.tokensPerMinute()).isEqualTo(5_000L);
+        assertThat(tenant.monthlyTokens()).isZero();
+
+        // when its limits are replaced
+        Tenant changed = admin.setLimits(tenant.id(), new LimitOverrides(10, null, null)).block();
+
+        // then the new ones apply, what was left out is the plan's again, and the change is announced
+        assertThat(changed.requestsPerMinute()).isEqualTo(10);
+        assertThat(changed.tokensPerMinute()).isEqualTo(TenantPlan.FREE.tokensPerMinute());
+        assertThat(changed.updatedAt()).isEqualTo(Instant.parse("2025-01-01T00:00:00Z"));
+        assertThat(announced).containsExactly("tenantCreated " + tenant.id(), "tenantLimitsChanged " + tenant.id() + " 10");
+        assertThat(admin.setLimits(UUID.randomUUID(), LimitOverrides.NONE).block()).isNull();
+    }
+
+    @Test
+    void shouldIssueAKeyWithLimitsOfItsOwn() {
+        // given
+        Tenant tenant = admin.createTenant("Acme", TenantPlan.PRO).block();
+
+        // when
+        IssuedKey issued = admin.issueKey(tenant.id(), new KeyRateLimits(5, null)).block();
+
+        // then
+        assertThat(store.keys.get(issued.key().id()).limits()).isEqualTo(new KeyRateLimits(5, null));
+    }
+
     private final class RecordingEvents implements ControlPlaneEvents {
         @Override
         public Mono<Void> tenantCreated(Tenant tenant, String actor) {
             return Mono.fromRunnable(() -> announced.add("tenantCreated " + tenant.id()));
+        }
+
+        @Override
+        public Mono<Void> tenantLimitsChanged(Tenant tenant, String actor) {
+            return Mono.fromRunnable(() -> announced.add("tenantLimitsChanged " + tenant.id() + " "
+                    + tenant.requestsPerMinute()));
         }
 
         @Override
@@ -120,6 +157,15 @@ class TenantAdminTest {
         }
 
         @Override
+        public Mono<Tenant> updateTenantLimits(UUID id, LimitOverrides limits, Instant now) {
+            return Mono.justOrEmpty(tenants.get(id)).map(t -> {
+                Tenant changed = t.withLimits(limits, now);
+                tenants.put(id, changed);
+                return changed;
+            });
+        }
+
+        @Override
         public Mono<Void> insertKey(TenantKey key) {
             return Mono.fromRunnable(() -> keys.put(key.id(), key));
         }
@@ -133,7 +179,7 @@ class TenantAdminTest {
         public Mono<TenantKey> revokeActiveKey(UUID id, Instant now) {
             return Mono.justOrEmpty(keys.get(id)).filter(k -> k.status() == ApiKeyStatus.ACTIVE).map(k -> {
                 TenantKey revoked = new TenantKey(k.id(), k.tenantId(), k.sha256(), k.prefix(), k.scopes(),
-                        ApiKeyStatus.REVOKED, k.createdAt(), now);
+                        ApiKeyStatus.REVOKED, k.limits(), k.createdAt(), now);
                 keys.put(id, revoked);
                 return revoked;
             });

@@ -2,15 +2,8 @@ package dev.fleet.metering.config;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
-import java.util.Map;
 
 import org.apache.kafka.streams.StreamsBuilder;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -23,16 +16,14 @@ import org.springframework.kafka.config.KafkaStreamsInfrastructureCustomizer;
 import org.springframework.kafka.config.StreamsBuilderFactoryBean;
 import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
-import org.springframework.kafka.streams.RecoveringDeserializationExceptionHandler;
 
 import dev.fleet.metering.domain.UsageHistory;
 import dev.fleet.metering.messaging.InteractiveUsageHistory;
-import dev.fleet.metering.messaging.KafkaStreamsHealthIndicator;
-import dev.fleet.metering.messaging.SkipUnprocessableRecords;
 import dev.fleet.metering.messaging.UsageTopology;
-import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetKafkaProperties;
 import dev.fleet.platform.kafka.FleetSerde;
+import dev.fleet.platform.kafka.streams.FleetStreams;
+import dev.fleet.platform.kafka.streams.KafkaStreamsHealthIndicator;
 import dev.fleet.schemas.FleetTopics;
 
 /**
@@ -57,21 +48,12 @@ public class MeteringConfiguration {
     /** The Kafka Streams application id: consumer group and prefix of the internal topics. */
     public static final String APPLICATION_ID = "fleet-usage-metering";
 
-    private static final Logger log = LoggerFactory.getLogger(MeteringConfiguration.class);
-
     @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
     KafkaStreamsConfiguration defaultKafkaStreamsConfig(KafkaProperties kafka, FleetMeteringProperties metering,
             FleetKafkaProperties fleet,
             @Qualifier("fleetDeadLetterRecoverer") DeadLetterPublishingRecoverer deadLetters) {
-        Map<String, Object> config = new HashMap<>(kafka.buildStreamsProperties(null));
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
-        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir(metering, fleet).toString());
-        config.put(StreamsConfig.DEFAULT_DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                RecoveringDeserializationExceptionHandler.class);
-        config.put(RecoveringDeserializationExceptionHandler.KSTREAM_DESERIALIZATION_RECOVERER, deadLetters);
-        config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SkipUnprocessableRecords.class);
-        return new KafkaStreamsConfiguration(config);
+        return new KafkaStreamsConfiguration(
+                FleetStreams.config(kafka, APPLICATION_ID, stateDir(metering, fleet), deadLetters));
     }
 
     /** Defines the topology on the builder Spring's factory bean builds and runs. */
@@ -90,14 +72,7 @@ public class MeteringConfiguration {
     /** A stream thread that dies of an exception is replaced rather than shutting the client down. */
     @Bean
     StreamsBuilderFactoryBeanConfigurer replaceFailedStreamThreads() {
-        return factoryBean -> factoryBean.setStreamsUncaughtExceptionHandler(replaceThread());
-    }
-
-    private static StreamsUncaughtExceptionHandler replaceThread() {
-        return exception -> {
-            log.error("a Kafka Streams thread failed, replacing it: {}", FleetHeaders.rootCause(exception), exception);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        };
+        return factoryBean -> factoryBean.setStreamsUncaughtExceptionHandler(FleetStreams.replaceFailedThreads());
     }
 
     @Bean

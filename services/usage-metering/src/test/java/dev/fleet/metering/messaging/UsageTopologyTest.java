@@ -32,6 +32,7 @@ import dev.fleet.platform.kafka.AvroSingleObjectSerde;
 import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetSchemaStore;
 import dev.fleet.platform.kafka.FleetSerde;
+import dev.fleet.platform.kafka.streams.SkipUnprocessableRecords;
 import dev.fleet.schemas.FleetTopics;
 
 class UsageTopologyTest {

@@ -1,4 +1,4 @@
-package dev.fleet.metering.messaging;
+package dev.fleet.platform.kafka.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

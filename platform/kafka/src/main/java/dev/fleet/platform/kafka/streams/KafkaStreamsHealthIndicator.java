@@ -1,4 +1,4 @@
-package dev.fleet.metering.messaging;
+package dev.fleet.platform.kafka.streams;
 
 import org.apache.kafka.streams.KafkaStreams;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;

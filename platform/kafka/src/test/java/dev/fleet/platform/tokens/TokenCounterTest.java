@@ -1,4 +1,4 @@
-package dev.fleet.orchestrator.domain;
+package dev.fleet.platform.tokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.fleet.orchestrator.domain;
+package dev.fleet.platform.tokens;
 
 import java.util.List;
 
