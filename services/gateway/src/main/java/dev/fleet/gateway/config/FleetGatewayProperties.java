@@ -46,6 +46,7 @@ public record FleetGatewayProperties(
      * @param commitInterval the owners' commit interval: grants become visible at each commit ({@code FLEET_GATEWAY_RATELIMIT_COMMIT_INTERVAL})
      * @param stateDir       where the owners keep their budget stores; blank: a temporary directory per instance ({@code FLEET_STATE_DIR})
      * @param refusalReportInterval how often refused requests are counted into the audit log ({@code FLEET_GATEWAY_REFUSAL_REPORT_INTERVAL})
+     * @param sessionTimeout how soon a replica that died loses its budgets to the others ({@code FLEET_GATEWAY_RATELIMIT_SESSION_TIMEOUT})
      */
     public record RateLimits(
             @NotNull @DurationMin(millis = 1) @DefaultValue("2s") Duration claimTimeout,
@@ -53,7 +54,8 @@ public record FleetGatewayProperties(
             @Min(1) @DefaultValue("10000") int maxWaiters,
             @NotNull @DurationMin(millis = 1) @DefaultValue("20ms") Duration commitInterval,
             @DefaultValue("") String stateDir,
-            @NotNull @DurationMin(millis = 100) @DefaultValue("10s") Duration refusalReportInterval) {
+            @NotNull @DurationMin(millis = 100) @DefaultValue("10s") Duration refusalReportInterval,
+            @NotNull @DurationMin(seconds = 1) @DefaultValue("10s") Duration sessionTimeout) {
     }
 
     public FleetGatewayProperties {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -47,6 +48,9 @@ public class RateLimitConfiguration {
     /** The Kafka Streams application id of the budget owners: consumer group and internal topics' prefix. */
     public static final String APPLICATION_ID = "fleet-gateway-ratelimit";
 
+    /** The consumer setting Kafka Streams turns off by default (its constant is internal to the client). */
+    private static final String LEAVE_GROUP_ON_CLOSE = "internal.leave.group.on.close";
+
     @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
     KafkaStreamsConfiguration defaultKafkaStreamsConfig(KafkaProperties kafka, FleetGatewayProperties gateway,
             FleetKafkaProperties fleet,
@@ -57,6 +61,14 @@ public class RateLimitConfiguration {
                 : Path.of(limits.stateDir(), APPLICATION_ID);
         Map<String, Object> config = FleetStreams.config(kafka, APPLICATION_ID, stateDir, deadLetters);
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, limits.commitInterval().toMillis());
+        // A replica that stops hands its budgets over at once (Kafka Streams would otherwise stay in the
+        // group until the session times out, and claims to its budgets would fail meanwhile); one that
+        // dies is noticed within the session timeout.
+        config.put(StreamsConfig.consumerPrefix(LEAVE_GROUP_ON_CLOSE), true);
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG),
+                (int) limits.sessionTimeout().toMillis());
+        config.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+                (int) Math.max(500, limits.sessionTimeout().toMillis() / 3));
         return new KafkaStreamsConfiguration(config);
     }
 
