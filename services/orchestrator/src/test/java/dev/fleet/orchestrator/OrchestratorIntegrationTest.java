@@ -91,6 +91,7 @@ import dev.fleet.test.OpenAiSimulator;
 import dev.fleet.test.SharedKafka;
 import dev.fleet.test.SharedPostgres;
 import dev.fleet.test.TopicProbe;
+import dev.fleet.schemas.ChatMessages;
 import dev.fleet.test.TopicReader;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -656,8 +657,8 @@ class OrchestratorIntegrationTest {
                 .setTenantId(tenant)
                 .setConversationId(UUID.randomUUID().toString())
                 .setModel(model)
-                .setMessages(List.of(new ChatMessage(ChatRole.SYSTEM, "Answer briefly."),
-                        new ChatMessage(ChatRole.USER, question)))
+                .setMessages(List.of(ChatMessages.text(ChatRole.SYSTEM, "Answer briefly."),
+                        ChatMessages.text(ChatRole.USER, question)))
                 .setStream(true)
                 .setMetadata(Map.of())
                 .setReplyTo("gateway-test")

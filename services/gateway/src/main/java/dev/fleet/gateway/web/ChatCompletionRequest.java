@@ -13,6 +13,7 @@ import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.gateway.domain.ChatCommand;
 import dev.fleet.gateway.domain.ModelCatalog;
+import dev.fleet.schemas.ChatMessages;
 import dev.fleet.platform.web.ApiErrorException;
 
 /**
@@ -76,7 +77,7 @@ public record ChatCompletionRequest(
         if (content == null || !content.isTextual()) {
             throw RequestMetadata.invalid(param + ".content must be a string", param + ".content");
         }
-        return new ChatMessage(role, content.textValue());
+        return ChatMessages.text(role, content.textValue());
     }
 
     private static ChatRole role(String role, String param) {

@@ -17,6 +17,7 @@ import dev.fleet.events.v1.ChatChunk;
 import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
+import dev.fleet.schemas.ChatMessages;
 import dev.fleet.events.v1.FinishReason;
 
 import reactor.core.publisher.Flux;
@@ -86,7 +87,7 @@ class ChatCompletionsTest {
     }
 
     private static ChatCommand command(Map<String, String> metadata) {
-        return new ChatCommand("extractive", List.of(new ChatMessage(ChatRole.USER, "hi")), true, 0.2, null,
+        return new ChatCommand("extractive", List.of(ChatMessages.text(ChatRole.USER, "hi")), true, 0.2, null,
                 metadata);
     }
 

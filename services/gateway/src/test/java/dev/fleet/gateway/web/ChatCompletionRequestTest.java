@@ -15,6 +15,7 @@ import dev.fleet.events.v1.ChatRole;
 import dev.fleet.gateway.domain.ChatCommand;
 import dev.fleet.gateway.domain.ModelCatalog;
 import dev.fleet.platform.web.ApiError;
+import dev.fleet.schemas.ChatMessages;
 import dev.fleet.platform.web.ApiErrorException;
 
 class ChatCompletionRequestTest {
@@ -37,8 +38,8 @@ class ChatCompletionRequestTest {
         assertThat(command.stream()).isTrue();
         assertThat(command.temperature()).isEqualTo(0.5);
         assertThat(command.maxTokens()).isEqualTo(64);
-        assertThat(command.messages()).containsExactly(new ChatMessage(ChatRole.SYSTEM, "be brief"),
-                new ChatMessage(ChatRole.USER, "hi"));
+        assertThat(command.messages()).containsExactly(ChatMessages.text(ChatRole.SYSTEM, "be brief"),
+                ChatMessages.text(ChatRole.USER, "hi"));
         assertThat(command.metadata()).containsEntry("conversation_id", "c-1").containsEntry("priority", "3")
                 .containsEntry("flag", "true").containsEntry("user", "u-1").doesNotContainKey("none");
     }

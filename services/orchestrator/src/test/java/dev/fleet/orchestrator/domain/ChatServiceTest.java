@@ -25,6 +25,7 @@ import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.TokenUsage;
+import dev.fleet.schemas.ChatMessages;
 import dev.fleet.events.v1.UsageRecorded;
 
 import reactor.core.publisher.Flux;
@@ -197,7 +198,7 @@ class ChatServiceTest {
                 .setTenantId(UUID.randomUUID().toString())
                 .setConversationId(UUID.randomUUID().toString())
                 .setModel(model)
-                .setMessages(List.of(new ChatMessage(ChatRole.USER, question)))
+                .setMessages(List.of(ChatMessages.text(ChatRole.USER, question)))
                 .setStream(true)
                 .setMetadata(Map.of())
                 .setReplyTo("gateway-1")

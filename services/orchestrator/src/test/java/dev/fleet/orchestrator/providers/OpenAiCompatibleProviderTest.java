@@ -30,6 +30,7 @@ import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.orchestrator.domain.ChatFailure;
 import dev.fleet.orchestrator.domain.ProviderChunk;
+import dev.fleet.schemas.ChatMessages;
 import dev.fleet.orchestrator.domain.RecordingExchange;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -140,9 +141,9 @@ class OpenAiCompatibleProviderTest {
     void sendsTheConversationWithTheRequestedModelAndLimits() {
         // given
         ChatRequested request = request();
-        request.setMessages(List.of(new ChatMessage(ChatRole.SYSTEM, "be brief"),
-                new ChatMessage(ChatRole.USER, "hi"), new ChatMessage(ChatRole.ASSISTANT, "hello"),
-                new ChatMessage(ChatRole.USER, "again")));
+        request.setMessages(List.of(ChatMessages.text(ChatRole.SYSTEM, "be brief"),
+                ChatMessages.text(ChatRole.USER, "hi"), ChatMessages.text(ChatRole.ASSISTANT, "hello"),
+                ChatMessages.text(ChatRole.USER, "again")));
         request.setMaxTokens(64);
 
         // when
@@ -170,7 +171,7 @@ class OpenAiCompatibleProviderTest {
                 .setTenantId(UUID.randomUUID().toString())
                 .setConversationId(UUID.randomUUID().toString())
                 .setModel("sim-model")
-                .setMessages(List.of(new ChatMessage(ChatRole.USER, "hi")))
+                .setMessages(List.of(ChatMessages.text(ChatRole.USER, "hi")))
                 .setStream(true)
                 .setMetadata(Map.of())
                 .setReplyTo("gateway-1")
