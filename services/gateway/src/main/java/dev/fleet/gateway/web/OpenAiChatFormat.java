@@ -79,7 +79,10 @@ public final class OpenAiChatFormat {
         return Optional.empty();
     }
 
-    /** One streamed chunk; the first carries the assistant role, the last the finish reason and usage. */
+    /**
+     * One streamed chunk; the first carries the assistant role, the last the finish reason. Usage
+     * travels in a chunk of its own ({@link #usageChunk}), as OpenAI sends it.
+     */
     public static CompletionChunk chunk(ChatExchange exchange, ChatChunk chunk, boolean first) {
         String content = chunk.getDelta();
         boolean last = chunk.getFinishReason() != null;
@@ -87,7 +90,19 @@ public final class OpenAiChatFormat {
                 content.isEmpty() && last && !first ? null : content);
         return new CompletionChunk(completionId(exchange.requestId()), "chat.completion.chunk", created(exchange),
                 modelOf(exchange, chunk), List.of(new ChunkChoice(0, delta, OpenAiNames.of(chunk.getFinishReason()))),
-                Usage.of(chunk.getUsage()));
+                null);
+    }
+
+    /**
+     * The usage-only chunk (empty {@code choices}) that ends a stream asked for with
+     * {@code stream_options.include_usage}; empty unless {@code chunk} is the last one and carries usage.
+     */
+    public static Optional<CompletionChunk> usageChunk(ChatExchange exchange, ChatChunk chunk) {
+        if (chunk.getFinishReason() == null || chunk.getUsage() == null || error(chunk).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(new CompletionChunk(completionId(exchange.requestId()), "chat.completion.chunk",
+                created(exchange), modelOf(exchange, chunk), List.of(), Usage.of(chunk.getUsage())));
     }
 
     /**

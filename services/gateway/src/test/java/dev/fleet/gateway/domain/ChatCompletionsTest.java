@@ -87,8 +87,8 @@ class ChatCompletionsTest {
     }
 
     private static ChatCommand command(Map<String, String> metadata) {
-        return new ChatCommand("extractive", List.of(ChatMessages.text(ChatRole.USER, "hi")), true, 0.2, null,
-                metadata);
+        return new ChatCommand("extractive", List.of(ChatMessages.text(ChatRole.USER, "hi")), true, false, 0.2, null,
+                metadata, null);
     }
 
     static ChatChunk chunk(int seq, String delta, FinishReason finishReason) {

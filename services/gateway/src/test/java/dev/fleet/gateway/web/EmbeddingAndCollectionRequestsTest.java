@@ -25,9 +25,9 @@ class EmbeddingAndCollectionRequestsTest {
 
     @Test
     void shouldAcceptSingleStringOrArrayInput() throws Exception {
-        assertThat(embedding("{\"model\":\"all-minilm-l6-v2\",\"input\":\"hello\"}").inputs(CATALOG))
+        assertThat(embedding("{\"model\":\"all-minilm-l6-v2\",\"input\":\"hello\"}").inputs(CATALOG, RequestLimits.DEFAULTS))
                 .containsExactly("hello");
-        assertThat(embedding("{\"model\":\"all-minilm-l6-v2\",\"input\":[\"a\",\"b\"]}").inputs(CATALOG))
+        assertThat(embedding("{\"model\":\"all-minilm-l6-v2\",\"input\":[\"a\",\"b\"]}").inputs(CATALOG, RequestLimits.DEFAULTS))
                 .containsExactly("a", "b");
     }
 
@@ -35,7 +35,7 @@ class EmbeddingAndCollectionRequestsTest {
     void shouldRejectEmbeddingRequestForOtherModel() throws Exception {
         EmbeddingRequest request = embedding("{\"model\":\"extractive\",\"input\":\"hello\"}");
 
-        ApiError error = rejection(() -> request.inputs(CATALOG));
+        ApiError error = rejection(() -> request.inputs(CATALOG, RequestLimits.DEFAULTS));
 
         assertThat(error.status()).isEqualTo(HttpStatus.NOT_FOUND);
         assertThat(error.code()).isEqualTo("model_not_found");
@@ -46,7 +46,7 @@ class EmbeddingAndCollectionRequestsTest {
         String tooMany = IntStream.range(0, 257).mapToObj(i -> "\"x\"").collect(Collectors.joining(",", "[", "]"));
         for (String input : List.of("[]", "\"\"", "[1,2,3]", "null", tooMany)) {
             EmbeddingRequest request = embedding("{\"model\":\"all-minilm-l6-v2\",\"input\":" + input + "}");
-            ApiError error = rejection(() -> request.inputs(CATALOG));
+            ApiError error = rejection(() -> request.inputs(CATALOG, RequestLimits.DEFAULTS));
             assertThat(error.status()).as(input).isEqualTo(HttpStatus.BAD_REQUEST);
             assertThat(error.param()).isEqualTo("input");
         }
@@ -58,7 +58,7 @@ class EmbeddingAndCollectionRequestsTest {
                 {"items":[{"id":"doc-1.v2:a","text":"Alpha","metadata":{"lang":"en","n":2}}]}""",
                 CollectionRequests.UpsertItems.class);
 
-        assertThat(body.validated()).containsExactly(new ItemUpsert("doc-1.v2:a", "Alpha",
+        assertThat(body.validated(RequestLimits.DEFAULTS)).containsExactly(new ItemUpsert("doc-1.v2:a", "Alpha",
                 java.util.Map.of("lang", "en", "n", "2")));
     }
 
@@ -72,7 +72,7 @@ class EmbeddingAndCollectionRequestsTest {
                 "{\"items\":[{\"id\":\"a\",\"text\":\"  \"}]}");
         for (String json : bodies) {
             CollectionRequests.UpsertItems body = JSON.readValue(json, CollectionRequests.UpsertItems.class);
-            assertThat(rejection(body::validated).status()).as(json).isEqualTo(HttpStatus.BAD_REQUEST);
+            assertThat(rejection(() -> body.validated(RequestLimits.DEFAULTS)).status()).as(json).isEqualTo(HttpStatus.BAD_REQUEST);
         }
     }
 
@@ -86,12 +86,12 @@ class EmbeddingAndCollectionRequestsTest {
 
     @Test
     void shouldDefaultTopKToThreeAndBoundIt() throws Exception {
-        assertThat(search("{\"query\":\"q\"}").validatedTopK()).isEqualTo(3);
-        assertThat(search("{\"query\":\"q\",\"top_k\":50}").validatedTopK()).isEqualTo(50);
+        assertThat(search("{\"query\":\"q\"}").validatedTopK(RequestLimits.DEFAULTS)).isEqualTo(3);
+        assertThat(search("{\"query\":\"q\",\"top_k\":50}").validatedTopK(RequestLimits.DEFAULTS)).isEqualTo(50);
         for (String json : List.of("{\"query\":\"q\",\"top_k\":0}", "{\"query\":\"q\",\"top_k\":51}",
                 "{\"query\":\" \"}")) {
             CollectionRequests.Search body = search(json);
-            assertThat(rejection(body::validatedTopK).status()).as(json).isEqualTo(HttpStatus.BAD_REQUEST);
+            assertThat(rejection(() -> body.validatedTopK(RequestLimits.DEFAULTS)).status()).as(json).isEqualTo(HttpStatus.BAD_REQUEST);
         }
     }
 

@@ -27,6 +27,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.unit.DataSize;
 
 import dev.fleet.events.v1.ApiKey;
 import dev.fleet.events.v1.ApiKeyStatus;
@@ -53,6 +54,7 @@ import dev.fleet.gateway.domain.CollectionItems;
 import dev.fleet.gateway.domain.EventBusUnavailableException;
 import dev.fleet.gateway.domain.Knowledge;
 import dev.fleet.gateway.domain.ModelCatalog;
+import dev.fleet.gateway.domain.UsageLedger;
 import dev.fleet.gateway.domain.UpstreamFailureException;
 import dev.fleet.platform.web.FleetWebAutoConfiguration;
 import dev.fleet.schemas.ApiKeyHash;
@@ -83,7 +85,17 @@ class GatewayWebTest {
         @Bean
         FleetGatewayProperties fleetGatewayProperties() {
             return new FleetGatewayProperties(List.of("llama3"), Duration.ofMillis(300), Duration.ofSeconds(1),
-                    Duration.ofSeconds(7));
+                    Duration.ofSeconds(7), DataSize.ofKilobytes(64), 16_384, 4096, 1000, Duration.ofDays(7));
+        }
+
+        @Bean
+        Clock clock() {
+            return Clock.systemUTC();
+        }
+
+        @Bean
+        UsageLedger usageLedger(Clock clock) {
+            return new UsageLedger(Duration.ofDays(7), clock);
         }
 
         @Bean
@@ -192,13 +204,17 @@ class GatewayWebTest {
         Stubs.chat = request -> Mono.just(Flux.just(chunk(request, 0, "Hello", null), chunk(request, 1, " world", null),
                 finalChunk(request, 2)));
         // when
-        String body = chat(true, "llama3").expectStatus().isOk()
+        String body = client.post().uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("model", "llama3", "stream", true, "stream_options", Map.of("include_usage", true),
+                        "messages", List.of(Map.of("role", "user", "content", "hi"))))
+                .exchange().expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
                 .expectBody(String.class).returnResult().getResponseBody();
         // then
         List<String> data = dataLines(body);
-        assertThat(data).hasSize(4);
-        assertThat(data.get(3)).isEqualTo("data: [DONE]");
+        assertThat(data).hasSize(5);
+        assertThat(data.get(4)).isEqualTo("data: [DONE]");
         JsonNode first = json.readTree(data.get(0).substring("data: ".length()));
         String requestId = Stubs.chatRequests.get(0).getRequestId();
         assertThat(first.get("id").asText()).isEqualTo("chatcmpl-" + requestId);
@@ -207,7 +223,21 @@ class GatewayWebTest {
         assertThat(first.at("/choices/0/delta/content").asText()).isEqualTo("Hello");
         JsonNode last = json.readTree(data.get(2).substring("data: ".length()));
         assertThat(last.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
-        assertThat(last.at("/usage/total_tokens").asInt()).isEqualTo(9);
+        assertThat(last.has("usage")).isFalse();
+        JsonNode usage = json.readTree(data.get(3).substring("data: ".length()));
+        assertThat(usage.get("choices")).isEmpty();
+        assertThat(usage.at("/usage/total_tokens").asInt()).isEqualTo(9);
+    }
+
+    @Test
+    void shouldLeaveUsageOutOfStreamsThatDidNotAskForIt() throws Exception {
+        Stubs.chat = request -> Mono.just(Flux.just(chunk(request, 0, "Hello", null), finalChunk(request, 1)));
+
+        String body = chat(true, "llama3").expectStatus().isOk().expectBody(String.class).returnResult()
+                .getResponseBody();
+
+        List<String> data = dataLines(body);
+        assertThat(data).hasSize(3).noneMatch(line -> line.contains("\"usage\""));
     }
 
     @Test
