@@ -14,11 +14,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 import dev.fleet.events.v1.ChatChunk;
-import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
-import dev.fleet.schemas.ChatMessages;
 import dev.fleet.events.v1.FinishReason;
+import dev.fleet.schemas.ChatMessages;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

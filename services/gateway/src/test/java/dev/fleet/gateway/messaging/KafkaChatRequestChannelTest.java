@@ -16,7 +16,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 import dev.fleet.events.v1.ChatChunk;
-import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.FinishReason;

@@ -18,8 +18,8 @@ import dev.fleet.events.v1.ChatRole;
 import dev.fleet.gateway.domain.ChatCommand;
 import dev.fleet.gateway.domain.ModelCatalog;
 import dev.fleet.platform.web.ApiError;
-import dev.fleet.schemas.ChatMessages;
 import dev.fleet.platform.web.ApiErrorException;
+import dev.fleet.schemas.ChatMessages;
 
 class ChatCompletionRequestTest {
 

@@ -15,7 +15,6 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 import dev.fleet.events.v1.ChatChunk;
-import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.CompletionFailed;
@@ -25,8 +24,8 @@ import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.TokenUsage;
-import dev.fleet.schemas.ChatMessages;
 import dev.fleet.events.v1.UsageRecorded;
+import dev.fleet.schemas.ChatMessages;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;

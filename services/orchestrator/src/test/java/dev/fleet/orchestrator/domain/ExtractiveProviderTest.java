@@ -10,13 +10,12 @@ import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Test;
 
-import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.ErrorCode;
 import dev.fleet.events.v1.ErrorType;
-import dev.fleet.schemas.ChatMessages;
 import dev.fleet.events.v1.ScoredItem;
+import dev.fleet.schemas.ChatMessages;
 
 import reactor.core.publisher.Mono;
 

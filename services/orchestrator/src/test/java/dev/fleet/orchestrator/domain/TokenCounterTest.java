@@ -7,8 +7,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import dev.fleet.events.v1.ChatMessage;
-import dev.fleet.schemas.ChatMessages;
 import dev.fleet.events.v1.ChatRole;
+import dev.fleet.schemas.ChatMessages;
 
 class TokenCounterTest {
 
