@@ -143,7 +143,8 @@ class GatewayIntegrationTest {
         CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> client.post()
                 .uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("model", "extractive", "stream", true, "stream_options", Map.of("include_usage", true),
+                .bodyValue(Map.of("model", "extractive", "stream", true,
+                        "stream_options", Map.of("include_usage", true),
                         "metadata", Map.of("conversation_id", "conv-" + tenantId, "collection", "docs"),
                         "messages", List.of(Map.of("role", "user", "content", "What is Fleet?"))))
                 .exchange()

@@ -93,8 +93,8 @@ public final class OpenAiChatFormat {
         Delta delta = new Delta(first ? "assistant" : null,
                 content.isEmpty() && last && !first ? null : content);
         return new CompletionChunk(completionId(exchange.requestId()), "chat.completion.chunk", created(exchange),
-                modelOf(exchange, chunk), List.of(new ChunkChoice(0, delta, null, OpenAiNames.of(chunk.getFinishReason()))),
-                null);
+                modelOf(exchange, chunk),
+                List.of(new ChunkChoice(0, delta, null, OpenAiNames.of(chunk.getFinishReason()))), null);
     }
 
     /**

@@ -24,6 +24,7 @@ import dev.fleet.schemas.ChatMessages;
 class ChatCompletionRequestTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final RequestLimits LIMITS = RequestLimits.DEFAULTS;
     private static final ModelCatalog CATALOG = new ModelCatalog("all-minilm-l6-v2", List.of("llama3"));
 
     @Test
@@ -35,7 +36,7 @@ class ChatCompletionRequestTest {
                  "messages":[{"role":"system","content":"be brief"},{"role":"user","content":"hi"}]}
                 """;
         // when
-        ChatCommand command = read(body).toCommand(CATALOG, RequestLimits.DEFAULTS);
+        ChatCommand command = read(body).toCommand(CATALOG, LIMITS);
         // then
         assertThat(command.model()).isEqualTo("llama3");
         assertThat(command.stream()).isTrue();
@@ -50,7 +51,7 @@ class ChatCompletionRequestTest {
     @Test
     void shouldDefaultToNonStreaming() throws Exception {
         ChatCommand command = read("""
-                {"model":"extractive","messages":[{"role":"user","content":"hi"}]}""").toCommand(CATALOG, RequestLimits.DEFAULTS);
+                {"model":"extractive","messages":[{"role":"user","content":"hi"}]}""").toCommand(CATALOG, LIMITS);
 
         assertThat(command.stream()).isFalse();
         assertThat(command.metadata()).isEmpty();
@@ -112,7 +113,8 @@ class ChatCompletionRequestTest {
     @Test
     void shouldAnswerModelNotFoundForUnknownOrEmbeddingModel() throws Exception {
         for (String model : List.of("gpt-9", "all-minilm-l6-v2")) {
-            ApiError error = rejection("{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            ApiError error = rejection("{\"model\":\"" + model
+                    + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
             assertThat(error.status()).isEqualTo(HttpStatus.NOT_FOUND);
             assertThat(error.code()).isEqualTo("model_not_found");
         }
@@ -131,13 +133,14 @@ class ChatCompletionRequestTest {
                  "tool_choice":{"type":"function","function":{"name":"weather"}},
                  "messages":[
                   {"role":"developer","content":"Use tools."},
-                  {"role":"user","name":"ann","content":[{"type":"text","text":"Weather in "},{"type":"text","text":"Oslo?"}]},
+                  {"role":"user","name":"ann",
+                   "content":[{"type":"text","text":"Weather in "},{"type":"text","text":"Oslo?"}]},
                   {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function",
                     "function":{"name":"weather","arguments":"{\\"city\\":\\"Oslo\\"}"}}]},
                   {"role":"tool","tool_call_id":"call_1","content":"-3 C"}]}
                 """;
         // when
-        ChatCommand command = read(body).toCommand(CATALOG, RequestLimits.DEFAULTS);
+        ChatCommand command = read(body).toCommand(CATALOG, LIMITS);
         // then
         assertThat(command.includeUsage()).isTrue();
         assertThat(command.maxTokens()).isEqualTo(64);
@@ -167,10 +170,10 @@ class ChatCompletionRequestTest {
     void shouldCarryAStopStringAndLeaveOptionsOutWhenNoneAreSet() throws Exception {
         ChatCommand withStop = read("""
                 {"model":"extractive","stop":"\\n\\n","messages":[{"role":"user","content":"hi"}]}""")
-                .toCommand(CATALOG, RequestLimits.DEFAULTS);
+                .toCommand(CATALOG, LIMITS);
         ChatCommand plain = read("""
                 {"model":"extractive","messages":[{"role":"user","content":"hi"}]}""")
-                .toCommand(CATALOG, RequestLimits.DEFAULTS);
+                .toCommand(CATALOG, LIMITS);
 
         assertThat(withStop.options().getStop()).containsExactly("\n\n");
         assertThat(plain.options()).isNull();
@@ -229,7 +232,7 @@ class ChatCompletionRequestTest {
 
     private static ApiError rejection(String body) throws Exception {
         ChatCompletionRequest request = read(body);
-        return catchThrowableOfType(() -> request.toCommand(CATALOG, RequestLimits.DEFAULTS), ApiErrorException.class).error();
+        return catchThrowableOfType(() -> request.toCommand(CATALOG, LIMITS), ApiErrorException.class).error();
     }
 
     private static ChatCompletionRequest read(String body) throws Exception {

@@ -31,7 +31,8 @@ class ExtractiveProviderTest {
                 new ScoredItem("a", 0.9, "Partitions order records.", Map.of()))));
         ChatRequested request = ChatServiceTest.request(ExtractiveProvider.MODEL, "ignored");
         request.setMessages(List.of(ChatMessages.text(ChatRole.USER, "first question"),
-                ChatMessages.text(ChatRole.ASSISTANT, "an answer"), ChatMessages.text(ChatRole.USER, "what orders records?")));
+                ChatMessages.text(ChatRole.ASSISTANT, "an answer"),
+                ChatMessages.text(ChatRole.USER, "what orders records?")));
         request.setMetadata(Map.of("collection", "kafka-docs"));
 
         // when
