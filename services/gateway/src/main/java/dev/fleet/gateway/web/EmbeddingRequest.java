@@ -33,6 +33,7 @@ public record EmbeddingRequest(String model, JsonNode input, @JsonProperty("enco
         if (!catalog.isEmbeddingModel(model)) {
             throw new ApiErrorException(ModelErrors.notFound(model));
         }
+        EndUser.validated(user);
         if (encodingFormat != null && !encodingFormat.equals("float") && !encodingFormat.equals("base64")) {
             throw RequestMetadata.invalid("encoding_format must be float or base64", "encoding_format");
         }

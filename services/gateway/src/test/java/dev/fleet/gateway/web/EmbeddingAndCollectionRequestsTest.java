@@ -54,6 +54,17 @@ class EmbeddingAndCollectionRequestsTest {
     }
 
     @Test
+    void shouldRejectInputsOverThePerItemLimitAndControlCharactersInUser() throws Exception {
+        EmbeddingRequest tooLong = embedding("{\"model\":\"all-minilm-l6-v2\",\"input\":[\"ok\",\""
+                + "y".repeat(LIMITS.maxItemChars() + 1) + "\"]}");
+        EmbeddingRequest badUser = embedding("{\"model\":\"all-minilm-l6-v2\",\"input\":\"a\","
+                + "\"user\":\"x\\u0000\"}");
+
+        assertThat(rejection(() -> tooLong.inputs(CATALOG, LIMITS)).param()).isEqualTo("input");
+        assertThat(rejection(() -> badUser.inputs(CATALOG, LIMITS)).param()).isEqualTo("user");
+    }
+
+    @Test
     void shouldValidateItemsAndKeepTheirMetadata() throws Exception {
         CollectionRequests.UpsertItems body = JSON.readValue("""
                 {"items":[{"id":"doc-1.v2:a","text":"Alpha","metadata":{"lang":"en","n":2}}]}""",
