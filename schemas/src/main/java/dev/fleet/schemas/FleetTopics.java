@@ -92,7 +92,7 @@ public final class FleetTopics {
 
     public static final Topic<UsageRollup> USAGE_ROLLUPS = new Topic<>("fleet.usage.rollups.v1",
             "tenantId/meter/windowStart", UsageRollup.class, 3, Cleanup.COMPACT, null, Set.of(USAGE_METERING),
-            Set.of(BILLING, ANALYTICS), "Per-minute usage totals per tenant and meter.");
+            Set.of(GATEWAY, BILLING, ANALYTICS), "Per-minute usage totals per tenant and meter.");
 
     public static final Topic<DomainEvent> DOMAIN_EVENTS = new Topic<>("fleet.domain.events.v1", "tenantId",
             DomainEvent.class, 3, Cleanup.DELETE, LONG, Set.of(ORCHESTRATOR, GATEWAY),

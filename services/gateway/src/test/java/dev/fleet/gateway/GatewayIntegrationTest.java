@@ -1,6 +1,15 @@
 package dev.fleet.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.fleet.gateway.GatewayKafkaFixture.KAFKA_WAIT;
+import static dev.fleet.gateway.GatewayKafkaFixture.awaitRawRecord;
+import static dev.fleet.gateway.GatewayKafkaFixture.awaitRecord;
+import static dev.fleet.gateway.GatewayKafkaFixture.awaitRecords;
+import static dev.fleet.gateway.GatewayKafkaFixture.endOffsetSums;
+import static dev.fleet.gateway.GatewayKafkaFixture.publishKey;
+import static dev.fleet.gateway.GatewayKafkaFixture.publishTenant;
+import static dev.fleet.gateway.GatewayKafkaFixture.reply;
+import static dev.fleet.gateway.GatewayKafkaFixture.send;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -9,32 +18,21 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Deserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -55,19 +53,15 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import dev.fleet.events.v1.AccessRefusals;
 import dev.fleet.events.v1.ApiKey;
 import dev.fleet.events.v1.ApiKeyStatus;
-import dev.fleet.events.v1.ChatChunk;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.events.v1.EmbeddingRequested;
 import dev.fleet.events.v1.EmbeddingResult;
 import dev.fleet.events.v1.EmbeddingVector;
-import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.ItemDeleted;
 import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.events.v1.ItemUpserted;
-import dev.fleet.events.v1.Plan;
-import dev.fleet.events.v1.Tenant;
 import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.gateway.domain.RefusalCounter;
@@ -94,16 +88,12 @@ import dev.fleet.test.TopicReader;
 @ExtendWith(OutputCaptureExtension.class)
 class GatewayIntegrationTest {
 
-    private static final Duration KAFKA_WAIT = Duration.ofSeconds(20);
-    private static final AvroSingleObjectSerde SERDE = new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry registry) {
         FleetTestEnvironment.kafka(registry);
     }
-
-    private static KafkaProducer<String, SpecificRecord> producer;
 
     @Autowired
     WebTestClient webTestClient;
@@ -124,19 +114,6 @@ class GatewayIntegrationTest {
     dev.fleet.gateway.domain.ApiKeyDirectory apiKeys;
 
     private WebTestClient client;
-
-    @BeforeAll
-    static void startProducer() {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        producer = new KafkaProducer<>(props, new StringSerializer(), SERDE.serializer());
-    }
-
-    @AfterAll
-    static void stopProducer() {
-        producer.close(Duration.ofSeconds(5));
-    }
 
     @BeforeEach
     void client() {
@@ -195,6 +172,7 @@ class GatewayIntegrationTest {
                 .uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
                 .contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("model", "extractive", "stream", true,
+                        "stream_options", Map.of("include_usage", true),
                         "metadata", Map.of("conversation_id", "conv-" + tenantId, "collection", "docs"),
                         "messages", List.of(Map.of("role", "user", "content", "What is Fleet?"))))
                 .exchange()
@@ -218,7 +196,7 @@ class GatewayIntegrationTest {
         assertThat(FleetHeaders.get(record.headers(), FleetHeaders.PRODUCED_BY)).contains("gateway");
 
         List<String> data = body.lines().filter(line -> line.startsWith("data:")).toList();
-        assertThat(data).hasSize(5).last().isEqualTo("data: [DONE]");
+        assertThat(data).hasSize(6).last().isEqualTo("data: [DONE]");
         StringBuilder content = new StringBuilder();
         for (String line : data.subList(0, 4)) {
             JsonNode chunk = JSON.readTree(line.substring("data: ".length()));
@@ -231,7 +209,9 @@ class GatewayIntegrationTest {
         assertThat(first.at("/choices/0/delta/role").asText()).isEqualTo("assistant");
         JsonNode last = JSON.readTree(data.get(3).substring(6));
         assertThat(last.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
-        assertThat(last.at("/usage/total_tokens").asInt()).isEqualTo(12 + 3);
+        JsonNode usage = JSON.readTree(data.get(4).substring(6));
+        assertThat(usage.get("choices")).isEmpty();
+        assertThat(usage.at("/usage/total_tokens").asInt()).isEqualTo(12 + 3);
     }
 
     @Test
@@ -432,7 +412,7 @@ class GatewayIntegrationTest {
 
         // then the audit log's topic has events for the unknown keys and one for the tenant, never a key
         try (TopicReader<String, SpecificRecord> events = TopicReader.decoded(FleetTopics.DOMAIN_EVENTS.name(),
-                SERDE.deserializer())) {
+                GatewayKafkaFixture.SERDE.deserializer())) {
             await().atMost(KAFKA_WAIT).untilAsserted(() -> {
                 List<DomainEvent> mine = events.drain(r -> r.value() instanceof DomainEvent e
                                 && e.getPayload() instanceof AccessRefusals a
@@ -485,99 +465,21 @@ class GatewayIntegrationTest {
                 .expectStatus().isOk();
 
         // when the key is written again (here: deleted), its state is known again
-        producer.send(new ProducerRecord<>(FleetTopics.API_KEYS.name(), poisonKey, null)).get(10, TimeUnit.SECONDS);
+        GatewayKafkaFixture.send(FleetTopics.API_KEYS, poisonKey, null);
         // then readiness comes back
         await().atMost(KAFKA_WAIT).untilAsserted(() -> client.get().uri("/actuator/health/readiness").exchange()
                 .expectStatus().isOk());
         assertThat(topicMirrorsHealth.health().getStatus()).isEqualTo(Status.UP);
     }
 
-    // --- the orchestrator's side -------------------------------------------------------------
+    // --- the orchestrator's side: GatewayKafkaFixture, bound to this test's client ----------
 
     private String givenActiveKey(String tenantId) {
-        String key = "fk-" + UUID.randomUUID();
-        publishTenant(tenantId, TenantStatus.ACTIVE);
-        publishKey(UUID.randomUUID().toString(), tenantId, key, ApiKeyStatus.ACTIVE);
-        awaitStatus(key, 200);
-        return key;
+        return GatewayKafkaFixture.givenActiveKey(client, tenantId);
     }
 
     private void awaitStatus(String key, int status) {
-        await().atMost(KAFKA_WAIT).untilAsserted(() -> client.get().uri("/v1/models")
-                .header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange().expectStatus().isEqualTo(status));
-    }
-
-    private static void publishTenant(String tenantId, TenantStatus status) {
-        send(FleetTopics.TENANTS, tenantId, Tenant.newBuilder().setId(tenantId).setName("Test " + tenantId)
-                .setPlan(Plan.PRO).setStatus(status).setRequestsPerMinute(600).setTokensPerDay(1_000_000)
-                .setUpdatedAt(Instant.now()).build());
-    }
-
-    private static void publishKey(String keyId, String tenantId, String key, ApiKeyStatus status) {
-        send(FleetTopics.API_KEYS, keyId, ApiKey.newBuilder().setId(keyId).setTenantId(tenantId)
-                .setSha256(ApiKeyHash.sha256Hex(key)).setPrefix(key.substring(0, 7))
-                .setScopes(List.of("chat", "embeddings", "items", "search")).setStatus(status)
-                .setUpdatedAt(Instant.now()).build());
-    }
-
-    private static void reply(ChatRequested request, List<String> deltas) {
-        for (int seq = 0; seq < deltas.size(); seq++) {
-            send(FleetTopics.CHAT_REPLIES, request.getRequestId(), chunk(request, seq, deltas.get(seq), null));
-        }
-        ChatChunk last = chunk(request, deltas.size(), "", FinishReason.STOP);
-        last.setUsage(new TokenUsage(12, deltas.size()));
-        send(FleetTopics.CHAT_REPLIES, request.getRequestId(), last);
-    }
-
-    private static ChatChunk chunk(ChatRequested request, int seq, String delta, FinishReason finishReason) {
-        return ChatChunk.newBuilder().setRequestId(request.getRequestId()).setSeq(seq).setModel(request.getModel())
-                .setDelta(delta).setFinishReason(finishReason).build();
-    }
-
-    private static <V extends SpecificRecord> void send(Topic<V> topic, String key, V value) {
-        try {
-            producer.send(new ProducerRecord<>(topic.name(), key, value)).get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot publish to " + topic.name(), e);
-        }
-    }
-
-    private static ConsumerRecord<String, SpecificRecord> awaitRecord(Topic<?> topic,
-            Predicate<ConsumerRecord<String, SpecificRecord>> match) {
-        return awaitRecords(topic, match, 1).get(0);
-    }
-
-    private static List<ConsumerRecord<String, SpecificRecord>> awaitRecords(Topic<?> topic,
-            Predicate<ConsumerRecord<String, SpecificRecord>> match, int count) {
-        try (KafkaConsumer<String, SpecificRecord> consumer = consumer(new StringDeserializer(),
-                SERDE.deserializer())) {
-            return pollUntil(consumer, topic.name(), match, count);
-        }
-    }
-
-    private static ConsumerRecord<byte[], byte[]> awaitRawRecord(String topic,
-            Predicate<ConsumerRecord<byte[], byte[]>> match) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            return pollUntil(consumer, topic, match, 1).get(0);
-        }
-    }
-
-    private static <K, V> List<ConsumerRecord<K, V>> pollUntil(KafkaConsumer<K, V> consumer, String topic,
-            Predicate<ConsumerRecord<K, V>> match, int count) {
-        List<TopicPartition> partitions = partitions(consumer, topic);
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        List<ConsumerRecord<K, V>> found = new ArrayList<>();
-        await().atMost(KAFKA_WAIT).until(() -> {
-            consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                if (match.test(r)) {
-                    found.add(r);
-                }
-            });
-            return found.size() >= count;
-        });
-        return found;
+        GatewayKafkaFixture.awaitStatus(client, key, status);
     }
 
     private Map<String, LogLevel> setLogLevels(LogLevel level, String... loggers) {
@@ -596,30 +498,5 @@ class GatewayIntegrationTest {
                 .expectStatus().isEqualTo(status)
                 .expectBody().jsonPath("$.error.type").isEqualTo("invalid_request_error")
                 .jsonPath("$.error.param").isEqualTo(param);
-    }
-
-    /** The sum of each topic's partition end offsets, by topic name. */
-    private static Map<String, Long> endOffsetSums(List<Topic<?>> topics) {
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            Map<String, Long> sums = new LinkedHashMap<>();
-            for (Topic<?> topic : topics) {
-                sums.put(topic.name(), consumer.endOffsets(partitions(consumer, topic.name())).values().stream()
-                        .mapToLong(Long::longValue).sum());
-            }
-            return sums;
-        }
-    }
-
-    private static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
-        return consumer.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
-    }
-
-    private static <K, V> KafkaConsumer<K, V> consumer(Deserializer<K> keys, Deserializer<V> values) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        return new KafkaConsumer<>(props, keys, values);
     }
 }

@@ -61,7 +61,6 @@ import dev.fleet.events.v1.ApiKeyIssued;
 import dev.fleet.events.v1.ApiKeyRevoked;
 import dev.fleet.events.v1.ApiKeyStatus;
 import dev.fleet.events.v1.ChatChunk;
-import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.CompletionFailed;
@@ -92,6 +91,7 @@ import dev.fleet.platform.kafka.FleetSchemaStore;
 import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.platform.kafka.KnowledgeClient;
 import dev.fleet.schemas.ApiKeyHash;
+import dev.fleet.schemas.ChatMessages;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.schemas.Topic;
 import dev.fleet.test.FleetTestEnvironment;
@@ -828,8 +828,8 @@ class OrchestratorIntegrationTest {
                 .setTenantId(tenant)
                 .setConversationId(UUID.randomUUID().toString())
                 .setModel(model)
-                .setMessages(List.of(new ChatMessage(ChatRole.SYSTEM, "Answer briefly."),
-                        new ChatMessage(ChatRole.USER, question)))
+                .setMessages(List.of(ChatMessages.text(ChatRole.SYSTEM, "Answer briefly."),
+                        ChatMessages.text(ChatRole.USER, question)))
                 .setStream(true)
                 .setMetadata(Map.of())
                 .setReplyTo("gateway-test")

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRole;
+import dev.fleet.schemas.ChatMessages;
 
 class TokenCounterTest {
 
@@ -23,7 +24,7 @@ class TokenCounterTest {
     @Test
     void estimatesPromptTokensTheWayOpenAiDoesForChatModels() {
         // given: "user" = 1 token, "hello world" = 2 tokens
-        List<ChatMessage> messages = List.of(new ChatMessage(ChatRole.USER, "hello world"));
+        List<ChatMessage> messages = List.of(ChatMessages.text(ChatRole.USER, "hello world"));
 
         // then: 3 (reply priming) + 3 (per message) + 1 + 2
         assertThat(tokens.promptTokens(messages)).isEqualTo(9);

@@ -6,6 +6,7 @@ import java.util.List;
 import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import jakarta.validation.Valid;
@@ -15,15 +16,23 @@ import jakarta.validation.constraints.NotNull;
 /**
  * The gateway's settings ({@code fleet.gateway.*}), validated at start-up.
  *
- * @param chatModels       chat model ids offered besides {@code extractive} ({@code FLEET_OPENAI_MODELS}, comma-separated)
- * @param replyTimeout     longest wait for the next chat chunk before answering 504 ({@code FLEET_GATEWAY_REPLY_TIMEOUT})
- * @param knowledgeTimeout longest wait for an embedding or search reply ({@code FLEET_GATEWAY_KNOWLEDGE_TIMEOUT})
- * @param retryAfter       what a 503 tells clients to wait before retrying ({@code Retry-After}, whole seconds)
- * @param keyCatchUpTimeout longest an unknown key waits for the key and tenant mirrors to catch up with
- *                         their topics before it is refused ({@code FLEET_GATEWAY_KEY_CATCH_UP_TIMEOUT})
- * @param maxInFlight      {@code /v1} requests one replica works on at once (streams count until their last
- *                         event); beyond it 503 ({@code FLEET_GATEWAY_MAX_IN_FLIGHT})
- * @param rateLimits       how the replicas share rate limits ({@link RateLimits})
+ * @param chatModels          chat model ids offered besides {@code extractive} ({@code FLEET_OPENAI_MODELS}, comma-separated)
+ * @param replyTimeout        longest wait for the next chat chunk before answering 504 ({@code FLEET_GATEWAY_REPLY_TIMEOUT})
+ * @param knowledgeTimeout    longest wait for an embedding or search reply ({@code FLEET_GATEWAY_KNOWLEDGE_TIMEOUT})
+ * @param retryAfter          what a 503 tells clients to wait before retrying ({@code Retry-After}, whole seconds)
+ * @param keyCatchUpTimeout   longest an unknown key waits for the key and tenant mirrors to catch up with
+ *                            their topics before it is refused ({@code FLEET_GATEWAY_KEY_CATCH_UP_TIMEOUT})
+ * @param maxInFlight         {@code /v1} requests one replica works on at once (streams count until their last
+ *                            event); beyond it 503 ({@code FLEET_GATEWAY_MAX_IN_FLIGHT})
+ * @param maxBodySize         largest request body accepted; larger is 413 ({@code FLEET_GATEWAY_MAX_BODY_SIZE})
+ * @param maxRecordBytes      largest request record published: the smaller of the request topics'
+ *                            {@code max.message.bytes} and the producer's {@code max.request.size}; a request
+ *                            whose record would be larger is 400 ({@code FLEET_GATEWAY_MAX_RECORD_BYTES})
+ * @param maxCompletionTokens largest {@code max_tokens} accepted ({@code FLEET_GATEWAY_MAX_COMPLETION_TOKENS})
+ * @param maxItemChars        longest item text, embedding input or search query ({@code FLEET_GATEWAY_MAX_ITEM_CHARS})
+ * @param usageRetention      how far back {@code GET /v1/usage} can see; older rollups are not kept in memory
+ *                            ({@code FLEET_GATEWAY_USAGE_RETENTION})
+ * @param rateLimits          how the replicas share rate limits ({@link RateLimits})
  */
 @Validated
 @ConfigurationProperties("fleet.gateway")
@@ -34,6 +43,11 @@ public record FleetGatewayProperties(
         @NotNull @DurationMin(seconds = 1) @DefaultValue("5s") Duration retryAfter,
         @NotNull @DurationMin(millis = 1) @DefaultValue("2s") Duration keyCatchUpTimeout,
         @Min(1) @DefaultValue("512") int maxInFlight,
+        @NotNull @DefaultValue("2MB") DataSize maxBodySize,
+        @Min(4096) @DefaultValue("1048576") int maxRecordBytes,
+        @Min(1) @DefaultValue("262144") int maxCompletionTokens,
+        @Min(1) @DefaultValue("32768") int maxItemChars,
+        @NotNull @DurationMin(hours = 1) @DefaultValue("7d") Duration usageRetention,
         @NotNull @Valid @DefaultValue RateLimits rateLimits) {
 
     /**
@@ -61,5 +75,8 @@ public record FleetGatewayProperties(
     public FleetGatewayProperties {
         chatModels = chatModels == null ? List.of()
                 : chatModels.stream().map(String::trim).filter(s -> !s.isEmpty()).distinct().toList();
+        if (maxBodySize != null && (maxBodySize.toBytes() < 1024 || maxBodySize.toBytes() > Integer.MAX_VALUE)) {
+            throw new IllegalArgumentException("fleet.gateway.max-body-size must be between 1KB and 2GB");
+        }
     }
 }

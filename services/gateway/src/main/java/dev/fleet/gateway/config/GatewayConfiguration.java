@@ -15,12 +15,17 @@ import dev.fleet.gateway.domain.Knowledge;
 import dev.fleet.gateway.domain.ModelCatalog;
 import dev.fleet.gateway.domain.ratelimit.LimitsDirectory;
 import dev.fleet.gateway.domain.ratelimit.RateLimiter;
+import dev.fleet.gateway.domain.UsageLedger;
 import dev.fleet.gateway.messaging.ApiKeyDirectoryFeed;
 import dev.fleet.gateway.messaging.KafkaChatRequestChannel;
 import dev.fleet.gateway.messaging.KafkaItemEventPublisher;
 import dev.fleet.gateway.messaging.KafkaKnowledge;
+import dev.fleet.gateway.messaging.RecordSizeLimit;
+import dev.fleet.gateway.messaging.SizeCheckedChatRequestChannel;
+import dev.fleet.gateway.messaging.UsageRollupFeed;
 import dev.fleet.platform.kafka.FleetKafkaProperties;
 import dev.fleet.platform.kafka.FleetPublisher;
+import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.platform.kafka.KnowledgeClient;
 import dev.fleet.platform.kafka.ReplyRouter;
 import dev.fleet.platform.kafka.TopicMirrors;
@@ -64,10 +69,16 @@ public class GatewayConfiguration {
     }
 
     @Bean
+    RecordSizeLimit recordSizeLimit(FleetSerde serde, FleetGatewayProperties properties) {
+        return new RecordSizeLimit(serde, properties.maxRecordBytes());
+    }
+
+    @Bean
     ChatCompletions chatCompletions(FleetPublisher fleetPublisher, ReplyRouter<ChatChunk> chatReplies,
-            FleetKafkaProperties fleetKafkaProperties, FleetGatewayProperties properties, Clock clock,
-            RateLimiter rateLimiter) {
-        return new ChatCompletions(new KafkaChatRequestChannel(fleetPublisher, chatReplies),
+            RecordSizeLimit recordSizeLimit, FleetKafkaProperties fleetKafkaProperties,
+            FleetGatewayProperties properties, Clock clock, RateLimiter rateLimiter) {
+        return new ChatCompletions(new SizeCheckedChatRequestChannel(
+                new KafkaChatRequestChannel(fleetPublisher, chatReplies), recordSizeLimit),
                 fleetKafkaProperties.instanceId(), properties.replyTimeout(), clock, rateLimiter,
                 TokenCounter.cl100k());
     }
@@ -80,8 +91,15 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    Knowledge knowledge(KnowledgeClient knowledgeClient, FleetGatewayProperties properties) {
-        return new KafkaKnowledge(knowledgeClient, properties.knowledgeTimeout());
+    Knowledge knowledge(KnowledgeClient knowledgeClient, RecordSizeLimit recordSizeLimit,
+            FleetKafkaProperties fleetKafkaProperties, FleetGatewayProperties properties) {
+        return new KafkaKnowledge(knowledgeClient, properties.knowledgeTimeout(), recordSizeLimit,
+                fleetKafkaProperties.instanceId());
+    }
+
+    @Bean
+    UsageLedger usageLedger(TopicMirrors topicMirrors, FleetGatewayProperties properties, Clock clock) {
+        return UsageRollupFeed.feed(topicMirrors, new UsageLedger(properties.usageRetention(), clock));
     }
 
     @Bean

@@ -5,16 +5,19 @@ import java.util.Map;
 import java.util.Objects;
 
 import dev.fleet.events.v1.ChatMessage;
+import dev.fleet.events.v1.ChatOptions;
 
 /**
  * A validated chat completion request.
  *
- * @param temperature null when the client did not set one
- * @param maxTokens   null when the client did not set one
- * @param metadata    the client's metadata, string values; {@code conversation_id} names the conversation
+ * @param includeUsage a stream ends with a usage-only chunk (OpenAI {@code stream_options.include_usage})
+ * @param temperature  null when the client did not set one
+ * @param maxTokens    null when the client did not set one
+ * @param metadata     the client's metadata, string values; {@code conversation_id} names the conversation
+ * @param options      the further OpenAI parameters for the provider; null when the client set none
  */
-public record ChatCommand(String model, List<ChatMessage> messages, boolean stream, Double temperature,
-        Integer maxTokens, Map<String, String> metadata) {
+public record ChatCommand(String model, List<ChatMessage> messages, boolean stream, boolean includeUsage,
+        Double temperature, Integer maxTokens, Map<String, String> metadata, ChatOptions options) {
 
     public ChatCommand {
         Objects.requireNonNull(model, "model");

@@ -95,6 +95,7 @@ public final class ChatCompletions {
                 .setTemperature(command.temperature())
                 .setMaxTokens(command.maxTokens())
                 .setMetadata(command.metadata())
+                .setOptions(command.options())
                 .setReplyTo(replyTo)
                 .setRequestedAt(clock.instant())
                 .build();

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.gateway.config.FleetGatewayProperties;
 import dev.fleet.gateway.domain.Caller;
 import dev.fleet.gateway.domain.ChatCommand;
 import dev.fleet.gateway.domain.ChatCompletions;
@@ -49,27 +50,35 @@ public class ChatCompletionsController {
     private final ChatCompletions chat;
     private final ModelCatalog catalog;
     private final ObjectMapper json;
+    private final RequestLimits limits;
 
-    public ChatCompletionsController(ChatCompletions chat, ModelCatalog catalog, ObjectMapper json) {
+    public ChatCompletionsController(ChatCompletions chat, ModelCatalog catalog, ObjectMapper json,
+            FleetGatewayProperties properties) {
         this.chat = chat;
         this.catalog = catalog;
         this.json = json;
+        this.limits = RequestLimits.of(properties);
     }
 
     @PostMapping("/v1/chat/completions")
     public Mono<ResponseEntity<?>> complete(@RequestAttribute(ApiKeyAuthenticationFilter.CALLER) Caller caller,
             @RequestBody ChatCompletionRequest body) {
-        ChatCommand command = body.toCommand(catalog);
+        ChatCommand command = body.toCommand(catalog, limits);
         return chat.submit(caller, command).flatMap(exchange -> command.stream()
-                ? Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(events(exchange)))
+                ? Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+                        .body(events(exchange, command.includeUsage())))
                 : exchange.replies().collectList()
                         .map(chunks -> ResponseEntity.ok().body(OpenAiChatFormat.completion(exchange, chunks))));
     }
 
-    private Flux<ServerSentEvent<String>> events(ChatExchange exchange) {
+    private Flux<ServerSentEvent<String>> events(ChatExchange exchange, boolean includeUsage) {
         AtomicBoolean first = new AtomicBoolean(true);
         return exchange.replies()
-                .map(chunk -> event(exchange, chunk, first.getAndSet(false)))
+                .concatMap(chunk -> {
+                    ServerSentEvent<String> event = event(exchange, chunk, first.getAndSet(false));
+                    return includeUsage ? Flux.concat(Mono.just(event), Mono.justOrEmpty(
+                            OpenAiChatFormat.usageChunk(exchange, chunk)).map(this::data)) : Mono.just(event);
+                })
                 .onErrorResume(e -> Mono.just(data(errorOf(exchange, e).body())))
                 .concatWith(Mono.just(DONE));
     }

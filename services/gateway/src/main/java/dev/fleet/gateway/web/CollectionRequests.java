@@ -31,8 +31,8 @@ public final class CollectionRequests {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record UpsertItems(List<Item> items) {
 
-        /** @throws ApiErrorException 400 when the items are invalid */
-        public List<ItemUpsert> validated() {
+        /** @throws ApiErrorException 400 when the items are invalid or a text is over {@code limits} */
+        public List<ItemUpsert> validated(RequestLimits limits) {
             if (items == null || items.isEmpty() || items.size() > MAX_ITEMS) {
                 throw RequestMetadata.invalid("items must hold 1 to " + MAX_ITEMS + " items", "items");
             }
@@ -46,6 +46,10 @@ public final class CollectionRequests {
                 itemId(item.id(), param + ".id");
                 if (item.text() == null || item.text().isBlank()) {
                     throw RequestMetadata.invalid(param + ".text must not be blank", param + ".text");
+                }
+                if (item.text().length() > limits.maxItemChars()) {
+                    throw RequestMetadata.invalid(param + ".text is longer than " + limits.maxItemChars()
+                            + " characters", param + ".text");
                 }
                 result.add(new ItemUpsert(item.id(), item.text(),
                         RequestMetadata.ITEM.toStrings(item.metadata(), param + ".metadata")));
@@ -63,10 +67,14 @@ public final class CollectionRequests {
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Search(String query, @JsonProperty("top_k") Integer topK) {
 
-        /** @throws ApiErrorException 400 when the query is blank or top_k out of range */
-        public int validatedTopK() {
+        /** @throws ApiErrorException 400 when the query is blank or too long, or top_k out of range */
+        public int validatedTopK(RequestLimits limits) {
             if (query == null || query.isBlank()) {
                 throw RequestMetadata.invalid("query must not be blank", "query");
+            }
+            if (query.length() > limits.maxItemChars()) {
+                throw RequestMetadata.invalid("query is longer than " + limits.maxItemChars() + " characters",
+                        "query");
             }
             int k = topK == null ? DEFAULT_TOP_K : topK;
             if (k < 1 || k > MAX_TOP_K) {

@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.fleet.events.v1.ScoreResult;
+import dev.fleet.gateway.config.FleetGatewayProperties;
 import dev.fleet.gateway.domain.Caller;
 import dev.fleet.gateway.domain.CollectionItems;
 import dev.fleet.gateway.domain.ItemUpsert;
@@ -45,9 +46,12 @@ public class CollectionsController {
     private final CollectionItems items;
     private final Knowledge knowledge;
 
-    public CollectionsController(CollectionItems items, Knowledge knowledge) {
+    private final RequestLimits limits;
+
+    public CollectionsController(CollectionItems items, Knowledge knowledge, FleetGatewayProperties properties) {
         this.items = items;
         this.knowledge = knowledge;
+        this.limits = RequestLimits.of(properties);
     }
 
     @PostMapping("/v1/collections/{collection}/items")
@@ -55,7 +59,7 @@ public class CollectionsController {
             @RequestAttribute(ApiKeyAuthenticationFilter.CALLER) Caller caller,
             @PathVariable("collection") String collection, @RequestBody CollectionRequests.UpsertItems body) {
         String name = CollectionRequests.collection(collection);
-        List<ItemUpsert> upserts = body.validated();
+        List<ItemUpsert> upserts = body.validated(limits);
         return items.upsert(caller.tenantId(), name, upserts).map(accepted -> ResponseEntity
                 .status(HttpStatus.ACCEPTED).body(Map.of("accepted", accepted, "collection", name)));
     }
@@ -74,7 +78,7 @@ public class CollectionsController {
     public Mono<SearchResults> search(@RequestAttribute(ApiKeyAuthenticationFilter.CALLER) Caller caller,
             @PathVariable("collection") String collection, @RequestBody CollectionRequests.Search body) {
         String name = CollectionRequests.collection(collection);
-        int topK = body.validatedTopK();
+        int topK = body.validatedTopK(limits);
         return knowledge.search(caller.tenantId(), name, body.query(), topK).map(SearchResults::of);
     }
 }

@@ -21,14 +21,19 @@ public record EmbeddingRequest(String model, JsonNode input, @JsonProperty("enco
 
     static final int MAX_INPUTS = 256;
 
-    /** The inputs, validated. @throws ApiErrorException 400, or 404 {@code model_not_found} */
-    public List<String> inputs(ModelCatalog catalog) {
+    /**
+     * The inputs, validated; each at most {@code limits.maxItemChars()} characters.
+     *
+     * @throws ApiErrorException 400, or 404 {@code model_not_found}
+     */
+    public List<String> inputs(ModelCatalog catalog, RequestLimits limits) {
         if (model == null || model.isBlank()) {
             throw RequestMetadata.invalid("you must provide a model parameter", "model");
         }
         if (!catalog.isEmbeddingModel(model)) {
             throw new ApiErrorException(ModelErrors.notFound(model));
         }
+        EndUser.validated(user);
         if (encodingFormat != null && !encodingFormat.equals("float") && !encodingFormat.equals("base64")) {
             throw RequestMetadata.invalid("encoding_format must be float or base64", "encoding_format");
         }
@@ -53,6 +58,12 @@ public record EmbeddingRequest(String model, JsonNode input, @JsonProperty("enco
         }
         if (inputs.stream().anyMatch(String::isBlank)) {
             throw RequestMetadata.invalid("input must not contain empty strings", "input");
+        }
+        for (int i = 0; i < inputs.size(); i++) {
+            if (inputs.get(i).length() > limits.maxItemChars()) {
+                throw RequestMetadata.invalid("input[" + i + "] is longer than " + limits.maxItemChars()
+                        + " characters", "input");
+            }
         }
         return inputs;
     }

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.fleet.events.v1.EmbeddingResult;
 import dev.fleet.events.v1.EmbeddingVector;
+import dev.fleet.gateway.config.FleetGatewayProperties;
 import dev.fleet.gateway.domain.Caller;
 import dev.fleet.gateway.domain.Knowledge;
 import dev.fleet.gateway.domain.ModelCatalog;
@@ -43,15 +44,18 @@ public class EmbeddingsController {
     private final Knowledge knowledge;
     private final ModelCatalog catalog;
 
-    public EmbeddingsController(Knowledge knowledge, ModelCatalog catalog) {
+    private final RequestLimits limits;
+
+    public EmbeddingsController(Knowledge knowledge, ModelCatalog catalog, FleetGatewayProperties properties) {
         this.knowledge = knowledge;
         this.catalog = catalog;
+        this.limits = RequestLimits.of(properties);
     }
 
     @PostMapping("/v1/embeddings")
     public Mono<EmbeddingList> embed(@RequestAttribute(ApiKeyAuthenticationFilter.CALLER) Caller caller,
             @RequestBody EmbeddingRequest body) {
-        List<String> inputs = body.inputs(catalog);
+        List<String> inputs = body.inputs(catalog, limits);
         return knowledge.embed(caller.tenantId(), inputs).map(result -> response(result, inputs.size(), body));
     }
 

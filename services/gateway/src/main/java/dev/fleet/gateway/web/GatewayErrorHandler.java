@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
@@ -14,6 +15,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import dev.fleet.gateway.config.FleetGatewayProperties;
 import dev.fleet.gateway.domain.EventBusUnavailableException;
 import dev.fleet.gateway.domain.ReplyTimeoutException;
+import dev.fleet.gateway.domain.RequestTooLargeException;
 import dev.fleet.gateway.domain.UpstreamFailureException;
 import dev.fleet.gateway.domain.ratelimit.RateLimitExceededException;
 import dev.fleet.gateway.domain.ratelimit.RateLimiterUnavailableException;
@@ -24,7 +26,8 @@ import dev.fleet.platform.web.ApiErrorHandler;
 /**
  * OpenAI-shaped answers to the gateway's own failures: Kafka unavailable (503 with
  * {@code Retry-After}, code {@code kafka_unavailable}), no reply in time (504), an error reply
- * from the embedding-worker or scorer. Request errors are left to the platform's {@link ApiErrorHandler}.
+ * from the embedding-worker or scorer, a request too large for its topic (400 {@code request_too_large}).
+ * Request errors are left to the platform's {@link ApiErrorHandler}.
  */
 @RestControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -64,6 +67,13 @@ public class GatewayErrorHandler {
     ResponseEntity<Map<String, Object>> timeout(ReplyTimeoutException e) {
         log.warn("answering 504: {}", e.getMessage());
         return ApiErrorHandler.respond(ApiError.timeout(e.getMessage()));
+    }
+
+    @ExceptionHandler(RequestTooLargeException.class)
+    ResponseEntity<Map<String, Object>> tooLarge(RequestTooLargeException e) {
+        return ApiErrorHandler.respond(new ApiError(HttpStatus.BAD_REQUEST, "The request is too large to be "
+                + "carried: " + e.getMessage() + ". Send fewer or shorter messages or inputs.",
+                "invalid_request_error", null, "request_too_large"));
     }
 
     @ExceptionHandler(UpstreamFailureException.class)

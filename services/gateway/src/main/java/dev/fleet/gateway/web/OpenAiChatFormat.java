@@ -33,7 +33,9 @@ public final class OpenAiChatFormat {
             @JsonInclude(JsonInclude.Include.NON_NULL) Usage usage) {
     }
 
-    public record ChunkChoice(int index, Delta delta, @JsonProperty("finish_reason") String finishReason) {
+    /** {@code logprobs} is always null: the fleet does not return log probabilities. */
+    public record ChunkChoice(int index, Delta delta, Object logprobs,
+            @JsonProperty("finish_reason") String finishReason) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -45,10 +47,12 @@ public final class OpenAiChatFormat {
             @JsonInclude(JsonInclude.Include.NON_NULL) Usage usage) {
     }
 
-    public record CompletionChoice(int index, Message message, @JsonProperty("finish_reason") String finishReason) {
+    public record CompletionChoice(int index, Message message, Object logprobs,
+            @JsonProperty("finish_reason") String finishReason) {
     }
 
-    public record Message(String role, String content) {
+    /** {@code refusal} is always null: refusals arrive as content. */
+    public record Message(String role, String content, String refusal) {
     }
 
     public record Usage(@JsonProperty("prompt_tokens") int promptTokens,
@@ -79,15 +83,30 @@ public final class OpenAiChatFormat {
         return Optional.empty();
     }
 
-    /** One streamed chunk; the first carries the assistant role, the last the finish reason and usage. */
+    /**
+     * One streamed chunk; the first carries the assistant role, the last the finish reason. Usage
+     * travels in a chunk of its own ({@link #usageChunk}), as OpenAI sends it.
+     */
     public static CompletionChunk chunk(ChatExchange exchange, ChatChunk chunk, boolean first) {
         String content = chunk.getDelta();
         boolean last = chunk.getFinishReason() != null;
         Delta delta = new Delta(first ? "assistant" : null,
                 content.isEmpty() && last && !first ? null : content);
         return new CompletionChunk(completionId(exchange.requestId()), "chat.completion.chunk", created(exchange),
-                modelOf(exchange, chunk), List.of(new ChunkChoice(0, delta, OpenAiNames.of(chunk.getFinishReason()))),
-                Usage.of(chunk.getUsage()));
+                modelOf(exchange, chunk),
+                List.of(new ChunkChoice(0, delta, null, OpenAiNames.of(chunk.getFinishReason()))), null);
+    }
+
+    /**
+     * The usage-only chunk (empty {@code choices}) that ends a stream asked for with
+     * {@code stream_options.include_usage}; empty unless {@code chunk} is the last one and carries usage.
+     */
+    public static Optional<CompletionChunk> usageChunk(ChatExchange exchange, ChatChunk chunk) {
+        if (chunk.getFinishReason() == null || chunk.getUsage() == null || error(chunk).isPresent()) {
+            return Optional.empty();
+        }
+        return Optional.of(new CompletionChunk(completionId(exchange.requestId()), "chat.completion.chunk",
+                created(exchange), modelOf(exchange, chunk), List.of(), Usage.of(chunk.getUsage())));
     }
 
     /**
@@ -112,7 +131,7 @@ public final class OpenAiChatFormat {
         }
         return new Completion(completionId(exchange.requestId()), "chat.completion", created(exchange),
                 modelOf(exchange, last),
-                List.of(new CompletionChoice(0, new Message("assistant", content.toString()),
+                List.of(new CompletionChoice(0, new Message("assistant", content.toString(), null), null,
                         OpenAiNames.of(last.getFinishReason()))),
                 Usage.of(last.getUsage()));
     }

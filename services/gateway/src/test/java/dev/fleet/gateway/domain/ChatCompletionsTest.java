@@ -14,13 +14,13 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 import dev.fleet.events.v1.ChatChunk;
-import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.FinishReason;
 import dev.fleet.gateway.domain.ratelimit.LimitsDirectory;
 import dev.fleet.gateway.domain.ratelimit.RateLimiter;
 import dev.fleet.platform.tokens.TokenCounter;
+import dev.fleet.schemas.ChatMessages;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -96,8 +96,8 @@ class ChatCompletionsTest {
     }
 
     private static ChatCommand command(Map<String, String> metadata) {
-        return new ChatCommand("extractive", List.of(new ChatMessage(ChatRole.USER, "hi")), true, 0.2, null,
-                metadata);
+        return new ChatCommand("extractive", List.of(ChatMessages.text(ChatRole.USER, "hi")), true, false, 0.2, null,
+                metadata, null);
     }
 
     static ChatChunk chunk(int seq, String delta, FinishReason finishReason) {

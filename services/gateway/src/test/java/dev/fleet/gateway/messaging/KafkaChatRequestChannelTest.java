@@ -16,7 +16,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 import dev.fleet.events.v1.ChatChunk;
-import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.FinishReason;
@@ -24,6 +23,7 @@ import dev.fleet.gateway.domain.EventBusUnavailableException;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.MirroredRecord;
 import dev.fleet.platform.kafka.ReplyRouter;
+import dev.fleet.schemas.ChatMessages;
 import dev.fleet.schemas.FleetTopics;
 
 import reactor.core.publisher.Flux;
@@ -65,7 +65,7 @@ class KafkaChatRequestChannelTest {
 
     private static ChatRequested request() {
         return ChatRequested.newBuilder().setRequestId("req-1").setTenantId("t1").setConversationId("conv-1")
-                .setModel("extractive").setMessages(List.of(new ChatMessage(ChatRole.USER, "hi"))).setStream(false)
+                .setModel("extractive").setMessages(List.of(ChatMessages.text(ChatRole.USER, "hi"))).setStream(false)
                 .setMetadata(Map.of()).setReplyTo("gateway-1").setRequestedAt(Instant.now()).build();
     }
 

@@ -21,13 +21,14 @@ import dev.fleet.platform.web.ApiErrorException;
 class EmbeddingAndCollectionRequestsTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final RequestLimits LIMITS = RequestLimits.DEFAULTS;
     private static final ModelCatalog CATALOG = new ModelCatalog("all-minilm-l6-v2", List.of());
 
     @Test
     void shouldAcceptSingleStringOrArrayInput() throws Exception {
-        assertThat(embedding("{\"model\":\"all-minilm-l6-v2\",\"input\":\"hello\"}").inputs(CATALOG))
+        assertThat(embedding("{\"model\":\"all-minilm-l6-v2\",\"input\":\"hello\"}").inputs(CATALOG, LIMITS))
                 .containsExactly("hello");
-        assertThat(embedding("{\"model\":\"all-minilm-l6-v2\",\"input\":[\"a\",\"b\"]}").inputs(CATALOG))
+        assertThat(embedding("{\"model\":\"all-minilm-l6-v2\",\"input\":[\"a\",\"b\"]}").inputs(CATALOG, LIMITS))
                 .containsExactly("a", "b");
     }
 
@@ -35,7 +36,7 @@ class EmbeddingAndCollectionRequestsTest {
     void shouldRejectEmbeddingRequestForOtherModel() throws Exception {
         EmbeddingRequest request = embedding("{\"model\":\"extractive\",\"input\":\"hello\"}");
 
-        ApiError error = rejection(() -> request.inputs(CATALOG));
+        ApiError error = rejection(() -> request.inputs(CATALOG, LIMITS));
 
         assertThat(error.status()).isEqualTo(HttpStatus.NOT_FOUND);
         assertThat(error.code()).isEqualTo("model_not_found");
@@ -46,10 +47,21 @@ class EmbeddingAndCollectionRequestsTest {
         String tooMany = IntStream.range(0, 257).mapToObj(i -> "\"x\"").collect(Collectors.joining(",", "[", "]"));
         for (String input : List.of("[]", "\"\"", "[1,2,3]", "null", tooMany)) {
             EmbeddingRequest request = embedding("{\"model\":\"all-minilm-l6-v2\",\"input\":" + input + "}");
-            ApiError error = rejection(() -> request.inputs(CATALOG));
+            ApiError error = rejection(() -> request.inputs(CATALOG, LIMITS));
             assertThat(error.status()).as(input).isEqualTo(HttpStatus.BAD_REQUEST);
             assertThat(error.param()).isEqualTo("input");
         }
+    }
+
+    @Test
+    void shouldRejectInputsOverThePerItemLimitAndControlCharactersInUser() throws Exception {
+        EmbeddingRequest tooLong = embedding("{\"model\":\"all-minilm-l6-v2\",\"input\":[\"ok\",\""
+                + "y".repeat(LIMITS.maxItemChars() + 1) + "\"]}");
+        EmbeddingRequest badUser = embedding("{\"model\":\"all-minilm-l6-v2\",\"input\":\"a\","
+                + "\"user\":\"x\\u0000\"}");
+
+        assertThat(rejection(() -> tooLong.inputs(CATALOG, LIMITS)).param()).isEqualTo("input");
+        assertThat(rejection(() -> badUser.inputs(CATALOG, LIMITS)).param()).isEqualTo("user");
     }
 
     @Test
@@ -58,7 +70,7 @@ class EmbeddingAndCollectionRequestsTest {
                 {"items":[{"id":"doc-1.v2:a","text":"Alpha","metadata":{"lang":"en","n":2}}]}""",
                 CollectionRequests.UpsertItems.class);
 
-        assertThat(body.validated()).containsExactly(new ItemUpsert("doc-1.v2:a", "Alpha",
+        assertThat(body.validated(LIMITS)).containsExactly(new ItemUpsert("doc-1.v2:a", "Alpha",
                 java.util.Map.of("lang", "en", "n", "2")));
     }
 
@@ -72,7 +84,7 @@ class EmbeddingAndCollectionRequestsTest {
                 "{\"items\":[{\"id\":\"a\",\"text\":\"  \"}]}");
         for (String json : bodies) {
             CollectionRequests.UpsertItems body = JSON.readValue(json, CollectionRequests.UpsertItems.class);
-            assertThat(rejection(body::validated).status()).as(json).isEqualTo(HttpStatus.BAD_REQUEST);
+            assertThat(rejection(() -> body.validated(LIMITS)).status()).as(json).isEqualTo(HttpStatus.BAD_REQUEST);
         }
     }
 
@@ -86,12 +98,12 @@ class EmbeddingAndCollectionRequestsTest {
 
     @Test
     void shouldDefaultTopKToThreeAndBoundIt() throws Exception {
-        assertThat(search("{\"query\":\"q\"}").validatedTopK()).isEqualTo(3);
-        assertThat(search("{\"query\":\"q\",\"top_k\":50}").validatedTopK()).isEqualTo(50);
+        assertThat(search("{\"query\":\"q\"}").validatedTopK(LIMITS)).isEqualTo(3);
+        assertThat(search("{\"query\":\"q\",\"top_k\":50}").validatedTopK(LIMITS)).isEqualTo(50);
         for (String json : List.of("{\"query\":\"q\",\"top_k\":0}", "{\"query\":\"q\",\"top_k\":51}",
                 "{\"query\":\" \"}")) {
             CollectionRequests.Search body = search(json);
-            assertThat(rejection(body::validatedTopK).status()).as(json).isEqualTo(HttpStatus.BAD_REQUEST);
+            assertThat(rejection(() -> body.validatedTopK(LIMITS)).status()).as(json).isEqualTo(HttpStatus.BAD_REQUEST);
         }
     }
 

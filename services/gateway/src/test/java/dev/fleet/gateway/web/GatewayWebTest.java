@@ -28,6 +28,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.unit.DataSize;
 
 import dev.fleet.events.v1.ApiKey;
 import dev.fleet.events.v1.ApiKeyStatus;
@@ -58,6 +59,7 @@ import dev.fleet.gateway.domain.EventBusUnavailableException;
 import dev.fleet.gateway.domain.Knowledge;
 import dev.fleet.gateway.domain.ModelCatalog;
 import dev.fleet.gateway.domain.RefusalCounter;
+import dev.fleet.gateway.domain.UsageLedger;
 import dev.fleet.gateway.domain.UpstreamFailureException;
 import dev.fleet.gateway.domain.ratelimit.BudgetWindow;
 import dev.fleet.gateway.domain.ratelimit.CapacityGrant;
@@ -95,9 +97,20 @@ class GatewayWebTest {
 
         @Bean
         FleetGatewayProperties fleetGatewayProperties() {
-            return GatewayTestProperties.with(Map.of("chat-models", "llama3", "reply-timeout", "300ms",
+            return GatewayTestProperties.with("chat-models", "llama3", "reply-timeout", "300ms",
                     "knowledge-timeout", "1s", "retry-after", "7s", "rate-limits.claim-timeout", "1s",
-                    "rate-limits.prefetch", "0ms", "rate-limits.max-waiters", "100"));
+                    "rate-limits.prefetch", "0ms", "rate-limits.max-waiters", "100", "max-body-size", "64KB",
+                    "max-record-bytes", "16384", "max-completion-tokens", "4096", "max-item-chars", "1000");
+        }
+
+        @Bean
+        Clock clock() {
+            return Clock.systemUTC();
+        }
+
+        @Bean
+        UsageLedger usageLedger(Clock clock) {
+            return new UsageLedger(Duration.ofDays(7), clock);
         }
 
         @Bean
@@ -272,13 +285,17 @@ class GatewayWebTest {
         Stubs.chat = request -> Mono.just(Flux.just(chunk(request, 0, "Hello", null), chunk(request, 1, " world", null),
                 finalChunk(request, 2)));
         // when
-        String body = chat(true, "llama3").expectStatus().isOk()
+        String body = client.post().uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("model", "llama3", "stream", true, "stream_options", Map.of("include_usage", true),
+                        "messages", List.of(Map.of("role", "user", "content", "hi"))))
+                .exchange().expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
                 .expectBody(String.class).returnResult().getResponseBody();
         // then
         List<String> data = dataLines(body);
-        assertThat(data).hasSize(4);
-        assertThat(data.get(3)).isEqualTo("data: [DONE]");
+        assertThat(data).hasSize(5);
+        assertThat(data.get(4)).isEqualTo("data: [DONE]");
         JsonNode first = json.readTree(data.get(0).substring("data: ".length()));
         String requestId = Stubs.chatRequests.get(0).getRequestId();
         assertThat(first.get("id").asText()).isEqualTo("chatcmpl-" + requestId);
@@ -287,7 +304,21 @@ class GatewayWebTest {
         assertThat(first.at("/choices/0/delta/content").asText()).isEqualTo("Hello");
         JsonNode last = json.readTree(data.get(2).substring("data: ".length()));
         assertThat(last.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
-        assertThat(last.at("/usage/total_tokens").asInt()).isEqualTo(9);
+        assertThat(last.has("usage")).isFalse();
+        JsonNode usage = json.readTree(data.get(3).substring("data: ".length()));
+        assertThat(usage.get("choices")).isEmpty();
+        assertThat(usage.at("/usage/total_tokens").asInt()).isEqualTo(9);
+    }
+
+    @Test
+    void shouldLeaveUsageOutOfStreamsThatDidNotAskForIt() throws Exception {
+        Stubs.chat = request -> Mono.just(Flux.just(chunk(request, 0, "Hello", null), finalChunk(request, 1)));
+
+        String body = chat(true, "llama3").expectStatus().isOk().expectBody(String.class).returnResult()
+                .getResponseBody();
+
+        List<String> data = dataLines(body);
+        assertThat(data).hasSize(3).noneMatch(line -> line.contains("\"usage\""));
     }
 
     @Test

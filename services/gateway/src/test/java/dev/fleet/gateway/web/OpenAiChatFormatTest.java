@@ -49,16 +49,20 @@ class OpenAiChatFormatTest {
     }
 
     @Test
-    void shouldMapLastChunkWithFinishReasonAndUsage() {
+    void shouldMapLastChunkWithFinishReasonAndUsageInAChunkOfItsOwn() {
         ChatChunk last = chunk(2, "", FinishReason.STOP);
         last.setUsage(new TokenUsage(11, 4));
 
-        JsonNode json = JSON.valueToTree(OpenAiChatFormat.chunk(EXCHANGE, last, false));
+        JsonNode finish = JSON.valueToTree(OpenAiChatFormat.chunk(EXCHANGE, last, false));
+        JsonNode json = JSON.valueToTree(OpenAiChatFormat.usageChunk(EXCHANGE, last).orElseThrow());
 
-        JsonNode choice = json.get("choices").get(0);
+        JsonNode choice = finish.get("choices").get(0);
         assertThat(choice.get("finish_reason").asText()).isEqualTo("stop");
         assertThat(choice.get("delta").has("role")).isFalse();
         assertThat(choice.get("delta").has("content")).isFalse();
+        assertThat(finish.has("usage")).isFalse();
+        assertThat(json.get("choices")).isEmpty();
+        assertThat(OpenAiChatFormat.usageChunk(EXCHANGE, chunk(1, "x", null))).isEmpty();
         assertThat(json.get("usage").get("prompt_tokens").asInt()).isEqualTo(11);
         assertThat(json.get("usage").get("completion_tokens").asInt()).isEqualTo(4);
         assertThat(json.get("usage").get("total_tokens").asInt()).isEqualTo(15);

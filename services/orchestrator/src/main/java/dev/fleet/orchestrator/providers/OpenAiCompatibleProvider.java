@@ -21,6 +21,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
 import dev.fleet.events.v1.ChatMessage;
+import dev.fleet.events.v1.ChatOptions;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.orchestrator.domain.ChatExchange;
@@ -146,13 +147,27 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
                 case USER, TOOL -> new UserMessage(message.getContent());
             });
         }
-        OpenAiChatOptions options = OpenAiChatOptions.builder()
+        OpenAiChatOptions.Builder options = OpenAiChatOptions.builder()
                 .model(request.getModel())
                 .temperature(request.getTemperature())
                 .maxTokens(request.getMaxTokens())
-                .streamUsage(true)
-                .build();
-        return new Prompt(messages, options);
+                .streamUsage(true);
+        ChatOptions extra = request.getOptions();
+        if (extra != null) {
+            // sampling options only: tools and response_format need replies that can carry tool calls (not yet)
+            options.topP(extra.getTopP())
+                    .presencePenalty(extra.getPresencePenalty())
+                    .frequencyPenalty(extra.getFrequencyPenalty())
+                    .seed(intOrNull(extra.getSeed()))
+                    .stop(extra.getStop().isEmpty() ? null : extra.getStop())
+                    .user(extra.getUser());
+        }
+        return new Prompt(messages, options.build());
+    }
+
+    /** Spring AI carries an int seed; a larger one is left out rather than changed. */
+    private static Integer intOrNull(Long value) {
+        return value != null && value == value.intValue() ? value.intValue() : null;
     }
 
     private static List<ProviderChunk> chunks(ChatResponse response) {

@@ -16,7 +16,6 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 import dev.fleet.events.v1.ChatChunk;
-import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.CompletionFailed;
@@ -27,6 +26,7 @@ import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.events.v1.UsageRecorded;
+import dev.fleet.schemas.ChatMessages;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -198,7 +198,7 @@ class ChatServiceTest {
                 .setTenantId(UUID.randomUUID().toString())
                 .setConversationId(UUID.randomUUID().toString())
                 .setModel(model)
-                .setMessages(List.of(new ChatMessage(ChatRole.USER, question)))
+                .setMessages(List.of(ChatMessages.text(ChatRole.USER, question)))
                 .setStream(true)
                 .setMetadata(Map.of())
                 .setReplyTo("gateway-1")

@@ -10,12 +10,12 @@ import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.Test;
 
-import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.ErrorCode;
 import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.ScoredItem;
+import dev.fleet.schemas.ChatMessages;
 
 import reactor.core.publisher.Mono;
 
@@ -30,8 +30,9 @@ class ExtractiveProviderTest {
         RecordingExchange exchange = new RecordingExchange((collection, query) -> Mono.just(List.of(
                 new ScoredItem("a", 0.9, "Partitions order records.", Map.of()))));
         ChatRequested request = ChatServiceTest.request(ExtractiveProvider.MODEL, "ignored");
-        request.setMessages(List.of(new ChatMessage(ChatRole.USER, "first question"),
-                new ChatMessage(ChatRole.ASSISTANT, "an answer"), new ChatMessage(ChatRole.USER, "what orders records?")));
+        request.setMessages(List.of(ChatMessages.text(ChatRole.USER, "first question"),
+                ChatMessages.text(ChatRole.ASSISTANT, "an answer"),
+                ChatMessages.text(ChatRole.USER, "what orders records?")));
         request.setMetadata(Map.of("collection", "kafka-docs"));
 
         // when
@@ -73,7 +74,7 @@ class ExtractiveProviderTest {
     void refusesARequestWithoutAUserMessage() {
         // given
         ChatRequested request = ChatServiceTest.request(ExtractiveProvider.MODEL, "q");
-        request.setMessages(List.of(new ChatMessage(ChatRole.SYSTEM, "be brief")));
+        request.setMessages(List.of(ChatMessages.text(ChatRole.SYSTEM, "be brief")));
 
         // then
         assertThatThrownBy(() -> provider.stream(request, new RecordingExchange()).blockLast())

@@ -20,9 +20,10 @@ import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.model.StreamingChatModel;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.openai.OpenAiChatOptions;
 import org.springframework.web.reactive.function.client.WebClientResponseException;
 
-import dev.fleet.events.v1.ChatMessage;
+import dev.fleet.events.v1.ChatOptions;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.ErrorCode;
@@ -31,6 +32,7 @@ import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.orchestrator.domain.ChatFailure;
 import dev.fleet.orchestrator.domain.ProviderChunk;
 import dev.fleet.orchestrator.domain.RecordingExchange;
+import dev.fleet.schemas.ChatMessages;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
@@ -140,9 +142,9 @@ class OpenAiCompatibleProviderTest {
     void sendsTheConversationWithTheRequestedModelAndLimits() {
         // given
         ChatRequested request = request();
-        request.setMessages(List.of(new ChatMessage(ChatRole.SYSTEM, "be brief"),
-                new ChatMessage(ChatRole.USER, "hi"), new ChatMessage(ChatRole.ASSISTANT, "hello"),
-                new ChatMessage(ChatRole.USER, "again")));
+        request.setMessages(List.of(ChatMessages.text(ChatRole.SYSTEM, "be brief"),
+                ChatMessages.text(ChatRole.USER, "hi"), ChatMessages.text(ChatRole.ASSISTANT, "hello"),
+                ChatMessages.text(ChatRole.USER, "again")));
         request.setMaxTokens(64);
 
         // when
@@ -153,6 +155,25 @@ class OpenAiCompatibleProviderTest {
                 .containsExactly("system:be brief", "user:hi", "assistant:hello", "user:again");
         assertThat(prompt.getOptions().getModel()).isEqualTo("sim-model");
         assertThat(prompt.getOptions().getMaxTokens()).isEqualTo(64);
+    }
+
+    @Test
+    void passesTheClientsSamplingOptionsToTheProvider() {
+        // given
+        ChatRequested request = request();
+        request.setOptions(ChatOptions.newBuilder().setTopP(0.5).setPresencePenalty(1.0).setFrequencyPenalty(-1.0)
+                .setSeed(42L).setStop(List.of("END")).setUser("end-user").build());
+
+        // when
+        OpenAiChatOptions options = (OpenAiChatOptions) OpenAiCompatibleProvider.prompt(request).getOptions();
+
+        // then
+        assertThat(options.getTopP()).isEqualTo(0.5);
+        assertThat(options.getPresencePenalty()).isEqualTo(1.0);
+        assertThat(options.getFrequencyPenalty()).isEqualTo(-1.0);
+        assertThat(options.getSeed()).isEqualTo(42);
+        assertThat(options.getStop()).containsExactly("END");
+        assertThat(options.getUser()).isEqualTo("end-user");
     }
 
     private OpenAiCompatibleProvider provider(StreamingChatModel model, Duration tokenTimeout) {
@@ -170,7 +191,7 @@ class OpenAiCompatibleProviderTest {
                 .setTenantId(UUID.randomUUID().toString())
                 .setConversationId(UUID.randomUUID().toString())
                 .setModel("sim-model")
-                .setMessages(List.of(new ChatMessage(ChatRole.USER, "hi")))
+                .setMessages(List.of(ChatMessages.text(ChatRole.USER, "hi")))
                 .setStream(true)
                 .setMetadata(Map.of())
                 .setReplyTo("gateway-1")

@@ -1,0 +1,99 @@
+package dev.fleet.gateway;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import dev.fleet.events.v1.ChatRequested;
+import dev.fleet.events.v1.EmbeddingRequested;
+import dev.fleet.events.v1.EmbeddingResult;
+import dev.fleet.events.v1.EmbeddingVector;
+import dev.fleet.schemas.FleetTopics;
+
+/**
+ * The orchestrator and the embedding-worker, faked for gateway tests: a thread that reads
+ * {@code fleet.chat.requests.v1} and {@code fleet.embedding.requests.v1} from their current end and
+ * answers every request on the reply topics, as the real services would (ChatChunks with usage;
+ * one vector per input). It keeps what it received, so a test can check what reached Kafka.
+ * Close it when done; it stops within a poll interval.
+ */
+public final class FakeFleet implements AutoCloseable {
+
+    /** The vector every input is embedded to. */
+    public static final List<Float> VECTOR = List.of(0.25f, -1.5f, 3.0f);
+
+    private final Function<ChatRequested, List<String>> answer;
+    private final List<ChatRequested> chatRequests = new CopyOnWriteArrayList<>();
+    private final List<EmbeddingRequested> embeddingRequests = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+
+    private FakeFleet(Function<ChatRequested, List<String>> answer) {
+        this.answer = answer;
+        KafkaConsumer<String, SpecificRecord> consumer = GatewayKafkaFixture.consumer(new StringDeserializer(),
+                GatewayKafkaFixture.SERDE.deserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        partitions.addAll(GatewayKafkaFixture.partitions(consumer, FleetTopics.CHAT_REQUESTS.name()));
+        partitions.addAll(GatewayKafkaFixture.partitions(consumer, FleetTopics.EMBEDDING_REQUESTS.name()));
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position); // fix the start now, before any request of the test is sent
+        this.thread = new Thread(() -> run(consumer), "fake-fleet");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Starts answering each chat request with the deltas {@code answer} gives for it. */
+    public static FakeFleet start(Function<ChatRequested, List<String>> answer) {
+        return new FakeFleet(answer);
+    }
+
+    public List<ChatRequested> chatRequests() {
+        return List.copyOf(chatRequests);
+    }
+
+    public List<EmbeddingRequested> embeddingRequests() {
+        return List.copyOf(embeddingRequests);
+    }
+
+    private void run(KafkaConsumer<String, SpecificRecord> consumer) {
+        try (consumer) {
+            while (running.get()) {
+                for (ConsumerRecord<String, SpecificRecord> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (record.value() instanceof ChatRequested chat) {
+                        chatRequests.add(chat);
+                        GatewayKafkaFixture.reply(chat, answer.apply(chat));
+                    } else if (record.value() instanceof EmbeddingRequested embedding) {
+                        embeddingRequests.add(embedding);
+                        embed(embedding);
+                    }
+                }
+            }
+        }
+    }
+
+    private static void embed(EmbeddingRequested request) {
+        List<EmbeddingVector> vectors = new ArrayList<>();
+        for (int i = 0; i < request.getInputs().size(); i++) {
+            vectors.add(new EmbeddingVector(i, VECTOR));
+        }
+        GatewayKafkaFixture.send(FleetTopics.EMBEDDING_REPLIES, request.getRequestId(), EmbeddingResult.newBuilder()
+                .setRequestId(request.getRequestId()).setModel(request.getModel())
+                .setPromptTokens(request.getInputs().size() * 2).setVectors(vectors).build());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        thread.join(Duration.ofSeconds(5).toMillis());
+    }
+}
