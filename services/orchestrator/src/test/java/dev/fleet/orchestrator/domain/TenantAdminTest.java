@@ -98,7 +98,8 @@ class TenantAdminTest {
         assertThat(changed.requestsPerMinute()).isEqualTo(10);
         assertThat(changed.tokensPerMinute()).isEqualTo(TenantPlan.FREE.tokensPerMinute());
         assertThat(changed.updatedAt()).isEqualTo(Instant.parse("2025-01-01T00:00:00Z"));
-        assertThat(announced).containsExactly("tenantCreated " + tenant.id(), "tenantLimitsChanged " + tenant.id() + " 10");
+        assertThat(announced).containsExactly("tenantCreated " + tenant.id(), "delivered",
+                "tenantLimitsChanged " + tenant.id() + " 10", "delivered");
         assertThat(admin.setLimits(UUID.randomUUID(), LimitOverrides.NONE).block()).isNull();
     }
 
