@@ -28,7 +28,7 @@ import dev.fleet.platform.kafka.FleetKafkaProperties;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.platform.kafka.KnowledgeClient;
-import dev.fleet.platform.kafka.TopicMirrors;
+import dev.fleet.platform.kafka.ReplyConsumers;
 
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -49,9 +49,9 @@ public class OrchestratorConfiguration {
     }
 
     @Bean
-    KnowledgeClient knowledgeClient(TopicMirrors mirrors, FleetPublisher publisher, FleetKafkaProperties kafka,
+    KnowledgeClient knowledgeClient(ReplyConsumers replies, FleetPublisher publisher, FleetKafkaProperties kafka,
             FleetOrchestratorProperties properties) {
-        return KnowledgeClient.create(mirrors, publisher, kafka, properties.extractive().searchTimeout());
+        return KnowledgeClient.create(replies, publisher, kafka, properties.extractive().searchTimeout());
     }
 
     @Bean
