@@ -17,7 +17,8 @@ import reactor.core.publisher.Mono;
 /**
  * Asks the embedding-worker and the scorer over Kafka: embeddings of texts, and semantic search
  * in a tenant's collection (embed the query, then score it). Used by the gateway and the
- * orchestrator; each call waits at most {@code timeout}.
+ * orchestrator; each call waits at most {@code timeout}. Each request names the reply partition
+ * its {@link ReplyRouter} pinned it to, one this replica reads ({@code replyPartition}).
  */
 public class KnowledgeClient {
 

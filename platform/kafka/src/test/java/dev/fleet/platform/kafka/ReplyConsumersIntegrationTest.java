@@ -30,6 +30,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.Status;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 
@@ -187,10 +189,17 @@ class ReplyConsumersIntegrationTest {
         ReplyRouter<ScoreResult> first = replica(ONE_PARTITION);
         ReplyRouter<ScoreResult> surplus = replica(ONE_PARTITION);
 
-        // then the second owns nothing and refuses requests (its readiness is down)
+        // then the second owns nothing and refuses requests, and its readiness says why
         assertThat(first.partitions()).containsExactly(0);
         assertThat(surplus.isReady()).isFalse();
         assertThatThrownBy(() -> surplus.register("r")).isInstanceOf(ReplyPartitionUnavailableException.class);
+        assertThat(health(0).getStatus()).isEqualTo(Status.UP);
+        Health notReady = health(1);
+        assertThat(notReady.getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+        assertThat(notReady.getDetails().get(ONE_PARTITION.name())).asString()
+                .contains("group=" + group + "." + ONE_PARTITION.name())
+                .contains("partitions=[]")
+                .contains("more replicas than the topic's 1 partitions");
 
         // when the first goes away, the surplus replica takes over
         replicas.get(0).stop();
@@ -206,6 +215,10 @@ class ReplyConsumersIntegrationTest {
         consumers.start();
         replicas.add(consumers);
         return router;
+    }
+
+    private Health health(int replica) {
+        return new ReplyPartitionsHealthIndicator(replicas.get(replica)).health();
     }
 
     private ReplyConsumer<?> consumer(int replica) {
