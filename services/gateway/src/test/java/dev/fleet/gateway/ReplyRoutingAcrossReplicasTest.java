@@ -90,7 +90,8 @@ class ReplyRoutingAcrossReplicasTest {
                     "--spring.kafka.bootstrap-servers=" + SharedKafka.bootstrapServers(),
                     "--fleet.admin.token=" + FleetTestEnvironment.ADMIN_TOKEN,
                     "--fleet.kafka.instance-id=gateway-" + i,
-                    "--fleet.kafka.reply-group=" + replyGroup));
+                    "--fleet.kafka.reply-group=" + replyGroup,
+                    "--spring.kafka.consumer.properties.heartbeat.interval.ms=100")); // joins rebalance sooner
         }
         orchestrator = new FakeOrchestrator();
         orchestrator.start();

@@ -210,6 +210,7 @@ class ReplyConsumersIntegrationTest {
     private ReplyRouter<ScoreResult> replica(Topic<ScoreResult> topic) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
+        config.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 100); // members notice a rebalance sooner
         ReplyConsumers consumers = new ReplyConsumers(config, SERDE, deadLetters, group, Duration.ofSeconds(5));
         ReplyRouter<ScoreResult> router = consumers.router(topic, r -> true);
         consumers.start();
