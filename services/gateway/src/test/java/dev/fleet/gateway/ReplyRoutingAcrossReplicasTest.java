@@ -35,6 +35,7 @@ import org.springframework.http.MediaType;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import dev.fleet.events.v1.ApiKey;
 import dev.fleet.events.v1.ApiKeyStatus;
@@ -61,7 +62,8 @@ import reactor.core.publisher.Flux;
 /**
  * Three gateway replicas (three application contexts in this JVM, one reply consumer group) and a
  * stand-in orchestrator that answers every chat request on the reply partition it names: chats
- * spread over the replicas all complete, and each replica reads only its share of the replies.
+ * spread over the replicas all complete, and each replica reads only its share of the replies
+ * (its {@code fleet.replies.records.consumed}, Kafka's {@code records-consumed-total} of its reply consumer).
  */
 class ReplyRoutingAcrossReplicasTest {
 
@@ -121,7 +123,7 @@ class ReplyRoutingAcrossReplicasTest {
                 .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key).build()).toList();
         clients.forEach(c -> await().atMost(WAIT).until(() -> c.get().uri("/v1/models").exchangeToMono(
                 r -> r.releaseBody().thenReturn(r.statusCode().value())).block() == 200));
-        double[] before = gateways.stream().mapToDouble(g -> chatReplies(g).recordsConsumed()).toArray();
+        double[] before = gateways.stream().mapToDouble(ReplyRoutingAcrossReplicasTest::chatRepliesRead).toArray();
 
         // when 300 chats are spread round robin over the three replicas, 24 at a time
         List<String> answers = Flux.range(0, CHATS)
@@ -138,12 +140,18 @@ class ReplyRoutingAcrossReplicasTest {
         // ... and each replica read about a third of the reply records, not all of them
         int share = CHATS / REPLICAS * RECORDS_PER_CHAT;
         for (int i = 0; i < REPLICAS; i++) {
-            double read = chatReplies(gateways.get(i)).recordsConsumed() - before[i];
+            double read = chatRepliesRead(gateways.get(i)) - before[i];
             System.out.printf("gateway-%d read %.0f of %d chat reply records (its share: %d)%n", i, read,
                     CHATS * RECORDS_PER_CHAT, share);
             assertThat(read).as("reply records read by gateway-%d", i).isBetween((double) share, share * 1.1);
         }
         assertThat(orchestrator.answered).isGreaterThanOrEqualTo(CHATS);
+    }
+
+    /** The replica's {@code fleet.replies.records.consumed} for the chat replies, as Prometheus scrapes it. */
+    private static double chatRepliesRead(ConfigurableApplicationContext gateway) {
+        return gateway.getBean(MeterRegistry.class).get("fleet.replies.records.consumed")
+                .tag("topic", FleetTopics.CHAT_REPLIES.name()).functionCounter().count();
     }
 
     private static ReplyConsumer<?> chatReplies(ConfigurableApplicationContext gateway) {

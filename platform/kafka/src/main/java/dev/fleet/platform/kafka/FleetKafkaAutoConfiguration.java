@@ -229,6 +229,16 @@ public class FleetKafkaAutoConfiguration {
     }
 
     @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+    static class Metrics {
+
+        @Bean
+        ReplyConsumersMetrics replyConsumersMetrics(ReplyConsumers consumers) {
+            return new ReplyConsumersMetrics(consumers);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
     static class Health {
 
