@@ -2,21 +2,16 @@ package dev.fleet.platform.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
@@ -29,7 +24,8 @@ import dev.fleet.schemas.Topic;
  * replicas of a requesting service form one consumer group per reply topic (cooperative-sticky
  * assignment, so a rebalance moves only the partitions it must); each newly owned partition is
  * read from its end (nothing is committed: a reply matters only to the replica that waits for it).
- * Undecodable records go to the dead-letter topic and reading goes on.
+ * Undecodable records go to the dead-letter topic and reading goes on. Ownership changes reach the
+ * router through {@link ReplyPartitionAssignments}.
  * <p>
  * Limits: a group has at most as many members with partitions as the topic has partitions; a
  * surplus replica owns none and stays not ready (its router refuses registrations) until a
@@ -39,7 +35,6 @@ public class ReplyConsumer<V extends SpecificRecord> {
 
     private static final Logger log = LoggerFactory.getLogger(ReplyConsumer.class);
     private static final Duration POLL = Duration.ofMillis(100);
-    private static final Duration POSITION_WAIT = Duration.ofSeconds(10);
 
     private final Topic<V> topic;
     private final String groupId;
@@ -47,7 +42,7 @@ public class ReplyConsumer<V extends SpecificRecord> {
     private final FleetSerde serde;
     private final DeadLetters deadLetters;
     private final ReplyRouter<V> router;
-    private final CountDownLatch firstAssignment = new CountDownLatch(1);
+    private final ReplyPartitionAssignments assignments;
 
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile Metric recordsConsumed;
@@ -62,6 +57,7 @@ public class ReplyConsumer<V extends SpecificRecord> {
         this.serde = serde;
         this.deadLetters = deadLetters;
         this.router = router;
+        this.assignments = new ReplyPartitionAssignments(topic, groupId, router);
     }
 
     public Topic<V> topic() {
@@ -102,7 +98,8 @@ public class ReplyConsumer<V extends SpecificRecord> {
                         && e.getKey().group().equals("consumer-fetch-manager-metrics")
                         && !e.getKey().tags().containsKey("topic"))
                 .map(e -> (Metric) e.getValue()).findFirst().orElse(null);
-        c.subscribe(List.of(topic.name()), new Rebalances(c));
+        assignments.bind(c);
+        c.subscribe(List.of(topic.name()), assignments);
         consumer = c;
         running = true;
         thread = new Thread(this::pollLoop, "replies-" + topic.name());
@@ -113,12 +110,7 @@ public class ReplyConsumer<V extends SpecificRecord> {
 
     /** Waits up to {@code timeout} for the group's first assignment; true if this replica owns a partition. */
     public boolean awaitAssignment(Duration timeout) {
-        try {
-            firstAssignment.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return router.isReady();
+        return assignments.awaitFirst(timeout);
     }
 
     private void pollLoop() {
@@ -129,6 +121,7 @@ public class ReplyConsumer<V extends SpecificRecord> {
                     for (ConsumerRecord<byte[], byte[]> raw : c.poll(POLL)) {
                         apply(raw);
                     }
+                    assignments.retryUnoffered();
                 } catch (WakeupException e) {
                     throw e;
                 } catch (RuntimeException e) {
@@ -183,53 +176,6 @@ public class ReplyConsumer<V extends SpecificRecord> {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    /** Keeps the router's partitions in step with the group; runs on the poll thread. */
-    private final class Rebalances implements ConsumerRebalanceListener {
-
-        private final KafkaConsumer<byte[], byte[]> c;
-
-        Rebalances(KafkaConsumer<byte[], byte[]> c) {
-            this.c = c;
-        }
-
-        @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            if (!partitions.isEmpty()) {
-                // read from the end, and resolve the position now: a request pinned to the partition
-                // is published only after this, so none of its replies is before the position
-                c.seekToEnd(partitions);
-                partitions.forEach(tp -> c.position(tp, POSITION_WAIT));
-                router.assigned(numbers(partitions));
-            }
-            if (router.isReady()) {
-                log.info("{} reads partitions {} of {}", groupId, router.partitions(), topic.name());
-            } else {
-                log.warn("{}: this replica owns no partition of {} ({} partitions): more replicas than partitions; "
-                        + "it stays not ready until one frees up", groupId, topic.name(),
-                        c.partitionsFor(topic.name()).size());
-            }
-            firstAssignment.countDown();
-        }
-
-        @Override
-        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            if (!partitions.isEmpty()) {
-                log.info("{} gives up partitions {} of {}", groupId, numbers(partitions), topic.name());
-                router.revoked(numbers(partitions));
-            }
-        }
-
-        @Override
-        public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            log.warn("{} lost partitions {} of {} (membership expired)", groupId, numbers(partitions), topic.name());
-            router.revoked(numbers(partitions));
-        }
-
-        private static List<Integer> numbers(Collection<TopicPartition> partitions) {
-            return partitions.stream().map(TopicPartition::partition).toList();
         }
     }
 }
