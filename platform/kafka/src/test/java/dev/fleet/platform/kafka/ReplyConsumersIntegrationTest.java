@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,10 +21,12 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -40,6 +43,7 @@ import dev.fleet.schemas.Cleanup;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.schemas.Topic;
 import dev.fleet.test.SharedKafka;
+import dev.fleet.test.TopicProbe;
 
 import reactor.core.publisher.Flux;
 
@@ -184,6 +188,26 @@ class ReplyConsumersIntegrationTest {
     }
 
     @Test
+    void shouldDeadLetterAPoisonReplyAndDeliverTheNextOnItsPartition() {
+        // given a replica waiting for a reply on some partition
+        ReplyRouter<ScoreResult> a = replica(REPLIES);
+        String id = UUID.randomUUID().toString();
+        ReplyRouter.Registration<ScoreResult> registration = a.register(id);
+        List<ScoreResult> got = new CopyOnWriteArrayList<>();
+        registration.replies().subscribe(got::add);
+        String poisonKey = "poison-" + UUID.randomUUID();
+
+        // when a record that is not Avro arrives first on that partition, then the reply
+        sendRaw(REPLIES.name(), registration.partition(), poisonKey, "not avro".getBytes(StandardCharsets.UTF_8));
+        send(REPLIES, registration.partition(), id);
+
+        // then the poison is dead-lettered and the reply still delivered
+        ConsumerRecord<byte[], byte[]> dead = TopicProbe.shared().awaitKey(REPLIES.dlq(), poisonKey, WAIT);
+        assertThat(TopicProbe.header(dead, FleetHeaders.ERROR)).get().asString().contains(REPLIES.name());
+        await().atMost(WAIT).until(() -> got.size() == 1);
+    }
+
+    @Test
     void shouldKeepAReplicaBeyondThePartitionCountNotReadyUntilAPartitionFreesUp() {
         // given a one-partition reply topic and two replicas
         ReplyRouter<ScoreResult> first = replica(ONE_PARTITION);
@@ -242,6 +266,16 @@ class ReplyConsumersIntegrationTest {
         ReplyRouter.Registration<ScoreResult> registration = router.register(id);
         send(topic, registration.partition(), id);
         return registration.replies();
+    }
+
+    private static void sendRaw(String topic, int partition, String key, byte[] value) {
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()), new StringSerializer(),
+                new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(topic, partition, key, value)).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void send(Topic<ScoreResult> topic, int partition, String requestId) {
