@@ -235,7 +235,8 @@ class EmbeddingWorkerIntegrationTest {
         String tenant = UUID.randomUUID().toString();
         List<EmbeddingRequested> requests = List.of(request(tenant, KnowledgeClient.EMBEDDING_MODEL, "first"),
                 request(tenant, KnowledgeClient.EMBEDDING_MODEL, "second"));
-        requests.forEach(r -> r.setReplyPartition(notTheKeysPartition(r.getRequestId(), FleetTopics.EMBEDDING_REPLIES)));
+        requests.forEach(r -> r.setReplyPartition(
+                notTheKeysPartition(r.getRequestId(), FleetTopics.EMBEDDING_REPLIES)));
 
         try (var replies = TopicReader.decoded(FleetTopics.EMBEDDING_REPLIES.name(), FLEET_VALUES)) {
             // when

@@ -261,8 +261,9 @@ class GatewayIntegrationTest {
         // and the embedding-worker (played by the test) answers
         EmbeddingRequested request = (EmbeddingRequested) awaitRecord(FleetTopics.EMBEDDING_REQUESTS,
                 r -> r.value() instanceof EmbeddingRequested e && e.getTenantId().equals(tenantId)).value();
-        send(FleetTopics.EMBEDDING_REPLIES, request.getRequestId(), EmbeddingResult.newBuilder()
-                .setRequestId(request.getRequestId()).setModel("all-minilm-l6-v2").setPromptTokens(4)
+        send(FleetTopics.EMBEDDING_REPLIES, request.getReplyPartition(), request.getRequestId(),
+                EmbeddingResult.newBuilder().setRequestId(request.getRequestId()).setModel("all-minilm-l6-v2")
+                .setPromptTokens(4)
                 .setVectors(List.of(new EmbeddingVector(0, List.of(1f, 0f)), new EmbeddingVector(1, List.of(0f, 1f))))
                 .build());
         // then
@@ -436,11 +437,12 @@ class GatewayIntegrationTest {
 
     private static void reply(ChatRequested request, List<String> deltas) {
         for (int seq = 0; seq < deltas.size(); seq++) {
-            send(FleetTopics.CHAT_REPLIES, request.getRequestId(), chunk(request, seq, deltas.get(seq), null));
+            send(FleetTopics.CHAT_REPLIES, request.getReplyPartition(), request.getRequestId(),
+                    chunk(request, seq, deltas.get(seq), null));
         }
         ChatChunk last = chunk(request, deltas.size(), "", FinishReason.STOP);
         last.setUsage(new TokenUsage(12, deltas.size()));
-        send(FleetTopics.CHAT_REPLIES, request.getRequestId(), last);
+        send(FleetTopics.CHAT_REPLIES, request.getReplyPartition(), request.getRequestId(), last);
     }
 
     private static ChatChunk chunk(ChatRequested request, int seq, String delta, FinishReason finishReason) {
@@ -449,8 +451,13 @@ class GatewayIntegrationTest {
     }
 
     private static <V extends SpecificRecord> void send(Topic<V> topic, String key, V value) {
+        send(topic, null, key, value);
+    }
+
+    /** To {@code partition} when given (a reply: the request's replyPartition), else by key. */
+    private static <V extends SpecificRecord> void send(Topic<V> topic, Integer partition, String key, V value) {
         try {
-            producer.send(new ProducerRecord<>(topic.name(), key, value)).get(10, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic.name(), partition, key, value)).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish to " + topic.name(), e);
         }

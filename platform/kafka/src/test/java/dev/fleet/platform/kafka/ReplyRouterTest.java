@@ -16,7 +16,8 @@ import reactor.test.StepVerifier;
 
 class ReplyRouterTest {
 
-    private final ReplyRouter<ChatChunk> router = new ReplyRouter<>("replies", chunk -> chunk.getFinishReason() != null);
+    private final ReplyRouter<ChatChunk> router = new ReplyRouter<>("replies",
+            chunk -> chunk.getFinishReason() != null);
 
     @Test
     void shouldDeliverChunksInOrderAndCompleteOnTheLast() {
