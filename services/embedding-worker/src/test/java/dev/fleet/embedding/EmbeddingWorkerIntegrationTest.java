@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,6 +43,7 @@ import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetSchemaStore;
 import dev.fleet.platform.kafka.KnowledgeClient;
 import dev.fleet.schemas.FleetTopics;
+import dev.fleet.schemas.Topic;
 import dev.fleet.test.FleetTestEnvironment;
 import dev.fleet.test.SharedKafka;
 import dev.fleet.test.TopicReader;
@@ -228,6 +230,31 @@ class EmbeddingWorkerIntegrationTest {
     }
 
     @Test
+    void answersEachRequestOfABatchOnTheReplyPartitionItNames() throws Exception {
+        // given two requests naming reply partitions other than their keys'
+        String tenant = UUID.randomUUID().toString();
+        List<EmbeddingRequested> requests = List.of(request(tenant, KnowledgeClient.EMBEDDING_MODEL, "first"),
+                request(tenant, KnowledgeClient.EMBEDDING_MODEL, "second"));
+        requests.forEach(r -> r.setReplyPartition(
+                notTheKeysPartition(r.getRequestId(), FleetTopics.EMBEDDING_REPLIES)));
+
+        try (var replies = TopicReader.decoded(FleetTopics.EMBEDDING_REPLIES.name(), FLEET_VALUES)) {
+            // when
+            for (EmbeddingRequested request : requests) {
+                send(FleetTopics.EMBEDDING_REQUESTS.name(), request.getRequestId(), request);
+            }
+
+            // then
+            for (EmbeddingRequested request : requests) {
+                ConsumerRecord<String, SpecificRecord> reply = replies.awaitRecord(
+                        r -> r.key().equals(request.getRequestId()), TIMEOUT);
+                assertThat(reply.partition()).isEqualTo(request.getReplyPartition());
+                assertThat(((EmbeddingResult) reply.value()).getVectors()).hasSize(1);
+            }
+        }
+    }
+
+    @Test
     void reportsReadyOnceTheModelIsLoaded() {
         web.get().uri("/actuator/health/readiness").exchange()
                 .expectStatus().isOk()
@@ -257,6 +284,12 @@ class EmbeddingWorkerIntegrationTest {
                 .setChange(change)
                 .setOccurredAt(Instant.now())
                 .build();
+    }
+
+    /** A partition of {@code topic} that is not where the default partitioner would put {@code key}. */
+    private static int notTheKeysPartition(String key, Topic<?> topic) {
+        int keyed = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % topic.partitions();
+        return (keyed + 1) % topic.partitions();
     }
 
     private static double dot(List<Float> a, List<Float> b) {

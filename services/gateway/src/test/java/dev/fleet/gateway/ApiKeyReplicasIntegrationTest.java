@@ -46,6 +46,8 @@ class ApiKeyReplicasIntegrationTest {
 
     private static final Duration KAFKA_WAIT = Duration.ofSeconds(20);
     private static final int ROUNDS = 50;
+    /** The two replicas' own reply groups, apart from other gateways' of this test JVM. */
+    private static final String REPLY_GROUP = "gateway-keys-" + UUID.randomUUID();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final List<ConfigurableApplicationContext> replicas = new ArrayList<>();
@@ -59,7 +61,8 @@ class ApiKeyReplicasIntegrationTest {
                     "--server.port=0",
                     "--spring.kafka.bootstrap-servers=" + SharedKafka.bootstrapServers(),
                     "--fleet.admin.token=" + FleetTestEnvironment.ADMIN_TOKEN,
-                    "--fleet.kafka.instance-id=gateway-replica-" + i);
+                    "--fleet.kafka.instance-id=gateway-replica-" + i,
+                    "--fleet.kafka.reply-group=" + REPLY_GROUP);
             replicas.add(replica);
             clients.add(WebTestClient.bindToServer()
                     .baseUrl("http://127.0.0.1:" + replica.getEnvironment().getProperty("local.server.port"))

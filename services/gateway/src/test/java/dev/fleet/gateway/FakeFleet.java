@@ -86,7 +86,7 @@ public final class FakeFleet implements AutoCloseable {
         for (int i = 0; i < request.getInputs().size(); i++) {
             vectors.add(new EmbeddingVector(i, VECTOR));
         }
-        GatewayKafkaFixture.send(FleetTopics.EMBEDDING_REPLIES, request.getRequestId(), EmbeddingResult.newBuilder()
+        GatewayKafkaFixture.send(FleetTopics.EMBEDDING_REPLIES, request.getReplyPartition(), request.getRequestId(), EmbeddingResult.newBuilder()
                 .setRequestId(request.getRequestId()).setModel(request.getModel())
                 .setPromptTokens(request.getInputs().size() * 2).setVectors(vectors).build());
     }

@@ -262,8 +262,9 @@ class GatewayIntegrationTest {
         // and the embedding-worker (played by the test) answers
         EmbeddingRequested request = (EmbeddingRequested) awaitRecord(FleetTopics.EMBEDDING_REQUESTS,
                 r -> r.value() instanceof EmbeddingRequested e && e.getTenantId().equals(tenantId)).value();
-        send(FleetTopics.EMBEDDING_REPLIES, request.getRequestId(), EmbeddingResult.newBuilder()
-                .setRequestId(request.getRequestId()).setModel("all-minilm-l6-v2").setPromptTokens(4)
+        send(FleetTopics.EMBEDDING_REPLIES, request.getReplyPartition(), request.getRequestId(),
+                EmbeddingResult.newBuilder().setRequestId(request.getRequestId()).setModel("all-minilm-l6-v2")
+                .setPromptTokens(4)
                 .setVectors(List.of(new EmbeddingVector(0, List.of(1f, 0f)), new EmbeddingVector(1, List.of(0f, 1f))))
                 .build());
         // then

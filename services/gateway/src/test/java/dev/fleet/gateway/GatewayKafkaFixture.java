@@ -102,11 +102,12 @@ public final class GatewayKafkaFixture {
     /** Answers {@code request} as the orchestrator would: one chunk per delta, then a final one with usage. */
     public static void reply(ChatRequested request, List<String> deltas) {
         for (int seq = 0; seq < deltas.size(); seq++) {
-            send(FleetTopics.CHAT_REPLIES, request.getRequestId(), chunk(request, seq, deltas.get(seq), null));
+            send(FleetTopics.CHAT_REPLIES, request.getReplyPartition(), request.getRequestId(),
+                    chunk(request, seq, deltas.get(seq), null));
         }
         ChatChunk last = chunk(request, deltas.size(), "", FinishReason.STOP);
         last.setUsage(new TokenUsage(PROMPT_TOKENS, deltas.size()));
-        send(FleetTopics.CHAT_REPLIES, request.getRequestId(), last);
+        send(FleetTopics.CHAT_REPLIES, request.getReplyPartition(), request.getRequestId(), last);
     }
 
     public static ChatChunk chunk(ChatRequested request, int seq, String delta, FinishReason finishReason) {
@@ -115,8 +116,13 @@ public final class GatewayKafkaFixture {
     }
 
     public static <V extends SpecificRecord> void send(Topic<V> topic, String key, V value) {
+        send(topic, null, key, value);
+    }
+
+    /** To {@code partition} when given (a reply: the request's replyPartition), else by key. */
+    public static <V extends SpecificRecord> void send(Topic<V> topic, Integer partition, String key, V value) {
         try {
-            producer().send(new ProducerRecord<>(topic.name(), key, value)).get(10, TimeUnit.SECONDS);
+            producer().send(new ProducerRecord<>(topic.name(), partition, key, value)).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish to " + topic.name(), e);
         }

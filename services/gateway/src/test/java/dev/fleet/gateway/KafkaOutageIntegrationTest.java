@@ -208,7 +208,7 @@ class KafkaOutageIntegrationTest {
                 post(key, "/v1/embeddings", Map.of("model", "all-minilm-l6-v2", "input", List.of(input))));
         EmbeddingRequested request = awaitRecord(FleetTopics.EMBEDDING_REQUESTS, EmbeddingRequested.class,
                 r -> r.getTenantId().equals(tenantId) && r.getInputs().contains(input));
-        send(FleetTopics.EMBEDDING_REPLIES, request.getRequestId(), EmbeddingResult.newBuilder()
+        send(FleetTopics.EMBEDDING_REPLIES, request.getReplyPartition(), request.getRequestId(), EmbeddingResult.newBuilder()
                 .setRequestId(request.getRequestId()).setModel("all-minilm-l6-v2").setPromptTokens(1)
                 .setVectors(List.of(new EmbeddingVector(0, List.of(0.6f, 0.8f)))).build());
         EntityExchangeResult<String> result = response.get(30, TimeUnit.SECONDS);
@@ -239,7 +239,7 @@ class KafkaOutageIntegrationTest {
     }
 
     private static void answer(ChatRequested request) {
-        send(FleetTopics.CHAT_REPLIES, request.getRequestId(), ChatChunk.newBuilder()
+        send(FleetTopics.CHAT_REPLIES, request.getReplyPartition(), request.getRequestId(), ChatChunk.newBuilder()
                 .setRequestId(request.getRequestId()).setSeq(0).setModel(request.getModel()).setDelta("Yes.")
                 .setFinishReason(FinishReason.STOP).build());
     }
@@ -252,8 +252,13 @@ class KafkaOutageIntegrationTest {
     }
 
     private static <V extends SpecificRecord> void send(Topic<V> topic, String key, V value) {
+        send(topic, null, key, value);
+    }
+
+    /** To {@code partition} when given (a reply: the request's replyPartition), else by key. */
+    private static <V extends SpecificRecord> void send(Topic<V> topic, Integer partition, String key, V value) {
         try {
-            PRODUCER.send(new ProducerRecord<>(topic.name(), key, value)).get(10, TimeUnit.SECONDS);
+            PRODUCER.send(new ProducerRecord<>(topic.name(), partition, key, value)).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish to " + topic.name(), e);
         }

@@ -49,6 +49,8 @@ import reactor.core.publisher.Mono;
 class RateLimitsAcrossReplicasIntegrationTest {
 
     private static final int REPLICAS = 3;
+    /** The three replicas' own reply groups, apart from other gateways' of this test JVM. */
+    private static final String REPLY_GROUP = "gateway-limits-" + UUID.randomUUID();
     private static final Duration KAFKA_WAIT = Duration.ofSeconds(60);
     private static final AvroSingleObjectSerde SERDE = new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog());
 
@@ -65,7 +67,8 @@ class RateLimitsAcrossReplicasIntegrationTest {
         for (int i = 0; i < REPLICAS; i++) {
             ConfigurableApplicationContext context = new SpringApplicationBuilder(GatewayApplication.class)
                     .run("--server.port=0", "--spring.kafka.bootstrap-servers=" + SharedKafka.bootstrapServers(),
-                            "--fleet.kafka.instance-id=gateway-limits-" + i + "-" + UUID.randomUUID());
+                            "--fleet.kafka.instance-id=gateway-limits-" + i + "-" + UUID.randomUUID(),
+                            "--fleet.kafka.reply-group=" + REPLY_GROUP);
             replicas.add(context);
             clients.add(WebClient.create("http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port")));
         }

@@ -37,6 +37,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -619,22 +620,26 @@ class OrchestratorIntegrationTest {
     }
 
     @Test
-    void answersExtractivelyFromTheTenantsCollection() {
-        // given
+    void answersExtractivelyFromTheTenantsCollectionOnTheNamedReplyPartitions() {
+        // given a request naming a reply partition other than its key's
         String tenant = newTenantId();
         String passage = "Kafka orders records within a partition by offset.";
         ChatRequested request = chat(tenant, "extractive", "How does Kafka order records?");
         request.setMetadata(Map.of("collection", "kafka-docs"));
+        int replyPartition = notTheKeysPartition(request.getRequestId(), FleetTopics.CHAT_REPLIES);
+        request.setReplyPartition(replyPartition);
 
         // when
         send(request, null);
 
-        // then: this test answers as the embedding-worker ...
+        // then: this test answers as the embedding-worker, on the partition the orchestrator named ...
         Received<EmbeddingRequested> embedding = awaitOne(FleetTopics.EMBEDDING_REQUESTS,
                 r -> r.value().getTenantId().equals(tenant));
         assertThat(embedding.value().getInputs()).containsExactly("How does Kafka order records?");
-        reply(FleetTopics.EMBEDDING_REPLIES, embedding.key(), new EmbeddingResult(embedding.key(),
-                KnowledgeClient.EMBEDDING_MODEL, List.of(new EmbeddingVector(0, List.of(0.6f, 0.8f))), 7, null));
+        assertThat(embedding.value().getReplyPartition()).isBetween(0, FleetTopics.EMBEDDING_REPLIES.partitions() - 1);
+        reply(FleetTopics.EMBEDDING_REPLIES, embedding.value().getReplyPartition(), embedding.key(),
+                new EmbeddingResult(embedding.key(), KnowledgeClient.EMBEDDING_MODEL,
+                        List.of(new EmbeddingVector(0, List.of(0.6f, 0.8f))), 7, null));
 
         // ... and as the scorer
         Received<ScoreRequested> search = awaitOne(FleetTopics.SCORE_REQUESTS,
@@ -642,14 +647,17 @@ class OrchestratorIntegrationTest {
         assertThat(search.value().getCollection()).isEqualTo("kafka-docs");
         assertThat(search.value().getQueryVector()).containsExactly(0.6f, 0.8f);
         assertThat(search.value().getTopK()).isEqualTo(3);
-        reply(FleetTopics.SCORE_REPLIES, search.key(), new ScoreResult(search.key(), List.of(
-                new ScoredItem("doc-1", 0.93, passage, Map.of()),
-                new ScoredItem("doc-2", 0.41, "PostgreSQL stores rows in pages.", Map.of())), null));
+        assertThat(search.value().getReplyPartition()).isNotNull();
+        reply(FleetTopics.SCORE_REPLIES, search.value().getReplyPartition(), search.key(),
+                new ScoreResult(search.key(), List.of(
+                        new ScoredItem("doc-1", 0.93, passage, Map.of()),
+                        new ScoredItem("doc-2", 0.41, "PostgreSQL stores rows in pages.", Map.of())), null));
 
-        // then: the answer quotes the best passage, word by word
+        // then: the answer quotes the best passage, word by word, every chunk on the named partition
         List<Received<ChatChunk>> reply = awaitReply(request.getRequestId());
         assertThat(text(reply)).isEqualTo(passage);
         assertThat(reply).hasSize(passage.split(" ").length + 1);
+        assertThat(reply).extracting(Received::partition).containsOnly(replyPartition);
         assertUsageRecorded(request, reply.get(reply.size() - 1).value());
     }
 
@@ -670,8 +678,11 @@ class OrchestratorIntegrationTest {
         // then: the later request was answered, the redelivery was not
         assertThat(text(awaitReply(next.getRequestId()))).isEqualTo(OpenAiSimulator.answerTo("And this one?"));
         assertThat(chunks(request.getRequestId())).hasSize(chunks);
-        assertThat(received(FleetTopics.USAGE, r -> r.key().equals(tenant)
-                && r.value().getMeter() == Meter.PROMPT_TOKENS)).hasSize(2);
+        // usage is published after the last chunk: wait for the later request's, then count
+        Predicate<Received<UsageRecorded>> promptUsage = r -> r.key().equals(tenant)
+                && r.value().getMeter() == Meter.PROMPT_TOKENS;
+        await().atMost(WAIT).until(() -> received(FleetTopics.USAGE, promptUsage).size() >= 2);
+        assertThat(received(FleetTopics.USAGE, promptUsage)).hasSize(2);
     }
 
     @Test
@@ -852,12 +863,18 @@ class OrchestratorIntegrationTest {
         }
     }
 
-    private static <V extends SpecificRecord> void reply(Topic<V> topic, String key, V value) {
+    private static <V extends SpecificRecord> void reply(Topic<V> topic, Integer partition, String key, V value) {
         try {
-            producer.send(new ProducerRecord<>(topic.name(), key, value)).get();
+            producer.send(new ProducerRecord<>(topic.name(), partition, key, value)).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A partition of {@code topic} that is not where the default partitioner would put {@code key}. */
+    private static int notTheKeysPartition(String key, Topic<?> topic) {
+        int keyed = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % topic.partitions();
+        return (keyed + 1) % topic.partitions();
     }
 
     private static List<Received<ChatChunk>> chunks(String requestId) {
@@ -931,13 +948,13 @@ class OrchestratorIntegrationTest {
                 name -> TopicReader.decoded(name, Wire::decode));
         return reader.drain(r -> r.key() != null && r.value() != null).stream()
                 .map(r -> new Received<>(r.key(), topic.valueType().cast(r.value().value()), r.headers(),
-                        r.value().raw()))
+                        r.value().raw(), r.partition()))
                 .filter(match)
                 .toList();
     }
 
     /** A record seen on a topic: key, decoded value, headers and the value's bytes as they were on the wire. */
-    record Received<V>(String key, V value, Headers headers, byte[] raw) {
+    record Received<V>(String key, V value, Headers headers, byte[] raw, int partition) {
         String header(String name) {
             return FleetHeaders.get(headers, name).orElse(null);
         }

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,6 +40,7 @@ import dev.fleet.platform.kafka.AvroSingleObjectSerde;
 import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetSchemaStore;
 import dev.fleet.schemas.FleetTopics;
+import dev.fleet.schemas.Topic;
 import dev.fleet.scorer.domain.VectorIndex;
 import dev.fleet.test.FleetTestEnvironment;
 import dev.fleet.test.SharedKafka;
@@ -193,6 +195,23 @@ class ScorerIntegrationTest {
     }
 
     @Test
+    void answersOnTheReplyPartitionTheRequestNames() throws Exception {
+        // given a request naming a reply partition other than its key's
+        ScoreRequested request = request(UUID.randomUUID().toString(), "none", 3, 1f, 0f);
+        request.setReplyPartition(notTheKeysPartition(request.getRequestId(), FleetTopics.SCORE_REPLIES));
+
+        try (var replies = TopicReader.decoded(FleetTopics.SCORE_REPLIES.name(), FLEET_VALUES)) {
+            // when
+            send(FleetTopics.SCORE_REQUESTS.name(), request.getRequestId(), request);
+
+            // then
+            ConsumerRecord<String, SpecificRecord> reply = replies.awaitRecord(
+                    r -> r.key().equals(request.getRequestId()), TIMEOUT);
+            assertThat(reply.partition()).isEqualTo(request.getReplyPartition());
+        }
+    }
+
+    @Test
     void reportsReadyOnceTheItemVectorsAreLoaded() {
         web.get().uri("/actuator/health/readiness").exchange()
                 .expectStatus().isOk()
@@ -226,6 +245,12 @@ class ScorerIntegrationTest {
                 .setMetadata(Map.of("source", "test"))
                 .build();
         send(FleetTopics.ITEM_VECTORS.name(), tenant + "/" + collection + "/" + itemId, item);
+    }
+
+    /** A partition of {@code topic} that is not where the default partitioner would put {@code key}. */
+    private static int notTheKeysPartition(String key, Topic<?> topic) {
+        int keyed = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % topic.partitions();
+        return (keyed + 1) % topic.partitions();
     }
 
     private static void send(String topic, String key, SpecificRecord value) throws Exception {

@@ -184,6 +184,13 @@ public class FleetKafkaAutoConfiguration {
     }
 
     @Bean
+    ReplyConsumers replyConsumers(KafkaProperties kafka, FleetSerde serde, DeadLetters deadLetters,
+            FleetKafkaProperties fleet) {
+        return new ReplyConsumers(consumerConfig(kafka, fleet), serde, deadLetters, fleet.replyGroup(),
+                fleet.replyAssignmentWait());
+    }
+
+    @Bean
     @ConditionalOnProperty(name = "fleet.kafka.provision-topics", havingValue = "true", matchIfMissing = true)
     KafkaAdmin.NewTopics fleetTopics(FleetKafkaProperties fleet) {
         Optional<Short> replicas = fleet.replicationFactor() > 0 ? Optional.of(fleet.replicationFactor())
@@ -232,12 +239,28 @@ public class FleetKafkaAutoConfiguration {
     }
 
     @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+    static class Metrics {
+
+        @Bean
+        ReplyConsumersMetrics replyConsumersMetrics(ReplyConsumers consumers) {
+            return new ReplyConsumersMetrics(consumers);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.boot.actuate.health.HealthIndicator")
     static class Health {
 
         @Bean
         TopicMirrorsHealthIndicator topicMirrorsHealthIndicator(TopicMirrors mirrors) {
             return new TopicMirrorsHealthIndicator(mirrors);
+        }
+
+        /** Health contributor {@code replyPartitions}: in the readiness group of every requesting service. */
+        @Bean
+        ReplyPartitionsHealthIndicator replyPartitionsHealthIndicator(ReplyConsumers consumers) {
+            return new ReplyPartitionsHealthIndicator(consumers);
         }
 
         /** Health contributor {@code kafka}: in every service's readiness group. */

@@ -19,6 +19,9 @@ import jakarta.validation.constraints.NotBlank;
  * @param replicationFactor replication of provisioned topics; 0 = the broker's default
  * @param retryAttempts     processing attempts after the first before a record is dead-lettered
  * @param retryBackoff      pause between those attempts
+ * @param replyGroup        prefix of the consumer groups in which this service's replicas share the reply
+ *                          topics' partitions ({@code <replyGroup>.<topic>}); {@code <service>-replies} by default
+ * @param replyAssignmentWait how long start-up waits for this replica's first reply partitions
  */
 @Validated
 @ConfigurationProperties("fleet.kafka")
@@ -28,11 +31,16 @@ public record FleetKafkaProperties(
         @DefaultValue("true") boolean provisionTopics,
         @DefaultValue("0") @Min(0) short replicationFactor,
         @DefaultValue("2") @Min(0) int retryAttempts,
-        @DefaultValue("200ms") Duration retryBackoff) {
+        @DefaultValue("200ms") Duration retryBackoff,
+        String replyGroup,
+        @DefaultValue("30s") Duration replyAssignmentWait) {
 
     public FleetKafkaProperties {
         if (instanceId == null || instanceId.isBlank()) {
             instanceId = service + "-" + UUID.randomUUID().toString().substring(0, 8);
+        }
+        if (replyGroup == null || replyGroup.isBlank()) {
+            replyGroup = service + "-replies";
         }
     }
 }

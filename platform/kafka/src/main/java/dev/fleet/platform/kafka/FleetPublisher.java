@@ -36,7 +36,16 @@ public class FleetPublisher {
      */
     public <V extends SpecificRecord> CompletableFuture<SendResult<String, SpecificRecord>> publish(
             Topic<V> topic, String key, V value, EventContext context) {
-        return template.send(record(topic, key, value, context));
+        return template.send(record(topic, null, key, value, context));
+    }
+
+    /**
+     * {@link #publish} to a given partition, or by key when {@code partition} is null: how a reply
+     * reaches the partition its requester reads ({@code replyPartition} of the request).
+     */
+    public <V extends SpecificRecord> CompletableFuture<SendResult<String, SpecificRecord>> publish(
+            Topic<V> topic, Integer partition, String key, V value, EventContext context) {
+        return template.send(record(topic, partition, key, value, context));
     }
 
     /**
@@ -55,7 +64,7 @@ public class FleetPublisher {
     /** Sends a tombstone (null value) for {@code key} of a compacted topic. */
     public CompletableFuture<SendResult<String, SpecificRecord>> tombstone(
             Topic<?> topic, String key, EventContext context) {
-        return template.send(record(topic, key, null, context));
+        return template.send(record(topic, null, key, null, context));
     }
 
     /** The application name this publisher stamps into {@code produced-by}. */
@@ -63,9 +72,9 @@ public class FleetPublisher {
         return producedBy;
     }
 
-    private ProducerRecord<String, SpecificRecord> record(Topic<?> topic, String key, SpecificRecord value,
-            EventContext context) {
-        ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(topic.name(), key, value);
+    private ProducerRecord<String, SpecificRecord> record(Topic<?> topic, Integer partition, String key,
+            SpecificRecord value, EventContext context) {
+        ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(topic.name(), partition, key, value);
         FleetHeaders.put(record.headers(), FleetHeaders.EVENT_ID, context.eventId());
         FleetHeaders.put(record.headers(), FleetHeaders.TENANT_ID, context.tenantId());
         FleetHeaders.put(record.headers(), FleetHeaders.TRACEPARENT, context.trace().toString());

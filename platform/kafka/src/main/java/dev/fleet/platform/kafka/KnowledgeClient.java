@@ -17,7 +17,8 @@ import reactor.core.publisher.Mono;
 /**
  * Asks the embedding-worker and the scorer over Kafka: embeddings of texts, and semantic search
  * in a tenant's collection (embed the query, then score it). Used by the gateway and the
- * orchestrator; each call waits at most {@code timeout}.
+ * orchestrator; each call waits at most {@code timeout}. Each request names the reply partition
+ * its {@link ReplyRouter} pinned it to, one this replica reads ({@code replyPartition}).
  */
 public class KnowledgeClient {
 
@@ -39,26 +40,31 @@ public class KnowledgeClient {
         this.timeout = timeout;
     }
 
-    /** Wires a client to this service's mirrors of the reply topics. */
-    public static KnowledgeClient create(TopicMirrors mirrors, FleetPublisher publisher,
+    /** Wires a client to this replica's share of the reply topics. */
+    public static KnowledgeClient create(ReplyConsumers replies, FleetPublisher publisher,
             FleetKafkaProperties properties, Duration timeout) {
-        return new KnowledgeClient(publisher, mirrors.replies(FleetTopics.EMBEDDING_REPLIES, reply -> true),
-                mirrors.replies(FleetTopics.SCORE_REPLIES, reply -> true), properties.instanceId(), timeout);
+        return new KnowledgeClient(publisher, replies.router(FleetTopics.EMBEDDING_REPLIES, reply -> true),
+                replies.router(FleetTopics.SCORE_REPLIES, reply -> true), properties.instanceId(), timeout);
     }
 
-    /** Embeddings of {@code inputs}, in order; fails with {@link RemoteFailureException} or a timeout. */
+    /**
+     * Embeddings of {@code inputs}, in order; fails with {@link RemoteFailureException}, a timeout, or
+     * {@link ReplyPartitionUnavailableException} (retryable) when this replica cannot read the reply.
+     */
     public Mono<EmbeddingResult> embed(List<String> inputs, EventContext context) {
         return Mono.defer(() -> {
             String requestId = UUID.randomUUID().toString();
+            ReplyRouter.Registration<EmbeddingResult> registration = embeddings.register(requestId);
             EmbeddingRequested request = EmbeddingRequested.newBuilder()
                     .setRequestId(requestId)
                     .setTenantId(context.tenantId())
                     .setModel(EMBEDDING_MODEL)
                     .setInputs(inputs)
                     .setReplyTo(instanceId)
+                    .setReplyPartition(registration.partition())
                     .setRequestedAt(Instant.now())
                     .build();
-            Mono<EmbeddingResult> reply = embeddings.register(requestId).next();
+            Mono<EmbeddingResult> reply = registration.replies().next();
             return publisher.send(FleetTopics.EMBEDDING_REQUESTS, requestId, request, context)
                     .doOnError(e -> embeddings.forget(requestId))
                     .then(reply)
@@ -82,6 +88,7 @@ public class KnowledgeClient {
     public Mono<ScoreResult> score(String collection, List<Float> vector, int topK, EventContext context) {
         return Mono.defer(() -> {
             String requestId = UUID.randomUUID().toString();
+            ReplyRouter.Registration<ScoreResult> registration = scores.register(requestId);
             ScoreRequested request = ScoreRequested.newBuilder()
                     .setRequestId(requestId)
                     .setTenantId(context.tenantId())
@@ -89,9 +96,10 @@ public class KnowledgeClient {
                     .setQueryVector(vector)
                     .setTopK(topK)
                     .setReplyTo(instanceId)
+                    .setReplyPartition(registration.partition())
                     .setRequestedAt(Instant.now())
                     .build();
-            Mono<ScoreResult> reply = scores.register(requestId).next();
+            Mono<ScoreResult> reply = registration.replies().next();
             return publisher.send(FleetTopics.SCORE_REQUESTS, requestId, request, context)
                     .doOnError(e -> scores.forget(requestId))
                     .then(reply)

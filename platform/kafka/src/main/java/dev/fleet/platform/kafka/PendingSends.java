@@ -31,6 +31,12 @@ public final class PendingSends {
         sends.add(publisher.publish(topic, key, value, context));
     }
 
+    /** A reply: to {@code partition} when the requester named one, else by key. */
+    public <V extends SpecificRecord> void publish(Topic<V> topic, Integer partition, String key, V value,
+            EventContext context) {
+        sends.add(publisher.publish(topic, partition, key, value, context));
+    }
+
     public void tombstone(Topic<?> topic, String key, EventContext context) {
         sends.add(publisher.tombstone(topic, key, context));
     }

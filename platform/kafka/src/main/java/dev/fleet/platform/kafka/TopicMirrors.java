@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.springframework.context.SmartLifecycle;
@@ -13,7 +12,7 @@ import dev.fleet.platform.kafka.TopicMirror.StartFrom;
 import dev.fleet.schemas.Topic;
 
 /**
- * Creates this service's {@link TopicMirror}s and {@link ReplyRouter}s and runs them with the
+ * Creates this service's {@link TopicMirror}s and runs them with the
  * application: started before the listener containers and the web server, stopped after them.
  * The mirrors share one admin client for their catch-ups' end offsets, created on first use.
  */
@@ -43,14 +42,6 @@ public class TopicMirrors implements SmartLifecycle {
             Consumer<MirroredRecord<V>> handler) {
         return add(new TopicMirror<>(topic, StartFrom.BEGINNING, consumerConfig, serde, deadLetters, handler,
                 options, endOffsets));
-    }
-
-    /** Routes the replies on {@code topic} to the requests this replica registers. */
-    public <V extends SpecificRecord> ReplyRouter<V> replies(Topic<V> topic, Predicate<V> isLast) {
-        ReplyRouter<V> router = new ReplyRouter<>(isLast);
-        add(new TopicMirror<>(topic, StartFrom.END, consumerConfig, serde, deadLetters, router::accept,
-                MirrorOptions.DEFAULTS, endOffsets));
-        return router;
     }
 
     /** Every mirror created so far. */

@@ -48,7 +48,8 @@ import dev.fleet.test.TopicProbe;
 
 /**
  * The platform's conventions against a real broker, as a service sees them: topic provisioning,
- * headers, the error policy with dead-letter topics, mirrors and reply routing.
+ * headers, the error policy with dead-letter topics, mirrors and reply routing (to the partition
+ * the request named).
  */
 @SpringBootTest(classes = FleetKafkaIntegrationTest.App.class, properties = {
         "fleet.kafka.service=scorer", "fleet.kafka.retry-backoff=10ms", "fleet.kafka.retry-attempts=2",
@@ -179,10 +180,13 @@ class FleetKafkaIntegrationTest {
         String mine = "mine-" + UUID.randomUUID();
         String other = "other-" + UUID.randomUUID();
         List<ScoreResult> got = new CopyOnWriteArrayList<>();
-        replies.register(mine).subscribe(got::add);
+        ReplyRouter.Registration<ScoreResult> registration = replies.register(mine);
+        registration.replies().subscribe(got::add);
 
-        publisher.publish(FleetTopics.SCORE_REPLIES, other, result(other), EventContext.newEvent("t"));
-        publisher.publish(FleetTopics.SCORE_REPLIES, mine, result(mine), EventContext.newEvent("t"));
+        publisher.publish(FleetTopics.SCORE_REPLIES, registration.partition(), other, result(other),
+                EventContext.newEvent("t"));
+        publisher.publish(FleetTopics.SCORE_REPLIES, registration.partition(), mine, result(mine),
+                EventContext.newEvent("t"));
 
         await().atMost(WAIT).until(() -> !got.isEmpty());
         assertThat(got).extracting(ScoreResult::getRequestId).containsExactly(mine);
@@ -230,8 +234,8 @@ class FleetKafkaIntegrationTest {
         }
 
         @Bean
-        ReplyRouter<ScoreResult> scoreReplies(TopicMirrors mirrors) {
-            return mirrors.replies(FleetTopics.SCORE_REPLIES, r -> true);
+        ReplyRouter<ScoreResult> scoreReplies(ReplyConsumers replyConsumers) {
+            return replyConsumers.router(FleetTopics.SCORE_REPLIES, r -> true);
         }
 
         @Bean

@@ -19,7 +19,8 @@ import dev.fleet.schemas.FleetTopics;
 
 /**
  * Answers embedding requests in micro-batches: all inputs of all requests of one poll go to the model
- * in one call; each request gets its {@code EmbeddingResult} (keyed by request id) and, when it
+ * in one call; each request gets its {@code EmbeddingResult} (keyed by request id, on the partition
+ * the requester reads when it named one: {@code replyPartition}) and, when it
  * succeeded, a {@code UsageRecorded} of its tokens.
  * <p>
  * A record that failed to decode stops the batch there: the records before it are answered and
@@ -66,7 +67,8 @@ public class EmbeddingRequestListener {
             EmbeddingRequested request = records.get(i).value();
             EmbeddingResult result = results.get(i);
             EventContext context = EventContext.causedBy(records.get(i).headers(), request.getTenantId());
-            sends.publish(FleetTopics.EMBEDDING_REPLIES, result.getRequestId(), result, context);
+            sends.publish(FleetTopics.EMBEDDING_REPLIES, request.getReplyPartition(), result.getRequestId(), result,
+                    context);
             if (result.getError() == null) {
                 sends.publish(FleetTopics.USAGE, request.getTenantId(),
                         UsageEvents.embeddingTokens(request.getTenantId(), result.getPromptTokens(), result.getModel()),

@@ -27,14 +27,16 @@ import dev.fleet.platform.kafka.FleetKafkaProperties;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.platform.kafka.KnowledgeClient;
+import dev.fleet.platform.kafka.ReplyConsumers;
 import dev.fleet.platform.kafka.ReplyRouter;
 import dev.fleet.platform.kafka.TopicMirrors;
 import dev.fleet.platform.tokens.TokenCounter;
 import dev.fleet.schemas.FleetTopics;
 
 /**
- * Wires the gateway: the domain services, their Kafka implementations and the topic mirrors
- * (registered here, while the context is built, so they start with {@link TopicMirrors}).
+ * Wires the gateway: the domain services, their Kafka implementations, the topic mirrors and the
+ * reply routers (registered here, while the context is built, so they start with
+ * {@link TopicMirrors} and {@link ReplyConsumers}).
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(FleetGatewayProperties.class)
@@ -64,8 +66,8 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ReplyRouter<ChatChunk> chatReplies(TopicMirrors topicMirrors) {
-        return topicMirrors.replies(FleetTopics.CHAT_REPLIES, chunk -> chunk.getFinishReason() != null);
+    ReplyRouter<ChatChunk> chatReplies(ReplyConsumers replyConsumers) {
+        return replyConsumers.router(FleetTopics.CHAT_REPLIES, chunk -> chunk.getFinishReason() != null);
     }
 
     @Bean
@@ -84,9 +86,9 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    KnowledgeClient knowledgeClient(TopicMirrors topicMirrors, FleetPublisher fleetPublisher,
+    KnowledgeClient knowledgeClient(ReplyConsumers replyConsumers, FleetPublisher fleetPublisher,
             FleetKafkaProperties fleetKafkaProperties, FleetGatewayProperties properties) {
-        return KnowledgeClient.create(topicMirrors, fleetPublisher, fleetKafkaProperties,
+        return KnowledgeClient.create(replyConsumers, fleetPublisher, fleetKafkaProperties,
                 properties.knowledgeTimeout());
     }
 

@@ -31,7 +31,7 @@ import dev.fleet.platform.kafka.FleetKafkaProperties;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.platform.kafka.ReplyRouter;
-import dev.fleet.platform.kafka.TopicMirrors;
+import dev.fleet.platform.kafka.ReplyConsumers;
 import dev.fleet.platform.kafka.streams.FleetStreams;
 import dev.fleet.platform.kafka.streams.KafkaStreamsHealthIndicator;
 import dev.fleet.schemas.FleetTopics;
@@ -97,8 +97,8 @@ public class RateLimitConfiguration {
     }
 
     @Bean
-    ReplyRouter<RateLimitGrant> rateLimitGrants(TopicMirrors topicMirrors) {
-        return topicMirrors.replies(FleetTopics.RATE_LIMIT_GRANTS, grant -> true);
+    ReplyRouter<RateLimitGrant> rateLimitGrants(ReplyConsumers replyConsumers) {
+        return replyConsumers.router(FleetTopics.RATE_LIMIT_GRANTS, grant -> true);
     }
 
     @Bean

@@ -5,8 +5,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.fleet.events.v1.ChatChunk;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.gateway.domain.ChatRequestChannel;
+import dev.fleet.gateway.domain.EventBusUnavailableException;
 import dev.fleet.platform.kafka.EventContext;
 import dev.fleet.platform.kafka.FleetPublisher;
+import dev.fleet.platform.kafka.ReplyPartitionUnavailableException;
 import dev.fleet.platform.kafka.ReplyRouter;
 import dev.fleet.schemas.FleetTopics;
 
@@ -16,9 +18,11 @@ import reactor.core.publisher.Mono;
 /**
  * Sends chat requests on {@code fleet.chat.requests.v1} (keyed by conversation, so one
  * conversation is handled in order) and receives their chunks from this replica's
- * {@link ReplyRouter} over {@code fleet.chat.replies.v1}. The request id is registered before
- * the request is published, so no chunk can slip by; it is forgotten again if the publish fails
- * or the caller gives up first.
+ * {@link ReplyRouter} over {@code fleet.chat.replies.v1}: the request names the reply partition
+ * the router pinned it to ({@code replyPartition}), one this replica reads. The request id is
+ * registered before the request is published, so no chunk can slip by; it is forgotten again if
+ * the publish fails or the caller gives up first. No reply partition, or one moved away by a
+ * rebalance while chunks were awaited, is an {@link EventBusUnavailableException} (retryable).
  */
 public class KafkaChatRequestChannel implements ChatRequestChannel {
 
@@ -34,10 +38,14 @@ public class KafkaChatRequestChannel implements ChatRequestChannel {
     public Mono<Flux<ChatChunk>> send(ChatRequested request) {
         return Mono.defer(() -> {
             String requestId = request.getRequestId();
-            Flux<ChatChunk> chunks = replies.register(requestId);
+            ReplyRouter.Registration<ChatChunk> registration = replies.register(requestId);
+            Flux<ChatChunk> chunks = registration.replies().onErrorMap(ReplyPartitionUnavailableException.class,
+                    KafkaChatRequestChannel::retryable);
+            ChatRequested pinned = ChatRequested.newBuilder(request).setReplyPartition(registration.partition())
+                    .build();
             AtomicBoolean handedOver = new AtomicBoolean();
             return Acknowledgements.of("the chat request", () -> publisher.publish(FleetTopics.CHAT_REQUESTS,
-                            request.getConversationId(), request, EventContext.newEvent(request.getTenantId())))
+                            pinned.getConversationId(), pinned, EventContext.newEvent(pinned.getTenantId())))
                     .thenReturn(chunks)
                     .doOnSuccess(published -> handedOver.set(true))
                     .doOnError(e -> replies.forget(requestId))
@@ -46,6 +54,10 @@ public class KafkaChatRequestChannel implements ChatRequestChannel {
                             replies.forget(requestId);
                         }
                     });
-        });
+        }).onErrorMap(ReplyPartitionUnavailableException.class, KafkaChatRequestChannel::retryable);
+    }
+
+    private static EventBusUnavailableException retryable(ReplyPartitionUnavailableException e) {
+        return new EventBusUnavailableException(e.getMessage(), e);
     }
 }

@@ -22,6 +22,7 @@ import dev.fleet.gateway.domain.Caller;
 import dev.fleet.gateway.domain.ChatCommand;
 import dev.fleet.gateway.domain.ChatCompletions;
 import dev.fleet.gateway.domain.ChatExchange;
+import dev.fleet.gateway.domain.EventBusUnavailableException;
 import dev.fleet.gateway.domain.ModelCatalog;
 import dev.fleet.gateway.domain.ReplyTimeoutException;
 import dev.fleet.platform.web.ApiError;
@@ -92,6 +93,9 @@ public class ChatCompletionsController {
     private static ApiError errorOf(ChatExchange exchange, Throwable e) {
         if (e instanceof ReplyTimeoutException) {
             return ApiError.timeout(e.getMessage());
+        }
+        if (e instanceof EventBusUnavailableException) { // e.g. its reply partition moved: retryable
+            return ApiError.unavailable(e.getMessage(), "service_unavailable");
         }
         log.error("chat stream {} failed", exchange.requestId(), e);
         return new ApiError(HttpStatus.INTERNAL_SERVER_ERROR, "the completion failed",

@@ -29,6 +29,7 @@ import dev.fleet.platform.kafka.FleetKafkaProperties;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.platform.kafka.KnowledgeClient;
+import dev.fleet.platform.kafka.ReplyConsumers;
 import dev.fleet.platform.kafka.TopicMirrors;
 import dev.fleet.schemas.FleetTopics;
 
@@ -51,9 +52,9 @@ public class OrchestratorConfiguration {
     }
 
     @Bean
-    KnowledgeClient knowledgeClient(TopicMirrors mirrors, FleetPublisher publisher, FleetKafkaProperties kafka,
+    KnowledgeClient knowledgeClient(ReplyConsumers replies, FleetPublisher publisher, FleetKafkaProperties kafka,
             FleetOrchestratorProperties properties) {
-        return KnowledgeClient.create(mirrors, publisher, kafka, properties.extractive().searchTimeout());
+        return KnowledgeClient.create(replies, publisher, kafka, properties.extractive().searchTimeout());
     }
 
     @Bean

@@ -56,7 +56,8 @@ public class ChatRequestListener {
             throw new IllegalArgumentException("a ChatRequested needs a requestId and a tenantId");
         }
         EventContext context = EventContext.causedBy(record.headers(), request.getTenantId());
-        ChatOutcome outcome = chats.complete(request, new KafkaChatExchange(publisher, knowledge, context))
+        ChatOutcome outcome = chats.complete(request, new KafkaChatExchange(publisher, knowledge, context,
+                request.getReplyPartition()))
                 .block(timeout);
         log.debug("request {} of tenant {} ({}): {}", request.getRequestId(), request.getTenantId(),
                 request.getModel(), outcome);

@@ -21,7 +21,8 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * {@link ChatExchange} over Kafka for one request: every record it produces continues the trace of
- * the consumed ChatRequested (a new span each), replies are keyed by request id, usage and domain
+ * the consumed ChatRequested (a new span each), replies are keyed by request id and go to the
+ * partition the requesting gateway replica reads ({@code replyPartition}), usage and domain
  * events by tenant id.
  */
 final class KafkaChatExchange implements ChatExchange {
@@ -29,26 +30,30 @@ final class KafkaChatExchange implements ChatExchange {
     private final FleetPublisher publisher;
     private final KnowledgeClient knowledge;
     private final EventContext context;
+    private final Integer replyPartition;
 
-    KafkaChatExchange(FleetPublisher publisher, KnowledgeClient knowledge, EventContext context) {
+    /** @param replyPartition the request's {@code replyPartition}: where every chunk goes (null: by key) */
+    KafkaChatExchange(FleetPublisher publisher, KnowledgeClient knowledge, EventContext context,
+            Integer replyPartition) {
         this.publisher = publisher;
         this.knowledge = knowledge;
         this.context = context;
+        this.replyPartition = replyPartition;
     }
 
     @Override
     public Mono<Void> reply(ChatChunk chunk) {
-        return publish(FleetTopics.CHAT_REPLIES, chunk.getRequestId(), chunk, context.next());
+        return publish(FleetTopics.CHAT_REPLIES, replyPartition, chunk.getRequestId(), chunk, context.next());
     }
 
     @Override
     public Mono<Void> usage(String eventId, UsageRecorded usage) {
-        return publish(FleetTopics.USAGE, usage.getTenantId(), usage, context.next().withEventId(eventId));
+        return publish(FleetTopics.USAGE, null, usage.getTenantId(), usage, context.next().withEventId(eventId));
     }
 
     @Override
     public Mono<Void> event(DomainEvent event) {
-        return publish(FleetTopics.DOMAIN_EVENTS, event.getTenantId(), event,
+        return publish(FleetTopics.DOMAIN_EVENTS, null, event.getTenantId(), event,
                 context.next().withEventId(event.getEventId()));
     }
 
@@ -63,8 +68,9 @@ final class KafkaChatExchange implements ChatExchange {
      * that thread is the one that would fetch the metadata. The send itself happens on subscription,
      * in order, so pipelined chunks keep their order ({@link FleetPublisher#send} would not).
      */
-    private <V extends SpecificRecord> Mono<Void> publish(Topic<V> topic, String key, V value, EventContext ctx) {
-        return Mono.fromFuture(() -> publisher.publish(topic, key, value, ctx))
+    private <V extends SpecificRecord> Mono<Void> publish(Topic<V> topic, Integer partition, String key, V value,
+            EventContext ctx) {
+        return Mono.fromFuture(() -> publisher.publish(topic, partition, key, value, ctx))
                 .publishOn(Schedulers.boundedElastic())
                 .then();
     }

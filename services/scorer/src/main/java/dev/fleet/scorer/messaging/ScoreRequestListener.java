@@ -19,8 +19,9 @@ import dev.fleet.scorer.domain.CollectionSearch;
 
 /**
  * Answers searches: each {@code ScoreRequested} gets a {@code ScoreResult} keyed by its request id
- * and, when it did not fail, a {@code UsageRecorded} of one search query. The offset is committed
- * only after the broker acknowledged both. Searches wait (once, bounded) for the index to be loaded
+ * (on the partition the requester reads when it named one: {@code replyPartition}) and, when it
+ * did not fail, a {@code UsageRecorded} of one search query. The offset is committed only after
+ * the broker acknowledged both. Searches wait (once, bounded) for the index to be loaded
  * at start-up, so early answers are not missing items.
  */
 @Component
@@ -49,7 +50,7 @@ public class ScoreRequestListener {
         itemVectors.awaitLoaded(properties.catchUpTimeout());
         ScoreResult result = search.answer(request);
         PendingSends sends = new PendingSends(publisher);
-        sends.publish(FleetTopics.SCORE_REPLIES, request.getRequestId(), result,
+        sends.publish(FleetTopics.SCORE_REPLIES, request.getReplyPartition(), request.getRequestId(), result,
                 EventContext.causedBy(record.headers(), request.getTenantId()));
         if (result.getError() == null) {
             sends.publish(FleetTopics.USAGE, request.getTenantId(), UsageRecorded.newBuilder()

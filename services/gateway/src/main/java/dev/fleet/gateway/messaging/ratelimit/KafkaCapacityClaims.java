@@ -16,13 +16,13 @@ import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.ReplyRouter;
 import dev.fleet.schemas.FleetTopics;
 
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * Claims capacity from a budget's owner over Kafka: a {@link RateLimitClaim} on
  * {@code fleet.ratelimit.claims.v1}, keyed by budget (so the replica owning that partition decides
- * it), answered by a {@link RateLimitGrant} keyed by the claim id. No grant within
+ * it), answered by a {@link RateLimitGrant} keyed by the claim id on the grants partition this
+ * replica reads (the claim's {@code replyPartition}). No grant within
  * {@code timeout} (Kafka away, the partition moving to another owner) fails the claim; a grant that
  * arrives later is dropped, and its capacity stays unused (never used twice).
  */
@@ -46,7 +46,7 @@ public final class KafkaCapacityClaims implements CapacityClaims {
             Limits limits) {
         return Mono.defer(() -> {
             String claimId = UUID.randomUUID().toString();
-            Flux<RateLimitGrant> reply = grants.register(claimId);
+            ReplyRouter.Registration<RateLimitGrant> registration = grants.register(claimId);
             RateLimitClaim claim = RateLimitClaim.newBuilder()
                     .setClaimId(claimId)
                     .setBudget(budget.id())
@@ -58,10 +58,11 @@ public final class KafkaCapacityClaims implements CapacityClaims {
                     .setTokensPerMinute(limits.tokensPerMinute())
                     .setLimitsVersion(limits.version())
                     .setReplica(replica)
+                    .setReplyPartition(registration.partition())
                     .build();
             return publisher.send(FleetTopics.RATE_LIMIT_CLAIMS, budget.id(), claim,
                             EventContext.newEvent(budget.tenantId()))
-                    .then(reply.next())
+                    .then(registration.replies().next())
                     .timeout(timeout)
                     .map(KafkaCapacityClaims::grant)
                     .doOnError(e -> grants.forget(claimId))

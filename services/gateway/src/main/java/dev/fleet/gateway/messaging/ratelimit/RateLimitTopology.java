@@ -61,7 +61,15 @@ public final class RateLimitTopology {
                         .withName("claims"))
                 .process(() -> new BudgetOwner(producedBy), Named.as("decide-claims"), STORE)
                 .to(FleetTopics.RATE_LIMIT_GRANTS.name(), Produced.with(Serdes.String(), grantSerde)
+                        .withStreamPartitioner(RateLimitTopology::replyPartition)
                         .withName("grants"));
+    }
+
+    /** A grant goes to the partition its claimant reads (its claim's replyPartition), else by key. */
+    @SuppressWarnings("deprecation") // StreamPartitioner#partition is the one abstract method in 3.9
+    private static Integer replyPartition(String topic, String claimId, RateLimitGrant grant, int partitions) {
+        Integer partition = grant.getReplyPartition();
+        return partition != null && partition >= 0 && partition < partitions ? partition : null;
     }
 
     /** Decides each claim against its budget's window and forwards the grant. */
@@ -109,6 +117,7 @@ public final class RateLimitTopology {
                     .setTokensPerMinute(applied.tokensPerMinute())
                     .setGrantedAt(Instant.ofEpochMilli(now))
                     .setWindowEnd(Instant.ofEpochMilli(decision.windowEnd()))
+                    .setReplyPartition(claim.getReplyPartition())
                     .build();
             context.forward(new Record<>(claim.getClaimId(), grant, now, headers(record.headers(), claim)));
         }
