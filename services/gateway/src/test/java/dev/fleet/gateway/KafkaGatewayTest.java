@@ -45,6 +45,9 @@ abstract class KafkaGatewayTest {
     @BeforeEach
     void client() {
         client = webTestClient.mutate().responseTimeout(Duration.ofSeconds(30)).build();
+        // ready: mirrors caught up, reply partitions and this replica's share of the rate-limit budgets owned
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> client.get()
+                .uri("/actuator/health/readiness").exchange().expectStatus().isOk());
     }
 
     String baseUrl() {

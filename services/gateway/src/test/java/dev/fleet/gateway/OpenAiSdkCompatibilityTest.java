@@ -2,9 +2,13 @@ package dev.fleet.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -14,6 +18,7 @@ import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
@@ -29,16 +34,22 @@ import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 
+import dev.fleet.events.v1.ApiKeyStatus;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
+import dev.fleet.events.v1.Plan;
+import dev.fleet.events.v1.Tenant;
+import dev.fleet.events.v1.TenantStatus;
+import dev.fleet.gateway.domain.ApiKeyDirectory;
+import dev.fleet.gateway.domain.ratelimit.LimitsDirectory;
+import dev.fleet.schemas.FleetTopics;
 
 /**
  * The gateway as OpenAI's official Java SDK ({@code com.openai:openai-java}) sees it, the client
  * configured with nothing but the base URL and the key. The orchestrator and the embedding-worker
  * are played by a {@link FakeFleet} over the real broker.
- * <p>
- * 429: once per-tenant rate limits exist (issue 5, "Limits per key and per plan"), their test
- * asserts the SDK's {@link RateLimitException} with {@link #expectRateLimitException}.
+ * Covered: models, chat (plain and streamed with usage), embeddings (floats and base64), and the
+ * SDK's typed errors for 401, 404 and 429.
  */
 class OpenAiSdkCompatibilityTest extends KafkaGatewayTest {
 
@@ -59,6 +70,12 @@ class OpenAiSdkCompatibilityTest extends KafkaGatewayTest {
             fleet = null;
         }
     }
+
+    @Autowired
+    ApiKeyDirectory apiKeys;
+
+    @Autowired
+    LimitsDirectory limits;
 
     private OpenAIClient sdk(String key) {
         return OpenAIOkHttpClient.builder().baseUrl(baseUrl()).apiKey(key).build();
@@ -175,6 +192,33 @@ class OpenAiSdkCompatibilityTest extends KafkaGatewayTest {
         assertThat(chat.code()).contains("model_not_found");
         assertThat(chat.param()).contains("model");
         assertThat(embeddings.code()).contains("model_not_found");
+    }
+
+    @Test
+    void shouldRaiseTheSdksRateLimitExceptionOverTheRequestLimit() {
+        // given a tenant allowed one request a minute, known to this gateway (checked without a request)
+        String tenantId = UUID.randomUUID().toString();
+        String keyId = UUID.randomUUID().toString();
+        String key = "fk-" + UUID.randomUUID();
+        GatewayKafkaFixture.send(FleetTopics.TENANTS, tenantId, Tenant.newBuilder().setId(tenantId)
+                .setName("One a minute").setPlan(Plan.FREE).setStatus(TenantStatus.ACTIVE).setRequestsPerMinute(1)
+                .setTokensPerDay(0).setUpdatedAt(Instant.now()).build());
+        GatewayKafkaFixture.publishKey(keyId, tenantId, key, ApiKeyStatus.ACTIVE);
+        await().atMost(GatewayKafkaFixture.KAFKA_WAIT).until(() -> apiKeys.authenticate(key).isAuthenticated()
+                && limits.forTenant(tenantId).requestsPerMinute() == 1);
+        // (both requests within one minute)
+        await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().atZone(ZoneOffset.UTC).getSecond() < 55);
+        OpenAIClient sdk = OpenAIOkHttpClient.builder().baseUrl(baseUrl()).apiKey(key).maxRetries(0).build();
+
+        // when the first request is admitted and the second is not
+        assertThat(sdk.models().list().data()).isNotEmpty();
+        RateLimitException refused = expectRateLimitException(() -> sdk.models().list());
+
+        // then the SDK sees OpenAI's 429 with when to retry and the limit's headers
+        assertThat(refused.headers().values("retry-after")).singleElement()
+                .satisfies(seconds -> assertThat(Integer.parseInt(seconds)).isBetween(1, 60));
+        assertThat(refused.headers().values("x-ratelimit-limit-requests")).containsExactly("1");
+        assertThat(refused.headers().values("x-ratelimit-remaining-requests")).containsExactly("0");
     }
 
     /** For the rate-limit tests: {@code call} fails as the SDK reports a 429 with {@code rate_limit_exceeded}. */

@@ -117,6 +117,10 @@ class ReplyRoutingAcrossReplicasTest {
                 .allMatch(g -> chatReplies(g).router().partitions().size() == 2));
         gateways.forEach(g -> assertThat(g.getBean(ReplyPartitionsHealthIndicator.class).health().getStatus())
                 .isEqualTo(Status.UP));
+        // and ready as a whole: key mirrors caught up, rate-limit budget owners assigned
+        gateways.forEach(g -> await().atMost(WAIT).until(() -> WebClient.create("http://127.0.0.1:"
+                        + g.getEnvironment().getProperty("local.server.port")).get().uri("/actuator/health/readiness")
+                .exchangeToMono(r -> r.releaseBody().thenReturn(r.statusCode().value())).block() == 200));
         String key = givenActiveKey();
         List<WebClient> clients = gateways.stream().map(g -> WebClient.builder()
                 .baseUrl("http://127.0.0.1:" + g.getEnvironment().getProperty("local.server.port"))

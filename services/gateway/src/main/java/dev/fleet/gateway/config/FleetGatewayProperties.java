@@ -63,7 +63,7 @@ public record FleetGatewayProperties(
      * @param sessionTimeout how soon a replica that died loses its budgets to the others ({@code FLEET_GATEWAY_RATELIMIT_SESSION_TIMEOUT})
      */
     public record RateLimits(
-            @NotNull @DurationMin(millis = 1) @DefaultValue("2s") Duration claimTimeout,
+            @NotNull @DurationMin(millis = 1) @DefaultValue("5s") Duration claimTimeout,
             @NotNull @DefaultValue("250ms") Duration prefetch,
             @Min(1) @DefaultValue("10000") int maxWaiters,
             @NotNull @DurationMin(millis = 1) @DefaultValue("20ms") Duration commitInterval,
