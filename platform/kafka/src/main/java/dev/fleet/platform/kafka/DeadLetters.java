@@ -52,6 +52,19 @@ public class DeadLetters {
         sent.join();
     }
 
+    /**
+     * {@link #send}, for a loop that must go on whatever happens: a record that cannot be
+     * dead-lettered either is logged (topic, partition, offset) and skipped.
+     */
+    public void sendOrSkip(ConsumerRecord<byte[], byte[]> record, Exception cause) {
+        try {
+            send(record, cause);
+        } catch (RuntimeException dlqFailure) {
+            log.error("cannot dead-letter {}-{}@{}; skipping it", record.topic(), record.partition(), record.offset(),
+                    dlqFailure);
+        }
+    }
+
     static void addErrorHeaders(Headers headers, String topic, int partition, long offset, Exception cause) {
         headers.add(KafkaHeaders.DLT_ORIGINAL_TOPIC, utf8(topic));
         headers.add(KafkaHeaders.DLT_ORIGINAL_PARTITION, utf8(Integer.toString(partition)));

@@ -12,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +45,7 @@ public class ReplyConsumer<V extends SpecificRecord> {
 
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile Metric recordsConsumed;
-    private volatile Thread thread;
-    private volatile boolean running;
+    private volatile PollLoop loop;
 
     public ReplyConsumer(Topic<V> topic, String groupId, Map<String, Object> consumerConfig, FleetSerde serde,
             DeadLetters deadLetters, ReplyRouter<V> router) {
@@ -73,7 +71,8 @@ public class ReplyConsumer<V extends SpecificRecord> {
     }
 
     public boolean isRunning() {
-        return running;
+        PollLoop l = loop;
+        return l != null && l.isRunning();
     }
 
     /** Kafka's {@code records-consumed-total} of this consumer: what this replica has read of the topic. */
@@ -101,10 +100,22 @@ public class ReplyConsumer<V extends SpecificRecord> {
         assignments.bind(c);
         c.subscribe(List.of(topic.name()), assignments);
         consumer = c;
-        running = true;
-        thread = new Thread(this::pollLoop, "replies-" + topic.name());
-        thread.setDaemon(true);
-        thread.start();
+        loop = PollLoop.start("replies-" + topic.name(), c, POLL, new PollLoop.Owner() {
+            @Override
+            public void accept(ConsumerRecord<byte[], byte[]> record) {
+                apply(record);
+            }
+
+            @Override
+            public void afterPoll(KafkaConsumer<byte[], byte[]> consumer) {
+                assignments.retryUnoffered();
+            }
+
+            @Override
+            public void closed() { // the close left the group: the partitions move now, not after a session timeout
+                router.revoked(router.partitions());
+            }
+        });
         log.info("reading {} in consumer group {}", topic.name(), groupId);
     }
 
@@ -113,69 +124,21 @@ public class ReplyConsumer<V extends SpecificRecord> {
         return assignments.awaitFirst(timeout);
     }
 
-    private void pollLoop() {
-        KafkaConsumer<byte[], byte[]> c = consumer;
-        try {
-            while (running) {
-                try {
-                    for (ConsumerRecord<byte[], byte[]> raw : c.poll(POLL)) {
-                        apply(raw);
-                    }
-                    assignments.retryUnoffered();
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    // a broker hiccup must not end reply routing; the consumer rejoins and resumes
-                    log.warn("reply consumer of {}: {}; polling again", topic.name(), e.toString());
-                    pauseAfterError();
-                }
-            }
-        } catch (WakeupException e) {
-            // stop() asked us to leave poll()
-        } finally {
-            running = false;
-            c.close(Duration.ofSeconds(2)); // leaves the group: the partitions move now, not after a session timeout
-            router.revoked(router.partitions());
-        }
-    }
-
     private void apply(ConsumerRecord<byte[], byte[]> raw) {
         try {
             String key = raw.key() == null ? null : new String(raw.key(), StandardCharsets.UTF_8);
             V value = serde.deserialize(topic, raw.value());
             router.accept(new MirroredRecord<>(key, value, raw.headers(), raw.partition(), raw.offset()));
         } catch (RuntimeException e) {
-            try {
-                deadLetters.send(raw, e);
-            } catch (RuntimeException dlqFailure) {
-                log.error("cannot dead-letter {}-{}@{}; skipping it", raw.topic(), raw.partition(), raw.offset(),
-                        dlqFailure);
-            }
-        }
-    }
-
-    private void pauseAfterError() {
-        try {
-            Thread.sleep(1_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
+            deadLetters.sendOrSkip(raw, e);
         }
     }
 
     public void stop() {
-        running = false;
-        KafkaConsumer<byte[], byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        Thread t = thread;
-        if (t != null) {
-            try {
-                t.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        PollLoop l = loop;
+        if (l != null) {
+            l.stop();
         }
     }
+
 }

@@ -14,7 +14,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +39,7 @@ public class TopicMirror<V extends SpecificRecord> {
     public enum StartFrom { BEGINNING, END }
 
     private static final Logger log = LoggerFactory.getLogger(TopicMirror.class);
+    private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration METADATA_WAIT = Duration.ofSeconds(30);
 
     private final Topic<V> topic;
@@ -53,8 +53,7 @@ public class TopicMirror<V extends SpecificRecord> {
     private final UnreadableRecords unreadable = new UnreadableRecords();
 
     private volatile KafkaConsumer<byte[], byte[]> consumer;
-    private volatile Thread thread;
-    private volatile boolean running;
+    private volatile PollLoop loop;
     private volatile Map<TopicPartition, Long> catchUpTargets = Map.of();
     private volatile List<TopicPartition> partitions = List.of();
     private volatile boolean caughtUp;
@@ -136,12 +135,22 @@ public class TopicMirror<V extends SpecificRecord> {
         this.catchUpTargets = targets;
         this.partitions = List.copyOf(partitions);
         this.consumer = c;
-        this.running = true;
         reportPositions(c);
         updateCaughtUp();
-        thread = new Thread(this::pollLoop, "mirror-" + topic.name());
-        thread.setDaemon(true);
-        thread.start();
+        loop = PollLoop.start("mirror-" + topic.name(), c, POLL, new PollLoop.Owner() {
+            @Override
+            public void accept(ConsumerRecord<byte[], byte[]> record) {
+                apply(record);
+            }
+
+            @Override
+            public void afterPoll(KafkaConsumer<byte[], byte[]> consumer) {
+                reportPositions(consumer);
+                if (!caughtUp) {
+                    updateCaughtUp();
+                }
+            }
+        });
         log.info("mirroring {} ({} partitions) from {}", topic.name(), partitions.size(), startFrom);
     }
 
@@ -171,43 +180,6 @@ public class TopicMirror<V extends SpecificRecord> {
         }
     }
 
-    private void pollLoop() {
-        KafkaConsumer<byte[], byte[]> c = consumer;
-        try {
-            while (running) {
-                try {
-                    for (ConsumerRecord<byte[], byte[]> raw : c.poll(Duration.ofMillis(200))) {
-                        apply(raw);
-                    }
-                    reportPositions(c);
-                    if (!caughtUp) {
-                        updateCaughtUp();
-                    }
-                } catch (WakeupException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    // a broker hiccup must not end the view; the consumer resumes from its position
-                    log.warn("mirror of {}: {}; polling again", topic.name(), e.toString());
-                    pauseAfterError();
-                }
-            }
-        } catch (WakeupException e) {
-            // stop() asked us to leave poll()
-        } finally {
-            running = false;
-            c.close(Duration.ofSeconds(2));
-        }
-    }
-
-    private void pauseAfterError() {
-        try {
-            Thread.sleep(1_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
-        }
-    }
-
     private void apply(ConsumerRecord<byte[], byte[]> raw) {
         try {
             String key = key(raw);
@@ -222,12 +194,7 @@ public class TopicMirror<V extends SpecificRecord> {
                 log.error("mirror of {}: {}; not ready until a later record of its key is applied", topic.name(),
                         failure.describe());
             }
-            try {
-                deadLetters.send(raw, e);
-            } catch (RuntimeException dlqFailure) {
-                log.error("cannot dead-letter {}-{}@{}; skipping it", raw.topic(), raw.partition(), raw.offset(),
-                        dlqFailure);
-            }
+            deadLetters.sendOrSkip(raw, e);
         }
     }
 
@@ -255,22 +222,15 @@ public class TopicMirror<V extends SpecificRecord> {
     }
 
     public void stop() {
-        running = false;
-        KafkaConsumer<byte[], byte[]> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        Thread t = thread;
-        if (t != null) {
-            try {
-                t.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        PollLoop l = loop;
+        if (l != null) {
+            l.stop();
         }
     }
 
+
     public boolean isRunning() {
-        return running;
+        PollLoop l = loop;
+        return l != null && l.isRunning();
     }
 }
