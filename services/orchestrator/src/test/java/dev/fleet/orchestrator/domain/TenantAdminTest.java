@@ -98,7 +98,8 @@ class TenantAdminTest {
         assertThat(changed.requestsPerMinute()).isEqualTo(10);
         assertThat(changed.tokensPerMinute()).isEqualTo(TenantPlan.FREE.tokensPerMinute());
         assertThat(changed.updatedAt()).isEqualTo(Instant.parse("2025-01-01T00:00:00Z"));
-        assertThat(announced).containsExactly("tenantCreated " + tenant.id(), "tenantLimitsChanged " + tenant.id() + " 10");
+        assertThat(announced).containsExactly("tenantCreated " + tenant.id(), "delivered",
+                "tenantLimitsChanged " + tenant.id() + " 10", "delivered");
         assertThat(admin.setLimits(UUID.randomUUID(), LimitOverrides.NONE).block()).isNull();
     }
 
@@ -134,6 +135,18 @@ class TenantAdminTest {
         @Override
         public Mono<Void> keyRevoked(TenantKey key, String actor) {
             return Mono.fromRunnable(() -> announced.add("keyRevoked " + key.id()));
+        }
+
+        @Override
+        public Mono<Void> promptVersionCreated(dev.fleet.orchestrator.domain.prompts.PromptConfig prompt,
+                int version, List<String> labels, String actor) {
+            return Mono.fromRunnable(() -> announced.add("promptVersionCreated " + prompt.name() + " " + version));
+        }
+
+        @Override
+        public Mono<Void> promptLabelMoved(dev.fleet.orchestrator.domain.prompts.PromptConfig prompt, String label,
+                int version, Integer previous, String actor) {
+            return Mono.fromRunnable(() -> announced.add("promptLabelMoved " + prompt.name() + " " + label));
         }
 
         @Override
