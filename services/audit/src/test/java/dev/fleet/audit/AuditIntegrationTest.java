@@ -192,7 +192,7 @@ class AuditIntegrationTest {
 
     private static DomainEvent completion(String tenant) {
         return envelope(tenant, "key/k1", "request/r1",
-                new CompletionSucceeded("r1", "fleet-extractive", 12, 34));
+                new CompletionSucceeded("r1", "fleet-extractive", 12, 34, null, 0, 0, 0, null, null));
     }
 
     private static DomainEvent keyIssued(String tenant) {

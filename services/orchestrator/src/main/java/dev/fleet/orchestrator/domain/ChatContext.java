@@ -1,5 +1,7 @@
 package dev.fleet.orchestrator.domain;
 
+import dev.fleet.events.v1.ChatRequested;
+
 import reactor.core.publisher.Mono;
 
 /**
@@ -12,7 +14,7 @@ public interface ChatContext {
     /** No prompts, no history: the request as it came. */
     ChatContext NONE = new ChatContext() {
         @Override
-        public Mono<PreparedChat> prepare(dev.fleet.events.v1.ChatRequested request) {
+        public Mono<PreparedChat> prepare(ChatRequested request) {
             return Mono.just(PreparedChat.asIs(request));
         }
 
@@ -23,7 +25,7 @@ public interface ChatContext {
     };
 
     /** The request as the model is to see it. */
-    Mono<PreparedChat> prepare(dev.fleet.events.v1.ChatRequested request);
+    Mono<PreparedChat> prepare(ChatRequested request);
 
     /** Records the exchange ({@code answer} being the full reply) for the conversation's next request. */
     Mono<Void> remember(PreparedChat prepared, String answer);

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
@@ -24,11 +27,14 @@ import reactor.core.publisher.Mono;
  * messages and the answer are appended to the conversation.
  * <p>
  * Limits: clients continuing a conversation send only the new turn (the history is the fleet's);
- * system messages and prompts are applied per request and not stored. Two requests of one
+ * system messages and prompts are applied per request and not stored. A turn that cannot be stored
+ * (database down) is logged and left out of the history; the answer stands. Two requests of one
  * conversation answered at once would each see the history without the other (the chat topic is
  * keyed by conversation, so one consumer handles a conversation's requests in order).
  */
 public class PromptAndHistoryContext implements ChatContext {
+
+    private static final Logger log = LoggerFactory.getLogger(PromptAndHistoryContext.class);
 
     private final PromptResolver prompts;
     private final ConversationStore conversations;
@@ -82,7 +88,12 @@ public class PromptAndHistoryContext implements ChatContext {
         ChatRequested request = prepared.request();
         List<ChatMessage> exchange = new ArrayList<>(prepared.newMessages());
         exchange.add(ChatMessages.text(ChatRole.ASSISTANT, answer));
+        // the client has its answer: a failure here loses this turn from the history, it must not re-answer
         return conversations.append(request.getConversationId(), request.getTenantId(), request.getRequestId(),
-                exchange);
+                exchange).onErrorResume(e -> {
+                    log.warn("request {}: could not keep the exchange in conversation {}: {}", request.getRequestId(),
+                            request.getConversationId(), e.toString());
+                    return Mono.empty();
+                });
     }
 }

@@ -1,5 +1,6 @@
 package dev.fleet.orchestrator.domain.prompts;
 
+import java.util.Map;
 import java.util.Optional;
 
 import dev.fleet.orchestrator.domain.ChatFailure;
@@ -23,7 +24,7 @@ public class PromptResolver {
     public record RenderedPrompt(String name, int version, String text) {
     }
 
-    public Optional<RenderedPrompt> resolve(String tenantId, java.util.Map<String, String> metadata) {
+    public Optional<RenderedPrompt> resolve(String tenantId, Map<String, String> metadata) {
         return PromptSelection.of(metadata).map(selection -> render(tenantId, selection));
     }
 
