@@ -28,6 +28,7 @@ import dev.fleet.events.v1.EmbeddingRequested;
 import dev.fleet.events.v1.EmbeddingResult;
 import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.events.v1.ItemVector;
+import dev.fleet.events.v1.Prompt;
 import dev.fleet.events.v1.RateLimitClaim;
 import dev.fleet.events.v1.RateLimitGrant;
 import dev.fleet.events.v1.ScoreRequested;
@@ -106,10 +107,14 @@ public final class FleetTopics {
             RateLimitGrant.class, 6, Cleanup.DELETE, SHORT, Set.of(GATEWAY), Set.of(GATEWAY),
             "Capacity granted to a claim, valid until the end of the budget's window.");
 
+    public static final Topic<Prompt> PROMPTS = new Topic<>("fleet.prompts.v1", "tenantId/name", Prompt.class,
+            3, Cleanup.COMPACT, null, Set.of(ORCHESTRATOR), Set.of(ORCHESTRATOR, ANALYTICS),
+            "Every tenant's prompt templates: all versions and where each label points (config as events).");
+
     /** Every topic, in catalog order. */
     public static final List<Topic<?>> ALL = List.of(TENANTS, API_KEYS, CHAT_REQUESTS, CHAT_REPLIES,
             EMBEDDING_REQUESTS, EMBEDDING_REPLIES, ITEMS, ITEM_VECTORS, SCORE_REQUESTS, SCORE_REPLIES, USAGE,
-            USAGE_ROLLUPS, DOMAIN_EVENTS, RATE_LIMIT_CLAIMS, RATE_LIMIT_GRANTS);
+            USAGE_ROLLUPS, DOMAIN_EVENTS, RATE_LIMIT_CLAIMS, RATE_LIMIT_GRANTS, PROMPTS);
 
     private static final Map<String, Topic<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(Topic::name, Function.identity()));

@@ -75,6 +75,10 @@ import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.Plan;
+import dev.fleet.events.v1.Prompt;
+import dev.fleet.events.v1.PromptLabelMoved;
+import dev.fleet.events.v1.PromptVersion;
+import dev.fleet.events.v1.PromptVersionCreated;
 import dev.fleet.events.v1.ScoreRequested;
 import dev.fleet.events.v1.ScoreResult;
 import dev.fleet.events.v1.ScoredItem;
@@ -86,6 +90,7 @@ import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.orchestrator.domain.ControlPlaneEvents;
 import dev.fleet.orchestrator.domain.EventIds;
 import dev.fleet.orchestrator.domain.KeyMinter;
+import dev.fleet.orchestrator.domain.prompts.PromptRegistry;
 import dev.fleet.platform.kafka.AvroSingleObjectSerde;
 import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetSchemaStore;
@@ -103,6 +108,7 @@ import dev.fleet.test.TopicProbe;
 import dev.fleet.test.TopicReader;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -145,6 +151,9 @@ class OrchestratorIntegrationTest {
     @MockitoSpyBean
     private ControlPlaneEvents events;
 
+    @Autowired
+    private PromptRegistry registry;
+
     private final List<String> tenantsToClean = new ArrayList<>();
 
     @DynamicPropertySource
@@ -171,6 +180,10 @@ class OrchestratorIntegrationTest {
                 for (String sql : List.of(
                         "DELETE FROM orchestrator.outbox WHERE tenant_id::text = ?",
                         "DELETE FROM orchestrator.api_keys WHERE tenant_id::text = ?",
+                        "DELETE FROM orchestrator.prompt_labels WHERE tenant_id::text = ?",
+                        "DELETE FROM orchestrator.prompt_versions WHERE tenant_id::text = ?",
+                        "DELETE FROM orchestrator.prompts WHERE tenant_id::text = ?",
+                        "DELETE FROM orchestrator.conversations WHERE tenant_id = ?",
                         "DELETE FROM orchestrator.tenants WHERE id::text = ?",
                         "DELETE FROM orchestrator.processed_chat_requests WHERE tenant_id = ?")) {
                     try (PreparedStatement statement = db.prepareStatement(sql)) {
@@ -707,6 +720,208 @@ class OrchestratorIntegrationTest {
         assertThat(text(awaitReply(valid.getRequestId()))).isEqualTo(OpenAiSimulator.answerTo("Survived the poison?"));
     }
 
+    // ---- prompts and conversations ----
+
+    @Test
+    void shouldVersionPromptsMoveLabelsAndPublishThemAsConfigAndAsEvents() {
+        // given
+        String tenant = (String) createTenant("Prompted", "free").get("id");
+        String prompts = "/admin/tenants/" + tenant + "/prompts/support";
+
+        // when two versions are created and production is rolled back to the first
+        Map<String, Object> v1 = createPromptVersion(tenant, "support", "You are a {{tone}} assistant.", "staging");
+        Map<String, Object> v2 = createPromptVersion(tenant, "support",
+                "You are a {{tone}} assistant.\nAnswer in {{language}}.", "production");
+        admin(web.put().uri(prompts + "/labels/production").bodyValue(Map.of("version", 1))).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.labels.production").isEqualTo(1);
+
+        // then the API lists both with their labels and diffs them by line
+        assertThat(v1).containsEntry("version", 1).containsEntry("labels", List.of("staging"));
+        assertThat(v2).containsEntry("version", 2);
+        admin(web.get().uri(prompts + "/versions")).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.versions.length()").isEqualTo(2)
+                .jsonPath("$.versions[0].labels[0]").isEqualTo("production")
+                .jsonPath("$.versions[0].labels[1]").isEqualTo("staging")
+                .jsonPath("$.versions[1].labels.length()").isEqualTo(0)
+                .jsonPath("$.labels.production").isEqualTo(1);
+        admin(web.get().uri(prompts + "/diff?from=1&to=2")).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.unified").isEqualTo(" You are a {{tone}} assistant.\n+Answer in {{language}}.")
+                .jsonPath("$.lines[1].change").isEqualTo("added");
+
+        // and the compacted topic's latest record for the prompt is its whole configuration, already
+        List<Prompt> records = onTopicNow(FleetTopics.PROMPTS, tenant + "/support");
+        assertThat(records).hasSize(3);
+        Prompt latest = records.get(2);
+        assertThat(latest.getVersions()).extracting(PromptVersion::getTemplate)
+                .containsExactly("You are a {{tone}} assistant.", "You are a {{tone}} assistant.\nAnswer in {{language}}.");
+        assertThat(latest.getLabels()).containsEntry("production", 1).containsEntry("staging", 1);
+
+        // and each change is a domain event
+        Received<DomainEvent> created = awaitOne(FleetTopics.DOMAIN_EVENTS, r -> r.key().equals(tenant)
+                && r.value().getPayload() instanceof PromptVersionCreated c && c.getVersion() == 2);
+        assertThat(((PromptVersionCreated) created.value().getPayload()).getLabels()).containsExactly("production");
+        assertThat(created.value().getSubject()).isEqualTo("prompt/support");
+        Received<DomainEvent> moved = awaitOne(FleetTopics.DOMAIN_EVENTS, r -> r.key().equals(tenant)
+                && r.value().getPayload() instanceof PromptLabelMoved);
+        assertThat(moved.value().getPayload()).isEqualTo(new PromptLabelMoved("support", "production", 1, 2));
+    }
+
+    @Test
+    void shouldRefuseBadPromptNamesBodiesAndUnknownTenantsPromptsAndVersions() {
+        String tenant = (String) createTenant("Prompt errors", "free").get("id");
+        String base = "/admin/tenants/" + tenant + "/prompts/";
+        createPromptVersion(tenant, "known", "Hello {{name}}.");
+
+        expectAdminError(web.get().uri("/admin/tenants/" + UUID.randomUUID() + "/prompts/known/versions"), 404,
+                "tenant_not_found");
+        expectAdminError(web.get().uri(base + "unknown/versions"), 404, "prompt_not_found");
+        expectAdminError(web.put().uri(base + "known/labels/production").bodyValue(Map.of("version", 7)), 404,
+                "prompt_version_not_found");
+        expectAdminError(web.get().uri(base + "known/diff?from=1&to=3"), 404, "prompt_version_not_found");
+        expectAdminError(web.get().uri(base + "known/diff?from=one&to=1"), 400, null);
+        expectAdminError(web.post().uri(base + "bad*name/versions").bodyValue(Map.of("template", "x")), 400, null);
+        expectAdminError(web.post().uri(base + "known/versions").bodyValue(Map.of("labels", List.of("x"))), 400, null);
+        expectAdminError(web.post().uri(base + "known/versions").bodyValue(Map.of("template", "{{#open}} never closed")),
+                400, null);
+        expectAdminError(web.post().uri(base + "known/versions")
+                .bodyValue(Map.of("template", "x", "labels", List.of("no spaces"))), 400, null);
+        expectAdminError(web.put().uri(base + "known/labels/production").bodyValue(Map.of()), 400, null);
+        expectAdminError(web.post().uri("/admin/tenants/" + UUID.randomUUID() + "/prompts/p/versions")
+                .bodyValue(Map.of("template", "x")), 404, "tenant_not_found");
+    }
+
+    @Test
+    void shouldPrependTheLabelledPromptAndApplyALabelMoveWithinTwoSecondsOnEveryReplica() throws Exception {
+        // given a prompt whose production label is on version 1
+        String tenant = (String) createTenant("Prompted chats", "free").get("id");
+        createPromptVersion(tenant, "support", "You are a {{tone}} assistant.", "production");
+        createPromptVersion(tenant, "support", "You are a {{tone}}, very brief assistant.");
+
+        // when a chat selects it
+        ChatRequested first = withMetadata(chat(tenant, SIM_MODEL, "Prompted question " + UUID.randomUUID()),
+                Map.of("prompt", "support", "var_tone", "friendly"));
+        send(first, null);
+
+        // then the rendered template reaches the model as the first system message, and the event names it
+        assertThat(awaitReply(first.getRequestId())).last().satisfies(c -> assertThat(c.value().getError()).isNull());
+        assertThat(systemMessagesSentFor(first)).containsExactly("You are a friendly assistant.", "Answer briefly.");
+        Received<DomainEvent> succeeded = awaitOne(FleetTopics.DOMAIN_EVENTS, r -> r.value().getPayload()
+                instanceof CompletionSucceeded c && c.getRequestId().equals(first.getRequestId()));
+        CompletionSucceeded payload = (CompletionSucceeded) succeeded.value().getPayload();
+        assertThat(payload.getPromptName()).isEqualTo("support");
+        assertThat(payload.getPromptVersion()).isEqualTo(1);
+
+        // when a new replica starts, it rebuilds the prompts from the topic; then production moves to version 2
+        try (ConfigurableApplicationContext replica = orchestratorReplica()) {
+            PromptRegistry replicaRegistry = replica.getBean(PromptRegistry.class);
+            await().atMost(WAIT).until(() -> productionVersion(replicaRegistry, tenant), v -> v == 1);
+            long start = System.nanoTime();
+            admin(web.put().uri("/admin/tenants/" + tenant + "/prompts/support/labels/production")
+                    .bodyValue(Map.of("version", 2))).exchange().expectStatus().isOk();
+
+            // then both replicas use version 2 within 2 s
+            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20)).until(() ->
+                    productionVersion(replicaRegistry, tenant) == 2 && productionVersion(registry, tenant) == 2);
+            System.out.printf("label move seen by both replicas after %d ms%n", (System.nanoTime() - start) / 1_000_000);
+        }
+        ChatRequested second = withMetadata(chat(tenant, SIM_MODEL, "Prompted question " + UUID.randomUUID()),
+                Map.of("prompt", "support", "var_tone", "calm"));
+        send(second, null);
+        awaitReply(second.getRequestId());
+        assertThat(systemMessagesSentFor(second)).first().isEqualTo("You are a calm, very brief assistant.");
+    }
+
+    @Test
+    void shouldRefuseAChatWithAnUnknownPromptOrAMissingVariableWithoutCallingTheModel() {
+        String tenant = (String) createTenant("Prompt refusals", "free").get("id");
+        createPromptVersion(tenant, "support", "You are a {{tone}} assistant.", "production");
+        int calls = SIMULATOR.requests().size();
+
+        ChatRequested missing = withMetadata(chat(tenant, SIM_MODEL, "q"), Map.of("prompt", "support"));
+        ChatRequested unknown = withMetadata(chat(tenant, SIM_MODEL, "q"), Map.of("prompt", "nope", "var_tone", "x"));
+        send(missing, null);
+        send(unknown, null);
+
+        assertThat(awaitReply(missing.getRequestId())).last().satisfies(c -> {
+            assertThat(c.value().getError().getType()).isEqualTo(ErrorType.INVALID_REQUEST_ERROR);
+            assertThat(c.value().getError().getMessage()).contains("metadata.var_tone");
+        });
+        assertThat(awaitReply(unknown.getRequestId())).last().satisfies(c -> {
+            assertThat(c.value().getError().getType()).isEqualTo(ErrorType.INVALID_REQUEST_ERROR);
+            assertThat(c.value().getError().getMessage()).contains("no prompt 'nope'");
+        });
+        assertThat(SIMULATOR.requests()).hasSize(calls);
+    }
+
+    @Test
+    void shouldContinueAConversationAcrossRequestsAndRefuseItToAnotherTenant() throws SQLException {
+        // given a conversation's first exchange
+        String tenant = (String) createTenant("Conversing", "free").get("id");
+        String conversation = "conv-" + UUID.randomUUID();
+        ChatRequested first = inConversation(chat(tenant, SIM_MODEL, "My name is Ada."), conversation, null);
+        send(first, null);
+        awaitReply(first.getRequestId());
+
+        // when the client sends only its next message
+        ChatRequested second = inConversation(chat(tenant, SIM_MODEL, "What is my name?"), conversation, null);
+        send(second, null);
+        awaitReply(second.getRequestId());
+
+        // then the model sees the history, kept in PostgreSQL, and the event says what was kept
+        assertThat(messagesSentFor(second)).containsExactly(
+                "system: Answer briefly.",
+                "user: My name is Ada.",
+                "assistant: " + OpenAiSimulator.answerTo("My name is Ada."),
+                "user: What is my name?");
+        assertThat(count("SELECT count(*) FROM orchestrator.conversation_messages WHERE conversation_id = ?",
+                conversation)).isEqualTo(4);
+        CompletionSucceeded continued = completionOf(second);
+        assertThat(continued.getConversationId()).isEqualTo(conversation);
+        assertThat(continued.getHistoryMessagesKept()).isEqualTo(2);
+        assertThat(continued.getHistoryMessagesDropped()).isZero();
+        assertThat(continued.getHistoryTokens()).isPositive();
+
+        // when another tenant names the same conversation
+        String intruder = (String) createTenant("Intruder", "free").get("id");
+        int calls = SIMULATOR.requests().size();
+        ChatRequested stolen = inConversation(chat(intruder, SIM_MODEL, "What did they say?"), conversation, null);
+        send(stolen, null);
+
+        // then it is not found, and the model is not called
+        assertThat(awaitReply(stolen.getRequestId())).last().satisfies(c -> {
+            assertThat(c.value().getError().getType()).isEqualTo(ErrorType.NOT_FOUND_ERROR);
+            assertThat(c.value().getError().getMessage()).contains("no conversation");
+        });
+        assertThat(SIMULATOR.requests()).hasSize(calls);
+    }
+
+    @Test
+    void shouldTrimHistoryBeyondTheContextBudgetAndSayItInTheEvent() {
+        // given a conversation with a long first exchange
+        String tenant = (String) createTenant("Long talker", "free").get("id");
+        String conversation = "conv-" + UUID.randomUUID();
+        ChatRequested first = inConversation(chat(tenant, SIM_MODEL, "Remember: " + "apple ".repeat(200)),
+                conversation, null);
+        send(first, null);
+        awaitReply(first.getRequestId());
+
+        // when the next request leaves little room (max_tokens 8100 of the default 8192-token context)
+        ChatRequested second = inConversation(chat(tenant, SIM_MODEL, "What did I say?"), conversation, 8100);
+        send(second, null);
+        awaitReply(second.getRequestId());
+
+        // then the old exchange is dropped, and the event says so
+        assertThat(messagesSentFor(second)).containsExactly("system: Answer briefly.", "user: What did I say?");
+        CompletionSucceeded trimmed = completionOf(second);
+        assertThat(trimmed.getHistoryMessagesKept()).isZero();
+        assertThat(trimmed.getHistoryMessagesDropped()).isEqualTo(2);
+    }
+
     // ---- helpers ----
 
     /**
@@ -754,6 +969,74 @@ class OrchestratorIntegrationTest {
                 "--spring.flyway.user=" + SharedPostgres.user(),
                 "--fleet.orchestrator.outbox.admin-publish-timeout=2s",
                 "--fleet.orchestrator.outbox.send-timeout=1s",
+                "--fleet.orchestrator.outbox.relay-interval=1h");
+    }
+
+    private Map<String, Object> createPromptVersion(String tenant, String name, String template, String... labels) {
+        return admin(web.post().uri("/admin/tenants/" + tenant + "/prompts/" + name + "/versions")
+                .bodyValue(Map.of("template", template, "labels", List.of(labels))))
+                .exchange()
+                .expectStatus().isEqualTo(HttpStatus.CREATED)
+                .expectBody(JSON).returnResult().getResponseBody();
+    }
+
+    private void expectAdminError(WebTestClient.RequestHeadersSpec<?> request, int status, String code) {
+        WebTestClient.BodyContentSpec body = admin(request).exchange().expectStatus().isEqualTo(status).expectBody()
+                .jsonPath("$.error.message").isNotEmpty();
+        if (code != null) {
+            body.jsonPath("$.error.code").isEqualTo(code);
+        }
+    }
+
+    private static int productionVersion(PromptRegistry registry, String tenant) {
+        return registry.find(tenant, "support").map(p -> p.labels().getOrDefault("production", 0)).orElse(0);
+    }
+
+    private static ChatRequested withMetadata(ChatRequested request, Map<String, String> metadata) {
+        return ChatRequested.newBuilder(request).setMetadata(metadata).build();
+    }
+
+    private static ChatRequested inConversation(ChatRequested request, String conversation, Integer maxTokens) {
+        return ChatRequested.newBuilder(request).setConversationId(conversation).setMaxTokens(maxTokens).build();
+    }
+
+    /** The messages the simulator received for {@code request} (found by its last message), as "role: content". */
+    private static List<String> messagesSentFor(ChatRequested request) {
+        String question = request.getMessages().get(request.getMessages().size() - 1).getContent();
+        JsonNode body = await().atMost(WAIT).until(() -> SIMULATOR.requests().stream()
+                .filter(r -> {
+                    JsonNode messages = r.get("messages");
+                    return messages.get(messages.size() - 1).get("content").asText().equals(question);
+                }).reduce((a, b) -> b), Optional::isPresent).orElseThrow();
+        List<String> messages = new ArrayList<>();
+        body.get("messages").forEach(m -> messages.add(m.get("role").asText() + ": " + m.get("content").asText()));
+        return messages;
+    }
+
+    private static List<String> systemMessagesSentFor(ChatRequested request) {
+        return messagesSentFor(request).stream().filter(m -> m.startsWith("system: "))
+                .map(m -> m.substring("system: ".length())).toList();
+    }
+
+    private static CompletionSucceeded completionOf(ChatRequested request) {
+        return (CompletionSucceeded) awaitOne(FleetTopics.DOMAIN_EVENTS, r -> r.value().getPayload()
+                instanceof CompletionSucceeded c && c.getRequestId().equals(request.getRequestId()))
+                .value().getPayload();
+    }
+
+    /** A second orchestrator on the same broker and database (its own consumer group, reading new requests only). */
+    private static ConfigurableApplicationContext orchestratorReplica() {
+        return new SpringApplicationBuilder(OrchestratorApplication.class).run(
+                "--server.port=0",
+                "--spring.kafka.bootstrap-servers=" + SharedKafka.bootstrapServers(),
+                "--spring.kafka.consumer.group-id=orchestrator-replica-" + UUID.randomUUID(),
+                "--spring.kafka.consumer.auto-offset-reset=latest",
+                "--fleet.kafka.provision-topics=false",
+                "--fleet.admin.token=" + FleetTestEnvironment.ADMIN_TOKEN,
+                "--spring.r2dbc.url=" + SharedPostgres.r2dbcUrl(),
+                "--spring.r2dbc.username=" + SharedPostgres.user(),
+                "--spring.flyway.url=" + SharedPostgres.jdbcUrl(),
+                "--spring.flyway.user=" + SharedPostgres.user(),
                 "--fleet.orchestrator.outbox.relay-interval=1h");
     }
 

@@ -27,7 +27,7 @@ class AuditEventTypeTest {
 
     @Test
     void namesTheTypeAfterThePayloadRecord() {
-        assertThat(AuditEventType.of(new CompletionSucceeded("r1", "m", 1, 2)))
+        assertThat(AuditEventType.of(new CompletionSucceeded("r1", "m", 1, 2, null, 0, 0, 0, null, null)))
                 .isEqualTo(AuditEventType.COMPLETION_SUCCEEDED);
         assertThat(AuditEventType.of(new ApiKeyRevoked("k1")).typeName()).isEqualTo("ApiKeyRevoked");
     }

@@ -63,7 +63,8 @@ public final class ChatCompletions {
                     .send(request)
                     .doOnError(e -> limiter.settle(admission, 0))
                     .map(replies -> new ChatExchange(request.getRequestId(), command.model(),
-                            request.getRequestedAt(), settled(inOrder(replies), admission))));
+                            request.getRequestedAt(), settled(inOrder(replies), admission),
+                            request.getConversationId())));
         });
     }
 

@@ -9,6 +9,12 @@ import reactor.core.publisher.Flux;
 /**
  * A chat request that was accepted, and its reply chunks: in {@code seq} order, without
  * duplicates, failing with {@link ReplyTimeoutException} when the orchestrator goes quiet.
+ * {@code conversationId} is the client's or the one created for it (returned to the client).
  */
-public record ChatExchange(String requestId, String model, Instant acceptedAt, Flux<ChatChunk> replies) {
+public record ChatExchange(String requestId, String model, Instant acceptedAt, Flux<ChatChunk> replies,
+        String conversationId) {
+
+    public ChatExchange(String requestId, String model, Instant acceptedAt, Flux<ChatChunk> replies) {
+        this(requestId, model, acceptedAt, replies, null);
+    }
 }

@@ -41,6 +41,9 @@ public class ChatCompletionsController {
 
     private static final Logger log = LoggerFactory.getLogger(ChatCompletionsController.class);
 
+    /** The conversation a chat belongs to (the client's {@code metadata.conversation_id} or a new one). */
+    public static final String CONVERSATION_HEADER = "x-fleet-conversation-id";
+
     /**
      * Spring writes {@code data:} + the data; the leading space yields OpenAI's exact
      * {@code data: {...}} framing, and SSE parsers drop that one space again.
@@ -66,10 +69,12 @@ public class ChatCompletionsController {
             @RequestBody ChatCompletionRequest body) {
         ChatCommand command = body.toCommand(catalog, limits);
         return chat.submit(caller, command).flatMap(exchange -> command.stream()
-                ? Mono.just(ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM)
+                ? Mono.just(ResponseEntity.ok().header(CONVERSATION_HEADER, exchange.conversationId())
+                        .contentType(MediaType.TEXT_EVENT_STREAM)
                         .body(events(exchange, command.includeUsage())))
                 : exchange.replies().collectList()
-                        .map(chunks -> ResponseEntity.ok().body(OpenAiChatFormat.completion(exchange, chunks))));
+                        .map(chunks -> ResponseEntity.ok().header(CONVERSATION_HEADER, exchange.conversationId())
+                                .body(OpenAiChatFormat.completion(exchange, chunks))));
     }
 
     private Flux<ServerSentEvent<String>> events(ChatExchange exchange, boolean includeUsage) {

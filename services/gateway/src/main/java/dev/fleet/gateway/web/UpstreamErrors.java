@@ -3,13 +3,14 @@ package dev.fleet.gateway.web;
 import org.springframework.http.HttpStatus;
 
 import dev.fleet.events.v1.ErrorCode;
+import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.ReplyError;
 import dev.fleet.platform.web.ApiError;
 import dev.fleet.schemas.OpenAiNames;
 
 /**
- * The HTTP status of an error a fleet service replied with. Chat: {@code MODEL_NOT_FOUND} 404, any
- * other {@code INVALID_REQUEST_ERROR} 400, {@code PROVIDER_UNAVAILABLE} 502, {@code TIMEOUT} 504,
+ * The HTTP status of an error a fleet service replied with. Chat: {@code MODEL_NOT_FOUND} and
+ * {@code NOT_FOUND_ERROR} (another tenant's or no such conversation) 404, any other {@code INVALID_REQUEST_ERROR} 400, {@code PROVIDER_UNAVAILABLE} 502, {@code TIMEOUT} 504,
  * anything else 500. Embeddings and search: 404 / 400 as for chat, anything else 502 (the worker is
  * this gateway's upstream). Type and code reach the client in OpenAI's lower-case spelling.
  */
@@ -19,6 +20,9 @@ final class UpstreamErrors {
     }
 
     static ApiError forChat(ReplyError error) {
+        if (error.getType() == ErrorType.NOT_FOUND_ERROR) { // something the client named, e.g. a conversation
+            return apiError(error, HttpStatus.NOT_FOUND);
+        }
         return apiError(error, status(error, switch (error.getCode()) {
             case PROVIDER_UNAVAILABLE -> HttpStatus.BAD_GATEWAY;
             case TIMEOUT -> HttpStatus.GATEWAY_TIMEOUT;

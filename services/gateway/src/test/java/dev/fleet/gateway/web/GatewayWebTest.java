@@ -363,6 +363,46 @@ class GatewayWebTest {
     }
 
     @Test
+    void shouldReturnTheConversationIdItCreatedOrTheClientGave() {
+        // given
+        List<String> sent = new CopyOnWriteArrayList<>();
+        Stubs.chat = request -> {
+            sent.add(request.getConversationId());
+            return Mono.just(Flux.just(chunk(request, 0, "Hi", null), finalChunk(request, 1)));
+        };
+
+        // when / then: a new conversation's id comes back in the header
+        String created = chat(false, "llama3").expectStatus().isOk()
+                .returnResult(String.class).getResponseHeaders().getFirst(ChatCompletionsController.CONVERSATION_HEADER);
+        assertThat(created).isNotBlank().isEqualTo(sent.get(0));
+
+        // and a client's own id comes back as it gave it, streaming too
+        client.post().uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("model", "llama3", "stream", true, "metadata", Map.of("conversation_id", "conv-7"),
+                        "messages", List.of(Map.of("role", "user", "content", "hi"))))
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals(ChatCompletionsController.CONVERSATION_HEADER, "conv-7");
+        assertThat(sent.get(1)).isEqualTo("conv-7");
+    }
+
+    @Test
+    void shouldAnswerAnotherTenantsConversationWith404AndABadPromptWith400() {
+        Stubs.chat = request -> Mono.just(Flux.just(failed(request, ErrorType.NOT_FOUND_ERROR, "no conversation 'c'")));
+        expectError(chat(false, "llama3"), 404, "invalid_request");
+
+        Stubs.chat = request -> Mono.just(Flux.just(failed(request, ErrorType.INVALID_REQUEST_ERROR, "no prompt 'p'")));
+        expectError(chat(false, "llama3"), 400, "invalid_request");
+    }
+
+    private static ChatChunk failed(ChatRequested request, ErrorType type, String message) {
+        ChatChunk chunk = chunk(request, 0, "", FinishReason.ERROR);
+        chunk.setError(new ReplyError(type, ErrorCode.INVALID_REQUEST, message));
+        return chunk;
+    }
+
+    @Test
     void shouldAnswerProviderErrorWith502AndTimeoutWith504() {
         Stubs.chat = request -> Mono.just(Flux.just(errorChunk(request, 0)));
         expectError(chat(false, "llama3"), 502, "provider_unavailable");

@@ -25,6 +25,7 @@ import jakarta.validation.constraints.NotNull;
  * @param chat       how chat requests are consumed and answered
  * @param extractive the built-in extractive model
  * @param outbox     the outbox relay
+ * @param conversations how conversation history is fitted into a model's context
  */
 @Validated
 @ConfigurationProperties("fleet.orchestrator")
@@ -32,7 +33,52 @@ public record FleetOrchestratorProperties(
         @Valid @NotNull @DefaultValue OpenAi openai,
         @Valid @NotNull @DefaultValue Chat chat,
         @Valid @NotNull @DefaultValue Extractive extractive,
-        @Valid @NotNull @DefaultValue Outbox outbox) {
+        @Valid @NotNull @DefaultValue Outbox outbox,
+        @Valid @NotNull @DefaultValue Conversations conversations) {
+
+    /**
+     * Context budgets for conversation history ({@code FLEET_CONTEXT_*}).
+     *
+     * @param contextTokens      context window of a model not listed in {@code modelContextTokens}
+     * @param modelContextTokens per-model context windows as {@code model=tokens} (comma-separated in
+     *                           the environment), e.g. {@code gpt-4o=128000,llama3=8192}
+     * @param replyReserveTokens tokens kept free for the answer when a request sets no {@code max_tokens}
+     */
+    public record Conversations(
+            @DefaultValue("8192") @Min(256) int contextTokens,
+            @DefaultValue List<String> modelContextTokens,
+            @DefaultValue("1024") @Min(0) int replyReserveTokens) {
+
+        public Conversations {
+            modelContextTokens = modelContextTokens == null ? List.of()
+                    : modelContextTokens.stream().map(String::trim).filter(m -> !m.isEmpty()).toList();
+        }
+
+        /** {@code modelContextTokens} as a map; {@link IllegalArgumentException} for an entry not {@code model=tokens}. */
+        public java.util.Map<String, Integer> perModel() {
+            java.util.Map<String, Integer> map = new java.util.LinkedHashMap<>();
+            for (String entry : modelContextTokens) {
+                int at = entry.lastIndexOf('=');
+                try {
+                    map.put(entry.substring(0, at).trim(), Integer.parseInt(entry.substring(at + 1).trim()));
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("FLEET_MODEL_CONTEXT_TOKENS entry '" + entry
+                            + "' is not model=tokens");
+                }
+            }
+            return map;
+        }
+
+        @AssertTrue(message = "FLEET_MODEL_CONTEXT_TOKENS entries must be model=tokens")
+        public boolean isModelContextTokensWellFormed() {
+            try {
+                perModel();
+                return true;
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+    }
 
     /**
      * An OpenAI-compatible chat endpoint ({@code FLEET_OPENAI_*}); without a base URL there is none.

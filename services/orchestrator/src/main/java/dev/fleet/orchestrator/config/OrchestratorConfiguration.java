@@ -10,7 +10,16 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
 
+import dev.fleet.orchestrator.domain.ChatContext;
 import dev.fleet.orchestrator.domain.ChatProvider;
+import dev.fleet.orchestrator.domain.conversations.ContextBudgets;
+import dev.fleet.orchestrator.domain.conversations.ConversationStore;
+import dev.fleet.orchestrator.domain.conversations.HistoryTrimmer;
+import dev.fleet.orchestrator.domain.conversations.PromptAndHistoryContext;
+import dev.fleet.orchestrator.domain.prompts.PromptAdmin;
+import dev.fleet.orchestrator.domain.prompts.PromptRegistry;
+import dev.fleet.orchestrator.domain.prompts.PromptResolver;
+import dev.fleet.orchestrator.domain.prompts.PromptStore;
 import dev.fleet.orchestrator.domain.ChatRouter;
 import dev.fleet.orchestrator.domain.ChatService;
 import dev.fleet.orchestrator.domain.ControlPlaneEvents;
@@ -73,17 +82,37 @@ public class OrchestratorConfiguration {
 
     @Bean
     ChatService chatService(ChatRouter router, ProcessedRequests processed, Clock clock, FleetKafkaProperties kafka,
-            FleetOrchestratorProperties properties) {
+            FleetOrchestratorProperties properties, ChatContext context) {
         return new ChatService(router, processed, TokenCounter.cl100k(), clock, kafka.service(),
-                properties.chat().timeout());
+                properties.chat().timeout(), context);
     }
 
-    /** Admin writes publish the records the gateway reads (tenants, keys) before they commit. */
+    @Bean
+    PromptRegistry promptRegistry() {
+        return new PromptRegistry();
+    }
+
+    @Bean
+    PromptAdmin promptAdmin(TenantStore tenants, PromptStore prompts, ControlPlaneEvents events, Clock clock) {
+        return new PromptAdmin(tenants, prompts, events, clock);
+    }
+
+    @Bean
+    ChatContext chatContext(PromptRegistry prompts, ConversationStore conversations,
+            FleetOrchestratorProperties properties) {
+        FleetOrchestratorProperties.Conversations settings = properties.conversations();
+        return new PromptAndHistoryContext(new PromptResolver(prompts), conversations,
+                new HistoryTrimmer(TokenCounter.cl100k()), new ContextBudgets(settings.contextTokens(),
+                        settings.perModel(), settings.replyReserveTokens()));
+    }
+
+    /** Admin writes publish the records replicas read (tenants, keys, prompts) before they commit. */
     @Bean
     OutboxDelivery outboxDelivery(OutboxRepository outbox, FleetPublisher publisher, FleetSerde serde, Clock clock,
             FleetOrchestratorProperties properties) {
         FleetOrchestratorProperties.Outbox settings = properties.outbox();
-        return new OutboxDelivery(outbox, publisher, serde, clock, List.of(FleetTopics.TENANTS, FleetTopics.API_KEYS),
+        return new OutboxDelivery(outbox, publisher, serde, clock, List.of(FleetTopics.TENANTS, FleetTopics.API_KEYS,
+                FleetTopics.PROMPTS),
                 settings.adminPublishTimeout(), settings.batchSize());
     }
 

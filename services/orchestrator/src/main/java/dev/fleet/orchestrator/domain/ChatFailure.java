@@ -28,6 +28,14 @@ public class ChatFailure extends RuntimeException {
         return new ChatFailure(ErrorType.INVALID_REQUEST_ERROR, ErrorCode.INVALID_REQUEST, message);
     }
 
+    /**
+     * Something the request names does not exist for its tenant (e.g. another tenant's conversation);
+     * the gateway answers 404.
+     */
+    public static ChatFailure notFound(String message) {
+        return new ChatFailure(ErrorType.NOT_FOUND_ERROR, ErrorCode.INVALID_REQUEST, message);
+    }
+
     public static ChatFailure providerUnavailable(String message) {
         return new ChatFailure(ErrorType.SERVER_ERROR, ErrorCode.PROVIDER_UNAVAILABLE, message);
     }

@@ -24,10 +24,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Answers chat requests: routes by model, streams the provider's text as {@link ChatChunk}s
+ * Answers chat requests: prepares the request with its {@link ChatContext} (prompt template,
+ * conversation history), routes by model, streams the provider's text as {@link ChatChunk}s
  * (seq from 0; the last has finishReason {@code STOP} and the usage, or is the single error chunk),
  * then records usage (prompt and completion tokens) and a CompletionSucceeded / CompletionFailed
- * domain event, and finally marks the request answered.
+ * domain event, keeps the exchange in the conversation, and finally marks the request answered.
  * <p>
  * Delivery: at-least-once. A request already marked answered is skipped. A crash (or a failed
  * publish) before the mark answers it again from seq 0 — usage and events then carry the same
@@ -47,9 +48,17 @@ public class ChatService {
     private final Clock clock;
     private final String producedBy;
     private final Duration deadline;
+    private final ChatContext context;
 
+    /** A chat service that sends requests as they came (no prompt templates, no conversation history). */
     public ChatService(ChatRouter router, ProcessedRequests processed, TokenCounter tokens, Clock clock,
             String producedBy, Duration deadline) {
+        this(router, processed, tokens, clock, producedBy, deadline, ChatContext.NONE);
+    }
+
+    public ChatService(ChatRouter router, ProcessedRequests processed, TokenCounter tokens, Clock clock,
+            String producedBy, Duration deadline, ChatContext context) {
+        this.context = context;
         this.router = router;
         this.processed = processed;
         this.tokens = tokens;
@@ -71,7 +80,9 @@ public class ChatService {
     private Mono<ChatOutcome> answer(ChatRequested request, ChatExchange exchange) {
         return Mono.defer(() -> {
             Reply reply = new Reply(request);
-            Flux<ChatChunk> chunks = generate(request, exchange)
+            Flux<ChatChunk> chunks = context.prepare(request)
+                    .doOnNext(reply::prepared)
+                    .flatMapMany(prepared -> generate(prepared.request(), exchange))
                     .concatMap(piece -> Mono.justOrEmpty(reply.add(piece)))
                     .concatWith(Mono.fromSupplier(reply::finish))
                     .onErrorResume(error -> Mono.just(reply.fail(ChatFailure.of(error), error)));
@@ -79,6 +90,8 @@ public class ChatService {
                     .publishOn(Schedulers.boundedElastic()) // publishing may block briefly; not on provider I/O threads
                     .flatMapSequential(exchange::reply, PUBLISH_PIPELINE)
                     .then(Mono.defer(() -> announce(request, reply, exchange)))
+                    .then(Mono.defer(() -> reply.outcome() == ChatOutcome.SUCCEEDED
+                            ? context.remember(reply.prepared, reply.text.toString()) : Mono.empty()))
                     .then(Mono.defer(() -> processed.markCompleted(request, reply.outcome())))
                     .then(Mono.fromSupplier(reply::outcome));
         });
@@ -114,8 +127,22 @@ public class ChatService {
                 exchange.usage(EventIds.derive(requestId, "usage/completion"),
                         usage(request, Meter.COMPLETION_TOKENS, usage.getCompletionTokens())),
                 exchange.event(event(request, EventIds.derive(requestId, "completion"),
-                        new CompletionSucceeded(requestId, request.getModel(), usage.getPromptTokens(),
-                                usage.getCompletionTokens()))));
+                        succeeded(request, usage, reply.prepared))));
+    }
+
+    private static CompletionSucceeded succeeded(ChatRequested request, TokenUsage usage, PreparedChat prepared) {
+        return CompletionSucceeded.newBuilder()
+                .setRequestId(request.getRequestId())
+                .setModel(request.getModel())
+                .setPromptTokens(usage.getPromptTokens())
+                .setCompletionTokens(usage.getCompletionTokens())
+                .setConversationId(request.getConversationId())
+                .setHistoryMessagesKept(prepared.historyKept())
+                .setHistoryMessagesDropped(prepared.historyDropped())
+                .setHistoryTokens(prepared.historyTokens())
+                .setPromptName(prepared.promptName())
+                .setPromptVersion(prepared.promptVersion())
+                .build();
     }
 
     private UsageRecorded usage(ChatRequested request, Meter meter, long quantity) {
@@ -148,9 +175,16 @@ public class ChatService {
         private int seq;
         private TokenUsage reported;
         private ChatFailure failure;
+        /** The request as the model was sent it; set before generation starts (stays as-is if preparing failed). */
+        private PreparedChat prepared;
 
         Reply(ChatRequested request) {
             this.request = request;
+            this.prepared = PreparedChat.asIs(request);
+        }
+
+        void prepared(PreparedChat prepared) {
+            this.prepared = prepared;
         }
 
         ChatChunk add(ProviderChunk piece) {
@@ -199,7 +233,7 @@ public class ChatService {
             if (reported != null) {
                 return reported;
             }
-            return new TokenUsage(tokens.promptTokens(request.getMessages()), tokens.count(text.toString()));
+            return new TokenUsage(tokens.promptTokens(prepared.request().getMessages()), tokens.count(text.toString()));
         }
     }
 }

@@ -1,5 +1,9 @@
 package dev.fleet.orchestrator.domain;
 
+import java.util.List;
+
+import dev.fleet.orchestrator.domain.prompts.PromptConfig;
+
 import reactor.core.publisher.Mono;
 
 /**
@@ -17,9 +21,15 @@ public interface ControlPlaneEvents {
 
     Mono<Void> keyRevoked(TenantKey key, String actor);
 
+    /** Version {@code version} of the prompt was created, with {@code labels} pointing at it. */
+    Mono<Void> promptVersionCreated(PromptConfig prompt, int version, List<String> labels, String actor);
+
+    /** {@code label} of the prompt now points at {@code version} (before: {@code previous}, null if new). */
+    Mono<Void> promptLabelMoved(PromptConfig prompt, String label, int version, Integer previous, String actor);
+
     /**
      * Read-your-writes: publishes the state records this transaction wrote for the fleet's
-     * materialized views (tenants, keys), after every older one still waiting, and completes once
+     * materialized views (tenants, keys, prompts), after every older one still waiting, and completes once
      * Kafka acknowledged them all, so a replica that reads the topics to their end sees the change.
      * Call it last in the transaction; it fails with {@link ChangeNotDeliveredException} when that
      * does not happen within the configured bound, and the transaction must then roll back.

@@ -1,6 +1,7 @@
 package dev.fleet.orchestrator.messaging;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -12,11 +13,15 @@ import dev.fleet.events.v1.ApiKeyRevoked;
 import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.events.v1.KeyLimits;
 import dev.fleet.events.v1.Plan;
+import dev.fleet.events.v1.PromptLabelMoved;
+import dev.fleet.events.v1.PromptVersionCreated;
 import dev.fleet.events.v1.TenantCreated;
 import dev.fleet.events.v1.TenantLimitsChanged;
 import dev.fleet.orchestrator.domain.ControlPlaneEvents;
 import dev.fleet.orchestrator.domain.Tenant;
 import dev.fleet.orchestrator.domain.TenantKey;
+import dev.fleet.orchestrator.domain.prompts.PromptConfig;
+import dev.fleet.orchestrator.domain.prompts.PromptRegistry;
 import dev.fleet.orchestrator.persistence.OutboxRepository;
 import dev.fleet.orchestrator.persistence.OutboxRow;
 import dev.fleet.platform.kafka.FleetKafkaProperties;
@@ -86,6 +91,34 @@ public class OutboxEventWriter implements ControlPlaneEvents {
         return append(FleetTopics.API_KEYS, key.id().toString(), keyRecord(key), key.tenantId(), trace)
                 .then(event(key.tenantId(), actor, "key/" + key.id(), new ApiKeyRevoked(key.id().toString()),
                         trace));
+    }
+
+    @Override
+    public Mono<Void> promptVersionCreated(PromptConfig prompt, int version, List<String> labels, String actor) {
+        TraceParent trace = TraceParent.newRoot();
+        UUID tenantId = UUID.fromString(prompt.tenantId());
+        return appendPrompt(prompt, tenantId, trace)
+                .then(event(tenantId, actor, promptSubject(prompt),
+                        new PromptVersionCreated(prompt.name(), version, List.copyOf(labels)), trace));
+    }
+
+    @Override
+    public Mono<Void> promptLabelMoved(PromptConfig prompt, String label, int version, Integer previous,
+            String actor) {
+        TraceParent trace = TraceParent.newRoot();
+        UUID tenantId = UUID.fromString(prompt.tenantId());
+        return appendPrompt(prompt, tenantId, trace)
+                .then(event(tenantId, actor, promptSubject(prompt),
+                        new PromptLabelMoved(prompt.name(), label, version, previous), trace));
+    }
+
+    private Mono<Void> appendPrompt(PromptConfig prompt, UUID tenantId, TraceParent trace) {
+        return append(FleetTopics.PROMPTS, PromptRegistry.key(prompt.tenantId(), prompt.name()),
+                PromptRecords.toRecord(prompt), tenantId, trace);
+    }
+
+    private static String promptSubject(PromptConfig prompt) {
+        return "prompt/" + prompt.name();
     }
 
     private Mono<Void> event(UUID tenantId, String actor, String subject, Object payload, TraceParent trace) {

@@ -138,6 +138,18 @@ class TenantAdminTest {
         }
 
         @Override
+        public Mono<Void> promptVersionCreated(dev.fleet.orchestrator.domain.prompts.PromptConfig prompt,
+                int version, List<String> labels, String actor) {
+            return Mono.fromRunnable(() -> announced.add("promptVersionCreated " + prompt.name() + " " + version));
+        }
+
+        @Override
+        public Mono<Void> promptLabelMoved(dev.fleet.orchestrator.domain.prompts.PromptConfig prompt, String label,
+                int version, Integer previous, String actor) {
+            return Mono.fromRunnable(() -> announced.add("promptLabelMoved " + prompt.name() + " " + label));
+        }
+
+        @Override
         public Mono<Void> deliver() {
             return Mono.fromRunnable(() -> announced.add("delivered"));
         }
