@@ -45,6 +45,7 @@ import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.Plan;
 import dev.fleet.events.v1.Tenant;
 import dev.fleet.events.v1.TenantStatus;
+import dev.fleet.gateway.domain.ApiKeyDirectory;
 import dev.fleet.platform.kafka.AvroSingleObjectSerde;
 import dev.fleet.platform.kafka.FleetSchemaStore;
 import dev.fleet.schemas.ApiKeyHash;
@@ -95,6 +96,9 @@ class KafkaOutageIntegrationTest {
 
     private WebTestClient client;
 
+    @Autowired
+    ApiKeyDirectory apiKeys;
+
     @BeforeEach
     void client() {
         client = webTestClient.mutate().responseTimeout(Duration.ofSeconds(30)).build();
@@ -107,11 +111,21 @@ class KafkaOutageIntegrationTest {
 
     @Test
     void shouldFailFastWhileKafkaIsCutAndServeAgainOnceItIsBackWithoutARestart() throws Exception {
-        // given a ready gateway that answers embeddings
+        // given a ready gateway that answers embeddings, and a rate-limited tenant that holds no capacity yet
         String tenantId = UUID.randomUUID().toString();
         String key = givenActiveKey(tenantId);
         awaitReadiness(200, "UP");
         assertEmbeddingServed(key, tenantId);
+        String limitedKey = "fk-" + UUID.randomUUID();
+        String limitedTenant = UUID.randomUUID().toString();
+        send(FleetTopics.TENANTS, limitedTenant, Tenant.newBuilder().setId(limitedTenant).setName("Limited")
+                .setPlan(Plan.PRO).setStatus(TenantStatus.ACTIVE).setRequestsPerMinute(600).setTokensPerDay(0)
+                .setUpdatedAt(Instant.now()).build());
+        String limitedKeyId = UUID.randomUUID().toString();
+        send(FleetTopics.API_KEYS, limitedKeyId, ApiKey.newBuilder().setId(limitedKeyId).setTenantId(limitedTenant)
+                .setSha256(ApiKeyHash.sha256Hex(limitedKey)).setPrefix(limitedKey.substring(0, 7)).setScopes(List.of())
+                .setStatus(ApiKeyStatus.ACTIVE).setUpdatedAt(Instant.now()).build());
+        await().atMost(Duration.ofSeconds(30)).until(() -> apiKeys.authenticate(limitedKey).isAuthenticated());
 
         // when Kafka goes away
         KAFKA.cut();
@@ -139,6 +153,12 @@ class KafkaOutageIntegrationTest {
         // while what this replica answers from its own state still works
         client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange()
                 .expectStatus().isOk();
+        // except for a rate-limited tenant that needs capacity from its budget's owner: refused at once too
+        started = System.nanoTime();
+        client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + limitedKey).exchange()
+                .expectStatus().isEqualTo(503)
+                .expectBody().jsonPath("$.error.code").isEqualTo("rate_limiter_unavailable");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(FAST);
 
         // when Kafka comes back
         KAFKA.restore();
@@ -219,10 +239,15 @@ class KafkaOutageIntegrationTest {
     // --- the orchestrator's and the embedding-worker's side, on the broker directly ---------------
 
     private String givenActiveKey(String tenantId) {
+        return givenActiveKey(tenantId, 0);
+    }
+
+    /** A key of a new tenant allowed {@code rpm} requests a minute (0: no limit, so no rate-limit claims). */
+    private String givenActiveKey(String tenantId, int rpm) {
         String key = "fk-" + UUID.randomUUID();
         String keyId = UUID.randomUUID().toString();
         send(FleetTopics.TENANTS, tenantId, Tenant.newBuilder().setId(tenantId).setName("Test " + tenantId)
-                .setPlan(Plan.PRO).setStatus(TenantStatus.ACTIVE).setRequestsPerMinute(600)
+                .setPlan(Plan.PRO).setStatus(TenantStatus.ACTIVE).setRequestsPerMinute(rpm)
                 .setTokensPerDay(1_000_000).setUpdatedAt(Instant.now()).build());
         send(FleetTopics.API_KEYS, keyId, ApiKey.newBuilder().setId(keyId).setTenantId(tenantId)
                 .setSha256(ApiKeyHash.sha256Hex(key)).setPrefix(key.substring(0, 7))

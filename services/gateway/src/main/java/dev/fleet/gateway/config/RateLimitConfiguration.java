@@ -30,6 +30,7 @@ import dev.fleet.gateway.messaging.ratelimit.RateLimitTopology;
 import dev.fleet.platform.kafka.FleetKafkaProperties;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.FleetSerde;
+import dev.fleet.platform.kafka.KafkaReachability;
 import dev.fleet.platform.kafka.ReplyRouter;
 import dev.fleet.platform.kafka.ReplyConsumers;
 import dev.fleet.platform.kafka.streams.FleetStreams;
@@ -103,10 +104,12 @@ public class RateLimitConfiguration {
 
     @Bean
     RateLimiter rateLimiter(LimitsDirectory limits, FleetPublisher publisher, ReplyRouter<RateLimitGrant> grants,
-            RefusalCounter refusals, FleetKafkaProperties fleet, FleetGatewayProperties gateway) {
+            RefusalCounter refusals, KafkaReachability kafka, FleetKafkaProperties fleet,
+            FleetGatewayProperties gateway) {
         FleetGatewayProperties.RateLimits settings = gateway.rateLimits();
         return new RateLimiter(limits,
-                new KafkaCapacityClaims(publisher, grants, fleet.instanceId(), settings.claimTimeout()),
+                new KafkaCapacityClaims(publisher, grants, fleet.instanceId(), settings.claimTimeout(),
+                        kafka::isReachable),
                 refusals, System::nanoTime, settings.maxWaiters(), settings.prefetch());
     }
 

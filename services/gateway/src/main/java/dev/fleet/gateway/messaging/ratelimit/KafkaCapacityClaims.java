@@ -3,6 +3,7 @@ package dev.fleet.gateway.messaging.ratelimit;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 import dev.fleet.events.v1.RateLimitClaim;
 import dev.fleet.events.v1.RateLimitGrant;
@@ -32,19 +33,26 @@ public final class KafkaCapacityClaims implements CapacityClaims {
     private final ReplyRouter<RateLimitGrant> grants;
     private final String replica;
     private final Duration timeout;
+    private final BooleanSupplier kafkaReachable;
 
+    /** @param kafkaReachable whether Kafka answers now; while it does not, claims fail at once instead of timing out */
     public KafkaCapacityClaims(FleetPublisher publisher, ReplyRouter<RateLimitGrant> grants, String replica,
-            Duration timeout) {
+            Duration timeout, BooleanSupplier kafkaReachable) {
         this.publisher = publisher;
         this.grants = grants;
         this.replica = replica;
         this.timeout = timeout;
+        this.kafkaReachable = kafkaReachable;
     }
 
     @Override
     public Mono<CapacityGrant> claim(Budget budget, int requests, long tokens, long tokensUsedBeyondGrants,
             Limits limits) {
         return Mono.defer(() -> {
+            if (!kafkaReachable.getAsBoolean()) {
+                return Mono.error(new RateLimiterUnavailableException("Kafka is unreachable: no capacity can be "
+                        + "claimed for budget " + budget.id(), null));
+            }
             String claimId = UUID.randomUUID().toString();
             ReplyRouter.Registration<RateLimitGrant> registration = grants.register(claimId);
             RateLimitClaim claim = RateLimitClaim.newBuilder()
