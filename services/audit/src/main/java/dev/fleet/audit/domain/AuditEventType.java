@@ -8,6 +8,8 @@ import dev.fleet.events.v1.ApiKeyRevoked;
 import dev.fleet.events.v1.CompletionFailed;
 import dev.fleet.events.v1.CompletionSucceeded;
 import dev.fleet.events.v1.ModelFallbackUsed;
+import dev.fleet.events.v1.QuotaExceeded;
+import dev.fleet.events.v1.QuotaWarningReached;
 import dev.fleet.events.v1.TenantCreated;
 import dev.fleet.events.v1.TenantLimitsChanged;
 
@@ -24,7 +26,9 @@ public enum AuditEventType {
     COMPLETION_FAILED(CompletionFailed.class),
     MODEL_FALLBACK_USED(ModelFallbackUsed.class),
     TENANT_LIMITS_CHANGED(TenantLimitsChanged.class),
-    ACCESS_REFUSALS(AccessRefusals.class);
+    ACCESS_REFUSALS(AccessRefusals.class),
+    QUOTA_WARNING_REACHED(QuotaWarningReached.class),
+    QUOTA_EXCEEDED(QuotaExceeded.class);
 
     private final Class<? extends SpecificRecord> payloadType;
 
