@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 import dev.fleet.metering.messaging.RollupRetention;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 /**
@@ -23,6 +24,8 @@ import jakarta.validation.constraints.NotNull;
  * @param advertisedAddress {@code host:port} at which the other replicas reach this one's usage API
  *                          (Kafka Streams' {@code application.server}); blank: {@code 127.0.0.1:<server.port>}
  * @param ownerTimeout      how long a replica waits for the owner of a tenant's usage to answer
+ * @param applicationId     the Kafka Streams application id: the consumer group of all replicas and the prefix
+ *                          of the internal topics; change it only to run a second, independent metering
  */
 @Validated
 @ConfigurationProperties("fleet.metering")
@@ -33,7 +36,11 @@ public record FleetMeteringProperties(
         @DefaultValue("800d") @NotNull Duration dayRetention,
         @DefaultValue("24h") @NotNull Duration queryRange,
         String advertisedAddress,
-        @DefaultValue("5s") @NotNull Duration ownerTimeout) {
+        @DefaultValue("5s") @NotNull Duration ownerTimeout,
+        @DefaultValue(FleetMeteringProperties.APPLICATION_ID) @NotBlank String applicationId) {
+
+    /** The default Kafka Streams application id. */
+    public static final String APPLICATION_ID = "fleet-usage-metering";
 
     public FleetMeteringProperties {
         if (queryRange != null && (queryRange.isZero() || queryRange.isNegative())) {

@@ -51,15 +51,12 @@ import dev.fleet.platform.kafka.streams.KafkaStreamsHealthIndicator;
 @EnableConfigurationProperties(FleetMeteringProperties.class)
 public class MeteringConfiguration {
 
-    /** The Kafka Streams application id: consumer group and prefix of the internal topics. */
-    public static final String APPLICATION_ID = "fleet-usage-metering";
-
     @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
     KafkaStreamsConfiguration defaultKafkaStreamsConfig(KafkaProperties kafka, FleetMeteringProperties metering,
             FleetKafkaProperties fleet,
             @Qualifier("fleetDeadLetterRecoverer") DeadLetterPublishingRecoverer deadLetters,
             HostInfo advertisedAddress) {
-        Map<String, Object> config = FleetStreams.config(kafka, APPLICATION_ID, stateDir(metering, fleet), deadLetters);
+        Map<String, Object> config = FleetStreams.config(kafka, metering.applicationId(), stateDir(metering, fleet), deadLetters);
         config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedAddress.host() + ":" + advertisedAddress.port());
         return new KafkaStreamsConfiguration(config);
     }
