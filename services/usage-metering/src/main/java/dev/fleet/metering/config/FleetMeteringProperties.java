@@ -24,6 +24,7 @@ import jakarta.validation.constraints.NotNull;
  * @param advertisedAddress {@code host:port} at which the other replicas reach this one's usage API
  *                          (Kafka Streams' {@code application.server}); blank: {@code 127.0.0.1:<server.port>}
  * @param ownerTimeout      how long a replica waits for the owner of a tenant's usage to answer
+ * @param rollupInterval    how often the totals that changed are written to {@code fleet.usage.rollups.v1}
  * @param applicationId     the Kafka Streams application id: the consumer group of all replicas and the prefix
  *                          of the internal topics; change it only to run a second, independent metering
  */
@@ -37,6 +38,7 @@ public record FleetMeteringProperties(
         @DefaultValue("24h") @NotNull Duration queryRange,
         String advertisedAddress,
         @DefaultValue("5s") @NotNull Duration ownerTimeout,
+        @DefaultValue("1s") @NotNull Duration rollupInterval,
         @DefaultValue(FleetMeteringProperties.APPLICATION_ID) @NotBlank String applicationId) {
 
     /** The default Kafka Streams application id. */
@@ -48,6 +50,9 @@ public record FleetMeteringProperties(
         }
         if (ownerTimeout != null && (ownerTimeout.isZero() || ownerTimeout.isNegative())) {
             throw new IllegalArgumentException("fleet.metering.owner-timeout must be positive");
+        }
+        if (rollupInterval != null && rollupInterval.toMillis() < 1) {
+            throw new IllegalArgumentException("fleet.metering.rollup-interval must be at least 1ms");
         }
         if (retention != null && hourRetention != null && dayRetention != null) {
             rollupRetention(retention, hourRetention, dayRetention);

@@ -78,7 +78,8 @@ public class MeteringConfiguration {
         return factoryBean -> factoryBean.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
             @Override
             public void configureBuilder(StreamsBuilder builder) {
-                UsageTopology.define(builder, serde, metering.rollupRetention(), fleet.service());
+                UsageTopology.define(builder, serde, metering.rollupRetention(), metering.rollupInterval(),
+                        fleet.service());
             }
         });
     }

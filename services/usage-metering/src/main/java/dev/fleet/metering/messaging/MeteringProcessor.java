@@ -27,8 +27,11 @@ import dev.fleet.platform.kafka.FleetHeaders;
 /**
  * The metering of one task (a set of tenants): each {@link UsageRecorded} is added to its minute,
  * hour, day and month totals in the key-value store {@link UsageTopology#STORE} (key
- * {@link RollupKey}), each new total is forwarded as a {@link UsageRollup}, and its tokens go to
- * the {@link QuotaTracker}; each {@link Tenant} sets the tenant's monthly quota.
+ * {@link RollupKey}) and its tokens go to the {@link QuotaTracker}; each {@link Tenant} sets the
+ * tenant's monthly quota. The totals changed since the last emission are kept in
+ * {@link UsageTopology#PENDING_STORE} and forwarded as {@link UsageRollup}s every {@code rollupInterval}
+ * of wall-clock time, so a window that many records update costs one output record per interval
+ * instead of one per record (the pending set is state, so a crash loses no emission).
  *
  * <p>Nothing is dropped for being late: a window stays open for its {@link RollupRetention} after it
  * ended, in stream time, whatever the order in which tenants' records arrive. Usage for a window that
@@ -38,7 +41,8 @@ import dev.fleet.platform.kafka.FleetHeaders;
  * a minute.
  *
  * <p>Limits: pruning scans the whole store; a total that would overflow a {@code long} fails the record
- * ({@link ArithmeticException}, skipped by the processing exception handler).
+ * ({@link ArithmeticException}, skipped by the processing exception handler); a rollup starts a new
+ * trace (it sums many records' traces).
  */
 final class MeteringProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
 
@@ -46,14 +50,17 @@ final class MeteringProcessor implements Processor<String, SpecificRecord, Strin
     static final Duration PRUNE_INTERVAL = Duration.ofMinutes(1);
 
     private final RollupRetention retention;
+    private final Duration rollupInterval;
     private final String producedBy;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, Long> totals;
+    private KeyValueStore<String, Long> pending;
     private QuotaTracker quotas;
     private Sensor lateUsage;
 
-    MeteringProcessor(RollupRetention retention, String producedBy) {
+    MeteringProcessor(RollupRetention retention, Duration rollupInterval, String producedBy) {
         this.retention = retention;
+        this.rollupInterval = rollupInterval;
         this.producedBy = producedBy;
     }
 
@@ -61,10 +68,12 @@ final class MeteringProcessor implements Processor<String, SpecificRecord, Strin
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
         this.totals = context.getStateStore(UsageTopology.STORE);
+        this.pending = context.getStateStore(UsageTopology.PENDING_STORE);
         this.quotas = new QuotaTracker(context, producedBy);
         this.lateUsage = context.metrics().addRateTotalSensor("usage-metering", "late-usage", "late-usage-records",
                 Sensor.RecordingLevel.INFO);
         context.schedule(STATUS_FLUSH_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> quotas.flush());
+        context.schedule(rollupInterval, PunctuationType.WALL_CLOCK_TIME, now -> emitPendingRollups());
         context.schedule(PRUNE_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> pruneClosedWindows());
     }
 
@@ -79,6 +88,7 @@ final class MeteringProcessor implements Processor<String, SpecificRecord, Strin
 
     private void meter(UsageRecorded usage, Record<String, SpecificRecord> record) {
         Instant streamTime = streamTime(record);
+        List<KeyValue<String, Long>> updates = new ArrayList<>();
         boolean late = false;
         for (Granularity granularity : Granularity.values()) {
             RollupKey key = RollupKey.of(usage, granularity);
@@ -87,14 +97,17 @@ final class MeteringProcessor implements Processor<String, SpecificRecord, Strin
                 late = true;
                 String eventId = FleetHeaders.get(record.headers(), FleetHeaders.EVENT_ID)
                         .orElseGet(() -> OutputHeaders.eventId(usage.toString()));
-                forward(key.correction(eventId), rollup(key, window, usage.getQuantity(), true), record);
+                forward(key.correction(eventId), rollup(key, window, usage.getQuantity(), true), record.timestamp(),
+                        record.headers());
             } else {
                 String storeKey = key.toString();
                 Long before = totals.get(storeKey);
-                long total = Math.addExact(before == null ? 0 : before, usage.getQuantity());
-                totals.put(storeKey, total);
-                forward(storeKey, rollup(key, window, total, false), record);
+                updates.add(KeyValue.pair(storeKey, Math.addExact(before == null ? 0 : before, usage.getQuantity())));
             }
+        }
+        for (KeyValue<String, Long> update : updates) { // only once every total is known not to overflow
+            totals.put(update.key, update.value);
+            pending.put(update.key, update.value);
         }
         if (late) {
             lateUsage.record();
@@ -109,10 +122,23 @@ final class MeteringProcessor implements Processor<String, SpecificRecord, Strin
         return Instant.ofEpochMilli(Math.max(context.currentStreamTimeMs(), record.timestamp()));
     }
 
-    private void forward(String key, UsageRollup rollup, Record<String, SpecificRecord> cause) {
-        Headers headers = OutputHeaders.of(key + "@" + rollup.getQuantity(), rollup.getTenantId(), cause.headers(),
-                producedBy);
-        context.forward(new Record<String, SpecificRecord>(key, rollup, cause.timestamp(), headers));
+    private void emitPendingRollups() {
+        List<String> emitted = new ArrayList<>();
+        long timestamp = context.currentStreamTimeMs();
+        try (KeyValueIterator<String, Long> all = pending.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, Long> entry = all.next();
+                RollupKey key = RollupKey.parse(entry.key);
+                forward(entry.key, rollup(key, key.window(), entry.value, false), timestamp, null);
+                emitted.add(entry.key);
+            }
+        }
+        emitted.forEach(pending::delete);
+    }
+
+    private void forward(String key, UsageRollup rollup, long timestamp, Headers cause) {
+        Headers headers = OutputHeaders.of(key + "@" + rollup.getQuantity(), rollup.getTenantId(), cause, producedBy);
+        context.forward(new Record<String, SpecificRecord>(key, rollup, timestamp, headers));
     }
 
     private static UsageRollup rollup(RollupKey key, RollupWindow window, long quantity, boolean correction) {

@@ -26,7 +26,8 @@ import dev.fleet.schemas.FleetTopics;
 /**
  * Usage metering as a pure topology: {@code fleet.usage.v1} ({@link UsageRecorded}, event time
  * {@code occurredAt}) summed per tenant, meter, model and minute / hour / day / month window into the
- * key-value store {@link #STORE}, every new total written to {@code fleet.usage.rollups.v1}; tenants'
+ * key-value store {@link #STORE}, the totals changed written to {@code fleet.usage.rollups.v1} every
+ * {@code rollupInterval}; tenants'
  * monthly token quotas from {@code fleet.tenants.v1} and the usage give each tenant's
  * {@link QuotaStatus} on {@code fleet.quota.status.v1} and quota domain events on
  * {@code fleet.domain.events.v1} ({@link MeteringProcessor}, {@link QuotaTracker}).
@@ -45,6 +46,12 @@ public final class UsageTopology {
 
     /** The key-value store of rollup totals, key {@link RollupKey}, for interactive queries. */
     public static final String STORE = "usage-rollups";
+
+    /** Totals changed since rollups were last emitted, key {@link RollupKey}. */
+    static final String PENDING_STORE = "usage-rollups-pending";
+
+    /** The default of how often changed totals are written as rollups. */
+    public static final Duration ROLLUP_INTERVAL = Duration.ofSeconds(1);
 
     /** The store of recently seen {@code event-id}s, for deduplication. */
     public static final String SEEN_EVENTS_STORE = "usage-seen-event-ids";
@@ -67,18 +74,20 @@ public final class UsageTopology {
     /**
      * The topology on its own (tests, tools).
      *
-     * @param retention  how long windows stay open after they ended
+     * @param retention      how long windows stay open after they ended
+     * @param rollupInterval how often the totals changed are written as rollups (wall-clock time)
      * @param producedBy the service running the topology, stamped into each output's {@code produced-by}
      */
-    public static Topology buildTopology(FleetSerde serde, RollupRetention retention, String producedBy) {
+    public static Topology buildTopology(FleetSerde serde, RollupRetention retention, Duration rollupInterval,
+            String producedBy) {
         StreamsBuilder builder = new StreamsBuilder();
-        define(builder, serde, retention, producedBy);
+        define(builder, serde, retention, rollupInterval, producedBy);
         return builder.build();
     }
 
     /** Adds the topology to {@code builder}, which may be Spring's (see {@link #buildTopology}). */
     public static void define(StreamsBuilder builder, FleetSerde serde, RollupRetention retention,
-            String producedBy) {
+            Duration rollupInterval, String producedBy) {
         if (producedBy == null || producedBy.isBlank()) {
             throw new IllegalArgumentException("producedBy must name the producing service");
         }
@@ -116,8 +125,8 @@ public final class UsageTopology {
                 .mapValues(value -> (SpecificRecord) value, Named.as("tenant-as-input"));
 
         var outputs = countedOnce.merge(tenants, Named.as("metering-input"))
-                .process(() -> new MeteringProcessor(retention, producedBy), Named.as("meter"), STORE,
-                        QUOTA_USED_STORE, TENANT_QUOTAS_STORE, QUOTA_STATUS_STORE)
+                .process(() -> new MeteringProcessor(retention, rollupInterval, producedBy), Named.as("meter"),
+                        STORE, PENDING_STORE, QUOTA_USED_STORE, TENANT_QUOTAS_STORE, QUOTA_STATUS_STORE)
                 .split(Named.as("out-"));
         outputs.branch((key, value) -> value instanceof UsageRollup, Branched.withConsumer(rollups -> rollups
                 .mapValues(value -> (UsageRollup) value, Named.as("as-rollup"))
@@ -138,15 +147,17 @@ public final class UsageTopology {
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(SEEN_EVENTS_STORE, DEDUPE_WINDOW.multipliedBy(2),
                         DEDUPE_WINDOW.multipliedBy(2), false),
-                Serdes.String(), Serdes.Long()));
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
-                Serdes.String(), Serdes.Long()).withCachingDisabled());
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUOTA_USED_STORE),
-                Serdes.String(), Serdes.Long()));
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_QUOTAS_STORE),
-                Serdes.String(), Serdes.Long()));
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUOTA_STATUS_STORE),
-                Serdes.String(), serde.serde(FleetTopics.QUOTA_STATUS)));
+                Serdes.String(), serde.serde(FleetTopics.QUOTA_STATUS)).withCachingEnabled());
     }
 
     /** Usage is never negative: a negative quantity would silently lower a tenant's bill. */

@@ -70,7 +70,8 @@ class UsageTopologyTest {
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SkipUnprocessableRecords.class);
-        return new TopologyTestDriver(UsageTopology.buildTopology(serde, retention, SERVICE), config, T0);
+        return new TopologyTestDriver(UsageTopology.buildTopology(serde, retention, UsageTopology.ROLLUP_INTERVAL,
+                SERVICE), config, T0);
     }
 
     @AfterEach
@@ -84,15 +85,17 @@ class UsageTopologyTest {
         record("t1", Meter.PROMPT_TOKENS, "gpt-4o", 10, T0.plusSeconds(5));
         record("t1", Meter.PROMPT_TOKENS, "gpt-4o", 32, T0.plusSeconds(59));
 
-        // then
-        List<KeyValue<String, UsageRollup>> out = rollups.readKeyValuesToList();
-        assertThat(out).hasSize(8);
-        assertThat(out.subList(4, 8)).extracting(kv -> kv.key, kv -> kv.value.getQuantity()).containsExactly(
-                tuple("t1/minute/2025-03-01T10:00:00Z/prompt_tokens/gpt-4o", 42L),
-                tuple("t1/hour/2025-03-01T10:00:00Z/prompt_tokens/gpt-4o", 42L),
-                tuple("t1/day/2025-03-01T00:00:00Z/prompt_tokens/gpt-4o", 42L),
-                tuple("t1/month/2025-03-01T00:00:00Z/prompt_tokens/gpt-4o", 42L));
-        assertThat(out.get(7).value).isEqualTo(UsageRollup.newBuilder().setTenantId("t1")
+        // then nothing is written before the rollup interval, then each window's total once
+        assertThat(rollups.isEmpty()).isTrue();
+        emitRollups();
+        java.util.Map<String, UsageRollup> out = rollups.readKeyValuesToMap();
+        assertThat(out).hasSize(4);
+        assertThat(out).extractingByKeys("t1/minute/2025-03-01T10:00:00Z/prompt_tokens/gpt-4o",
+                        "t1/hour/2025-03-01T10:00:00Z/prompt_tokens/gpt-4o",
+                        "t1/day/2025-03-01T00:00:00Z/prompt_tokens/gpt-4o",
+                        "t1/month/2025-03-01T00:00:00Z/prompt_tokens/gpt-4o")
+                .extracting(UsageRollup::getQuantity).containsOnly(42L);
+        assertThat(out.get("t1/month/2025-03-01T00:00:00Z/prompt_tokens/gpt-4o")).isEqualTo(UsageRollup.newBuilder().setTenantId("t1")
                 .setMeter(Meter.PROMPT_TOKENS).setModel("gpt-4o").setGranularity(Granularity.MONTH)
                 .setWindowStart(Instant.parse("2025-03-01T00:00:00Z"))
                 .setWindowEnd(Instant.parse("2025-04-01T00:00:00Z")).setQuantity(42).setCorrection(false).build());
@@ -137,14 +140,16 @@ class UsageTopologyTest {
         // given the stream three days ahead: T0's minute has closed, its hour, day and month have not
         record("t1", Meter.PROMPT_TOKENS, null, 5, T0.plusSeconds(10));
         record("t1", Meter.PROMPT_TOKENS, null, 1, T0.plus(Duration.ofDays(3)));
+        emitRollups();
         rollups.readKeyValuesToList();
 
         // when usage for T0's minute arrives
         pipeWithEventId(usage("t1", Meter.PROMPT_TOKENS, null, 100, T0.plusSeconds(20)), "late-1");
+        emitRollups();
 
         // then the minute gets a correction of its own, the longer windows count it in their totals
         assertThat(rollups.readKeyValuesToList()).extracting(kv -> kv.key, kv -> kv.value.getQuantity(),
-                kv -> kv.value.getCorrection()).containsExactly(
+                kv -> kv.value.getCorrection()).containsExactlyInAnyOrder(
                 tuple("t1/minute/2025-03-01T10:00:00Z/prompt_tokens/-/late/late-1", 100L, true),
                 tuple("t1/hour/2025-03-01T10:00:00Z/prompt_tokens/-", 105L, false),
                 tuple("t1/day/2025-03-01T00:00:00Z/prompt_tokens/-", 105L, false),
@@ -183,7 +188,7 @@ class UsageTopologyTest {
         usage.pipeInput("t1", usage("t1", Meter.SEARCH_QUERIES, null, 1, T0.plusSeconds(10)), T0.plusSeconds(130));
 
         // then it counts in the minute it occurred
-        assertThat(rollups.readValue().getWindowStart()).isEqualTo(T0);
+        assertThat(minuteRollups()).extracting(UsageRollup::getWindowStart).containsExactly(T0);
     }
 
     @Test
@@ -220,7 +225,7 @@ class UsageTopologyTest {
         pipeWithEventId(usage("t1", Meter.PROMPT_TOKENS, null, 5, T0.plusSeconds(6)), "event-2");
 
         // then
-        assertThat(minuteRollups()).extracting(UsageRollup::getQuantity).containsExactly(10L, 15L);
+        assertThat(minuteRollups()).extracting(UsageRollup::getQuantity).containsExactly(15L);
     }
 
     @Test
@@ -229,6 +234,7 @@ class UsageTopologyTest {
         pipeWithEventId(usage("t1", Meter.PROMPT_TOKENS, null, 10, T0.plusSeconds(5)), "usage-event");
 
         // then
+        emitRollups();
         TestRecord<String, UsageRollup> out = rollups.readRecord();
         assertThat(header(out, FleetHeaders.EVENT_ID)).isNotEqualTo("usage-event").isNotBlank();
         assertThat(header(out, FleetHeaders.TENANT_ID)).isEqualTo("t1");
@@ -246,7 +252,7 @@ class UsageTopologyTest {
         record("t1", Meter.PROMPT_TOKENS, null, 7, T0.plusSeconds(7));
 
         // then the negative record is skipped and the stream goes on
-        assertThat(minuteRollups()).extracting(UsageRollup::getQuantity).containsExactly(10L, 17L);
+        assertThat(minuteRollups()).extracting(UsageRollup::getQuantity).containsExactly(17L);
     }
 
     @Test
@@ -259,12 +265,12 @@ class UsageTopologyTest {
         record("t1", Meter.SEARCH_QUERIES, null, 2, T0.plusSeconds(7));
 
         // then the window keeps its exact total and the stream goes on
-        assertThat(minuteRollups()).extracting(UsageRollup::getQuantity).containsExactly(1L, 3L);
+        assertThat(minuteRollups()).extracting(UsageRollup::getQuantity).containsExactly(3L);
     }
 
     @Test
     void refusesToBuildWithoutAProducingService() {
-        assertThatThrownBy(() -> UsageTopology.buildTopology(serde, RETENTION, " "))
+        assertThatThrownBy(() -> UsageTopology.buildTopology(serde, RETENTION, UsageTopology.ROLLUP_INTERVAL, " "))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -274,11 +280,17 @@ class UsageTopologyTest {
                 .map(java.util.Map.Entry::getValue).map(Metric::metricValue).mapToDouble(v -> (Double) v).sum();
     }
 
+    private void emitRollups() {
+        driver.advanceWallClockTime(UsageTopology.ROLLUP_INTERVAL);
+    }
+
     private List<UsageRollup> minuteRollups() {
+        emitRollups();
         return rollups.readValuesToList().stream().filter(r -> r.getGranularity() == Granularity.MINUTE).toList();
     }
 
     private java.util.Map<String, Long> minuteTotals() {
+        emitRollups();
         java.util.Map<String, Long> totals = new java.util.HashMap<>();
         rollups.readKeyValuesToList().stream().filter(kv -> kv.value.getGranularity() == Granularity.MINUTE)
                 .forEach(kv -> totals.put(kv.key, kv.value.getQuantity()));
