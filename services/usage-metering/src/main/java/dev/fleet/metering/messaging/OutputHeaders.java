@@ -1,6 +1,7 @@
 package dev.fleet.metering.messaging;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.apache.kafka.common.header.Headers;
@@ -21,7 +22,7 @@ final class OutputHeaders {
     }
 
     static Headers of(String identity, String tenantId, Headers cause, String producedBy) {
-        String trace = (cause == null ? java.util.Optional.<String>empty()
+        String trace = (cause == null ? Optional.<String>empty()
                 : FleetHeaders.get(cause, FleetHeaders.TRACEPARENT))
                 .flatMap(TraceParent::parse).map(TraceParent::child).orElseGet(TraceParent::newRoot).toString();
         Headers headers = new RecordHeaders();

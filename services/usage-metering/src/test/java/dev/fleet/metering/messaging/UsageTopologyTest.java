@@ -8,14 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -88,7 +88,7 @@ class UsageTopologyTest {
         // then nothing is written before the rollup interval, then each window's total once
         assertThat(rollups.isEmpty()).isTrue();
         emitRollups();
-        java.util.Map<String, UsageRollup> out = rollups.readKeyValuesToMap();
+        Map<String, UsageRollup> out = rollups.readKeyValuesToMap();
         assertThat(out).hasSize(4);
         assertThat(out).extractingByKeys("t1/minute/2025-03-01T10:00:00Z/prompt_tokens/gpt-4o",
                         "t1/hour/2025-03-01T10:00:00Z/prompt_tokens/gpt-4o",
@@ -277,7 +277,7 @@ class UsageTopologyTest {
     private double lateUsageRecords() {
         return driver.metrics().entrySet().stream()
                 .filter(metric -> metric.getKey().name().equals("late-usage-records-total"))
-                .map(java.util.Map.Entry::getValue).map(Metric::metricValue).mapToDouble(v -> (Double) v).sum();
+                .map(Map.Entry::getValue).map(Metric::metricValue).mapToDouble(v -> (Double) v).sum();
     }
 
     private void emitRollups() {
@@ -289,9 +289,9 @@ class UsageTopologyTest {
         return rollups.readValuesToList().stream().filter(r -> r.getGranularity() == Granularity.MINUTE).toList();
     }
 
-    private java.util.Map<String, Long> minuteTotals() {
+    private Map<String, Long> minuteTotals() {
         emitRollups();
-        java.util.Map<String, Long> totals = new java.util.HashMap<>();
+        Map<String, Long> totals = new HashMap<>();
         rollups.readKeyValuesToList().stream().filter(kv -> kv.value.getGranularity() == Granularity.MINUTE)
                 .forEach(kv -> totals.put(kv.key, kv.value.getQuantity()));
         return totals;
