@@ -29,6 +29,7 @@ import dev.fleet.events.v1.EmbeddingResult;
 import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.events.v1.ItemVector;
 import dev.fleet.events.v1.Prompt;
+import dev.fleet.events.v1.QuotaStatus;
 import dev.fleet.events.v1.RateLimitClaim;
 import dev.fleet.events.v1.RateLimitGrant;
 import dev.fleet.events.v1.ScoreRequested;
@@ -48,7 +49,7 @@ public final class FleetTopics {
     private static final Duration LONG = Duration.ofDays(365);
 
     public static final Topic<Tenant> TENANTS = new Topic<>("fleet.tenants.v1", "tenantId", Tenant.class,
-            3, Cleanup.COMPACT, null, Set.of(ORCHESTRATOR), Set.of(GATEWAY),
+            3, Cleanup.COMPACT, null, Set.of(ORCHESTRATOR), Set.of(GATEWAY, USAGE_METERING),
             "Every tenant's current plan, limits and status.");
 
     public static final Topic<ApiKey> API_KEYS = new Topic<>("fleet.api-keys.v1", "keyId", ApiKey.class,
@@ -92,11 +93,21 @@ public final class FleetTopics {
             Set.of(USAGE_METERING), "Billable quantities as they are used.");
 
     public static final Topic<UsageRollup> USAGE_ROLLUPS = new Topic<>("fleet.usage.rollups.v1",
-            "tenantId/meter/windowStart", UsageRollup.class, 3, Cleanup.COMPACT, null, Set.of(USAGE_METERING),
-            Set.of(GATEWAY, BILLING, ANALYTICS), "Per-minute usage totals per tenant and meter.");
+            "tenantId/granularity/windowStart/meter/model", UsageRollup.class, 3, Cleanup.COMPACT, null,
+            Set.of(USAGE_METERING), Set.of(GATEWAY, BILLING, ANALYTICS),
+            "Usage totals per tenant, meter and model over each minute, hour, day and month (UTC); the latest record "
+                    + "of a key is its window's total, and a correction (key suffix /late/<event-id>, correction=true) "
+                    + "adds usage that arrived after its window left the state. Granularity and meter lower-case, "
+                    + "windowStart ISO-8601, model '-' when none.");
+
+    public static final Topic<QuotaStatus> QUOTA_STATUS = new Topic<>("fleet.quota.status.v1", "tenantId",
+            QuotaStatus.class, 3, Cleanup.COMPACT, null, Set.of(USAGE_METERING), Set.of(GATEWAY),
+            "Each tenant's monthly token quota standing (used, limit, ok / warning at 80 % / exceeded), written within "
+                    + "a second of a change of state, of the limit or of the month; refuse a tenant whose latest "
+                    + "status is exceeded for the current month.");
 
     public static final Topic<DomainEvent> DOMAIN_EVENTS = new Topic<>("fleet.domain.events.v1", "tenantId",
-            DomainEvent.class, 3, Cleanup.DELETE, LONG, Set.of(ORCHESTRATOR, GATEWAY),
+            DomainEvent.class, 3, Cleanup.DELETE, LONG, Set.of(ORCHESTRATOR, GATEWAY, USAGE_METERING),
             Set.of(AUDIT, ANALYTICS), "Everything governance cares about; the audit log's source.");
 
     public static final Topic<RateLimitClaim> RATE_LIMIT_CLAIMS = new Topic<>("fleet.ratelimit.claims.v1", "budget",
@@ -114,7 +125,7 @@ public final class FleetTopics {
     /** Every topic, in catalog order. */
     public static final List<Topic<?>> ALL = List.of(TENANTS, API_KEYS, CHAT_REQUESTS, CHAT_REPLIES,
             EMBEDDING_REQUESTS, EMBEDDING_REPLIES, ITEMS, ITEM_VECTORS, SCORE_REQUESTS, SCORE_REPLIES, USAGE,
-            USAGE_ROLLUPS, DOMAIN_EVENTS, RATE_LIMIT_CLAIMS, RATE_LIMIT_GRANTS, PROMPTS);
+            USAGE_ROLLUPS, QUOTA_STATUS, DOMAIN_EVENTS, RATE_LIMIT_CLAIMS, RATE_LIMIT_GRANTS, PROMPTS);
 
     private static final Map<String, Topic<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(Topic::name, Function.identity()));

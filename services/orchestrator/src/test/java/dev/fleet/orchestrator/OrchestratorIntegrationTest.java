@@ -88,7 +88,6 @@ import dev.fleet.events.v1.TenantLimitsChanged;
 import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.orchestrator.domain.ControlPlaneEvents;
-import dev.fleet.orchestrator.domain.EventIds;
 import dev.fleet.orchestrator.domain.KeyMinter;
 import dev.fleet.orchestrator.domain.prompts.PromptRegistry;
 import dev.fleet.platform.kafka.AvroSingleObjectSerde;
@@ -96,6 +95,7 @@ import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetSchemaStore;
 import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.platform.kafka.KnowledgeClient;
+import dev.fleet.platform.kafka.UsageRecorder;
 import dev.fleet.schemas.ApiKeyHash;
 import dev.fleet.schemas.ChatMessages;
 import dev.fleet.schemas.FleetTopics;
@@ -1178,10 +1178,10 @@ class OrchestratorIntegrationTest {
         String tenant = request.getTenantId();
         Received<UsageRecorded> prompt = awaitOne(FleetTopics.USAGE, r -> r.key().equals(tenant)
                 && r.value().getMeter() == Meter.PROMPT_TOKENS
-                && EventIds.derive(request.getRequestId(), "usage/prompt").equals(r.header(FleetHeaders.EVENT_ID)));
+                && UsageRecorder.eventId(request.getRequestId(), Meter.PROMPT_TOKENS).equals(r.header(FleetHeaders.EVENT_ID)));
         Received<UsageRecorded> completion = awaitOne(FleetTopics.USAGE, r -> r.key().equals(tenant)
                 && r.value().getMeter() == Meter.COMPLETION_TOKENS
-                && EventIds.derive(request.getRequestId(), "usage/completion").equals(r.header(FleetHeaders.EVENT_ID)));
+                && UsageRecorder.eventId(request.getRequestId(), Meter.COMPLETION_TOKENS).equals(r.header(FleetHeaders.EVENT_ID)));
         assertThat(prompt.value().getQuantity()).isEqualTo(last.getUsage().getPromptTokens());
         assertThat(completion.value().getQuantity()).isEqualTo(last.getUsage().getCompletionTokens());
         assertThat(prompt.value().getModel()).isEqualTo(request.getModel());

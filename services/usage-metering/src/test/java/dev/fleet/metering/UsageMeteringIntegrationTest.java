@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,18 +21,27 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.events.v1.Meter;
+import dev.fleet.events.v1.Plan;
+import dev.fleet.events.v1.QuotaExceeded;
+import dev.fleet.events.v1.QuotaState;
+import dev.fleet.events.v1.QuotaStatus;
+import dev.fleet.events.v1.Tenant;
+import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.platform.kafka.EventContext;
 import dev.fleet.platform.kafka.FleetPublisher;
+import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.test.FleetTestEnvironment;
 import dev.fleet.test.TopicProbe;
+import dev.fleet.test.TopicReader;
 
 /**
  * usage-metering against the real in-JVM broker: usage published to {@code fleet.usage.v1} shows
- * up in {@code GET /usage/{tenantId}}, the API needs the admin token, and a poison record goes to
- * the dead-letter topic while later usage still counts.
+ * up in {@code GET /usage/{tenantId}}, the API needs the admin token, a poison record goes to
+ * the dead-letter topic while later usage still counts, and a tenant's quota status follows its usage.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.kafka.streams.cleanup.on-shutdown=true",
@@ -52,6 +62,9 @@ class UsageMeteringIntegrationTest {
 
     @Autowired
     FleetPublisher publisher;
+
+    @Autowired
+    FleetSerde serde;
 
     private final TopicProbe probe = TopicProbe.shared();
 
@@ -103,6 +116,35 @@ class UsageMeteringIntegrationTest {
         assertThat(dead.value()).isEqualTo(poison);
         assertThat(TopicProbe.header(dead, KafkaHeaders.DLT_ORIGINAL_TOPIC)).contains(FleetTopics.USAGE.name());
         await().atMost(WAIT).untilAsserted(() -> assertThat(totals(tenant)).isEqualTo(Map.of("search_queries", 3)));
+    }
+
+    @Test
+    void writesQuotaStatusWithinASecondOfAChangeOfStateAndAuditsTheEscalation() {
+        // given a tenant with a monthly quota of 100 tokens, known to metering
+        String tenant = UUID.randomUUID().toString();
+        publisher.publish(FleetTopics.TENANTS, tenant, Tenant.newBuilder().setId(tenant).setName("quota test")
+                .setPlan(Plan.FREE).setStatus(TenantStatus.ACTIVE).setRequestsPerMinute(0).setTokensPerDay(0)
+                .setMonthlyTokens(100L).setUpdatedAt(Instant.now()).build(), EventContext.newEvent(tenant)).join();
+        try (TopicReader<String, SpecificRecord> statuses = TopicReader.decoded(FleetTopics.QUOTA_STATUS.name(),
+                serde.deserializer());
+                TopicReader<String, SpecificRecord> events = TopicReader.decoded(FleetTopics.DOMAIN_EVENTS.name(),
+                        serde.deserializer())) {
+            statuses.awaitRecord(r -> tenant.equals(r.key()), WAIT);
+
+            // when the tenant uses its whole quota
+            long start = System.nanoTime();
+            publish(tenant, Meter.PROMPT_TOKENS, 100);
+
+            // then the exceeded status follows within a second (asserted with a margin for a loaded machine)
+            ConsumerRecord<String, SpecificRecord> exceeded = statuses.awaitRecord(r -> tenant.equals(r.key())
+                    && ((QuotaStatus) r.value()).getState() == QuotaState.EXCEEDED, WAIT);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            System.out.printf("quota status EXCEEDED written %d ms after the usage was published%n", took.toMillis());
+            assertThat(took).isLessThan(Duration.ofSeconds(5));
+            assertThat(((QuotaStatus) exceeded.value()).getUsed()).isEqualTo(100L);
+            assertThat(events.awaitRecord(r -> tenant.equals(r.key())
+                    && ((DomainEvent) r.value()).getPayload() instanceof QuotaExceeded, WAIT)).isNotNull();
+        }
     }
 
     private void publish(String tenant, Meter meter, long quantity) {

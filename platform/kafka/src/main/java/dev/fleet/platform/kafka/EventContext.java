@@ -39,9 +39,13 @@ public record EventContext(String tenantId, String eventId, TraceParent trace) {
     public static EventContext derivedFrom(Headers cause, String fallbackTenantId, String purpose) {
         EventContext context = causedBy(cause, fallbackTenantId);
         return FleetHeaders.get(cause, FleetHeaders.EVENT_ID)
-                .map(parent -> context.withEventId(UUID.nameUUIDFromBytes(
-                        (parent + "/" + purpose).getBytes(StandardCharsets.UTF_8)).toString()))
+                .map(parent -> context.withEventId(derivedId(parent, purpose)))
                 .orElse(context);
+    }
+
+    /** The fleet's one derivation of an event id from its cause's id and the effect's purpose (a name-based UUID). */
+    public static String derivedId(String causeId, String purpose) {
+        return UUID.nameUUIDFromBytes((causeId + "/" + purpose).getBytes(StandardCharsets.UTF_8)).toString();
     }
 
     /** The same context with a given event id (e.g. an outbox row's, so a re-publish keeps it). */

@@ -69,6 +69,13 @@ public class FleetKafkaAutoConfiguration {
         return new AvroSingleObjectSerde(store);
     }
 
+    /** Records usage with the application's {@link java.time.Clock} if it has one, else the system's (UTC). */
+    @Bean
+    @ConditionalOnMissingBean
+    UsageRecorder usageRecorder(org.springframework.beans.factory.ObjectProvider<java.time.Clock> clock) {
+        return new UsageRecorder(clock.getIfAvailable(java.time.Clock::systemUTC));
+    }
+
     @Bean
     ProducerFactory<String, SpecificRecord> kafkaProducerFactory(KafkaProperties kafka, FleetSerde serde) {
         return new DefaultKafkaProducerFactory<>(producerConfig(kafka), new StringSerializer(), serde.serializer());

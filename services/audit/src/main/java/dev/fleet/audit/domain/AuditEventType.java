@@ -10,6 +10,8 @@ import dev.fleet.events.v1.CompletionSucceeded;
 import dev.fleet.events.v1.ModelFallbackUsed;
 import dev.fleet.events.v1.PromptLabelMoved;
 import dev.fleet.events.v1.PromptVersionCreated;
+import dev.fleet.events.v1.QuotaExceeded;
+import dev.fleet.events.v1.QuotaWarningReached;
 import dev.fleet.events.v1.TenantCreated;
 import dev.fleet.events.v1.TenantLimitsChanged;
 
@@ -28,7 +30,9 @@ public enum AuditEventType {
     TENANT_LIMITS_CHANGED(TenantLimitsChanged.class),
     ACCESS_REFUSALS(AccessRefusals.class),
     PROMPT_VERSION_CREATED(PromptVersionCreated.class),
-    PROMPT_LABEL_MOVED(PromptLabelMoved.class);
+    PROMPT_LABEL_MOVED(PromptLabelMoved.class),
+    QUOTA_WARNING_REACHED(QuotaWarningReached.class),
+    QUOTA_EXCEEDED(QuotaExceeded.class);
 
     private final Class<? extends SpecificRecord> payloadType;
 

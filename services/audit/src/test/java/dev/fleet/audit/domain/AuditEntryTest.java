@@ -52,7 +52,8 @@ class AuditEntryTest {
     @Test
     void writesTimestampsAsIsoTextAndNumbersAsNumbers() throws Exception {
         // given a record with logical types, an enum and a long
-        UsageRollup rollup = new UsageRollup("t1", Meter.PROMPT_TOKENS, AT, AT.plusSeconds(60), 42L);
+        UsageRollup rollup = UsageRollup.newBuilder().setTenantId("t1").setMeter(Meter.PROMPT_TOKENS).setWindowStart(AT)
+                .setWindowEnd(AT.plusSeconds(60)).setQuantity(42L).build();
 
         // when
         JsonNode node = json.readTree(PayloadJson.of(rollup));

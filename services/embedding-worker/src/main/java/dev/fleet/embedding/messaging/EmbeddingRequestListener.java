@@ -11,10 +11,12 @@ import dev.fleet.embedding.config.FleetEmbeddingProperties;
 import dev.fleet.embedding.domain.EmbeddingBatcher;
 import dev.fleet.events.v1.EmbeddingRequested;
 import dev.fleet.events.v1.EmbeddingResult;
+import dev.fleet.events.v1.Meter;
 import dev.fleet.platform.kafka.DecodeFailures;
 import dev.fleet.platform.kafka.EventContext;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.PendingSends;
+import dev.fleet.platform.kafka.UsageRecorder;
 import dev.fleet.schemas.FleetTopics;
 
 /**
@@ -33,12 +35,14 @@ public class EmbeddingRequestListener {
     private final EmbeddingBatcher batcher;
     private final FleetPublisher publisher;
     private final FleetEmbeddingProperties properties;
+    private final UsageRecorder usage;
 
     public EmbeddingRequestListener(EmbeddingBatcher batcher, FleetPublisher publisher,
-            FleetEmbeddingProperties properties) {
+            FleetEmbeddingProperties properties, UsageRecorder usage) {
         this.batcher = batcher;
         this.publisher = publisher;
         this.properties = properties;
+        this.usage = usage;
     }
 
     @KafkaListener(id = "embedding-requests", idIsGroup = false,
@@ -70,9 +74,8 @@ public class EmbeddingRequestListener {
             sends.publish(FleetTopics.EMBEDDING_REPLIES, request.getReplyPartition(), result.getRequestId(), result,
                     context);
             if (result.getError() == null) {
-                sends.publish(FleetTopics.USAGE, request.getTenantId(),
-                        UsageEvents.embeddingTokens(request.getTenantId(), result.getPromptTokens(), result.getModel()),
-                        EventContext.derivedFrom(records.get(i).headers(), request.getTenantId(), "usage"));
+                usage.publish(sends, records.get(i).headers(), request.getTenantId(), Meter.EMBEDDING_TOKENS,
+                        result.getPromptTokens(), result.getModel());
             }
         }
         sends.awaitAcknowledged(properties.publishTimeout());

@@ -17,10 +17,12 @@ import dev.fleet.embedding.domain.VectorizedItem;
 import dev.fleet.events.v1.ItemDeleted;
 import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.events.v1.ItemUpserted;
+import dev.fleet.events.v1.Meter;
 import dev.fleet.platform.kafka.DecodeFailures;
 import dev.fleet.platform.kafka.EventContext;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.PendingSends;
+import dev.fleet.platform.kafka.UsageRecorder;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.schemas.ItemKey;
 
@@ -41,11 +43,14 @@ public class ItemListener {
     private final EmbeddingBatcher batcher;
     private final FleetPublisher publisher;
     private final FleetEmbeddingProperties properties;
+    private final UsageRecorder usage;
 
-    public ItemListener(EmbeddingBatcher batcher, FleetPublisher publisher, FleetEmbeddingProperties properties) {
+    public ItemListener(EmbeddingBatcher batcher, FleetPublisher publisher, FleetEmbeddingProperties properties,
+            UsageRecorder usage) {
         this.batcher = batcher;
         this.publisher = publisher;
         this.properties = properties;
+        this.usage = usage;
     }
 
     @KafkaListener(id = "items", idIsGroup = false,
@@ -93,9 +98,8 @@ public class ItemListener {
             if (change instanceof ItemUpserted) {
                 VectorizedItem item = vectors.next();
                 sends.publish(FleetTopics.ITEM_VECTORS, item.key().toString(), item.vector(), context);
-                sends.publish(FleetTopics.USAGE, event.getTenantId(),
-                        UsageEvents.embeddingTokens(event.getTenantId(), item.tokens(), item.vector().getModel()),
-                        EventContext.derivedFrom(record.headers(), event.getTenantId(), "usage"));
+                usage.publish(sends, record.headers(), event.getTenantId(), Meter.EMBEDDING_TOKENS, item.tokens(),
+                        item.vector().getModel());
             } else if (change instanceof ItemDeleted) {
                 sends.tombstone(FleetTopics.ITEM_VECTORS, ItemKey.of(event).toString(), context);
             } else {

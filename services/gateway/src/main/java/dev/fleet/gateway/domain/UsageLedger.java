@@ -6,20 +6,24 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 
+import dev.fleet.events.v1.Granularity;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.UsageRollup;
 
 /**
- * Every tenant's recent usage, per minute and meter, as usage-metering's rollups state it: a
- * rollup carries the running total of its window, so a later one for the same window replaces the
- * earlier (a replayed or duplicated rollup changes nothing). Answers a tenant's usage between two
- * instants in buckets of a minute, an hour or a day.
+ * Every tenant's recent usage, per minute and meter, as usage-metering's per-minute rollups state it:
+ * a rollup carries the running total of its window and model, so a later one for the same window and
+ * model replaces the earlier (a replayed or duplicated rollup changes nothing); a correction (usage that
+ * reached usage-metering after its minute had closed) is kept under its own record key and added.
+ * Hourly, daily and monthly rollups are ignored (the minutes add up to them). Answers a tenant's usage
+ * between two instants in buckets of a minute, an hour or a day.
  * <p>
  * Limits: only the last {@code retention} is kept (older windows are dropped on arrival and
  * pruned as time passes), at about 100 bytes per tenant and active minute. The ledger is as fresh
@@ -32,28 +36,36 @@ public final class UsageLedger {
 
     private final Duration retention;
     private final Clock clock;
-    /** tenant → window start (epoch ms) → quantity per meter ordinal; arrays are replaced, never changed. */
-    private final Map<String, NavigableMap<Long, long[]>> tenants = new ConcurrentHashMap<>();
+    /** tenant → window start (epoch ms) → model or correction → quantity per meter ordinal; never changed in place. */
+    private final Map<String, NavigableMap<Long, Map<String, long[]>>> tenants = new ConcurrentHashMap<>();
 
     public UsageLedger(Duration retention, Clock clock) {
         this.retention = retention;
         this.clock = clock;
     }
 
-    /** Records the total of one tenant, meter and window. */
+    /** Records the total of one tenant, meter, model and minute. */
     public void apply(UsageRollup rollup) {
+        apply(null, rollup);
+    }
+
+    /** Records the total of one tenant, meter, model and minute, or the correction under record key {@code key}. */
+    public void apply(String key, UsageRollup rollup) {
         long start = rollup.getWindowStart().toEpochMilli();
         long cutoff = oldestKept().toEpochMilli();
-        if (start < cutoff) {
+        if (start < cutoff || rollup.getGranularity() != Granularity.MINUTE) {
             return;
         }
-        NavigableMap<Long, long[]> windows = tenants.computeIfAbsent(rollup.getTenantId(),
+        String slice = rollup.getCorrection() ? "late " + key : String.valueOf(rollup.getModel());
+        NavigableMap<Long, Map<String, long[]>> windows = tenants.computeIfAbsent(rollup.getTenantId(),
                 tenant -> new ConcurrentSkipListMap<>());
         int meter = rollup.getMeter().ordinal();
         windows.compute(start, (window, previous) -> {
-            long[] next = previous == null ? new long[METERS] : Arrays.copyOf(previous, METERS);
-            next[meter] = rollup.getQuantity();
-            return next;
+            Map<String, long[]> next = previous == null ? new HashMap<>() : new HashMap<>(previous);
+            long[] quantities = next.containsKey(slice) ? Arrays.copyOf(next.get(slice), METERS) : new long[METERS];
+            quantities[meter] = rollup.getQuantity();
+            next.put(slice, quantities);
+            return Map.copyOf(next);
         });
         windows.headMap(cutoff).clear();
     }
@@ -70,21 +82,24 @@ public final class UsageLedger {
     public UsageReport report(String tenantId, Instant from, Instant to, Duration bucket) {
         Map<Meter, Long> totals = emptyTotals();
         List<UsageReport.Bucket> buckets = new ArrayList<>();
-        NavigableMap<Long, long[]> windows = tenants.get(tenantId);
+        NavigableMap<Long, Map<String, long[]>> windows = tenants.get(tenantId);
         if (windows != null) {
             windows.headMap(oldestKept().toEpochMilli()).clear();
             long width = bucket.toMillis();
             long currentStart = Long.MIN_VALUE;
             long[] current = null;
-            for (Map.Entry<Long, long[]> window : windows.subMap(from.toEpochMilli(), to.toEpochMilli()).entrySet()) {
+            for (Map.Entry<Long, Map<String, long[]>> window
+                    : windows.subMap(from.toEpochMilli(), to.toEpochMilli()).entrySet()) {
                 long bucketStart = Math.floorDiv(window.getKey(), width) * width;
                 if (current == null || bucketStart != currentStart) {
                     addBucket(buckets, currentStart, width, current);
                     currentStart = bucketStart;
                     current = new long[METERS];
                 }
-                for (int m = 0; m < METERS; m++) {
-                    current[m] += window.getValue()[m];
+                for (long[] slice : window.getValue().values()) {
+                    for (int m = 0; m < METERS; m++) {
+                        current[m] += slice[m];
+                    }
                 }
             }
             addBucket(buckets, currentStart, width, current);

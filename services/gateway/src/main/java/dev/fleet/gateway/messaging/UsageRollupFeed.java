@@ -20,7 +20,7 @@ public final class UsageRollupFeed {
     public static UsageLedger feed(TopicMirrors mirrors, UsageLedger ledger) {
         mirrors.fromBeginning(FleetTopics.USAGE_ROLLUPS, record -> {
             if (record.value() != null) {
-                ledger.apply(record.value());
+                ledger.apply(record.key(), record.value());
             }
         });
         return ledger;

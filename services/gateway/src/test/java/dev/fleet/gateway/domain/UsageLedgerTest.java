@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
 
+import dev.fleet.events.v1.Granularity;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.UsageRollup;
 
@@ -63,6 +64,31 @@ class UsageLedgerTest {
 
         assertThat(report.buckets()).isEmpty();
         assertThat(report.availableFrom()).isEqualTo(NOW.minus(Duration.ofDays(7)));
+    }
+
+    @Test
+    void addsModelsAndCorrectionsOfAMinuteAndIgnoresLongerWindows() {
+        // given
+        ledger.apply("k1", rollup("t1", Meter.PROMPT_TOKENS, "2026-03-10T12:00:00Z", 10));
+        ledger.apply("k2", withModel(rollup("t1", Meter.PROMPT_TOKENS, "2026-03-10T12:00:00Z", 4), "other"));
+        UsageRollup late = rollup("t1", Meter.PROMPT_TOKENS, "2026-03-10T12:00:00Z", 3);
+        late.setCorrection(true);
+        ledger.apply("k1/late/e1", late);
+        ledger.apply("k1/late/e1", late);
+        UsageRollup hour = rollup("t1", Meter.PROMPT_TOKENS, "2026-03-10T12:00:00Z", 1000);
+        hour.setGranularity(Granularity.HOUR);
+        ledger.apply("k3", hour);
+
+        // when
+        UsageReport report = ledger.report("t1", NOW.minus(Duration.ofDays(1)), NOW, Duration.ofHours(1));
+
+        // then
+        assertThat(report.totals()).containsEntry(Meter.PROMPT_TOKENS, 17L);
+    }
+
+    private static UsageRollup withModel(UsageRollup rollup, String model) {
+        rollup.setModel(model);
+        return rollup;
     }
 
     private static UsageRollup rollup(String tenant, Meter meter, String start, long quantity) {

@@ -17,6 +17,7 @@ import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.events.v1.UsageRecorded;
+import dev.fleet.platform.kafka.UsageRecorder;
 import dev.fleet.schemas.OpenAiNames;
 
 import reactor.core.publisher.Flux;
@@ -46,6 +47,7 @@ public class ChatService {
     private final ProcessedRequests processed;
     private final TokenCounter tokens;
     private final Clock clock;
+    private final UsageRecorder usageRecorder;
     private final String producedBy;
     private final Duration deadline;
     private final ChatContext context;
@@ -63,6 +65,7 @@ public class ChatService {
         this.processed = processed;
         this.tokens = tokens;
         this.clock = clock;
+        this.usageRecorder = new UsageRecorder(clock);
         this.producedBy = producedBy;
         this.deadline = deadline;
     }
@@ -122,9 +125,9 @@ public class ChatService {
         }
         TokenUsage usage = reply.usage();
         return Mono.when(
-                exchange.usage(EventIds.derive(requestId, "usage/prompt"),
+                exchange.usage(UsageRecorder.eventId(requestId, Meter.PROMPT_TOKENS),
                         usage(request, Meter.PROMPT_TOKENS, usage.getPromptTokens())),
-                exchange.usage(EventIds.derive(requestId, "usage/completion"),
+                exchange.usage(UsageRecorder.eventId(requestId, Meter.COMPLETION_TOKENS),
                         usage(request, Meter.COMPLETION_TOKENS, usage.getCompletionTokens())),
                 exchange.event(event(request, EventIds.derive(requestId, "completion"),
                         succeeded(request, usage, reply.prepared))));
@@ -146,13 +149,7 @@ public class ChatService {
     }
 
     private UsageRecorded usage(ChatRequested request, Meter meter, long quantity) {
-        return UsageRecorded.newBuilder()
-                .setTenantId(request.getTenantId())
-                .setMeter(meter)
-                .setQuantity(quantity)
-                .setModel(request.getModel())
-                .setOccurredAt(clock.instant())
-                .build();
+        return usageRecorder.usage(request.getTenantId(), meter, quantity, request.getModel());
     }
 
     private DomainEvent event(ChatRequested request, String eventId, Object payload) {

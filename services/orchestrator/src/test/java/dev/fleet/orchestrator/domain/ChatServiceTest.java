@@ -27,6 +27,7 @@ import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.schemas.ChatMessages;
+import dev.fleet.platform.kafka.UsageRecorder;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -68,8 +69,8 @@ class ChatServiceTest {
         service.complete(request, exchange).block();
 
         // then
-        UsageRecorded prompt = exchange.usage.get(EventIds.derive(request.getRequestId(), "usage/prompt"));
-        UsageRecorded completion = exchange.usage.get(EventIds.derive(request.getRequestId(), "usage/completion"));
+        UsageRecorded prompt = exchange.usage.get(UsageRecorder.eventId(request.getRequestId(), Meter.PROMPT_TOKENS));
+        UsageRecorded completion = exchange.usage.get(UsageRecorder.eventId(request.getRequestId(), Meter.COMPLETION_TOKENS));
         assertThat(prompt.getMeter()).isEqualTo(Meter.PROMPT_TOKENS);
         assertThat(completion.getMeter()).isEqualTo(Meter.COMPLETION_TOKENS);
         assertThat(completion.getQuantity()).isEqualTo(1);

@@ -1,7 +1,5 @@
 package dev.fleet.scorer.messaging;
 
-import java.time.Instant;
-
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
@@ -9,10 +7,10 @@ import org.springframework.stereotype.Component;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.ScoreRequested;
 import dev.fleet.events.v1.ScoreResult;
-import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.platform.kafka.EventContext;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.PendingSends;
+import dev.fleet.platform.kafka.UsageRecorder;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.scorer.config.FleetScorerProperties;
 import dev.fleet.scorer.domain.CollectionSearch;
@@ -31,13 +29,15 @@ public class ScoreRequestListener {
     private final ItemVectorMirror itemVectors;
     private final FleetPublisher publisher;
     private final FleetScorerProperties properties;
+    private final UsageRecorder usage;
 
     public ScoreRequestListener(CollectionSearch search, ItemVectorMirror itemVectors, FleetPublisher publisher,
-            FleetScorerProperties properties) {
+            FleetScorerProperties properties, UsageRecorder usage) {
         this.search = search;
         this.itemVectors = itemVectors;
         this.publisher = publisher;
         this.properties = properties;
+        this.usage = usage;
     }
 
     @KafkaListener(id = "score-requests", idIsGroup = false,
@@ -53,13 +53,7 @@ public class ScoreRequestListener {
         sends.publish(FleetTopics.SCORE_REPLIES, request.getReplyPartition(), request.getRequestId(), result,
                 EventContext.causedBy(record.headers(), request.getTenantId()));
         if (result.getError() == null) {
-            sends.publish(FleetTopics.USAGE, request.getTenantId(), UsageRecorded.newBuilder()
-                    .setTenantId(request.getTenantId())
-                    .setMeter(Meter.SEARCH_QUERIES)
-                    .setQuantity(1)
-                    .setModel(null)
-                    .setOccurredAt(Instant.now())
-                    .build(), EventContext.derivedFrom(record.headers(), request.getTenantId(), "usage"));
+            usage.publish(sends, record.headers(), request.getTenantId(), Meter.SEARCH_QUERIES, 1, null);
         }
         sends.awaitAcknowledged(properties.publishTimeout());
     }

@@ -6,37 +6,65 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
-import dev.fleet.metering.messaging.UsageTopology;
+import dev.fleet.metering.messaging.RollupRetention;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 /**
  * Settings of usage-metering ({@code fleet.metering.*}).
  *
- * @param stateDir   where Kafka Streams keeps its local state ({@code FLEET_STATE_DIR}); blank means a
- *                   directory of this instance under {@code java.io.tmpdir}, rebuilt from the changelog
- *                   at every start
- * @param grace      how late usage may arrive after its minute ended and still count
- * @param retention  how long per-minute windows stay queryable; at least one window plus the grace
- * @param queryRange the range {@code GET /usage/{tenantId}} covers when the caller gives none
+ * @param stateDir          where Kafka Streams keeps its local state ({@code FLEET_STATE_DIR}); blank means a
+ *                          directory of this instance under {@code java.io.tmpdir}, rebuilt from the changelog
+ *                          at every start
+ * @param retention         how long per-minute windows stay open (queryable, updated in place) after they
+ *                          ended; later usage for them is billed as a correction
+ * @param hourRetention     the same for hourly windows
+ * @param dayRetention      the same for daily windows (monthly windows never close)
+ * @param queryRange        the range {@code GET /usage/{tenantId}} covers when the caller gives none
+ * @param advertisedAddress {@code host:port} at which the other replicas reach this one's usage API
+ *                          (Kafka Streams' {@code application.server}); blank: {@code 127.0.0.1:<server.port>}
+ * @param ownerTimeout      how long a replica waits for the owner of a tenant's usage to answer
+ * @param rollupInterval    how often the totals that changed are written to {@code fleet.usage.rollups.v1}
+ * @param applicationId     the Kafka Streams application id: the consumer group of all replicas and the prefix
+ *                          of the internal topics; change it only to run a second, independent metering
  */
 @Validated
 @ConfigurationProperties("fleet.metering")
 public record FleetMeteringProperties(
         String stateDir,
-        @DefaultValue("1m") @NotNull Duration grace,
         @DefaultValue("2d") @NotNull Duration retention,
-        @DefaultValue("24h") @NotNull Duration queryRange) {
+        @DefaultValue("90d") @NotNull Duration hourRetention,
+        @DefaultValue("800d") @NotNull Duration dayRetention,
+        @DefaultValue("24h") @NotNull Duration queryRange,
+        String advertisedAddress,
+        @DefaultValue("5s") @NotNull Duration ownerTimeout,
+        @DefaultValue("1s") @NotNull Duration rollupInterval,
+        @DefaultValue(FleetMeteringProperties.APPLICATION_ID) @NotBlank String applicationId) {
+
+    /** The default Kafka Streams application id. */
+    public static final String APPLICATION_ID = "fleet-usage-metering";
 
     public FleetMeteringProperties {
-        if (grace != null && grace.isNegative()) {
-            throw new IllegalArgumentException("fleet.metering.grace must not be negative");
-        }
-        if (grace != null && retention != null && retention.compareTo(UsageTopology.WINDOW.plus(grace)) < 0) {
-            throw new IllegalArgumentException("fleet.metering.retention (" + retention
-                    + ") must cover a window plus the grace (" + UsageTopology.WINDOW.plus(grace) + ")");
-        }
         if (queryRange != null && (queryRange.isZero() || queryRange.isNegative())) {
             throw new IllegalArgumentException("fleet.metering.query-range must be positive");
         }
+        if (ownerTimeout != null && (ownerTimeout.isZero() || ownerTimeout.isNegative())) {
+            throw new IllegalArgumentException("fleet.metering.owner-timeout must be positive");
+        }
+        if (rollupInterval != null && rollupInterval.toMillis() < 1) {
+            throw new IllegalArgumentException("fleet.metering.rollup-interval must be at least 1ms");
+        }
+        if (retention != null && hourRetention != null && dayRetention != null) {
+            rollupRetention(retention, hourRetention, dayRetention);
+        }
+    }
+
+    /** How long windows of each granularity stay open. */
+    public RollupRetention rollupRetention() {
+        return rollupRetention(retention, hourRetention, dayRetention);
+    }
+
+    private static RollupRetention rollupRetention(Duration minute, Duration hour, Duration day) {
+        return new RollupRetention(minute, hour, day);
     }
 }

@@ -2,13 +2,17 @@ package dev.fleet.metering.config;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
 import org.springframework.kafka.config.KafkaStreamsConfiguration;
@@ -18,17 +22,19 @@ import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 
 import dev.fleet.metering.domain.UsageHistory;
+import dev.fleet.metering.domain.UsageOwners;
 import dev.fleet.metering.messaging.InteractiveUsageHistory;
+import dev.fleet.metering.messaging.StreamsUsageOwners;
 import dev.fleet.metering.messaging.UsageTopology;
 import dev.fleet.platform.kafka.FleetKafkaProperties;
 import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.platform.kafka.streams.FleetStreams;
 import dev.fleet.platform.kafka.streams.KafkaStreamsHealthIndicator;
-import dev.fleet.schemas.FleetTopics;
 
 /**
  * Runs {@link UsageTopology} in Spring's Kafka Streams lifecycle and wires the query side:
- * {@link UsageHistory} over interactive queries and the streams' health for readiness.
+ * {@link UsageHistory} over interactive queries, {@link UsageOwners} from the streams' metadata (each
+ * instance advertises its usage API as {@code application.server}) and the streams' health for readiness.
  *
  * <p>Exactly-once v2, local state in {@link FleetMeteringProperties#stateDir()}. Failures do not
  * stop the stream: a record that cannot be decoded goes to its topic's dead-letter topic through
@@ -45,15 +51,24 @@ import dev.fleet.schemas.FleetTopics;
 @EnableConfigurationProperties(FleetMeteringProperties.class)
 public class MeteringConfiguration {
 
-    /** The Kafka Streams application id: consumer group and prefix of the internal topics. */
-    public static final String APPLICATION_ID = "fleet-usage-metering";
-
     @Bean(name = KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
     KafkaStreamsConfiguration defaultKafkaStreamsConfig(KafkaProperties kafka, FleetMeteringProperties metering,
             FleetKafkaProperties fleet,
-            @Qualifier("fleetDeadLetterRecoverer") DeadLetterPublishingRecoverer deadLetters) {
-        return new KafkaStreamsConfiguration(
-                FleetStreams.config(kafka, APPLICATION_ID, stateDir(metering, fleet), deadLetters));
+            @Qualifier("fleetDeadLetterRecoverer") DeadLetterPublishingRecoverer deadLetters,
+            HostInfo advertisedAddress) {
+        Map<String, Object> config = FleetStreams.config(kafka, metering.applicationId(), stateDir(metering, fleet), deadLetters);
+        config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedAddress.host() + ":" + advertisedAddress.port());
+        return new KafkaStreamsConfiguration(config);
+    }
+
+    /** Where the other replicas reach this one's usage API ({@code application.server}). */
+    @Bean
+    HostInfo advertisedAddress(FleetMeteringProperties metering, Environment environment) {
+        String address = metering.advertisedAddress();
+        if (address == null || address.isBlank()) {
+            address = "127.0.0.1:" + environment.getProperty("server.port", "8080");
+        }
+        return HostInfo.buildFromEndpoint(address);
     }
 
     /** Defines the topology on the builder Spring's factory bean builds and runs. */
@@ -63,8 +78,8 @@ public class MeteringConfiguration {
         return factoryBean -> factoryBean.setInfrastructureCustomizer(new KafkaStreamsInfrastructureCustomizer() {
             @Override
             public void configureBuilder(StreamsBuilder builder) {
-                UsageTopology.define(builder, serde.serde(FleetTopics.USAGE), serde.serde(FleetTopics.USAGE_ROLLUPS),
-                        metering.grace(), metering.retention(), fleet.service());
+                UsageTopology.define(builder, serde, metering.rollupRetention(), metering.rollupInterval(),
+                        fleet.service());
             }
         });
     }
@@ -78,6 +93,11 @@ public class MeteringConfiguration {
     @Bean
     UsageHistory usageHistory(StreamsBuilderFactoryBean streams) {
         return new InteractiveUsageHistory(streams);
+    }
+
+    @Bean
+    UsageOwners usageOwners(StreamsBuilderFactoryBean streams, HostInfo advertisedAddress) {
+        return new StreamsUsageOwners(streams, advertisedAddress);
     }
 
     @Bean

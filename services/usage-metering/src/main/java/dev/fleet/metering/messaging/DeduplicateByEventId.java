@@ -16,11 +16,12 @@ import dev.fleet.platform.kafka.FleetHeaders;
 /**
  * Lets each {@code event-id} through once: a usage record re-published after a producer retry or
  * a crash (same event id) is dropped, so it is not billed twice. Ids are remembered in a window
- * store for {@code window} around the record's timestamp; the store lives in the same exactly-once
- * transaction as the sums.
+ * store for {@code window} of stream time after they were seen (stream time, not the record's own
+ * time, so a late record's id is remembered as well as a timely one's); the store lives in the same
+ * exactly-once transaction as the sums.
  * <p>
- * Limits: a duplicate that arrives more than {@code window} apart from the original is counted
- * again; a record without an {@code event-id} header cannot be deduplicated and passes.
+ * Limits: a duplicate that arrives more than {@code window} of stream time after the original is
+ * counted again; a record without an {@code event-id} header cannot be deduplicated and passes.
  */
 final class DeduplicateByEventId<K, V> implements FixedKeyProcessor<K, V, V> {
 
@@ -48,9 +49,9 @@ final class DeduplicateByEventId<K, V> implements FixedKeyProcessor<K, V, V> {
             return;
         }
         String eventId = new String(header.value(), StandardCharsets.UTF_8);
-        long timestamp = record.timestamp();
+        long timestamp = Math.max(context.currentStreamTimeMs(), record.timestamp());
         try (WindowStoreIterator<Long> earlier = seen.fetch(eventId,
-                Instant.ofEpochMilli(timestamp).minus(window), Instant.ofEpochMilli(timestamp).plus(window))) {
+                Instant.ofEpochMilli(timestamp).minus(window), Instant.ofEpochMilli(timestamp))) {
             if (earlier.hasNext()) {
                 return; // already counted
             }

@@ -2,55 +2,71 @@ package dev.fleet.metering.messaging;
 
 import java.time.Duration;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
-import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
+import dev.fleet.events.v1.DomainEvent;
+import dev.fleet.events.v1.QuotaStatus;
+import dev.fleet.events.v1.Tenant;
 import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.events.v1.UsageRollup;
+import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.schemas.FleetTopics;
 
 /**
- * Per-minute usage totals: {@code fleet.usage.v1} ({@link UsageRecorded}, event time
- * {@code occurredAt}) grouped by tenant and meter, summed per one-minute tumbling window into the
- * queryable window store {@link #STORE} (key {@code tenantId/meter}, value the total), and every
- * update written as a {@link UsageRollup} to {@code fleet.usage.rollups.v1}, keyed
- * {@code tenantId/meter/windowStart}, with the fleet's headers. A usage record whose {@code event-id}
- * was already counted (within {@link #DEDUPE_WINDOW}) is dropped first, so re-published usage is
- * billed once. A record with a negative quantity is rejected (the validation step throws
- * {@link IllegalArgumentException}), and so is one that would overflow its window's total
- * ({@link ArithmeticException}); the application's processing exception handler skips such a record.
+ * Usage metering as a pure topology: {@code fleet.usage.v1} ({@link UsageRecorded}, event time
+ * {@code occurredAt}) summed per tenant, meter, model and minute / hour / day / month window into the
+ * key-value store {@link #STORE}, the totals changed written to {@code fleet.usage.rollups.v1} every
+ * {@code rollupInterval}; tenants'
+ * monthly token quotas from {@code fleet.tenants.v1} and the usage give each tenant's
+ * {@link QuotaStatus} on {@code fleet.quota.status.v1} and quota domain events on
+ * {@code fleet.domain.events.v1} ({@link MeteringProcessor}, {@link QuotaTracker}).
  *
- * <p>Limits: records later than the grace period after their window closed are dropped (Kafka
- * Streams' dropped-records metric counts them). The store caches nothing, so each input record
- * yields one rollup update; the compacted rollup topic keeps the last per window. Grouping
- * repartitions through an internal topic.
+ * <p>Every tenant's usage and tenant record meet in one task: usage keyed by its tenant (the
+ * catalog's key) is processed where it is read, usage keyed otherwise is first re-keyed through the
+ * internal topic {@code usage-by-tenant}, and tenants are re-partitioned like usage through
+ * {@code tenants-by-tenant}. A record whose {@code event-id} was already counted (within
+ * {@link #DEDUPE_WINDOW}) is dropped first; a negative quantity is rejected (the validation step
+ * throws {@link IllegalArgumentException}, which the processing exception handler skips).
+ *
+ * <p>Limit: records on {@code fleet.usage.v1} must be partitioned by the default partitioner of
+ * their key (as {@code FleetPublisher} does), or a tenant's usage splits across tasks.
  */
 public final class UsageTopology {
 
-    /** The window store holding per-minute totals, for interactive queries. */
-    public static final String STORE = "usage-per-minute";
+    /** The key-value store of rollup totals, key {@link RollupKey}, for interactive queries. */
+    public static final String STORE = "usage-rollups";
+
+    /** Totals changed since rollups were last emitted, key {@link RollupKey}. */
+    static final String PENDING_STORE = "usage-rollups-pending";
+
+    /** The default of how often changed totals are written as rollups. */
+    public static final Duration ROLLUP_INTERVAL = Duration.ofSeconds(1);
 
     /** The store of recently seen {@code event-id}s, for deduplication. */
     public static final String SEEN_EVENTS_STORE = "usage-seen-event-ids";
 
-    /** How far apart a duplicate of a usage record may arrive and still be recognised. */
-    public static final Duration DEDUPE_WINDOW = Duration.ofHours(1);
+    /** Tokens used per tenant and UTC month, key {@code tenantId/yyyy-MM}. */
+    static final String QUOTA_USED_STORE = "quota-used-tokens";
 
-    /** The size of a rollup window. */
-    public static final Duration WINDOW = Duration.ofMinutes(1);
+    /** Each tenant's monthly token quota, from {@code fleet.tenants.v1}; absent: none. */
+    static final String TENANT_QUOTAS_STORE = "tenant-monthly-tokens";
+
+    /** The quota status last written per tenant. */
+    static final String QUOTA_STATUS_STORE = "quota-status";
+
+    /** How far apart in stream time a duplicate of a usage record may arrive and still be recognised. */
+    public static final Duration DEDUPE_WINDOW = Duration.ofHours(1);
 
     private UsageTopology() {
     }
@@ -58,48 +74,90 @@ public final class UsageTopology {
     /**
      * The topology on its own (tests, tools).
      *
-     * @param grace      how late a record may arrive after its window ended and still count
-     * @param retention  how long windows stay queryable in {@link #STORE}; at least {@link #WINDOW} plus {@code grace}
-     * @param producedBy the service running the topology, stamped into each rollup's {@code produced-by}
+     * @param retention      how long windows stay open after they ended
+     * @param rollupInterval how often the totals changed are written as rollups (wall-clock time)
+     * @param producedBy the service running the topology, stamped into each output's {@code produced-by}
      */
-    public static Topology buildTopology(Serde<UsageRecorded> usageSerde, Serde<UsageRollup> rollupSerde,
-            Duration grace, Duration retention, String producedBy) {
+    public static Topology buildTopology(FleetSerde serde, RollupRetention retention, Duration rollupInterval,
+            String producedBy) {
         StreamsBuilder builder = new StreamsBuilder();
-        define(builder, usageSerde, rollupSerde, grace, retention, producedBy);
+        define(builder, serde, retention, rollupInterval, producedBy);
         return builder.build();
     }
 
     /** Adds the topology to {@code builder}, which may be Spring's (see {@link #buildTopology}). */
-    public static void define(StreamsBuilder builder, Serde<UsageRecorded> usageSerde, Serde<UsageRollup> rollupSerde,
-            Duration grace, Duration retention, String producedBy) {
+    public static void define(StreamsBuilder builder, FleetSerde serde, RollupRetention retention,
+            Duration rollupInterval, String producedBy) {
         if (producedBy == null || producedBy.isBlank()) {
             throw new IllegalArgumentException("producedBy must name the producing service");
         }
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(SEEN_EVENTS_STORE, DEDUPE_WINDOW.multipliedBy(2).plus(grace),
-                        DEDUPE_WINDOW.multipliedBy(2), false),
-                Serdes.String(), Serdes.Long()));
-        builder.stream(FleetTopics.USAGE.name(), Consumed.with(Serdes.String(), usageSerde)
-                        .withTimestampExtractor(new OccurredAtTimestampExtractor())
-                        .withName("usage"))
-                .filter((tenantId, usage) -> usage != null, Named.as("drop-tombstones"))
-                .mapValues(UsageTopology::requireValid, Named.as("validate-usage"))
+        Serde<UsageRecorded> usageSerde = serde.serde(FleetTopics.USAGE);
+        Serde<Tenant> tenantSerde = serde.serde(FleetTopics.TENANTS);
+        addStores(builder, serde);
+
+        KStream<String, UsageRecorded> usage = builder.stream(FleetTopics.USAGE.name(),
+                        Consumed.with(Serdes.String(), usageSerde)
+                                .withTimestampExtractor(new OccurredAtTimestampExtractor())
+                                .withName("usage"))
+                .filter((key, value) -> value != null, Named.as("drop-tombstones"))
+                .mapValues(UsageTopology::requireValid, Named.as("validate-usage"));
+        var byKey = usage.split(Named.as("usage-"))
+                .branch((key, value) -> value.getTenantId().equals(key), Branched.as("keyed-by-tenant"))
+                .defaultBranch(Branched.as("keyed-otherwise"));
+        KStream<String, UsageRecorded> rekeyed = byKey.get("usage-keyed-otherwise")
+                .selectKey((key, value) -> value.getTenantId(), Named.as("key-by-tenant"))
+                .repartition(Repartitioned.<String, UsageRecorded>as("usage-by-tenant")
+                        .withKeySerde(Serdes.String()).withValueSerde(usageSerde)
+                        .withNumberOfPartitions(FleetTopics.USAGE.partitions()));
+        KStream<String, SpecificRecord> countedOnce = byKey.get("usage-keyed-by-tenant")
+                .merge(rekeyed, Named.as("usage-by-tenant-merged"))
                 .processValues(() -> new DeduplicateByEventId<String, UsageRecorded>(SEEN_EVENTS_STORE,
                         DEDUPE_WINDOW), Named.as("dedupe-event-id"), SEEN_EVENTS_STORE)
-                .groupBy((tenantId, usage) -> MeterKey.of(usage).storeKey(),
-                        Grouped.with("usage-by-tenant-meter", Serdes.String(), usageSerde))
-                .windowedBy(TimeWindows.ofSizeAndGrace(WINDOW, grace))
-                .aggregate(() -> 0L, (key, usage, total) -> Math.addExact(total, usage.getQuantity()),
-                        Named.as("sum-quantity"),
-                        Materialized.<String, Long, WindowStore<Bytes, byte[]>>as(STORE)
-                                .withKeySerde(Serdes.String())
-                                .withValueSerde(Serdes.Long())
-                                .withRetention(retention)
-                                .withCachingDisabled())
-                .toStream(Named.as("window-updates"))
-                .map(UsageTopology::rollup, Named.as("to-rollup"))
-                .processValues(() -> new RollupHeaders(producedBy), Named.as("rollup-headers"))
-                .to(FleetTopics.USAGE_ROLLUPS.name(), Produced.with(Serdes.String(), rollupSerde).withName("rollups"));
+                .mapValues(value -> (SpecificRecord) value, Named.as("usage-as-input"));
+
+        KStream<String, SpecificRecord> tenants = builder.stream(FleetTopics.TENANTS.name(),
+                        Consumed.with(Serdes.String(), tenantSerde).withName("tenants"))
+                .filter((key, value) -> value != null, Named.as("drop-tenant-tombstones"))
+                .selectKey((key, value) -> value.getId(), Named.as("key-tenant-by-id"))
+                .repartition(Repartitioned.<String, Tenant>as("tenants-by-tenant")
+                        .withKeySerde(Serdes.String()).withValueSerde(tenantSerde)
+                        .withNumberOfPartitions(FleetTopics.USAGE.partitions()))
+                .mapValues(value -> (SpecificRecord) value, Named.as("tenant-as-input"));
+
+        var outputs = countedOnce.merge(tenants, Named.as("metering-input"))
+                .process(() -> new MeteringProcessor(retention, rollupInterval, producedBy), Named.as("meter"),
+                        STORE, PENDING_STORE, QUOTA_USED_STORE, TENANT_QUOTAS_STORE, QUOTA_STATUS_STORE)
+                .split(Named.as("out-"));
+        outputs.branch((key, value) -> value instanceof UsageRollup, Branched.withConsumer(rollups -> rollups
+                .mapValues(value -> (UsageRollup) value, Named.as("as-rollup"))
+                .to(FleetTopics.USAGE_ROLLUPS.name(), Produced.with(Serdes.String(),
+                        serde.serde(FleetTopics.USAGE_ROLLUPS)).withName("rollups"))));
+        outputs.branch((key, value) -> value instanceof QuotaStatus, Branched.withConsumer(statuses -> statuses
+                .mapValues(value -> (QuotaStatus) value, Named.as("as-quota-status"))
+                .to(FleetTopics.QUOTA_STATUS.name(), Produced.with(Serdes.String(),
+                        serde.serde(FleetTopics.QUOTA_STATUS)).withName("quota-statuses"))));
+        outputs.branch((key, value) -> value instanceof DomainEvent, Branched.withConsumer(events -> events
+                .mapValues(value -> (DomainEvent) value, Named.as("as-domain-event"))
+                .to(FleetTopics.DOMAIN_EVENTS.name(), Produced.with(Serdes.String(),
+                        serde.serde(FleetTopics.DOMAIN_EVENTS)).withName("domain-events"))));
+        outputs.noDefaultBranch();
+    }
+
+    private static void addStores(StreamsBuilder builder, FleetSerde serde) {
+        builder.addStateStore(Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(SEEN_EVENTS_STORE, DEDUPE_WINDOW.multipliedBy(2),
+                        DEDUPE_WINDOW.multipliedBy(2), false),
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PENDING_STORE),
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUOTA_USED_STORE),
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(TENANT_QUOTAS_STORE),
+                Serdes.String(), Serdes.Long()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(QUOTA_STATUS_STORE),
+                Serdes.String(), serde.serde(FleetTopics.QUOTA_STATUS)).withCachingEnabled());
     }
 
     /** Usage is never negative: a negative quantity would silently lower a tenant's bill. */
@@ -109,17 +167,5 @@ public final class UsageTopology {
                     + " (tenant " + usage.getTenantId() + ", meter " + usage.getMeter() + ")");
         }
         return usage;
-    }
-
-    private static KeyValue<String, UsageRollup> rollup(Windowed<String> window, Long total) {
-        MeterKey key = MeterKey.parse(window.key());
-        UsageRollup rollup = UsageRollup.newBuilder()
-                .setTenantId(key.tenantId())
-                .setMeter(key.meter())
-                .setWindowStart(window.window().startTime())
-                .setWindowEnd(window.window().endTime())
-                .setQuantity(total)
-                .build();
-        return KeyValue.pair(key.rollupKey(window.window().startTime()), rollup);
     }
 }

@@ -19,11 +19,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
+import dev.fleet.events.v1.Granularity;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.metering.config.FleetMeteringProperties;
 import dev.fleet.metering.domain.UsageHistory;
 import dev.fleet.metering.domain.UsageNotQueryableException;
+import dev.fleet.metering.domain.UsageOwners;
 import dev.fleet.metering.domain.UsageWindow;
 import dev.fleet.platform.web.FleetWebAutoConfiguration;
 
@@ -43,6 +46,11 @@ class UsageControllerTest {
         Clock clock() {
             return Clock.fixed(NOW, ZoneOffset.UTC);
         }
+
+        @Bean
+        WebClient.Builder webClientBuilder() {
+            return WebClient.builder();
+        }
     }
 
     @Autowired
@@ -51,13 +59,42 @@ class UsageControllerTest {
     @MockitoBean
     UsageHistory history;
 
+    @MockitoBean
+    UsageOwners owners;
+
+    @Test
+    void answersTheWindowsOfTheGranularityAskedFor() {
+        // given
+        Instant month = Instant.parse("2025-03-01T00:00:00Z");
+        given(history.windows("t1", Granularity.MONTH, month, NOW)).willReturn(List.of(
+                new UsageWindow(Meter.PROMPT_TOKENS, "a", month, Instant.parse("2025-04-01T00:00:00Z"), 10),
+                new UsageWindow(Meter.PROMPT_TOKENS, "b", month, Instant.parse("2025-04-01T00:00:00Z"), 5)));
+
+        // when / then
+        http.get().uri("/usage/t1?granularity=month&from=2025-03-01T00:00:00Z")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.granularity").isEqualTo("month")
+                .jsonPath("$.totals.prompt_tokens").isEqualTo(15)
+                .jsonPath("$.windows[1].model").isEqualTo("b")
+                .jsonPath("$.windows[1].window_end").isEqualTo("2025-04-01T00:00:00Z");
+    }
+
+    @Test
+    void rejectsAnUnknownGranularity() {
+        http.get().uri("/usage/t1?granularity=week").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("granularity");
+    }
+
     @Test
     void answersWindowsAndTotalsOfTheLastDayByDefault() {
         // given
-        given(history.windows("t1", NOW.minusSeconds(86_400), NOW)).willReturn(List.of(
-                new UsageWindow(Meter.PROMPT_TOKENS, T0, T0.plusSeconds(60), 10),
-                new UsageWindow(Meter.PROMPT_TOKENS, T0.plusSeconds(60), T0.plusSeconds(120), 5),
-                new UsageWindow(Meter.COMPLETION_TOKENS, T0, T0.plusSeconds(60), 7)));
+        given(history.windows("t1", Granularity.MINUTE, NOW.minusSeconds(86_400), NOW)).willReturn(List.of(
+                new UsageWindow(Meter.PROMPT_TOKENS, "gpt-4o", T0, T0.plusSeconds(60), 10),
+                new UsageWindow(Meter.PROMPT_TOKENS, "gpt-4o", T0.plusSeconds(60), T0.plusSeconds(120), 5),
+                new UsageWindow(Meter.COMPLETION_TOKENS, null, T0, T0.plusSeconds(60), 7)));
 
         // when / then
         http.get().uri("/usage/t1").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN).exchange()
@@ -69,7 +106,9 @@ class UsageControllerTest {
                 .jsonPath("$.totals.prompt_tokens").isEqualTo(15)
                 .jsonPath("$.totals.completion_tokens").isEqualTo(7)
                 .jsonPath("$.windows.length()").isEqualTo(3)
+                .jsonPath("$.granularity").isEqualTo("minute")
                 .jsonPath("$.windows[0].meter").isEqualTo("prompt_tokens")
+                .jsonPath("$.windows[0].model").isEqualTo("gpt-4o")
                 .jsonPath("$.windows[0].window_start").isEqualTo("2025-03-02T09:00:00Z")
                 .jsonPath("$.windows[0].window_end").isEqualTo("2025-03-02T09:01:00Z")
                 .jsonPath("$.windows[0].quantity").isEqualTo(10)
@@ -78,7 +117,7 @@ class UsageControllerTest {
 
     @Test
     void answersAnUnknownTenantWithEmptyTotals() {
-        given(history.windows(eq("nobody"), any(), any())).willReturn(List.of());
+        given(history.windows(eq("nobody"), any(), any(), any())).willReturn(List.of());
 
         http.get().uri("/usage/nobody?from=2025-03-02T09:00:00Z&to=2025-03-02T09:30:00Z")
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN).exchange()
@@ -102,7 +141,7 @@ class UsageControllerTest {
 
     @Test
     void asksToRetryWhileTheStoreIsNotQueryable() {
-        given(history.windows(eq("t1"), any(), any()))
+        given(history.windows(eq("t1"), any(), any(), any()))
                 .willThrow(new UsageNotQueryableException("rebalancing", null));
 
         http.get().uri("/usage/t1").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN).exchange()
