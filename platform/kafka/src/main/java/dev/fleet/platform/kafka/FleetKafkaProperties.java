@@ -19,6 +19,9 @@ import jakarta.validation.constraints.NotBlank;
  * @param replicationFactor replication of provisioned topics; 0 = the broker's default
  * @param retryAttempts     processing attempts after the first before a record is dead-lettered
  * @param retryBackoff      pause between those attempts
+ * @param transientBackoffMax longest pause between attempts at a record that failed transiently
+ *                          ({@link TransientFailures}); such a record is retried, doubling the pause from
+ *                          {@code retryBackoff} up to this, until it succeeds, and never dead-lettered
  */
 @Validated
 @ConfigurationProperties("fleet.kafka")
@@ -28,7 +31,8 @@ public record FleetKafkaProperties(
         @DefaultValue("true") boolean provisionTopics,
         @DefaultValue("0") @Min(0) short replicationFactor,
         @DefaultValue("2") @Min(0) int retryAttempts,
-        @DefaultValue("200ms") Duration retryBackoff) {
+        @DefaultValue("200ms") Duration retryBackoff,
+        @DefaultValue("5s") Duration transientBackoffMax) {
 
     public FleetKafkaProperties {
         if (instanceId == null || instanceId.isBlank()) {

@@ -1,66 +1,135 @@
 package dev.fleet.audit.persistence;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 import dev.fleet.audit.domain.AuditEntry;
 import dev.fleet.audit.domain.AuditLog;
 import dev.fleet.audit.domain.AuditedEvent;
+import dev.fleet.audit.domain.ChainHead;
+import dev.fleet.audit.domain.ChainedEntry;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link AuditLog} in PostgreSQL table {@code audit.events} over R2DBC. The dedupe check and the
- * write are one statement ({@code ON CONFLICT (event_id) DO NOTHING}), so a redelivered event never
- * makes a second row; the table's triggers reject UPDATE, DELETE and TRUNCATE.
+ * {@link AuditLog} in PostgreSQL over R2DBC. A batch is one transaction of five statements: make
+ * sure each tenant has a chain head row ({@code audit.chain_heads}), lock the heads
+ * ({@code FOR UPDATE}, in tenant order, so concurrent writers of one tenant queue and never fork
+ * its chain), find the event ids already recorded (a redelivery writes nothing), insert the new
+ * rows chained in Java ({@link ChainHead#append}) in one statement, and move the heads. The
+ * table's triggers reject UPDATE, DELETE and TRUNCATE; a unique (tenant, position) index rejects a fork.
  */
 @Repository
 public class R2dbcAuditLog implements AuditLog {
 
-    private static final String APPEND = """
-            INSERT INTO audit.events (event_id, tenant_id, type, occurred_at, actor, subject, produced_by, payload)
-            VALUES (:eventId, :tenantId, :type, :occurredAt, :actor, :subject, :producedBy, :payload)
-            ON CONFLICT (event_id) DO NOTHING""";
-
-    private static final String PAGE = """
-            SELECT seq, event_id, tenant_id, type, occurred_at, actor, subject, produced_by, payload, recorded_at
-            FROM audit.events
-            WHERE tenant_id = :tenantId AND seq > :afterSeq
-            ORDER BY seq
-            LIMIT :limit""";
+    private static final String COLUMNS = "seq, event_id, tenant_id, type, occurred_at, actor, subject, produced_by, "
+            + "payload, recorded_at, chain_position, prev_hash, hash";
 
     private final DatabaseClient db;
+    private final TransactionalOperator transactions;
 
-    public R2dbcAuditLog(DatabaseClient db) {
+    public R2dbcAuditLog(DatabaseClient db, ReactiveTransactionManager transactionManager) {
         this.db = db;
+        this.transactions = TransactionalOperator.create(transactionManager);
     }
 
     @Override
-    public Mono<Boolean> append(AuditEntry entry) {
-        return db.sql(APPEND)
-                .bind("eventId", entry.eventId())
-                .bind("tenantId", entry.tenantId())
-                .bind("type", entry.type().typeName())
-                .bind("occurredAt", entry.occurredAt())
-                .bind("actor", entry.actor())
-                .bind("subject", entry.subject())
-                .bind("producedBy", entry.producedBy())
-                .bind("payload", Json.of(entry.payloadJson()))
-                .fetch().rowsUpdated()
-                .map(rows -> rows > 0);
+    public Mono<Integer> append(List<AuditEntry> entries) {
+        if (entries.isEmpty()) {
+            return Mono.just(0);
+        }
+        String[] tenants = new TreeSet<>(entries.stream().map(AuditEntry::tenantId).toList()).toArray(String[]::new);
+        String[] eventIds = entries.stream().map(e -> e.eventId().toString()).toArray(String[]::new);
+        Mono<Integer> batch = db.sql(ChainSql.ENSURE_HEADS).bind("tenants", tenants).fetch().rowsUpdated()
+                .then(lockHeads(tenants))
+                .zipWith(recorded(eventIds))
+                .flatMap(headsAndRecorded -> write(chain(entries, headsAndRecorded.getT1(),
+                        headsAndRecorded.getT2())));
+        return transactions.transactional(batch);
+    }
+
+    private Mono<Map<String, ChainHead>> lockHeads(String[] tenants) {
+        return db.sql(ChainSql.LOCK_HEADS).bind("tenants", tenants)
+                .map(row -> Map.entry(row.get("tenant_id", String.class),
+                        new ChainHead(row.get("chain_position", Long.class), bytes(row, "hash"))))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
+    private Mono<Set<UUID>> recorded(String[] eventIds) {
+        return db.sql(ChainSql.RECORDED).bind("ids", eventIds)
+                .map(row -> row.get("event_id", UUID.class))
+                .all()
+                .collect(HashSet::new, Set::add);
+    }
+
+    private static List<ChainedEntry> chain(List<AuditEntry> entries, Map<String, ChainHead> heads,
+            Set<UUID> recorded) {
+        Map<String, ChainHead> moving = new HashMap<>(heads);
+        Set<UUID> seen = new HashSet<>(recorded);
+        List<ChainedEntry> rows = new ArrayList<>(entries.size());
+        for (AuditEntry entry : entries) {
+            if (!seen.add(entry.eventId())) {
+                continue; // already recorded, or twice in this batch
+            }
+            ChainedEntry row = moving.get(entry.tenantId()).append(entry);
+            moving.put(entry.tenantId(), ChainHead.after(row));
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private Mono<Integer> write(List<ChainedEntry> rows) {
+        if (rows.isEmpty()) {
+            return Mono.just(0);
+        }
+        return db.sql(ChainSql.INSERT).bind("rows", Json.of(ChainSql.rowsJson(rows))).fetch().rowsUpdated()
+                .flatMap(inserted -> db.sql(ChainSql.MOVE_HEADS).bind("heads", Json.of(ChainSql.headsJson(rows)))
+                        .fetch().rowsUpdated().thenReturn(inserted.intValue()));
     }
 
     @Override
     public Flux<AuditedEvent> page(String tenantId, long afterSeq, int limit) {
-        return db.sql(PAGE)
+        return db.sql("SELECT " + COLUMNS + " FROM audit.events WHERE tenant_id = :tenantId AND seq > :afterSeq "
+                        + "ORDER BY seq LIMIT :limit")
                 .bind("tenantId", tenantId)
                 .bind("afterSeq", afterSeq)
                 .bind("limit", limit)
+                .map(R2dbcAuditLog::event)
+                .all();
+    }
+
+    @Override
+    public Flux<AuditedEvent> export(String tenantId, Instant from, Instant to) {
+        return db.sql("SELECT " + COLUMNS + " FROM audit.events WHERE tenant_id = :tenantId "
+                        + "AND occurred_at >= :from AND occurred_at < :to ORDER BY chain_position NULLS FIRST, seq")
+                .bind("tenantId", tenantId)
+                .bind("from", from)
+                .bind("to", to)
+                .map(R2dbcAuditLog::event)
+                .all();
+    }
+
+    @Override
+    public Flux<AuditedEvent> chain(String tenantId) {
+        return db.sql("SELECT " + COLUMNS + " FROM audit.events WHERE tenant_id = :tenantId "
+                        + "AND chain_position IS NOT NULL ORDER BY chain_position")
+                .bind("tenantId", tenantId)
                 .map(R2dbcAuditLog::event)
                 .all();
     }
@@ -76,6 +145,19 @@ public class R2dbcAuditLog implements AuditLog {
                 row.get("subject", String.class),
                 row.get("produced_by", String.class),
                 row.get("payload", Json.class).asString(),
-                row.get("recorded_at", Instant.class));
+                row.get("recorded_at", Instant.class),
+                row.get("chain_position", Long.class),
+                bytes(row, "prev_hash"),
+                bytes(row, "hash"));
+    }
+
+    private static byte[] bytes(Readable row, String column) {
+        ByteBuffer buffer = row.get(column, ByteBuffer.class);
+        if (buffer == null) {
+            return null;
+        }
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
     }
 }
