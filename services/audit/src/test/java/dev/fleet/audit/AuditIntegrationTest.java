@@ -271,6 +271,22 @@ class AuditIntegrationTest {
     }
 
     @Test
+    void writesOnlyTheNewEventsOfABatchRedeliveredInPart() {
+        // given a recorded batch
+        String tenant = UUID.randomUUID().toString();
+        AuditEntry first = AuditEntry.of(completion(tenant));
+        AuditEntry second = AuditEntry.of(keyIssued(tenant));
+        assertThat(auditLog.append(List.of(first, second)).block(WAIT)).isEqualTo(2);
+
+        // when its second event comes again with a new one
+        Integer written = auditLog.append(List.of(second, AuditEntry.of(completion(tenant)))).block(WAIT);
+
+        // then
+        assertThat(written).isEqualTo(1);
+        verify(tenant).jsonPath("$.rows").isEqualTo(3).jsonPath("$.valid").isEqualTo(true);
+    }
+
+    @Test
     void exportsATenantsEventsOfATimeRangeAsJsonLines() throws Exception {
         // given events that occurred three, two and one hours ago
         String tenant = UUID.randomUUID().toString();

@@ -21,17 +21,23 @@ import dev.fleet.audit.domain.AuditLog;
 import dev.fleet.audit.domain.AuditedEvent;
 import dev.fleet.audit.domain.ChainHead;
 import dev.fleet.audit.domain.ChainedEntry;
+import io.netty.buffer.Unpooled;
+import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.postgresql.codec.Json;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.Readable;
+import io.r2dbc.spi.Wrapped;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link AuditLog} in PostgreSQL over R2DBC. A batch is one transaction of five statements: make
- * sure each tenant has a chain head row ({@code audit.chain_heads}), lock the heads
- * ({@code FOR UPDATE}, in tenant order, so concurrent writers of one tenant queue and never fork
- * its chain), find the event ids already recorded (a redelivery writes nothing), insert the new
- * rows chained in Java ({@link ChainHead#append}) in one statement, and move the heads. The
+ * {@link AuditLog} in PostgreSQL over R2DBC. A batch is one transaction: create or lock each tenant's
+ * chain head row ({@code audit.chain_heads}, in tenant order, so concurrent writers of one tenant
+ * queue and never fork its chain), skip the event ids already recorded (a redelivery writes
+ * nothing; looked up only when the insert meets one, see {@link #append(List, boolean)}), insert the new
+ * rows chained in Java ({@link ChainHead#append}) with one binary COPY ({@link BinaryCopyRows}),
+ * and move the heads. The
  * table's triggers reject UPDATE, DELETE and TRUNCATE; a unique (tenant, position) index rejects a fork.
  */
 @Repository
@@ -53,14 +59,36 @@ public class R2dbcAuditLog implements AuditLog {
         if (entries.isEmpty()) {
             return Mono.just(0);
         }
+        return transactions.transactional(append(entries, false))
+                .onErrorResume(R2dbcAuditLog::isRecordedEvent, e -> transactions.transactional(append(entries, true)));
+    }
+
+    /**
+     * One attempt. Optimistic about redeliveries: without {@code dedupe} it does not look for
+     * recorded event ids first, and a COPY that meets one fails on the unique index (the whole
+     * transaction rolls back) and is retried with {@code dedupe}; redeliveries are rare (a crash or a
+     * rebalance before a commit), so most batches save that round trip.
+     */
+    private Mono<Integer> append(List<AuditEntry> entries, boolean dedupe) {
         String[] tenants = new TreeSet<>(entries.stream().map(AuditEntry::tenantId).toList()).toArray(String[]::new);
-        String[] eventIds = entries.stream().map(e -> e.eventId().toString()).toArray(String[]::new);
-        Mono<Integer> batch = db.sql(ChainSql.ENSURE_HEADS).bind("tenants", tenants).fetch().rowsUpdated()
-                .then(lockHeads(tenants))
-                .zipWith(recorded(eventIds))
+        Mono<Set<UUID>> recorded = dedupe
+                ? recorded(entries.stream().map(e -> e.eventId().toString()).toArray(String[]::new))
+                : Mono.just(Set.of());
+        return lockHeads(tenants)
+                .zipWith(recorded)
                 .flatMap(headsAndRecorded -> write(chain(entries, headsAndRecorded.getT1(),
                         headsAndRecorded.getT2())));
-        return transactions.transactional(batch);
+    }
+
+    /** Whether {@code e} is the unique index on {@code event_id} refusing an event already recorded. */
+    private static boolean isRecordedEvent(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof R2dbcException r2dbc && "23505".equals(r2dbc.getSqlState())
+                    && String.valueOf(r2dbc.getMessage()).contains("events_event_id_key")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Mono<Map<String, ChainHead>> lockHeads(String[] tenants) {
@@ -98,9 +126,23 @@ public class R2dbcAuditLog implements AuditLog {
         if (rows.isEmpty()) {
             return Mono.just(0);
         }
-        return db.sql(ChainSql.INSERT).bind("rows", Json.of(ChainSql.rowsJson(rows))).fetch().rowsUpdated()
+        return db.inConnection(connection -> postgres(connection).copyIn(ChainSql.COPY,
+                        Mono.fromSupplier(() -> Unpooled.wrappedBuffer(BinaryCopyRows.encode(rows)))))
                 .flatMap(inserted -> db.sql(ChainSql.MOVE_HEADS).bind("heads", Json.of(ChainSql.headsJson(rows)))
                         .fetch().rowsUpdated().thenReturn(inserted.intValue()));
+    }
+
+    /** The driver's connection under Spring's transaction proxy and the pool's wrapper: COPY is PostgreSQL's own API. */
+    private static PostgresqlConnection postgres(Connection connection) {
+        Object c = connection;
+        while (!(c instanceof PostgresqlConnection) && c instanceof Wrapped<?> wrapped) {
+            c = wrapped.unwrap();
+        }
+        if (c instanceof PostgresqlConnection postgres) {
+            return postgres;
+        }
+        throw new IllegalStateException("the audit log needs a PostgreSQL R2DBC connection, not "
+                + connection.getClass().getName());
     }
 
     @Override
