@@ -1,6 +1,5 @@
 package dev.fleet.audit.persistence;
 
-import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +25,6 @@ import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcException;
-import io.r2dbc.spi.Readable;
 import io.r2dbc.spi.Wrapped;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -42,9 +40,6 @@ import reactor.core.publisher.Mono;
  */
 @Repository
 public class R2dbcAuditLog implements AuditLog {
-
-    private static final String COLUMNS = "seq, event_id, tenant_id, type, occurred_at, actor, subject, produced_by, "
-            + "payload, recorded_at, chain_position, prev_hash, hash";
 
     private final DatabaseClient db;
     private final TransactionalOperator transactions;
@@ -94,7 +89,7 @@ public class R2dbcAuditLog implements AuditLog {
     private Mono<Map<String, ChainHead>> lockHeads(String[] tenants) {
         return db.sql(ChainSql.LOCK_HEADS).bind("tenants", tenants)
                 .map(row -> Map.entry(row.get("tenant_id", String.class),
-                        new ChainHead(row.get("chain_position", Long.class), bytes(row, "hash"))))
+                        new ChainHead(row.get("chain_position", Long.class), AuditRows.bytes(row, "hash"))))
                 .all()
                 .collectMap(Map.Entry::getKey, Map.Entry::getValue);
     }
@@ -147,59 +142,32 @@ public class R2dbcAuditLog implements AuditLog {
 
     @Override
     public Flux<AuditedEvent> page(String tenantId, long afterSeq, int limit) {
-        return db.sql("SELECT " + COLUMNS + " FROM audit.events WHERE tenant_id = :tenantId AND seq > :afterSeq "
+        return db.sql("SELECT " + AuditRows.COLUMNS + " FROM audit.events WHERE tenant_id = :tenantId AND seq > :afterSeq "
                         + "ORDER BY seq LIMIT :limit")
                 .bind("tenantId", tenantId)
                 .bind("afterSeq", afterSeq)
                 .bind("limit", limit)
-                .map(R2dbcAuditLog::event)
+                .map(AuditRows::event)
                 .all();
     }
 
     @Override
     public Flux<AuditedEvent> export(String tenantId, Instant from, Instant to) {
-        return db.sql("SELECT " + COLUMNS + " FROM audit.events WHERE tenant_id = :tenantId "
+        return db.sql("SELECT " + AuditRows.COLUMNS + " FROM audit.events WHERE tenant_id = :tenantId "
                         + "AND occurred_at >= :from AND occurred_at < :to ORDER BY chain_position NULLS FIRST, seq")
                 .bind("tenantId", tenantId)
                 .bind("from", from)
                 .bind("to", to)
-                .map(R2dbcAuditLog::event)
+                .map(AuditRows::event)
                 .all();
     }
 
     @Override
     public Flux<AuditedEvent> chain(String tenantId) {
-        return db.sql("SELECT " + COLUMNS + " FROM audit.events WHERE tenant_id = :tenantId "
+        return db.sql("SELECT " + AuditRows.COLUMNS + " FROM audit.events WHERE tenant_id = :tenantId "
                         + "AND chain_position IS NOT NULL ORDER BY chain_position")
                 .bind("tenantId", tenantId)
-                .map(R2dbcAuditLog::event)
+                .map(AuditRows::event)
                 .all();
-    }
-
-    private static AuditedEvent event(Readable row) {
-        return new AuditedEvent(
-                row.get("seq", Long.class),
-                row.get("event_id", UUID.class),
-                row.get("tenant_id", String.class),
-                row.get("type", String.class),
-                row.get("occurred_at", Instant.class),
-                row.get("actor", String.class),
-                row.get("subject", String.class),
-                row.get("produced_by", String.class),
-                row.get("payload", Json.class).asString(),
-                row.get("recorded_at", Instant.class),
-                row.get("chain_position", Long.class),
-                bytes(row, "prev_hash"),
-                bytes(row, "hash"));
-    }
-
-    private static byte[] bytes(Readable row, String column) {
-        ByteBuffer buffer = row.get(column, ByteBuffer.class);
-        if (buffer == null) {
-            return null;
-        }
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return bytes;
     }
 }
