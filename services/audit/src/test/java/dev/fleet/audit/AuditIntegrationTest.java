@@ -149,7 +149,7 @@ class AuditIntegrationTest {
     }
 
     @Test
-    void databaseRejectsUpdatesAndDeletesOfTheLog() throws SQLException {
+    void databaseRejectsUpdatesAndDeletesOfTheLogAndRowsThatDoNotContinueAChain() throws SQLException {
         // given a recorded event
         String tenant = UUID.randomUUID().toString();
         DomainEvent event = completion(tenant);
@@ -162,6 +162,11 @@ class AuditIntegrationTest {
                     event.getEventId())).isInstanceOf(SQLException.class).hasMessageContaining("append-only");
             assertThatThrownBy(() -> execute(db, "DELETE FROM audit.events WHERE event_id = ?", event.getEventId()))
                     .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
+            assertThatThrownBy(() -> execute(db, "INSERT INTO audit.events (event_id, tenant_id, type, occurred_at, "
+                    + "actor, subject, produced_by, payload, chain_position, prev_hash, hash) SELECT ?, tenant_id, type, "
+                    + "occurred_at, actor, subject, produced_by, payload, 7, hash, hash FROM audit.events "
+                    + "WHERE tenant_id = '" + tenant + "'", UUID.randomUUID().toString()))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("do not continue their chain head");
         }
         assertThat(rowsWithEventId(event.getEventId())).isEqualTo(1);
         assertThat(events(tenant)).singleElement().extracting(e -> e.get("actor")).isEqualTo("key/k1");

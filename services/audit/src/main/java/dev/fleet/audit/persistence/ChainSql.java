@@ -1,21 +1,6 @@
 package dev.fleet.audit.persistence;
 
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-
-import dev.fleet.audit.domain.ChainHead;
-import dev.fleet.audit.domain.ChainedEntry;
-
-/**
- * The statements of {@link R2dbcAuditLog}'s chained append, and the JSON document that carries a
- * batch's new chain heads in one parameter ({@code jsonb_to_recordset}), so a batch costs the
- * same few round trips however many rows it has.
- */
+/** The statements of {@link R2dbcAuditLog}'s chained append: a batch costs the same few round trips however many rows it has. */
 final class ChainSql {
 
     /**
@@ -33,31 +18,6 @@ final class ChainSql {
 
     static final String COPY = "COPY audit.events (" + BinaryCopyRows.COLUMNS + ") FROM STDIN (FORMAT binary)";
 
-    static final String MOVE_HEADS = """
-            UPDATE audit.chain_heads h SET chain_position = r.chain_position, hash = decode(r.hash, 'hex')
-            FROM jsonb_to_recordset(CAST(:heads AS jsonb)) AS r(tenant_id text, chain_position bigint, hash text)
-            WHERE h.tenant_id = r.tenant_id""";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private ChainSql() {
-    }
-
-    /** Each tenant's new head: its last row of the batch. */
-    static String headsJson(List<ChainedEntry> rows) {
-        Map<String, ChainedEntry> last = new LinkedHashMap<>();
-        rows.forEach(row -> last.put(row.entry().tenantId(), row));
-        ArrayNode array = JSON.createArrayNode();
-        last.forEach((tenant, row) -> array.addObject().put("tenant_id", tenant)
-                .put("chain_position", row.position()).put("hash", ChainHead.hex(row.hash())));
-        return write(array);
-    }
-
-    private static String write(ArrayNode array) {
-        try {
-            return JSON.writeValueAsString(array);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a batch as JSON", e);
-        }
     }
 }

@@ -22,7 +22,6 @@ import dev.fleet.audit.domain.ChainHead;
 import dev.fleet.audit.domain.ChainedEntry;
 import io.netty.buffer.Unpooled;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
-import io.r2dbc.postgresql.codec.Json;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.Wrapped;
@@ -30,13 +29,13 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link AuditLog} in PostgreSQL over R2DBC. A batch is one transaction: create or lock each tenant's
- * chain head row ({@code audit.chain_heads}, in tenant order, so concurrent writers of one tenant
- * queue and never fork its chain), skip the event ids already recorded (a redelivery writes
- * nothing; looked up only when the insert meets one, see {@link #append(List, boolean)}), insert the new
- * rows chained in Java ({@link ChainHead#append}) with one binary COPY ({@link BinaryCopyRows}),
- * and move the heads. The
- * table's triggers reject UPDATE, DELETE and TRUNCATE; a unique (tenant, position) index rejects a fork.
+ * {@link AuditLog} in PostgreSQL over R2DBC. A batch is one transaction: create or lock each
+ * tenant's chain head and read it (one upsert, in tenant order, so concurrent writers of one tenant
+ * queue and never fork its chain), chain the rows in Java ({@link ChainHead#append}), skip event ids
+ * already recorded (a redelivery writes nothing), insert with one binary COPY
+ * ({@link BinaryCopyRows}); the table's trigger checks that each tenant's rows continue its stored
+ * head and moves it. A unique (tenant, position) index backs that up; other triggers reject
+ * UPDATE, DELETE and TRUNCATE. Four round trips a batch: BEGIN, the upsert, COPY, COMMIT.
  */
 @Repository
 public class R2dbcAuditLog implements AuditLog {
@@ -54,32 +53,50 @@ public class R2dbcAuditLog implements AuditLog {
         if (entries.isEmpty()) {
             return Mono.just(0);
         }
-        return transactions.transactional(append(entries, false))
-                .onErrorResume(R2dbcAuditLog::isRecordedEvent, e -> transactions.transactional(append(entries, true)));
+        String[] tenants = new TreeSet<>(entries.stream().map(AuditEntry::tenantId).toList()).toArray(String[]::new);
+        return attempt(entries, tenants, false)
+                .onErrorResume(R2dbcAuditLog::isStaleHead, e -> attempt(entries, tenants, false))
+                .onErrorResume(R2dbcAuditLog::isRecordedEvent, e -> attempt(entries, tenants, true))
+                .map(batch -> batch.rows().size());
+    }
+
+    /** The rows one committed attempt wrote. */
+    private record Batch(List<ChainedEntry> rows) {
     }
 
     /**
-     * One attempt. Optimistic about redeliveries: without {@code dedupe} it does not look for
-     * recorded event ids first, and a COPY that meets one fails on the unique index (the whole
-     * transaction rolls back) and is retried with {@code dedupe}; redeliveries are rare (a crash or a
-     * rebalance before a commit), so most batches save that round trip.
+     * One attempt, one transaction: lock and read the heads, chain, COPY; the trigger moves the heads. Optimistic about redeliveries: without {@code dedupe} it does not
+     * look for recorded event ids first, and a COPY that meets one fails on the unique index (the
+     * whole transaction rolls back) and is retried with {@code dedupe}; redeliveries are rare (a
+     * crash or a rebalance before a commit), so most batches save that round trip.
      */
-    private Mono<Integer> append(List<AuditEntry> entries, boolean dedupe) {
-        String[] tenants = new TreeSet<>(entries.stream().map(AuditEntry::tenantId).toList()).toArray(String[]::new);
+    private Mono<Batch> attempt(List<AuditEntry> entries, String[] tenants, boolean dedupe) {
         Mono<Set<UUID>> recorded = dedupe
                 ? recorded(entries.stream().map(e -> e.eventId().toString()).toArray(String[]::new))
                 : Mono.just(Set.of());
-        return lockHeads(tenants)
-                .zipWith(recorded)
-                .flatMap(headsAndRecorded -> write(chain(entries, headsAndRecorded.getT1(),
-                        headsAndRecorded.getT2())));
+        return transactions.transactional(lockHeads(tenants).zipWith(recorded)
+                .map(headsAndRecorded -> chain(entries, headsAndRecorded.getT1(), headsAndRecorded.getT2()))
+                .flatMap(rows -> write(rows).thenReturn(new Batch(rows))));
+    }
+
+    /**
+     * Whether {@code e} says the heads this attempt chained from were not the stored ones (the
+     * trigger's serialization failure, another row already at a position): only a writer that
+     * bypassed the head lock can cause it; the attempt is repeated once.
+     */
+    private static boolean isStaleHead(Throwable e) {
+        return sqlState(e, "40001", "") || sqlState(e, "23505", "events_tenant_chain_position");
     }
 
     /** Whether {@code e} is the unique index on {@code event_id} refusing an event already recorded. */
     private static boolean isRecordedEvent(Throwable e) {
+        return sqlState(e, "23505", "events_event_id_key");
+    }
+
+    private static boolean sqlState(Throwable e, String state, String messagePart) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof R2dbcException r2dbc && "23505".equals(r2dbc.getSqlState())
-                    && String.valueOf(r2dbc.getMessage()).contains("events_event_id_key")) {
+            if (t instanceof R2dbcException r2dbc && state.equals(r2dbc.getSqlState())
+                    && String.valueOf(r2dbc.getMessage()).contains(messagePart)) {
                 return true;
             }
         }
@@ -123,8 +140,7 @@ public class R2dbcAuditLog implements AuditLog {
         }
         return db.inConnection(connection -> postgres(connection).copyIn(ChainSql.COPY,
                         Mono.fromSupplier(() -> Unpooled.wrappedBuffer(BinaryCopyRows.encode(rows)))))
-                .flatMap(inserted -> db.sql(ChainSql.MOVE_HEADS).bind("heads", Json.of(ChainSql.headsJson(rows)))
-                        .fetch().rowsUpdated().thenReturn(inserted.intValue()));
+                .map(Long::intValue);
     }
 
     /** The driver's connection under Spring's transaction proxy and the pool's wrapper: COPY is PostgreSQL's own API. */
