@@ -33,7 +33,8 @@ import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 /**
  * {@code scripts/fleet bench audit}: rows/s that the audit writer ({@link R2dbcAuditLog#append},
  * batches of {@code fleet.audit.batch-size}, one after another as one consumer thread writes them:
- * chain heads locked, dedupe, chained insert, heads moved, one transaction per batch) ÷ rows/s of
+ * one transaction per batch: heads locked and read, rows chained, one binary COPY, heads moved by
+ * the table's trigger) ÷ rows/s of
  * pgjdbc's {@code CopyManager} binary COPY of the same rows (already chained) into a scratch table
  * with the same columns and indexes. Target ≥ 0.8. Not a test: it prints, it asserts nothing.
  * <p>
