@@ -35,10 +35,14 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.ContainerPausingBackOffHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.ListenerContainerPauseService;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
 import dev.fleet.schemas.FleetTopics;
@@ -128,15 +132,44 @@ public class FleetKafkaAutoConfiguration {
     }
 
     @Bean
-    DefaultErrorHandler fleetErrorHandler(DeadLetterPublishingRecoverer recoverer, FleetKafkaProperties fleet) {
+    @ConditionalOnMissingBean
+    ListenerOutages fleetListenerOutages() {
+        return new ListenerOutages(java.time.Clock.systemUTC());
+    }
+
+    /**
+     * The one error policy: a record that fails transiently ({@link TransientFailures}: a database or
+     * broker away) is retried with a doubling backoff capped at {@code fleet.kafka.transient-backoff-max}
+     * for as long as the failure lasts, the container paused meanwhile (it keeps its partitions) and
+     * {@link ListenerOutages} down; any other failure is retried {@code retry-attempts} times, then
+     * dead-lettered and its offset committed.
+     */
+    @Bean
+    DefaultErrorHandler fleetErrorHandler(DeadLetterPublishingRecoverer recoverer, FleetKafkaProperties fleet,
+            ListenerOutages outages) {
+        ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+        scheduler.setThreadNamePrefix("fleet-listener-pause-");
+        scheduler.setDaemon(true);
+        scheduler.initialize();
         DefaultErrorHandler handler = new DefaultErrorHandler((record, exception) -> {
             log.warn("dead-lettering {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                     FleetHeaders.rootCause(exception));
             recoverer.accept(record, exception);
-        }, new FixedBackOff(fleet.retryBackoff().toMillis(), fleet.retryAttempts()));
+        }, new FixedBackOff(fleet.retryBackoff().toMillis(), fleet.retryAttempts()),
+                new ContainerPausingBackOffHandler(new ListenerContainerPauseService(null, scheduler)));
+        handler.setBackOffFunction((record, exception) -> TransientFailures.isTransient(exception)
+                ? transientBackOff(fleet) : null);
+        handler.setRetryListeners(outages);
         handler.setCommitRecovered(true);
         handler.setLogLevel(org.springframework.kafka.KafkaException.Level.WARN);
         return handler;
+    }
+
+    private static ExponentialBackOff transientBackOff(FleetKafkaProperties fleet) {
+        ExponentialBackOff backOff = new ExponentialBackOff(Math.max(1, fleet.retryBackoff().toMillis()), 2.0);
+        backOff.setMaxInterval(Math.max(backOff.getInitialInterval(), fleet.transientBackoffMax().toMillis()));
+        backOff.setMaxElapsedTime(Long.MAX_VALUE); // for as long as the outage lasts
+        return backOff;
     }
 
     @Bean
@@ -150,11 +183,13 @@ public class FleetKafkaAutoConfiguration {
     /** Record listeners: one record at a time, the fleet error policy. */
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, SpecificRecord> kafkaListenerContainerFactory(
-            ConsumerFactory<String, SpecificRecord> consumerFactory, DefaultErrorHandler errorHandler) {
+            ConsumerFactory<String, SpecificRecord> consumerFactory, DefaultErrorHandler errorHandler,
+            ListenerOutages outages) {
         ConcurrentKafkaListenerContainerFactory<String, SpecificRecord> factory =
                 new ConcurrentKafkaListenerContainerFactory<>();
         factory.setConsumerFactory(consumerFactory);
         factory.setCommonErrorHandler(errorHandler);
+        factory.setRecordInterceptor(outages.recordInterceptor());
         return factory;
     }
 
@@ -165,11 +200,13 @@ public class FleetKafkaAutoConfiguration {
      */
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, SpecificRecord> fleetBatchListenerFactory(
-            ConsumerFactory<String, SpecificRecord> consumerFactory, DefaultErrorHandler errorHandler) {
+            ConsumerFactory<String, SpecificRecord> consumerFactory, DefaultErrorHandler errorHandler,
+            ListenerOutages outages) {
         ConcurrentKafkaListenerContainerFactory<String, SpecificRecord> factory =
                 new ConcurrentKafkaListenerContainerFactory<>();
         factory.setConsumerFactory(consumerFactory);
         factory.setCommonErrorHandler(errorHandler);
+        factory.setBatchInterceptor(outages.batchInterceptor());
         factory.setBatchListener(true);
         return factory;
     }
@@ -271,6 +308,12 @@ public class FleetKafkaAutoConfiguration {
         }
 
         /** Health contributor {@code kafka}: in every service's readiness group. */
+        /** Health contributor {@code listenerOutages}: for the readiness group of services whose listeners need a database. */
+        @Bean
+        ListenerOutagesHealthIndicator listenerOutagesHealthIndicator(ListenerOutages outages) {
+            return new ListenerOutagesHealthIndicator(outages);
+        }
+
         @Bean
         KafkaBrokerHealthIndicator kafkaHealthIndicator(KafkaReachability reachability) {
             return new KafkaBrokerHealthIndicator(reachability);

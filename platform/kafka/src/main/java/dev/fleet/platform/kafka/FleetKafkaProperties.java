@@ -22,6 +22,9 @@ import jakarta.validation.constraints.NotBlank;
  * @param replyGroup        prefix of the consumer groups in which this service's replicas share the reply
  *                          topics' partitions ({@code <replyGroup>.<topic>}); {@code <service>-replies} by default
  * @param replyAssignmentWait how long start-up waits for this replica's first reply partitions
+ * @param transientBackoffMax longest pause between attempts at a record that failed transiently
+ *                          ({@link TransientFailures}); such a record is retried, doubling the pause from
+ *                          {@code retryBackoff} up to this, until it succeeds, and never dead-lettered
  */
 @Validated
 @ConfigurationProperties("fleet.kafka")
@@ -33,7 +36,8 @@ public record FleetKafkaProperties(
         @DefaultValue("2") @Min(0) int retryAttempts,
         @DefaultValue("200ms") Duration retryBackoff,
         String replyGroup,
-        @DefaultValue("30s") Duration replyAssignmentWait) {
+        @DefaultValue("30s") Duration replyAssignmentWait,
+        @DefaultValue("5s") Duration transientBackoffMax) {
 
     public FleetKafkaProperties {
         if (instanceId == null || instanceId.isBlank()) {

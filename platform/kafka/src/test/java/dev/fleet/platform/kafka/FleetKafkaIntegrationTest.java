@@ -71,6 +71,8 @@ class FleetKafkaIntegrationTest {
     ReplyRouter<ScoreResult> replies;
     @Autowired
     TopicMirrors mirrors;
+    @Autowired
+    ListenerOutages outages;
 
     private final TopicProbe probe = TopicProbe.shared();
 
@@ -158,6 +160,23 @@ class FleetKafkaIntegrationTest {
     }
 
     @Test
+    void shouldRetryATransientFailureUntilItPassesWithoutDeadLetteringIt() {
+        // given a record whose processing meets an unreachable database five times
+        String flaky = "flaky-" + UUID.randomUUID();
+
+        // when
+        publisher.publish(FleetTopics.SCORE_REQUESTS, flaky, scoreRequest(flaky), EventContext.newEvent("t"));
+
+        // then it is processed at the sixth attempt, the outage was visible meanwhile, and nothing was dead-lettered
+        await().atMost(WAIT).until(() -> received.headers.containsKey(flaky));
+        assertThat(received.attempts.get(flaky)).hasValue(6);
+        assertThat(received.outagesSeen).isNotEmpty().allSatisfy(outages -> assertThat(outages).isPositive());
+        await().atMost(WAIT).untilAsserted(() -> assertThat(outages.current()).isEmpty());
+        assertThat(probe.readAll(FleetTopics.SCORE_REQUESTS.dlq()))
+                .noneMatch(dead -> dead.key() != null && flaky.equals(new String(dead.key(), StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void shouldMirrorACompactedTopicAndDeadLetterItsPoison() {
         String key = "t1/docs/" + UUID.randomUUID();
         String poisonKey = "t1/docs/poison-" + UUID.randomUUID();
@@ -213,6 +232,7 @@ class FleetKafkaIntegrationTest {
         final Map<String, Map<String, String>> headers = new ConcurrentHashMap<>();
         final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
         final Map<String, ItemVector> vectors = new ConcurrentHashMap<>();
+        final List<Integer> outagesSeen = new java.util.concurrent.CopyOnWriteArrayList<>();
     }
 
     @SpringBootConfiguration
@@ -239,22 +259,30 @@ class FleetKafkaIntegrationTest {
         }
 
         @Bean
-        Listener listener(Received received) {
-            return new Listener(received);
+        Listener listener(Received received, ListenerOutages outages) {
+            return new Listener(received, outages);
         }
     }
 
     static class Listener {
         private final Received received;
+        private final ListenerOutages outages;
 
-        Listener(Received received) {
+        Listener(Received received, ListenerOutages outages) {
             this.received = received;
+            this.outages = outages;
         }
 
         @KafkaListener(topics = "#{T(dev.fleet.schemas.FleetTopics).SCORE_REQUESTS.name()}", groupId = "platform-test")
         void on(ConsumerRecord<String, ScoreRequested> record) {
             String id = record.value().getRequestId();
-            received.attempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            int attempt = received.attempts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+            if (id.startsWith("flaky-") && attempt > 1) {
+                received.outagesSeen.add(outages.current().size());
+            }
+            if (id.startsWith("flaky-") && attempt < 6) {
+                throw new org.springframework.dao.DataAccessResourceFailureException("connection refused: " + id);
+            }
             if (id.startsWith("fail-")) {
                 throw new IllegalStateException("cannot process " + id);
             }

@@ -13,7 +13,8 @@ import jakarta.validation.constraints.NotNull;
 /**
  * Settings of the audit service ({@code fleet.audit.*}).
  *
- * @param writeTimeout    how long the listener waits for an event's row before the attempt fails (and is retried)
+ * @param writeTimeout    how long the listener waits for a batch's rows before the attempt fails (and is retried)
+ * @param batchSize       events per poll ({@code max.poll.records}), written in one transaction
  * @param defaultPageSize events per page of {@code GET /audit/events} when the caller gives no {@code limit}
  * @param maxPageSize     the largest {@code limit} a caller may ask for
  */
@@ -21,6 +22,7 @@ import jakarta.validation.constraints.NotNull;
 @ConfigurationProperties("fleet.audit")
 public record FleetAuditProperties(
         @DefaultValue("10s") @NotNull Duration writeTimeout,
+        @DefaultValue("500") @Min(1) @Max(10_000) int batchSize,
         @DefaultValue("100") @Min(1) @Max(10_000) int defaultPageSize,
         @DefaultValue("1000") @Min(1) @Max(10_000) int maxPageSize) {
 

@@ -1,6 +1,7 @@
 package dev.fleet.audit.domain;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.UUID;
 
@@ -8,7 +9,7 @@ import org.apache.avro.generic.IndexedRecord;
 
 import dev.fleet.events.v1.DomainEvent;
 
-/** A domain event as the audit log records it. */
+/** A domain event as the audit log records it (times at PostgreSQL's precision, microseconds). */
 public record AuditEntry(UUID eventId, String tenantId, AuditEventType type, Instant occurredAt, String actor,
         String subject, String producedBy, String payloadJson) {
 
@@ -27,7 +28,8 @@ public record AuditEntry(UUID eventId, String tenantId, AuditEventType type, Ins
      */
     public static AuditEntry of(DomainEvent event) {
         AuditEventType type = AuditEventType.of(event.getPayload());
-        return new AuditEntry(UUID.fromString(event.getEventId()), event.getTenantId(), type, event.getOccurredAt(),
+        return new AuditEntry(UUID.fromString(event.getEventId()), event.getTenantId(), type,
+                event.getOccurredAt().truncatedTo(ChronoUnit.MICROS),
                 event.getActor(), event.getSubject(), event.getProducedBy(),
                 PayloadJson.of((IndexedRecord) event.getPayload()));
     }

@@ -1,18 +1,29 @@
 package dev.fleet.audit.domain;
 
+import java.time.Instant;
+import java.util.List;
+
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** The append-only audit log. */
+/** The append-only, per-tenant hash-chained audit log. */
 public interface AuditLog {
 
     /**
-     * Appends {@code entry} unless an entry with its event id is already there, in one statement.
+     * Appends {@code entries}, in order, each to the end of its tenant's chain, skipping those whose
+     * event id is already recorded; all or none (one transaction). Writers of the same tenant are
+     * serialized, so a chain never forks.
      *
-     * @return true when a row was written, false when the event was already recorded
+     * @return the number of rows written
      */
-    Mono<Boolean> append(AuditEntry entry);
+    Mono<Integer> append(List<AuditEntry> entries);
 
     /** Up to {@code limit} events of {@code tenantId} recorded after {@code afterSeq}, in recording order. */
     Flux<AuditedEvent> page(String tenantId, long afterSeq, int limit);
+
+    /** The tenant's events that occurred in [{@code from}, {@code to}), in chain order, streamed. */
+    Flux<AuditedEvent> export(String tenantId, Instant from, Instant to);
+
+    /** The tenant's chained rows in position order, streamed. */
+    Flux<AuditedEvent> chain(String tenantId);
 }

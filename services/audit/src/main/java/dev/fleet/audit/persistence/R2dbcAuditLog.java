@@ -1,81 +1,189 @@
 package dev.fleet.audit.persistence;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 import dev.fleet.audit.domain.AuditEntry;
 import dev.fleet.audit.domain.AuditLog;
 import dev.fleet.audit.domain.AuditedEvent;
-import io.r2dbc.postgresql.codec.Json;
-import io.r2dbc.spi.Readable;
+import dev.fleet.audit.domain.ChainHead;
+import dev.fleet.audit.domain.ChainedEntry;
+import io.netty.buffer.Unpooled;
+import io.r2dbc.postgresql.api.PostgresqlConnection;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.Wrapped;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * {@link AuditLog} in PostgreSQL table {@code audit.events} over R2DBC. The dedupe check and the
- * write are one statement ({@code ON CONFLICT (event_id) DO NOTHING}), so a redelivered event never
- * makes a second row; the table's triggers reject UPDATE, DELETE and TRUNCATE.
+ * {@link AuditLog} in PostgreSQL over R2DBC. A batch is one transaction: create or lock each
+ * tenant's chain head and read it (one upsert, in tenant order, so concurrent writers of one tenant
+ * queue and never fork its chain), chain the rows in Java ({@link ChainHead#append}), skip event ids
+ * already recorded (a redelivery writes nothing), insert with one binary COPY
+ * ({@link BinaryCopyRows}); the table's trigger checks that each tenant's rows continue its stored
+ * head and moves it. A unique (tenant, position) index backs that up; other triggers reject
+ * UPDATE, DELETE and TRUNCATE. Four round trips a batch: BEGIN, the upsert, COPY, COMMIT.
  */
 @Repository
 public class R2dbcAuditLog implements AuditLog {
 
-    private static final String APPEND = """
-            INSERT INTO audit.events (event_id, tenant_id, type, occurred_at, actor, subject, produced_by, payload)
-            VALUES (:eventId, :tenantId, :type, :occurredAt, :actor, :subject, :producedBy, :payload)
-            ON CONFLICT (event_id) DO NOTHING""";
-
-    private static final String PAGE = """
-            SELECT seq, event_id, tenant_id, type, occurred_at, actor, subject, produced_by, payload, recorded_at
-            FROM audit.events
-            WHERE tenant_id = :tenantId AND seq > :afterSeq
-            ORDER BY seq
-            LIMIT :limit""";
-
     private final DatabaseClient db;
+    private final TransactionalOperator transactions;
 
-    public R2dbcAuditLog(DatabaseClient db) {
+    public R2dbcAuditLog(DatabaseClient db, ReactiveTransactionManager transactionManager) {
         this.db = db;
+        this.transactions = TransactionalOperator.create(transactionManager);
     }
 
     @Override
-    public Mono<Boolean> append(AuditEntry entry) {
-        return db.sql(APPEND)
-                .bind("eventId", entry.eventId())
-                .bind("tenantId", entry.tenantId())
-                .bind("type", entry.type().typeName())
-                .bind("occurredAt", entry.occurredAt())
-                .bind("actor", entry.actor())
-                .bind("subject", entry.subject())
-                .bind("producedBy", entry.producedBy())
-                .bind("payload", Json.of(entry.payloadJson()))
-                .fetch().rowsUpdated()
-                .map(rows -> rows > 0);
+    public Mono<Integer> append(List<AuditEntry> entries) {
+        if (entries.isEmpty()) {
+            return Mono.just(0);
+        }
+        String[] tenants = new TreeSet<>(entries.stream().map(AuditEntry::tenantId).toList()).toArray(String[]::new);
+        return attempt(entries, tenants, false)
+                .onErrorResume(R2dbcAuditLog::isStaleHead, e -> attempt(entries, tenants, false))
+                .onErrorResume(R2dbcAuditLog::isRecordedEvent, e -> attempt(entries, tenants, true))
+                .map(batch -> batch.rows().size());
+    }
+
+    /** The rows one committed attempt wrote. */
+    private record Batch(List<ChainedEntry> rows) {
+    }
+
+    /**
+     * One attempt, one transaction: lock and read the heads, chain, COPY; the trigger moves the heads. Optimistic about redeliveries: without {@code dedupe} it does not
+     * look for recorded event ids first, and a COPY that meets one fails on the unique index (the
+     * whole transaction rolls back) and is retried with {@code dedupe}; redeliveries are rare (a
+     * crash or a rebalance before a commit), so most batches save that round trip.
+     */
+    private Mono<Batch> attempt(List<AuditEntry> entries, String[] tenants, boolean dedupe) {
+        Mono<Set<UUID>> recorded = dedupe
+                ? recorded(entries.stream().map(e -> e.eventId().toString()).toArray(String[]::new))
+                : Mono.just(Set.of());
+        return transactions.transactional(lockHeads(tenants).zipWith(recorded)
+                .map(headsAndRecorded -> chain(entries, headsAndRecorded.getT1(), headsAndRecorded.getT2()))
+                .flatMap(rows -> write(rows).thenReturn(new Batch(rows))));
+    }
+
+    /**
+     * Whether {@code e} says the heads this attempt chained from were not the stored ones (the
+     * trigger's serialization failure, another row already at a position): only a writer that
+     * bypassed the head lock can cause it; the attempt is repeated once.
+     */
+    private static boolean isStaleHead(Throwable e) {
+        return sqlState(e, "40001", "") || sqlState(e, "23505", "events_tenant_chain_position");
+    }
+
+    /** Whether {@code e} is the unique index on {@code event_id} refusing an event already recorded. */
+    private static boolean isRecordedEvent(Throwable e) {
+        return sqlState(e, "23505", "events_event_id_key");
+    }
+
+    private static boolean sqlState(Throwable e, String state, String messagePart) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof R2dbcException r2dbc && state.equals(r2dbc.getSqlState())
+                    && String.valueOf(r2dbc.getMessage()).contains(messagePart)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Mono<Map<String, ChainHead>> lockHeads(String[] tenants) {
+        return db.sql(ChainSql.LOCK_HEADS).bind("tenants", tenants)
+                .map(row -> Map.entry(row.get("tenant_id", String.class),
+                        new ChainHead(row.get("chain_position", Long.class), AuditRows.bytes(row, "hash"))))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
+    private Mono<Set<UUID>> recorded(String[] eventIds) {
+        return db.sql(ChainSql.RECORDED).bind("ids", eventIds)
+                .map(row -> row.get("event_id", UUID.class))
+                .all()
+                .collect(HashSet::new, Set::add);
+    }
+
+    private static List<ChainedEntry> chain(List<AuditEntry> entries, Map<String, ChainHead> heads,
+            Set<UUID> recorded) {
+        Map<String, ChainHead> moving = new HashMap<>(heads);
+        Set<UUID> seen = new HashSet<>(recorded);
+        List<ChainedEntry> rows = new ArrayList<>(entries.size());
+        for (AuditEntry entry : entries) {
+            if (!seen.add(entry.eventId())) {
+                continue; // already recorded, or twice in this batch
+            }
+            ChainedEntry row = moving.get(entry.tenantId()).append(entry);
+            moving.put(entry.tenantId(), ChainHead.after(row));
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private Mono<Integer> write(List<ChainedEntry> rows) {
+        if (rows.isEmpty()) {
+            return Mono.just(0);
+        }
+        return db.inConnection(connection -> postgres(connection).copyIn(ChainSql.COPY,
+                        Mono.fromSupplier(() -> Unpooled.wrappedBuffer(BinaryCopyRows.encode(rows)))))
+                .map(Long::intValue);
+    }
+
+    /** The driver's connection under Spring's transaction proxy and the pool's wrapper: COPY is PostgreSQL's own API. */
+    private static PostgresqlConnection postgres(Connection connection) {
+        Object c = connection;
+        while (!(c instanceof PostgresqlConnection) && c instanceof Wrapped<?> wrapped) {
+            c = wrapped.unwrap();
+        }
+        if (c instanceof PostgresqlConnection postgres) {
+            return postgres;
+        }
+        throw new IllegalStateException("the audit log needs a PostgreSQL R2DBC connection, not "
+                + connection.getClass().getName());
     }
 
     @Override
     public Flux<AuditedEvent> page(String tenantId, long afterSeq, int limit) {
-        return db.sql(PAGE)
+        return db.sql("SELECT " + AuditRows.COLUMNS + " FROM audit.events WHERE tenant_id = :tenantId AND seq > :afterSeq "
+                        + "ORDER BY seq LIMIT :limit")
                 .bind("tenantId", tenantId)
                 .bind("afterSeq", afterSeq)
                 .bind("limit", limit)
-                .map(R2dbcAuditLog::event)
+                .map(AuditRows::event)
                 .all();
     }
 
-    private static AuditedEvent event(Readable row) {
-        return new AuditedEvent(
-                row.get("seq", Long.class),
-                row.get("event_id", UUID.class),
-                row.get("tenant_id", String.class),
-                row.get("type", String.class),
-                row.get("occurred_at", Instant.class),
-                row.get("actor", String.class),
-                row.get("subject", String.class),
-                row.get("produced_by", String.class),
-                row.get("payload", Json.class).asString(),
-                row.get("recorded_at", Instant.class));
+    @Override
+    public Flux<AuditedEvent> export(String tenantId, Instant from, Instant to) {
+        return db.sql("SELECT " + AuditRows.COLUMNS + " FROM audit.events WHERE tenant_id = :tenantId "
+                        + "AND occurred_at >= :from AND occurred_at < :to ORDER BY chain_position NULLS FIRST, seq")
+                .bind("tenantId", tenantId)
+                .bind("from", from)
+                .bind("to", to)
+                .map(AuditRows::event)
+                .all();
+    }
+
+    @Override
+    public Flux<AuditedEvent> chain(String tenantId) {
+        return db.sql("SELECT " + AuditRows.COLUMNS + " FROM audit.events WHERE tenant_id = :tenantId "
+                        + "AND chain_position IS NOT NULL ORDER BY chain_position")
+                .bind("tenantId", tenantId)
+                .map(AuditRows::event)
+                .all();
     }
 }

@@ -8,8 +8,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 
 import dev.fleet.audit.domain.AuditedEvent;
+import dev.fleet.audit.domain.ChainHead;
 
-/** The body of {@code GET /audit/events}. */
+/** The body of {@code GET /audit/events}; an event is also one line of the JSONL export. Hashes in hex. */
 record AuditEventsResponse(@JsonProperty("events") List<Event> events) {
 
     record Event(
@@ -22,11 +23,15 @@ record AuditEventsResponse(@JsonProperty("events") List<Event> events) {
             @JsonProperty("subject") String subject,
             @JsonProperty("produced_by") String producedBy,
             @JsonProperty("payload") @JsonRawValue String payload,
-            @JsonProperty("recorded_at") Instant recordedAt) {
+            @JsonProperty("recorded_at") Instant recordedAt,
+            @JsonProperty("chain_position") Long chainPosition,
+            @JsonProperty("prev_hash") String previousHash,
+            @JsonProperty("hash") String hash) {
 
         static Event of(AuditedEvent e) {
             return new Event(e.seq(), e.eventId(), e.tenantId(), e.type(), e.occurredAt(), e.actor(), e.subject(),
-                    e.producedBy(), e.payloadJson(), e.recordedAt());
+                    e.producedBy(), e.payloadJson(), e.recordedAt(), e.chainPosition(), ChainHead.hex(e.previousHash()),
+                    ChainHead.hex(e.hash()));
         }
     }
 }

@@ -100,6 +100,45 @@ class AuditControllerTest {
     }
 
     @Test
+    void answersTheVerificationOfAnEmptyChainWithFirstBrokenNull() {
+        given(auditLog.chain("t1")).willReturn(Flux.empty());
+
+        admin("/audit/verify?tenant=t1")
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.tenant").isEqualTo("t1")
+                .jsonPath("$.rows").isEqualTo(0)
+                .jsonPath("$.valid").isEqualTo(true)
+                .jsonPath("$.first_broken").value(v -> org.assertj.core.api.Assertions.assertThat(v).isNull());
+    }
+
+    @Test
+    void exportsOneJsonObjectPerLine() {
+        // given
+        UUID eventId = UUID.randomUUID();
+        given(auditLog.export("t1", AT, AT.plusSeconds(60))).willReturn(Flux.just(new AuditedEvent(7, eventId, "t1",
+                "CompletionSucceeded", AT, "key/k1", "request/r1", "orchestrator", "{\"requestId\":\"r1\"}",
+                AT.plusSeconds(1))));
+
+        // when / then
+        admin("/audit/events?tenant=t1&format=jsonl&from=2025-03-01T10:00:00Z&to=2025-03-01T10:01:00Z")
+                .expectStatus().isOk()
+                .expectHeader().contentType("application/jsonl")
+                .expectBody(String.class).value(body -> org.assertj.core.api.Assertions.assertThat(body)
+                        .startsWith("{\"seq\":7,\"event_id\":\"" + eventId + "\"")
+                        .contains("\"payload\":{\"requestId\":\"r1\"}")
+                        .endsWith("}\n"));
+    }
+
+    @Test
+    void rejectsAnExportInAnotherFormatOrWithABadInstant() {
+        admin("/audit/events?tenant=t1&format=csv").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("format");
+        admin("/audit/events?tenant=t1&format=jsonl&from=yesterday").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("from");
+    }
+
+    @Test
     void refusesARequestWithoutTheAdminToken() {
         http.get().uri("/audit/events?tenant=t1").exchange()
                 .expectStatus().isUnauthorized()

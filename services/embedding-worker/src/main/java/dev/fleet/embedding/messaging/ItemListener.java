@@ -22,6 +22,7 @@ import dev.fleet.platform.kafka.DecodeFailures;
 import dev.fleet.platform.kafka.EventContext;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.PendingSends;
+import dev.fleet.platform.kafka.TransientFailures;
 import dev.fleet.platform.kafka.UsageRecorder;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.schemas.ItemKey;
@@ -36,6 +37,13 @@ import dev.fleet.schemas.ItemKey;
  * A record that cannot be processed (undecodable, a key that does not parse, a blank text) stops the
  * batch there: the records before it are processed and committed, it is reported by index (the
  * platform's error handler dead-letters it), and the records after it are redelivered.
+ * <p>
+ * A transient failure ({@link TransientFailures}: the broker does not acknowledge the outputs within
+ * {@code fleet.embedding.publish-timeout}, a metadata or request timeout) is reported at the
+ * batch's first record, so the platform retries the whole batch with backoff, the consumer paused,
+ * for as long as the failure lasts, and never dead-letters it. Outputs that did reach the broker
+ * before are sent again: item vectors are keyed (compacted, last write wins) and usage events
+ * keep the event id derived from their cause, so a repeat changes nothing downstream.
  */
 @Component
 public class ItemListener {
@@ -67,7 +75,16 @@ public class ItemListener {
             }
         }
         if (processable > 0) {
-            process(records.subList(0, processable));
+            try {
+                process(records.subList(0, processable));
+            } catch (RuntimeException e) {
+                if (!TransientFailures.isTransient(e)) {
+                    throw e;
+                }
+                ConsumerRecord<String, ItemEvent> first = records.get(0);
+                throw new BatchListenerFailedException("item batch from " + first.topic() + "-" + first.partition()
+                        + "@" + first.offset() + " failed transiently, to be retried: " + e.getMessage(), e, 0);
+            }
         }
         if (problem != null) {
             ConsumerRecord<String, ItemEvent> failed = records.get(processable);

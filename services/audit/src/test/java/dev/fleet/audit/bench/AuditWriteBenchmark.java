@@ -1,0 +1,152 @@
+package dev.fleet.audit.bench;
+
+import java.io.ByteArrayInputStream;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import org.flywaydb.core.Flyway;
+import org.postgresql.PGConnection;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+import dev.fleet.audit.domain.AuditEntry;
+import dev.fleet.audit.domain.AuditEventType;
+import dev.fleet.audit.domain.ChainHead;
+import dev.fleet.audit.domain.ChainedEntry;
+import dev.fleet.audit.persistence.BinaryCopyRows;
+import dev.fleet.audit.persistence.R2dbcAuditLog;
+import dev.fleet.test.SharedPostgres;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.postgresql.PostgresqlConnectionConfiguration;
+import io.r2dbc.postgresql.PostgresqlConnectionFactory;
+
+/**
+ * {@code scripts/fleet bench audit}: rows/s that the audit writer ({@link R2dbcAuditLog#append},
+ * batches of {@code fleet.audit.batch-size}, one after another as one consumer thread writes them:
+ * one transaction per batch: heads locked and read, rows chained, one binary COPY, heads moved by
+ * the table's trigger) ÷ rows/s of
+ * pgjdbc's {@code CopyManager} binary COPY of the same rows (already chained) into a scratch table
+ * with the same columns and indexes. Target ≥ 0.8. Not a test: it prints, it asserts nothing.
+ * <p>
+ * Arguments (all optional): rows per run (50000), tenants (100), batch size (500), measured runs (3).
+ * The database is {@code FLEET_TEST_POSTGRES_DB} on the local server (scripts/bench-audit sets it).
+ */
+public final class AuditWriteBenchmark {
+
+    private AuditWriteBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rows = arg(args, 0, 50_000);
+        int tenants = arg(args, 1, 100);
+        int batchSize = arg(args, 2, 500);
+        int runs = arg(args, 3, 3);
+        Flyway.configure().dataSource(SharedPostgres.jdbcUrl(), SharedPostgres.user(), "").schemas("audit")
+                .createSchemas(true).locations("classpath:db/migration/audit").load().migrate();
+        String[] hostPort = SharedPostgres.hostPort().split(":");
+        PostgresqlConnectionFactory factory = new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration
+                .builder().host(hostPort[0]).port(Integer.parseInt(hostPort[1])).database(SharedPostgres.DATABASE)
+                .username(SharedPostgres.user()).build());
+        ConnectionPool pool = new ConnectionPool(ConnectionPoolConfiguration.builder(factory).initialSize(1)
+                .maxSize(2).build());
+        R2dbcAuditLog writer = new R2dbcAuditLog(DatabaseClient.create(pool), new R2dbcTransactionManager(pool));
+        System.out.printf(Locale.ROOT, "audit writer vs binary COPY: %d rows per run, %d tenants, batches of %d, "
+                + "PostgreSQL %s, database %s%n", rows, tenants, batchSize, serverVersion(), SharedPostgres.DATABASE);
+        try (Connection jdbc = SharedPostgres.connect()) {
+            execute(jdbc, "CREATE SCHEMA IF NOT EXISTS audit_bench");
+            execute(jdbc, "DROP TABLE IF EXISTS audit_bench.events_copy");
+            execute(jdbc, "CREATE TABLE audit_bench.events_copy (LIKE audit.events INCLUDING ALL)");
+            for (int warmUp = 1; warmUp <= 2; warmUp++) {
+                measure(writer, jdbc, rows, tenants, batchSize, warmUp, "warm-up");
+            }
+            List<double[]> results = new ArrayList<>();
+            for (int run = 1; run <= runs; run++) {
+                results.add(measure(writer, jdbc, rows, tenants, batchSize, run, "run"));
+            }
+            results.sort((a, b) -> Double.compare(a[2], b[2]));
+            double[] median = results.get(results.size() / 2);
+            System.out.printf(Locale.ROOT, "median: writer %.0f rows/s, COPY %.0f rows/s, ratio %.2f (target >= 0.80)%n",
+                    median[0], median[1], median[2]);
+            execute(jdbc, "DROP TABLE audit_bench.events_copy");
+        } finally {
+            pool.dispose();
+        }
+    }
+
+    private static double[] measure(R2dbcAuditLog writer, Connection jdbc, int rows, int tenants, int batchSize,
+            int run, String label) throws Exception {
+        List<AuditEntry> written = entries(rows, tenants);
+        long start = System.nanoTime();
+        for (int from = 0; from < written.size(); from += batchSize) {
+            writer.append(written.subList(from, Math.min(written.size(), from + batchSize))).block(Duration.ofMinutes(1));
+        }
+        double writerRate = rows / seconds(System.nanoTime() - start);
+
+        List<ChainedEntry> chained = chain(entries(rows, tenants));
+        start = System.nanoTime();
+        byte[] copy = BinaryCopyRows.encode(chained);
+        long copied = jdbc.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY audit_bench.events_copy ("
+                + BinaryCopyRows.COLUMNS + ") FROM STDIN (FORMAT binary)", new ByteArrayInputStream(copy));
+        double copyRate = copied / seconds(System.nanoTime() - start);
+        double ratio = writerRate / copyRate;
+        System.out.printf(Locale.ROOT, "%s %d: writer %.0f rows/s, COPY %.0f rows/s, ratio %.2f%n", label, run,
+                writerRate, copyRate, ratio);
+        return new double[] {writerRate, copyRate, ratio};
+    }
+
+    /** {@code rows} completion events spread round-robin over {@code tenants} fresh tenants. */
+    private static List<AuditEntry> entries(int rows, int tenants) {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Instant now = Instant.now();
+        List<AuditEntry> entries = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) {
+            String payload = "{\"requestId\":\"req-" + i + "\",\"model\":\"fleet-extractive\",\"promptTokens\":"
+                    + (100 + i % 900) + ",\"completionTokens\":" + (20 + i % 300) + "}";
+            entries.add(new AuditEntry(UUID.randomUUID(), "bench-" + run + "-" + (i % tenants),
+                    AuditEventType.COMPLETION_SUCCEEDED, now.plusMillis(i), "key/k" + (i % 7), "request/req-" + i,
+                    "orchestrator", payload));
+        }
+        return entries;
+    }
+
+    private static List<ChainedEntry> chain(List<AuditEntry> entries) {
+        Map<String, ChainHead> heads = new HashMap<>();
+        List<ChainedEntry> chained = new ArrayList<>(entries.size());
+        for (AuditEntry entry : entries) {
+            ChainedEntry row = heads.getOrDefault(entry.tenantId(), ChainHead.GENESIS).append(entry);
+            heads.put(entry.tenantId(), ChainHead.after(row));
+            chained.add(row);
+        }
+        return chained;
+    }
+
+    private static String serverVersion() throws SQLException {
+        try (Connection jdbc = SharedPostgres.connect()) {
+            return jdbc.getMetaData().getDatabaseProductVersion();
+        }
+    }
+
+    private static void execute(Connection jdbc, String sql) throws SQLException {
+        try (Statement statement = jdbc.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static int arg(String[] args, int index, int fallback) {
+        return args.length > index ? Integer.parseInt(args[index]) : fallback;
+    }
+}
