@@ -56,6 +56,8 @@ import dev.fleet.events.v1.ApiKeyStatus;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.DomainEvent;
+import dev.fleet.events.v1.QuotaState;
+import dev.fleet.events.v1.QuotaStatus;
 import dev.fleet.events.v1.EmbeddingRequested;
 import dev.fleet.events.v1.EmbeddingResult;
 import dev.fleet.events.v1.EmbeddingVector;
@@ -385,6 +387,33 @@ class GatewayIntegrationTest {
         } finally {
             levels.forEach(loggingSystem::setLogLevel);
         }
+    }
+
+    @Test
+    void shouldRefuseATenantWithinTwoSecondsOfItsQuotaBeingExceededAndAdmitItOnceRaised() {
+        // given an active tenant
+        String tenantId = UUID.randomUUID().toString();
+        String key = givenActiveKey(tenantId);
+        String month = java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString();
+
+        // when usage-metering says it exceeded its monthly quota
+        send(FleetTopics.QUOTA_STATUS, tenantId, QuotaStatus.newBuilder().setTenantId(tenantId).setMonth(month)
+                .setUsed(1_000).setLimit(1_000L).setState(QuotaState.EXCEEDED).setUpdatedAt(Instant.now()).build());
+
+        // then this replica refuses it within two seconds, as OpenAI refuses an exhausted quota
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> client.get()
+                .uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange()
+                .expectStatus().isEqualTo(429)
+                .expectBody().jsonPath("$.error.code").isEqualTo("insufficient_quota"));
+
+        // when the quota is raised (metering publishes the tenant back under its limit)
+        send(FleetTopics.QUOTA_STATUS, tenantId, QuotaStatus.newBuilder().setTenantId(tenantId).setMonth(month)
+                .setUsed(1_000).setLimit(10_000L).setState(QuotaState.OK).setUpdatedAt(Instant.now()).build());
+
+        // then it is admitted again within two seconds
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> client.get()
+                .uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange()
+                .expectStatus().isOk());
     }
 
     @Test

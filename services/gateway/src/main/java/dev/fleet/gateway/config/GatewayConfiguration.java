@@ -15,6 +15,7 @@ import dev.fleet.gateway.domain.Knowledge;
 import dev.fleet.gateway.domain.ModelCatalog;
 import dev.fleet.gateway.domain.ratelimit.LimitsDirectory;
 import dev.fleet.gateway.domain.ratelimit.RateLimiter;
+import dev.fleet.gateway.domain.QuotaDirectory;
 import dev.fleet.gateway.domain.UsageLedger;
 import dev.fleet.gateway.messaging.ApiKeyDirectoryFeed;
 import dev.fleet.gateway.messaging.KafkaChatRequestChannel;
@@ -22,6 +23,7 @@ import dev.fleet.gateway.messaging.KafkaItemEventPublisher;
 import dev.fleet.gateway.messaging.KafkaKnowledge;
 import dev.fleet.gateway.messaging.RecordSizeLimit;
 import dev.fleet.gateway.messaging.SizeCheckedChatRequestChannel;
+import dev.fleet.gateway.messaging.QuotaStatusFeed;
 import dev.fleet.gateway.messaging.UsageRollupFeed;
 import dev.fleet.platform.kafka.FleetKafkaProperties;
 import dev.fleet.platform.kafka.FleetPublisher;
@@ -107,5 +109,10 @@ public class GatewayConfiguration {
     @Bean
     CollectionItems collectionItems(FleetPublisher fleetPublisher, Clock clock) {
         return new CollectionItems(new KafkaItemEventPublisher(fleetPublisher), clock);
+    }
+
+    @Bean
+    QuotaDirectory quotaDirectory(TopicMirrors topicMirrors, Clock clock) {
+        return QuotaStatusFeed.feed(topicMirrors, new QuotaDirectory(clock));
     }
 }

@@ -1,6 +1,7 @@
 package dev.fleet.gateway.web;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
@@ -15,6 +16,8 @@ import org.springframework.web.server.WebFilterChain;
 
 import dev.fleet.gateway.config.FleetGatewayProperties;
 import dev.fleet.gateway.domain.Caller;
+import dev.fleet.gateway.domain.QuotaDirectory;
+import dev.fleet.gateway.domain.RefusalCounter;
 import dev.fleet.gateway.domain.ratelimit.BudgetStatus;
 import dev.fleet.gateway.domain.ratelimit.RateLimitExceededException;
 import dev.fleet.gateway.domain.ratelimit.RateLimiter;
@@ -25,7 +28,8 @@ import dev.fleet.platform.web.ApiErrorResponses;
 import reactor.core.publisher.Mono;
 
 /**
- * Counts every authenticated {@code /v1/**} request against its tenant's (and key's) requests per
+ * Refuses a tenant over its monthly token quota (429 {@code insufficient_quota}, {@link QuotaDirectory}),
+ * then counts every authenticated {@code /v1/**} request against its tenant's (and key's) requests per
  * minute, after {@link ApiKeyAuthenticationFilter}, and puts OpenAI's {@code x-ratelimit-*} headers on
  * every response (taken when the response is committed, so a chat's prompt tokens are in them). A
  * request over a limit is answered here — 429, {@code rate_limit_exceeded}, {@code Retry-After} — and
@@ -38,11 +42,16 @@ public class RateLimitFilter implements WebFilter, Ordered {
     private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
 
     private final RateLimiter limiter;
+    private final QuotaDirectory quotas;
+    private final RefusalCounter refusals;
     private final ObjectMapper json;
     private final Duration retryAfter;
 
-    public RateLimitFilter(RateLimiter limiter, ObjectMapper json, FleetGatewayProperties properties) {
+    public RateLimitFilter(RateLimiter limiter, QuotaDirectory quotas, RefusalCounter refusals, ObjectMapper json,
+            FleetGatewayProperties properties) {
         this.limiter = limiter;
+        this.quotas = quotas;
+        this.refusals = refusals;
         this.json = json;
         this.retryAfter = properties.retryAfter();
     }
@@ -52,6 +61,13 @@ public class RateLimitFilter implements WebFilter, Ordered {
         Caller caller = exchange.getAttribute(ApiKeyAuthenticationFilter.CALLER);
         if (caller == null) {
             return chain.filter(exchange);
+        }
+        Optional<Duration> overQuota = quotas.exceeded(caller.tenantId());
+        if (overQuota.isPresent()) {
+            refusals.record(caller.tenantId(), caller.keyId(), "quota_exceeded");
+            return write(exchange, new ApiError(HttpStatus.TOO_MANY_REQUESTS, "You exceeded your monthly token "
+                    + "quota; it renews at the start of next month (UTC), or when the quota is raised.",
+                    "insufficient_quota", null, "insufficient_quota"), overQuota.get());
         }
         exchange.getResponse().beforeCommit(() -> {
             RateLimitHeaders.put(exchange.getResponse().getHeaders(), limiter.status(caller.tenantId(), caller.keyId()));

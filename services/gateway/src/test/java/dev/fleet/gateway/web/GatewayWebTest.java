@@ -41,6 +41,8 @@ import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.events.v1.Plan;
+import dev.fleet.events.v1.QuotaState;
+import dev.fleet.events.v1.QuotaStatus;
 import dev.fleet.events.v1.ReplyError;
 import dev.fleet.events.v1.ScoreResult;
 import dev.fleet.events.v1.ScoredItem;
@@ -58,6 +60,7 @@ import dev.fleet.gateway.domain.CollectionItems;
 import dev.fleet.gateway.domain.EventBusUnavailableException;
 import dev.fleet.gateway.domain.Knowledge;
 import dev.fleet.gateway.domain.ModelCatalog;
+import dev.fleet.gateway.domain.QuotaDirectory;
 import dev.fleet.gateway.domain.RefusalCounter;
 import dev.fleet.gateway.domain.UsageLedger;
 import dev.fleet.gateway.domain.UpstreamFailureException;
@@ -82,6 +85,7 @@ class GatewayWebTest {
     static final String REVOKED = "fk-revoked";
     static final String SUSPENDED = "fk-suspended";
     static final String LIMITED = "fk-limited";
+    static final String OVER_QUOTA = "fk-over-quota";
 
     /** The domain's ports, scripted per test. */
     @TestConfiguration
@@ -128,6 +132,8 @@ class GatewayWebTest {
             directory.applyKey("k3", key("k3", "t2", SUSPENDED, ApiKeyStatus.ACTIVE));
             directory.applyTenant("t3", limitedTenant());
             directory.applyKey("k4", key("k4", "t3", LIMITED, ApiKeyStatus.ACTIVE));
+            directory.applyTenant("t5", tenant("t5", TenantStatus.ACTIVE));
+            directory.applyKey("k5", key("k5", "t5", OVER_QUOTA, ApiKeyStatus.ACTIVE));
             return directory;
         }
 
@@ -151,6 +157,16 @@ class GatewayWebTest {
                             d.next().limits(), now, d.windowEnd());
                 }
             }), refusalCounter(), System::nanoTime, 100, Duration.ZERO);
+        }
+
+        /** Tenant t5 is over its monthly token quota. */
+        @Bean
+        QuotaDirectory quotaDirectory() {
+            QuotaDirectory quotas = new QuotaDirectory(Clock.systemUTC());
+            quotas.apply("t5", QuotaStatus.newBuilder().setTenantId("t5")
+                    .setMonth(java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString()).setUsed(1_000).setLimit(1_000L)
+                    .setState(QuotaState.EXCEEDED).setUpdatedAt(Instant.now()).build());
+            return quotas;
         }
 
         @Bean
@@ -222,6 +238,25 @@ class GatewayWebTest {
                 "revoked_api_key");
         expectError(client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + SUSPENDED), 403,
                 "tenant_suspended");
+    }
+
+    @Test
+    void shouldRefuseATenantOverItsMonthlyQuotaWithInsufficientQuotaWithoutPublishing() {
+        // when a tenant over its monthly token quota asks for a completion
+        JsonNode error = client.post().uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + OVER_QUOTA)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"extractive\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .exchange()
+                .expectStatus().isEqualTo(429)
+                .expectHeader().exists(HttpHeaders.RETRY_AFTER)
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+
+        // then it is refused as OpenAI refuses an exhausted quota, and nothing was published
+        assertThat(error.at("/error/code").asText()).isEqualTo("insufficient_quota");
+        assertThat(error.at("/error/type").asText()).isEqualTo("insufficient_quota");
+        assertThat(Stubs.chatRequests).isEmpty();
+        assertThat(Stubs.refusals.drain(true)).filteredOn(t -> t.tenantId().equals("t5")).singleElement()
+                .satisfies(t -> assertThat(t.counts()).containsEntry("quota_exceeded", 1L));
     }
 
     @Test
