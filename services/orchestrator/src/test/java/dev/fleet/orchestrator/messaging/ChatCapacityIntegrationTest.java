@@ -24,7 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -86,8 +86,11 @@ class ChatCapacityIntegrationTest {
         registry.add("fleet.orchestrator.chat.timeout", () -> "30s");
     }
 
-    @BeforeAll
-    static void connect() {
+    @BeforeEach
+    void connect() { // once the application has created the topics
+        if (producer != null) {
+            return;
+        }
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -95,6 +98,11 @@ class ChatCapacityIntegrationTest {
         replies = TopicReader.decoded(FleetTopics.CHAT_REPLIES.name(), SERDE::deserialize);
         usage = TopicReader.decoded(FleetTopics.USAGE.name(), SERDE::deserialize);
         events = TopicReader.decoded(FleetTopics.DOMAIN_EVENTS.name(), SERDE::deserialize);
+        // one chat first, so the measured ones do not pay for the first connection and a cold JVM
+        ChatRequested warmUp = chat(newTenant(), "Warm?");
+        send(warmUp);
+        producer.flush();
+        awaitFinished(List.of(warmUp));
     }
 
     @AfterAll
@@ -162,13 +170,13 @@ class ChatCapacityIntegrationTest {
         all.add(single);
         awaitFinished(all);
 
-        // then: the single chat was answered in the first wave, not behind the burst (second wave: ~2 × 2 s)
+        // then: the single chat was answered with the burst's first wave (~2 s), not behind it (second wave, ~4 s)
         Duration singleTook = Duration.between(start, finished.get(single.getRequestId()));
         Duration burstTook = Duration.between(start, latest(burst));
         System.out.printf("burst of 40 (24 in flight per tenant) took %d ms; the other tenant's chat %d ms%n",
                 burstTook.toMillis(), singleTook.toMillis());
-        assertThat(singleTook).isLessThan(ANSWER_TIME.plus(ANSWER_TIME.dividedBy(2)).plusMillis(500));
-        assertThat(singleTook).isLessThan(burstTook);
+        assertThat(singleTook).isLessThan(burstTook.minus(ANSWER_TIME.dividedBy(2)));
+        assertThat(singleTook).isLessThan(ANSWER_TIME.multipliedBy(2).plusSeconds(1));
         assertThat(text(single)).isEqualTo(OpenAiSimulator.answerTo("Am I kept waiting?"));
     }
 
@@ -232,7 +240,7 @@ class ChatCapacityIntegrationTest {
 
     /** Waits until every request's last chunk is on the replies topic, noting when each was first seen. */
     private void awaitFinished(List<ChatRequested> requests) {
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
+        await().atMost(WAIT).pollInSameThread().pollInterval(Duration.ofMillis(50)).until(() -> {
             Instant now = Instant.now();
             replies.drain(r -> r.value() instanceof ChatChunk chunk && chunk.getFinishReason() != null)
                     .forEach(r -> finished.putIfAbsent(r.key(), now));
