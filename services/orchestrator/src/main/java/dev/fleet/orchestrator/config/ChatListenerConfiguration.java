@@ -22,6 +22,9 @@ import dev.fleet.platform.kafka.FleetKafkaProperties;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.KnowledgeClient;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
 /**
  * How chat requests are consumed: many chats in flight per consumer, offsets committed by hand once
  * settled ({@code AckMode.MANUAL}), bounded per replica and per tenant ({@code fleet.orchestrator.chat.*}).
@@ -29,11 +32,18 @@ import dev.fleet.platform.kafka.KnowledgeClient;
 @Configuration(proxyBeanMethods = false)
 class ChatListenerConfiguration {
 
+    /** Also the gauges {@code fleet.orchestrator.chats.in.flight} and {@code fleet.orchestrator.chats.queued}. */
     @Bean
-    ChatConcurrency chatConcurrency(FleetOrchestratorProperties properties, KafkaListenerEndpointRegistry registry) {
+    ChatConcurrency chatConcurrency(FleetOrchestratorProperties properties, KafkaListenerEndpointRegistry registry,
+            MeterRegistry meters) {
         FleetOrchestratorProperties.Chat chat = properties.chat();
-        return new ChatConcurrency(chat.maxInFlight(), chat.maxInFlightPerTenant(), chat.maxQueued(),
-                () -> registry.getListenerContainer(ChatRequestListener.ID));
+        ChatConcurrency concurrency = new ChatConcurrency(chat.maxInFlight(), chat.maxInFlightPerTenant(),
+                chat.maxQueued(), () -> registry.getListenerContainer(ChatRequestListener.ID));
+        Gauge.builder("fleet.orchestrator.chats.in.flight", concurrency, ChatConcurrency::inFlight)
+                .description("chat requests being answered by this instance").register(meters);
+        Gauge.builder("fleet.orchestrator.chats.queued", concurrency, ChatConcurrency::queued)
+                .description("fetched chat requests waiting for a slot").register(meters);
+        return concurrency;
     }
 
     @Bean
