@@ -15,7 +15,8 @@ import java.util.Map;
  * requests wait, it asks the consumer to stop fetching ({@link Backpressure#pause()}) and lets it
  * go on once half of them were started.
  * <p>
- * Limits: fairness holds among the requests this replica has fetched; a burst larger than
+ * Limits: the records of the poll under way when fetching pauses are still queued (up to
+ * {@code max.poll.records} more); fairness holds among the requests this replica has fetched; a burst larger than
  * {@code maxQueued} still delays the requests behind it on the topic (the gateway's rate limits
  * bound a tenant's burst). Thread-safe; the started tasks run outside the lock.
  */
