@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -58,6 +59,7 @@ import dev.fleet.test.TopicReader;
  * measured times are printed; the bounds asserted are generous.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.NONE)
+@DirtiesContext // its chat consumers must not answer the other test class's requests in the same JVM
 class ChatCapacityIntegrationTest {
 
     private static final String MODEL = "sim-model";
