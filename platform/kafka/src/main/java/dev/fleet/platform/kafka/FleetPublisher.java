@@ -10,7 +10,6 @@ import org.springframework.kafka.support.SendResult;
 import dev.fleet.schemas.Topic;
 
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Publishes catalog-typed records with the fleet's headers through the idempotent producer.
@@ -49,16 +48,19 @@ public class FleetPublisher {
     }
 
     /**
-     * {@link #publish} for reactive code: the send runs on the bounded-elastic scheduler and the
-     * acknowledgement is delivered there too, off the producer's I/O thread. Because the send is
-     * scheduled, several of these subscribed at once may reach the producer in any order: a stream
-     * whose records must keep their order (chat chunks) calls {@link #publish} in order instead.
+     * {@link #publish} for reactive code, one record: handed to the producer off the event loop, the
+     * acknowledgement delivered off the producer's I/O thread. Several records whose order matters
+     * (chat chunks) go through one {@link #inOrder()} sequence instead; independent sends of this
+     * method may reach the producer in any order.
      */
     public <V extends SpecificRecord> Mono<SendResult<String, SpecificRecord>> send(Topic<V> topic, String key,
             V value, EventContext context) {
-        return Mono.fromFuture(() -> publish(topic, key, value, context), true)
-                .subscribeOn(Schedulers.boundedElastic())
-                .publishOn(Schedulers.boundedElastic());
+        return inOrder().send(topic, key, value, context);
+    }
+
+    /** A new sequence whose sends reach the producer in the order they are subscribed (see {@link OrderedSends}). */
+    public OrderedSends inOrder() {
+        return new OrderedSends(this);
     }
 
     /** Sends a tombstone (null value) for {@code key} of a compacted topic. */

@@ -1,17 +1,13 @@
 package dev.fleet.gateway.messaging;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
-
 import dev.fleet.gateway.domain.EventBusUnavailableException;
+import dev.fleet.platform.kafka.OrderedSends;
 
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
- * Waits for the broker to acknowledge a publish without blocking an event-loop thread: the send
- * itself runs on the bounded-elastic scheduler (the producer may block for metadata up to
- * {@code max.block.ms} when the broker is unreachable). Any failure becomes an
+ * The gateway's reading of a publish: a send through the fleet's {@link OrderedSends} (off the event
+ * loop, acknowledged off the producer's I/O thread), whose failure becomes an
  * {@link EventBusUnavailableException}, which the web layer answers with 503 + Retry-After.
  */
 final class Acknowledgements {
@@ -19,10 +15,8 @@ final class Acknowledgements {
     private Acknowledgements() {
     }
 
-    static Mono<Void> of(String what, Supplier<? extends CompletableFuture<?>> send) {
-        return Mono.fromFuture(send, true)
-                .subscribeOn(Schedulers.boundedElastic())
-                .publishOn(Schedulers.boundedElastic()) // the ack completes on the producer's I/O thread: leave it
+    static Mono<Void> of(String what, Mono<?> sent) {
+        return sent
                 .onErrorMap(e -> !(e instanceof EventBusUnavailableException),
                         e -> new EventBusUnavailableException("could not publish " + what + ": " + e.getMessage(), e))
                 .then();

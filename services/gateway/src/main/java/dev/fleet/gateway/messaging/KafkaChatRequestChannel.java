@@ -44,7 +44,7 @@ public class KafkaChatRequestChannel implements ChatRequestChannel {
             ChatRequested pinned = ChatRequested.newBuilder(request).setReplyPartition(registration.partition())
                     .build();
             AtomicBoolean handedOver = new AtomicBoolean();
-            return Acknowledgements.of("the chat request", () -> publisher.publish(FleetTopics.CHAT_REQUESTS,
+            return Acknowledgements.of("the chat request", publisher.send(FleetTopics.CHAT_REQUESTS,
                             pinned.getConversationId(), pinned, EventContext.newEvent(pinned.getTenantId())))
                     .thenReturn(chunks)
                     .doOnSuccess(published -> handedOver.set(true))

@@ -1,12 +1,13 @@
 package dev.fleet.gateway.messaging;
 
+import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.gateway.domain.ItemEventPublisher;
 import dev.fleet.platform.kafka.EventContext;
 import dev.fleet.platform.kafka.FleetPublisher;
+import dev.fleet.platform.kafka.OrderedSends;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.schemas.ItemKey;
 
@@ -32,14 +33,15 @@ public class KafkaItemEventPublisher implements ItemEventPublisher {
 
     @Override
     public Mono<Void> publish(String tenantId, List<ItemEvent> events) {
-        return Acknowledgements.of(events.size() + " item event(s)", () -> {
+        return Mono.defer(() -> {
+            OrderedSends sends = publisher.inOrder();
             EventContext context = EventContext.newEvent(tenantId);
-            CompletableFuture<?>[] sent = new CompletableFuture<?>[events.size()];
-            for (int i = 0; i < events.size(); i++) {
-                sent[i] = publisher.publish(FleetTopics.ITEMS, key(events.get(i)), events.get(i), context);
+            List<Mono<?>> sent = new ArrayList<>(events.size());
+            for (ItemEvent event : events) {
+                sent.add(sends.send(FleetTopics.ITEMS, key(event), event, context));
                 context = context.next();
             }
-            return CompletableFuture.allOf(sent);
+            return Acknowledgements.of(events.size() + " item event(s)", Mono.when(sent));
         });
     }
 }

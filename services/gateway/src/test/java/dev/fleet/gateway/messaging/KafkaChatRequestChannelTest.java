@@ -3,9 +3,12 @@ package dev.fleet.gateway.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.isNull;
+import static org.mockito.Mockito.CALLS_REAL_METHODS;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verifyNoInteractions;
-import static org.mockito.Mockito.when;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +37,8 @@ import reactor.test.StepVerifier;
 
 class KafkaChatRequestChannelTest {
 
-    private final FleetPublisher publisher = mock(FleetPublisher.class);
+    /** Real {@code send} (the fleet's ordered publish), stubbed {@code publish} underneath it. */
+    private final FleetPublisher publisher = mock(FleetPublisher.class, CALLS_REAL_METHODS);
     private final ReplyRouter<ChatChunk> router = new ReplyRouter<>(FleetTopics.CHAT_REPLIES.name(),
             chunk -> chunk.getFinishReason() != null);
     private final KafkaChatRequestChannel channel = new KafkaChatRequestChannel(publisher, router);
@@ -45,12 +49,12 @@ class KafkaChatRequestChannelTest {
         router.assigned(List.of(4));
         AtomicInteger pendingWhenPublished = new AtomicInteger(-1);
         AtomicReference<ChatRequested> published = new AtomicReference<>();
-        when(publisher.publish(eq(FleetTopics.CHAT_REQUESTS), eq("conv-1"), any(ChatRequested.class), any()))
-                .thenAnswer(invocation -> {
-                    pendingWhenPublished.set(router.pendingCount());
-                    published.set(invocation.getArgument(2));
-                    return CompletableFuture.completedFuture(null);
-                });
+        doAnswer(invocation -> {
+            pendingWhenPublished.set(router.pendingCount());
+            published.set(invocation.getArgument(3));
+            return CompletableFuture.completedFuture(null);
+        }).when(publisher).publish(eq(FleetTopics.CHAT_REQUESTS), isNull(), eq("conv-1"), any(ChatRequested.class),
+                any());
         // when
         Flux<ChatChunk> replies = channel.send(request()).block();
         router.accept(new MirroredRecord<>("req-1", chunk(FinishReason.STOP), new RecordHeaders(), 4, 0));
@@ -71,8 +75,8 @@ class KafkaChatRequestChannelTest {
     void shouldFailTheRepliesRetryablyWhenARebalanceMovesTheirPartition() {
         // given a published request awaiting chunks on partition 2
         router.assigned(List.of(2));
-        when(publisher.publish(eq(FleetTopics.CHAT_REQUESTS), any(), any(ChatRequested.class), any()))
-                .thenReturn(CompletableFuture.completedFuture(null));
+        doReturn(CompletableFuture.completedFuture(null)).when(publisher)
+                .publish(eq(FleetTopics.CHAT_REQUESTS), isNull(), any(), any(ChatRequested.class), any());
         Flux<ChatChunk> replies = channel.send(request()).block();
         // when
         router.revoked(List.of(2));
@@ -83,9 +87,9 @@ class KafkaChatRequestChannelTest {
     @Test
     void shouldForgetRequestAndReportUnavailableWhenPublishFails() {
         router.assigned(List.of(0));
-        when(publisher.publish(eq(FleetTopics.CHAT_REQUESTS), any(), any(ChatRequested.class), any()))
-                .thenReturn(CompletableFuture.failedFuture(new org.apache.kafka.common.errors.TimeoutException(
-                        "Topic fleet.chat.requests.v1 not present in metadata after 5000 ms.")));
+        doReturn(CompletableFuture.failedFuture(new org.apache.kafka.common.errors.TimeoutException(
+                "Topic fleet.chat.requests.v1 not present in metadata after 5000 ms."))).when(publisher)
+                .publish(eq(FleetTopics.CHAT_REQUESTS), isNull(), any(), any(ChatRequested.class), any());
 
         StepVerifier.create(channel.send(request())).expectError(EventBusUnavailableException.class).verify();
 

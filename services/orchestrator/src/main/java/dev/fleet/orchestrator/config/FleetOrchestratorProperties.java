@@ -143,14 +143,23 @@ public record FleetOrchestratorProperties(
     }
 
     /**
-     * @param concurrency   chat-request consumers per instance (each answers one request at a time)
-     * @param timeout       deadline for generating one answer; past it the reply ends with a timeout error
-     * @param chunkWords    words per reply chunk when an answer is cut up by the orchestrator (extractive)
+     * @param concurrency          chat-request consumers per instance (each has many chats in flight)
+     * @param timeout              deadline for answering, counted from the request's {@code requestedAt}; past
+     *                             it the reply ends with a timeout error (an expired request never reaches a model)
+     * @param chunkWords           words per reply chunk when an answer is cut up by the orchestrator (extractive)
+     * @param maxInFlight          chats answered at once by one instance ({@code FLEET_CHAT_MAX_IN_FLIGHT})
+     * @param maxInFlightPerTenant chats of one tenant answered at once by one instance
+     *                             ({@code FLEET_CHAT_MAX_IN_FLIGHT_PER_TENANT})
+     * @param maxQueued            fetched chats waiting for a slot before the instance stops fetching
+     *                             ({@code FLEET_CHAT_MAX_QUEUED})
      */
     public record Chat(
             @DefaultValue("4") @Min(1) @Max(64) int concurrency,
             @DefaultValue("2m") @NotNull Duration timeout,
-            @DefaultValue("1") @Min(1) int chunkWords) {
+            @DefaultValue("1") @Min(1) int chunkWords,
+            @DefaultValue("1000") @Min(1) @Max(100_000) int maxInFlight,
+            @DefaultValue("250") @Min(1) @Max(100_000) int maxInFlightPerTenant,
+            @DefaultValue("1000") @Min(1) @Max(100_000) int maxQueued) {
     }
 
     /**

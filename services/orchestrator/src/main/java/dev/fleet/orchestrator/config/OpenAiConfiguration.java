@@ -14,6 +14,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.fleet.orchestrator.providers.OpenAiCompatibleProvider;
@@ -29,6 +30,9 @@ import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterRegistry;
 import io.micrometer.observation.ObservationRegistry;
+
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionProvider;
 
 /**
  * The OpenAI-compatible provider, only when {@code FLEET_OPENAI_BASE_URL} is set. Built by hand
@@ -48,14 +52,16 @@ public class OpenAiConfiguration {
     @Bean
     OpenAiCompatibleProvider openAiCompatibleProvider(FleetOrchestratorProperties properties,
             WebClient.Builder webClients, ObjectProvider<ObservationRegistry> observations,
-            TimeLimiterRegistry timeLimiters, CircuitBreakerRegistry circuitBreakers, RetryRegistry retries) {
+            TimeLimiterRegistry timeLimiters, CircuitBreakerRegistry circuitBreakers, RetryRegistry retries,
+            ConnectionProvider connections) {
         FleetOrchestratorProperties.OpenAi openai = properties.openai();
         ApiKey apiKey = openai.apiKey() == null || openai.apiKey().isBlank() ? new NoopApiKey()
                 : new SimpleApiKey(openai.apiKey());
         OpenAiApi api = OpenAiApi.builder()
                 .baseUrl(openai.normalizedBaseUrl())
                 .apiKey(apiKey)
-                .webClientBuilder(webClients)
+                .webClientBuilder(webClients.clone()
+                        .clientConnector(new ReactorClientHttpConnector(HttpClient.create(connections))))
                 .build();
         OpenAiChatModel chatModel = OpenAiChatModel.builder()
                 .openAiApi(api)
@@ -83,5 +89,17 @@ public class OpenAiConfiguration {
         log.info("OpenAI-compatible endpoint {} serves {}", openai.normalizedBaseUrl(), openai.models());
         return new OpenAiCompatibleProvider(chatModel, Set.copyOf(openai.models()), timeLimiter, circuitBreaker,
                 retry);
+    }
+
+    /**
+     * A connection pool as large as the chats this instance answers at once: the shared default
+     * (16 connections, 32 waiting) would queue, then refuse, the streams of a busy replica.
+     */
+    @Bean(destroyMethod = "dispose")
+    ConnectionProvider openAiConnections(FleetOrchestratorProperties properties) {
+        return ConnectionProvider.builder(RESILIENCE_NAME)
+                .maxConnections(properties.chat().maxInFlight())
+                .pendingAcquireMaxCount(-1)
+                .build();
     }
 }

@@ -105,7 +105,13 @@ public class ChatService {
                 .map(provider -> Flux.defer(() -> provider.stream(request, exchange)))
                 .orElseGet(() -> Flux.error(ChatFailure.modelNotFound(request.getModel())));
         return Flux.defer(() -> {
-            long due = System.nanoTime() + deadline.toNanos();
+            // the deadline counts from when the client asked, not from when this request's turn came
+            Duration left = Duration.between(clock.instant(), request.getRequestedAt().plus(deadline));
+            if (left.isNegative() || left.isZero()) {
+                return Flux.error(ChatFailure.timeout("The request waited longer than its deadline of "
+                        + deadline.toSeconds() + "s before it could be answered"));
+            }
+            long due = System.nanoTime() + left.toNanos();
             return generated.timeout(remaining(due), piece -> remaining(due));
         }).onErrorMap(TimeoutException.class,
                 e -> ChatFailure.timeout("The completion took longer than " + deadline.toSeconds() + "s"));

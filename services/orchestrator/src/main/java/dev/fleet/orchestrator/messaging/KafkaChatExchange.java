@@ -13,21 +13,23 @@ import dev.fleet.orchestrator.domain.ChatExchange;
 import dev.fleet.platform.kafka.EventContext;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.KnowledgeClient;
+import dev.fleet.platform.kafka.OrderedSends;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.schemas.Topic;
 
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * {@link ChatExchange} over Kafka for one request: every record it produces continues the trace of
  * the consumed ChatRequested (a new span each), replies are keyed by request id and go to the
  * partition the requesting gateway replica reads ({@code replyPartition}), usage and domain
- * events by tenant id.
+ * events by tenant id. Everything goes through one {@link OrderedSends} sequence, so the chunks
+ * reach the broker in the order they are subscribed (ChatService subscribes them in seq order)
+ * while many are in flight at once.
  */
 final class KafkaChatExchange implements ChatExchange {
 
-    private final FleetPublisher publisher;
+    private final OrderedSends sends;
     private final KnowledgeClient knowledge;
     private final EventContext context;
     private final Integer replyPartition;
@@ -35,7 +37,7 @@ final class KafkaChatExchange implements ChatExchange {
     /** @param replyPartition the request's {@code replyPartition}: where every chunk goes (null: by key) */
     KafkaChatExchange(FleetPublisher publisher, KnowledgeClient knowledge, EventContext context,
             Integer replyPartition) {
-        this.publisher = publisher;
+        this.sends = publisher.inOrder();
         this.knowledge = knowledge;
         this.context = context;
         this.replyPartition = replyPartition;
@@ -62,16 +64,8 @@ final class KafkaChatExchange implements ChatExchange {
         return knowledge.search(collection, query, topK, context.next()).map(ScoreResult::getItems);
     }
 
-    /**
-     * Completes off the producer's I/O thread: the send future completes there, and whatever the
-     * caller does next (often another send, which may wait for metadata) must not run on it —
-     * that thread is the one that would fetch the metadata. The send itself happens on subscription,
-     * in order, so pipelined chunks keep their order ({@link FleetPublisher#send} would not).
-     */
     private <V extends SpecificRecord> Mono<Void> publish(Topic<V> topic, Integer partition, String key, V value,
             EventContext ctx) {
-        return Mono.fromFuture(() -> publisher.publish(topic, partition, key, value, ctx))
-                .publishOn(Schedulers.boundedElastic())
-                .then();
+        return sends.send(topic, partition, key, value, ctx).then();
     }
 }

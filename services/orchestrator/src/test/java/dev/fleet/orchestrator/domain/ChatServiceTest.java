@@ -184,6 +184,30 @@ class ChatServiceTest {
         assertThat(exchange.events).isEmpty();
     }
 
+    @Test
+    void answersARequestOlderThanItsDeadlineWithATimeoutNeverAskingTheModelNorBilling() {
+        // given: a request made a minute ago, with a 30 s deadline
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        ChatService service = service(provider("echo", request -> {
+            asked.incrementAndGet();
+            return Flux.just("too late");
+        }), Duration.ofSeconds(30));
+        ChatRequested request = request("echo", "hi");
+        request.setRequestedAt(Instant.now().minusSeconds(60));
+
+        // when
+        ChatOutcome outcome = service.complete(request, exchange).block();
+
+        // then
+        assertThat(outcome).isEqualTo(ChatOutcome.FAILED);
+        assertThat(asked).hasValue(0);
+        assertThat(exchange.chunks).singleElement().satisfies(chunk -> {
+            assertThat(chunk.getFinishReason()).isEqualTo(FinishReason.ERROR);
+            assertThat(chunk.getError().getCode()).isEqualTo(ErrorCode.TIMEOUT);
+        });
+        assertThat(exchange.usage).isEmpty();
+    }
+
     private ChatService service(ChatProvider provider, Duration deadline) {
         return new ChatService(new ChatRouter(List.of(provider)), processed, TokenCounter.cl100k(),
                 Clock.systemUTC(), "orchestrator", deadline);
