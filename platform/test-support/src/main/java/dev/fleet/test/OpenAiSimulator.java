@@ -69,6 +69,11 @@ public final class OpenAiSimulator implements AutoCloseable {
 
     /** Starts a simulator on {@code 127.0.0.1:port} (0 = a free port). */
     public static OpenAiSimulator start(int port) {
+        // without TCP_NODELAY the server's header and body writes meet the client's delayed ACK:
+        // 40 ms per small response (read once, when the JDK's server first starts)
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
             OpenAiSimulator simulator = new OpenAiSimulator(server);
