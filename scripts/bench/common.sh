@@ -42,7 +42,7 @@ bench_ports_free() {
 bench_build_tools() {
   say "Building the bench tools (mvn -pl platform/bench -am package)"
   rm -rf "$BENCH_MODULE/target/lib"
-  (cd "$ROOT" && mvn -B -q -Dstyle.color=never -pl platform/bench -am package -DskipTests) ||
+  (cd "$ROOT" && mvn -B -q -pl platform/bench -am package -DskipTests) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' ||
     die "building platform/bench failed (Maven output above)"
 }
 
@@ -84,7 +84,8 @@ bench_simulator_start() {
 # bench_fleet_up ARGS...: scripts/fleet up (with this shell's environment); remembered for cleanup
 bench_fleet_up() {
   BENCH_FLEET_STARTED=1
-  "$ROOT/scripts/fleet" up "$@" | sed -u 's/^/    | /' || die "scripts/fleet up failed (output above)"
+  "$ROOT/scripts/fleet" up "$@" | sed -u -e 's/^/    | /' -e 's/fa-[0-9a-f]\{8,\}/fa-…/' ||
+    die "scripts/fleet up failed (output above)"
 }
 
 # bench_cleanup: the EXIT trap — stops the fleet and the simulator this benchmark started
@@ -130,7 +131,7 @@ bench_wrk() {
       ok = v["requests"] - v["err_status"]
       printf "%d %.0f %.2f %.2f %d\n", v["requests"], ok / (v["duration_us"] / 1e6), v["p50_us"] / 1000, v["p99_us"] / 1000, err
     }' <<<"$line")
-  printf '    %-34s c=%-3s  %7s req/s  p50 %8s ms  p99 %8s ms  errors %s/%s\n' \
+  printf '    %-38s c=%-3s  %7s req/s  p50 %8s ms  p99 %8s ms  errors %s/%s\n' \
     "$label" "$conns" "$W_RPS" "$W_P50" "$W_P99" "$W_ERRORS" "$W_REQUESTS"
 }
 
@@ -142,4 +143,4 @@ bench_pct() {
   P99="$(sed -n 's/.* p99_ms=\([0-9.]*\).*/\1/p' <<<"$line")"
 }
 
-calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
+calc() { awk "BEGIN { printf \"%.${2:-2}f\", ($1) }"; }

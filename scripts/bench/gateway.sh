@@ -94,6 +94,11 @@ bench_gateway() {
   info "$pp"
   bench_pct pingpong "$pp"
   local ping_p50=$P50 ping_p99=$P99
+  pp="$(bench_java dev.fleet.bench.KafkaPingPong --bootstrap 127.0.0.1:9092 --count 1000 --warmup 100 \
+    --linger-ms 5)" || die "the Kafka ping-pong (linger.ms 5) failed"
+  info "with the fleet's producer setting linger.ms 5: $pp"
+  bench_pct pingpong "$pp"
+  local ping5_p50=$P50 ping5_p99=$P99
 
   say "3. Streams: gaps between chunks, the simulator pacing $BENCH_STREAM_TOKENS tokens at $BENCH_STREAM_RATE/s"
   local gd gf
@@ -143,6 +148,7 @@ bench_gateway() {
   printf '    %-58s %9s ms %9s ms\n' "chat (non-streaming, 1 client) direct to the simulator" "$direct_p50" "$direct_p99"
   printf '    %-58s %9s ms %9s ms\n' "chat (non-streaming, 1 client) through the fleet" "$fleet_p50" "$fleet_p99"
   printf '    %-58s %9s ms %9s ms\n' "Kafka ping-pong (2 hops) on the same broker" "$ping_p50" "$ping_p99"
+  printf '    %-58s %9s ms %9s ms\n' "  (the same with the fleet's linger.ms 5)" "$ping5_p50" "$ping5_p99"
   printf '    %-58s %12s %12s\n' "ratio (fleet - direct) / ping-pong  [target <= 1.3]" \
     "$(calc "$over50 / $ping_p50")" "$(calc "$over99 / $ping_p99")"
   printf '    %-58s %9s ms %9s ms\n' "stream inter-chunk gap, direct (nominal $((1000 / BENCH_STREAM_RATE)) ms)" "$gap_direct_p50" "$gap_direct_p99"
