@@ -84,7 +84,8 @@ bench_simulator_start() {
 # bench_fleet_up ARGS...: scripts/fleet up (with this shell's environment); remembered for cleanup
 bench_fleet_up() {
   BENCH_FLEET_STARTED=1
-  "$ROOT/scripts/fleet" up "$@" | sed -u -e 's/^/    | /' -e 's/fa-[0-9a-f]\{8,\}/fa-…/' ||
+  # a machine busy with other work starts seven JVMs slowly: more time than up's default
+  FLEET_UP_TIMEOUT="${FLEET_UP_TIMEOUT:-360}" "$ROOT/scripts/fleet" up "$@" | sed -u -e 's/^/    | /' -e 's/fa-[0-9a-f]\{8,\}/fa-…/' ||
     die "scripts/fleet up failed (output above)"
 }
 
@@ -141,6 +142,23 @@ bench_pct() {
   line="$(grep "^$1 " <<<"$2")" || die "no '$1' line in: $2"
   P50="$(sed -n 's/.* p50_ms=\([0-9.]*\).*/\1/p' <<<"$line")"
   P99="$(sed -n 's/.* p99_ms=\([0-9.]*\).*/\1/p' <<<"$line")"
+}
+
+# bench_scrape BASE_URL METRIC FILTER: "sum count" of a Prometheus timer over the series whose
+# line contains FILTER (e.g. uri="/v1/chat/completions"), from the service's /actuator/prometheus
+bench_scrape() {
+  curl -s --max-time 5 "$1/actuator/prometheus" | awk -v m="$2" -v f="$3" '
+    index($0, m "_sum{") == 1 && index($0, f) { s += $NF }
+    index($0, m "_count{") == 1 && index($0, f) { c += $NF }
+    END { printf "%.6f %d\n", s, c }'
+}
+
+# bench_mean_ms BEFORE AFTER: the mean in ms of the observations between two bench_scrape results
+bench_mean_ms() {
+  local s1 c1 s2 c2
+  read -r s1 c1 <<<"$1"
+  read -r s2 c2 <<<"$2"
+  if ((c2 > c1)); then calc "($s2 - $s1) * 1000 / ($c2 - $c1)"; else printf 'n/a'; fi
 }
 
 calc() { awk "BEGIN { printf \"%.${2:-2}f\", ($1) }"; }

@@ -83,9 +83,23 @@ bench_gateway() {
   bench_wrk "direct to the simulator" 1 1 "$BENCH_LATENCY_SECONDS" "$sim/v1/chat/completions" POST "$BENCH_CHAT"
   local direct_p50=$W_P50 direct_p99=$W_P99
   bench_wrk "warm-up: fleet" 4 2 5 "http://127.0.0.1:8080/v1/chat/completions" POST "$BENCH_CHAT" "$BENCH_KEY" >/dev/null
+  local gw0 model0 http0 gw1 model1 http1
+  gw0="$(bench_scrape http://127.0.0.1:8080 http_server_requests_seconds 'uri="/v1/chat/completions"')"
+  model0="$(bench_scrape "$ADMIN_URL" gen_ai_client_operation_seconds 'gen_ai_request_model="sim-fast"')"
+  http0="$(bench_scrape "$ADMIN_URL" http_client_requests_seconds 'uri="/v1/chat/completions"')"
   bench_wrk "through the fleet (1 gateway)" 1 1 "$BENCH_LATENCY_SECONDS" "http://127.0.0.1:8080/v1/chat/completions" \
     POST "$BENCH_CHAT" "$BENCH_KEY"
   local fleet_p50=$W_P50 fleet_p99=$W_P99
+  gw1="$(bench_scrape http://127.0.0.1:8080 http_server_requests_seconds 'uri="/v1/chat/completions"')"
+  model1="$(bench_scrape "$ADMIN_URL" gen_ai_client_operation_seconds 'gen_ai_request_model="sim-fast"')"
+  http1="$(bench_scrape "$ADMIN_URL" http_client_requests_seconds 'uri="/v1/chat/completions"')"
+  local mean_gw mean_model mean_http
+  mean_gw="$(bench_mean_ms "$gw0" "$gw1")" mean_model="$(bench_mean_ms "$model0" "$model1")"
+  mean_http="$(bench_mean_ms "$http0" "$http1")"
+  info "where the time goes (means over the same requests, from the services' own timers):"
+  info "  gateway, request in to response out (http_server_requests):          $mean_gw ms"
+  info "  orchestrator, the model call through Spring AI (gen_ai_client_operation): $mean_model ms"
+  info "  orchestrator, its HTTP exchange with the simulator (http_client_requests): $mean_http ms"
 
   say "2. Bare Kafka ping-pong on the same broker (produce, consume, produce, consume; acks=all, linger.ms 0)"
   local pp
@@ -127,7 +141,7 @@ bench_gateway() {
   one="$(bench_sweep_summary)"
 
   say "6. Three gateway replicas (scripts/fleet scale gateway=3), load spread over their ports"
-  "$ROOT/scripts/fleet" scale gateway=3 | sed -u 's/^/    | /' || die "scaling the gateway to 3 failed"
+  FLEET_UP_TIMEOUT="${FLEET_UP_TIMEOUT:-360}" "$ROOT/scripts/fleet" scale gateway=3 | sed -u 's/^/    | /' || die "scaling the gateway to 3 failed"
   local ports="8080" i
   for i in 2 3; do
     ports+=",$(replica_port "gateway-$i")"
@@ -147,6 +161,8 @@ bench_gateway() {
   printf '    %-58s %12s %12s\n' "" "p50" "p99"
   printf '    %-58s %9s ms %9s ms\n' "chat (non-streaming, 1 client) direct to the simulator" "$direct_p50" "$direct_p99"
   printf '    %-58s %9s ms %9s ms\n' "chat (non-streaming, 1 client) through the fleet" "$fleet_p50" "$fleet_p99"
+  printf '    %-58s %s\n' "  of which (means): in the gateway; the model call" \
+    "$mean_gw ms; $mean_model ms (its HTTP exchange $mean_http ms)"
   printf '    %-58s %9s ms %9s ms\n' "Kafka ping-pong (2 hops) on the same broker" "$ping_p50" "$ping_p99"
   printf '    %-58s %9s ms %9s ms\n' "  (the same with the fleet's linger.ms 5)" "$ping5_p50" "$ping5_p99"
   printf '    %-58s %12s %12s\n' "ratio (fleet - direct) / ping-pong  [target <= 1.3]" \

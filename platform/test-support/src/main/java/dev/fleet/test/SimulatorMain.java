@@ -22,79 +22,94 @@ import java.util.concurrent.CountDownLatch;
  */
 final class SimulatorMain {
 
+    /** What the flags ask for. */
+    record Options(int port, List<String> models, SimulatedBehaviour defaults,
+            Map<String, SimulatedBehaviour> perModel) {
+    }
+
     private SimulatorMain() {
     }
 
     static void run(String[] args) throws InterruptedException {
-        int port = 0;
-        List<String> models = new ArrayList<>(List.of(OpenAiSimulator.DEFAULT_MODEL));
-        SimulatedBehaviour behaviour = SimulatedBehaviour.normal();
-        Map<String, List<String>> perModel = new LinkedHashMap<>();
+        if (Arrays.asList(args).contains("-h") || Arrays.asList(args).contains("--help")) {
+            System.out.println(usage());
+            return;
+        }
+        Options options;
         try {
-            for (int i = 0; i < args.length; i++) {
-                String flag = args[i];
-                if (flag.equals("-h") || flag.equals("--help")) {
-                    System.out.println(usage());
-                    return;
-                }
-                if (!flag.startsWith("--") || i + 1 >= args.length) {
-                    throw new IllegalArgumentException("expected --flag value, got '" + flag + "'");
-                }
-                String value = args[++i];
-                switch (flag) {
-                    case "--port" -> port = Integer.parseInt(value);
-                    case "--model" -> models = Arrays.stream(value.split(",")).map(String::trim)
-                            .filter(m -> !m.isEmpty()).toList();
-                    case "--for-model" -> {
-                        int colon = value.indexOf(':');
-                        if (colon < 1) {
-                            throw new IllegalArgumentException("--for-model wants NAME:knob=value[,knob=value]");
-                        }
-                        perModel.put(value.substring(0, colon), List.of(value.substring(colon + 1).split(",")));
-                    }
-                    default -> behaviour = behaviour.with(flag.substring(2), value);
-                }
-            }
+            options = parse(args);
         } catch (IllegalArgumentException e) {
             System.err.println("openai-simulator: " + e.getMessage());
             System.err.println(usage());
             System.exit(2);
             return;
         }
-        Map<String, SimulatedBehaviour> modelBehaviours = new LinkedHashMap<>();
-        try {
-            for (Map.Entry<String, List<String>> model : perModel.entrySet()) {
-                SimulatedBehaviour own = behaviour;
-                for (String knob : model.getValue()) {
-                    String[] kv = knob.split("=", 2);
-                    if (kv.length != 2) {
-                        throw new IllegalArgumentException("--for-model " + model.getKey() + ": expected knob=value, got '"
-                                + knob + "'");
-                    }
-                    own = own.with(kv[0].trim(), kv[1]);
-                }
-                modelBehaviours.put(model.getKey(), own);
-            }
-        } catch (IllegalArgumentException e) {
-            System.err.println("openai-simulator: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        List<String> listed = new ArrayList<>(models);
-        modelBehaviours.keySet().stream().filter(m -> !listed.contains(m)).forEach(listed::add);
-        OpenAiSimulator simulator = OpenAiSimulator.start(port).defaults(behaviour).models(listed).recording(false);
-        modelBehaviours.forEach((model, own) -> simulator.when(
+        OpenAiSimulator simulator = OpenAiSimulator.start(options.port()).defaults(options.defaults())
+                .models(options.models()).recording(false);
+        options.perModel().forEach((model, own) -> simulator.when(
                 body -> model.equals(body.path("model").asText()), own));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             simulator.close();
             stopped.countDown();
         }, "openai-simulator-stop"));
-        System.out.println("openai-simulator: models " + listed + ", by default " + behaviour);
-        modelBehaviours.forEach((model, own) -> System.out.println("openai-simulator: model " + model + ": " + own));
+        System.out.println("openai-simulator: models " + options.models() + ", by default " + options.defaults());
+        options.perModel().forEach((model, own) -> System.out.println("openai-simulator: model " + model + ": " + own));
         System.out.println("openai-simulator: listening on " + simulator.baseUrl());
         System.out.flush();
         stopped.await();
+    }
+
+    /** @throws IllegalArgumentException for an unknown flag or an unreadable value */
+    static Options parse(String[] args) {
+        int port = 0;
+        List<String> models = new ArrayList<>(List.of(OpenAiSimulator.DEFAULT_MODEL));
+        SimulatedBehaviour behaviour = SimulatedBehaviour.normal();
+        Map<String, List<String>> knobsPerModel = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i += 2) {
+            String flag = args[i];
+            if (!flag.startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --flag value, got '" + flag + "'");
+            }
+            String value = args[i + 1];
+            switch (flag) {
+                case "--port" -> port = integer(value);
+                case "--model" -> models = Arrays.stream(value.split(",")).map(String::trim)
+                        .filter(m -> !m.isEmpty()).toList();
+                case "--for-model" -> {
+                    int colon = value.indexOf(':');
+                    if (colon < 1) {
+                        throw new IllegalArgumentException("--for-model wants NAME:knob=value[,knob=value]");
+                    }
+                    knobsPerModel.put(value.substring(0, colon), List.of(value.substring(colon + 1).split(",")));
+                }
+                default -> behaviour = behaviour.with(flag.substring(2), value);
+            }
+        }
+        Map<String, SimulatedBehaviour> perModel = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> model : knobsPerModel.entrySet()) {
+            SimulatedBehaviour own = behaviour;
+            for (String knob : model.getValue()) {
+                String[] kv = knob.split("=", 2);
+                if (kv.length != 2) {
+                    throw new IllegalArgumentException("--for-model " + model.getKey() + ": expected knob=value, got '"
+                            + knob + "'");
+                }
+                own = own.with(kv[0].trim(), kv[1]);
+            }
+            perModel.put(model.getKey(), own);
+        }
+        List<String> listed = new ArrayList<>(models);
+        perModel.keySet().stream().filter(m -> !listed.contains(m)).forEach(listed::add);
+        return new Options(port, List.copyOf(listed), behaviour, Map.copyOf(perModel));
+    }
+
+    private static int integer(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a number: '" + value + "'", e);
+        }
     }
 
     private static String usage() {

@@ -3,7 +3,11 @@ package dev.fleet.test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -120,13 +124,33 @@ class OpenAiSimulatorTest {
 
     @Test
     void dropsTheConnectionMidStreamWithoutFinishing() throws Exception {
-        simulator.whenAsked("fragile", SimulatedBehaviour.normal().withTokensPerSecond(20).withDisconnectAfter(3));
+        simulator.whenAsked("fragile", SimulatedBehaviour.normal().withDisconnectAfter(3));
 
-        Stream_ stream = stream("a fragile question with many words", List.of());
+        // read line by line as the bytes come (java.net.http may drop lines that arrive with the error)
+        HttpURLConnection connection = (HttpURLConnection) URI.create(simulator.baseUrl() + "/v1/chat/completions")
+                .toURL().openConnection();
+        connection.setDoOutput(true);
+        connection.setReadTimeout(20_000);
+        connection.setRequestProperty("Content-Type", "application/json");
+        connection.getOutputStream().write(JSON.writeValueAsBytes(java.util.Map.of("model", "sim-model",
+                "stream", true, "messages", List.of(java.util.Map.of("role", "user",
+                        "content", "a fragile question with many words")))));
+        List<String> data = new ArrayList<>();
+        IOException broken = null;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(connection.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                if (line.startsWith("data: ")) {
+                    data.add(line.substring(6));
+                }
+            }
+        } catch (IOException e) {
+            broken = e;
+        }
 
-        assertThat(stream.contents()).hasSize(3);
-        assertThat(stream.done()).isFalse();
-        assertThat(stream.broken()).isNotNull();
+        assertThat(connection.getResponseCode()).isEqualTo(200);
+        assertThat(data).hasSize(3).noneMatch(d -> d.equals("[DONE]") || d.contains("finish_reason\":\"stop"));
+        assertThat(broken).as("the chunked response ends without its last chunk").isNotNull();
     }
 
     @Test
@@ -135,9 +159,12 @@ class OpenAiSimulatorTest {
 
         Stream_ stream = stream("one two three four", List.of());
 
-        long stall = stream.gapsMillis().get(1);
-        System.out.printf("stall between token 2 and 3: %d ms (configured 600 ms)%n", stall);
-        assertThat(stall).isBetween(550L, 3_000L);
+        long second = (stream.arrivals().get(1) - stream.startNanos()) / 1_000_000;
+        long third = (stream.arrivals().get(2) - stream.startNanos()) / 1_000_000;
+        System.out.printf("token 2 after %d ms, token 3 after %d ms (stall of 600 ms configured after token 2)%n",
+                second, third);
+        assertThat(third).isBetween(600L, 3_600L);
+        assertThat(third - second).isGreaterThan(300L);
         assertThat(String.join("", stream.contents())).isEqualTo(OpenAiSimulator.answerTo("one two three four"));
         assertThat(stream.done()).isTrue();
     }
