@@ -12,11 +12,12 @@ BENCH_STREAM_TOKENS=50
 BENCH_CHAT='{"model":"sim-fast","max_tokens":32,"messages":[{"role":"user","content":"Say hello in one short sentence."}]}'
 
 # bench_sweep LABEL PORTS: closed-loop load at rising concurrency on the gateway PORTS (comma-
-# separated, connections spread evenly) until p99 passes the bound and throughput stops growing;
+# separated, connections spread evenly) until p99 is past the bound and throughput stopped growing
+# (two levels in a row under 1.05 x the best);
 # sets SW_OK_RPS/SW_OK_C/SW_OK_P99 (best level with p99 <= bound; empty if none) and
 # SW_BEST_RPS/SW_BEST_C/SW_BEST_P99 (best level overall)
 bench_sweep() {
-  local label="$1" ports="$2" n m c threads prev=0
+  local label="$1" ports="$2" n m c threads flat=0
   n="$(tr ',' '\n' <<<"$ports" | wc -l)"
   SW_OK_RPS="" SW_OK_C="" SW_OK_P99="" SW_BEST_RPS=0 SW_BEST_C="" SW_BEST_P99=""
   for m in 1 2 4 8 16 32 64; do
@@ -32,14 +33,16 @@ bench_sweep() {
     if (($(calc "$W_P99 <= $BENCH_P99_BOUND_MS" 0))) && ((W_RPS > ${SW_OK_RPS:-0})); then
       SW_OK_RPS=$W_RPS SW_OK_C=$c SW_OK_P99=$W_P99
     fi
+    # past the bound and, twice in a row, not 5% faster than the best so far: more clients only queue
+    if (($(calc "$W_P99 > $BENCH_P99_BOUND_MS" 0))) && ((W_RPS * 100 < SW_BEST_RPS * 105)); then
+      flat=$((flat + 1))
+    else
+      flat=0
+    fi
     if ((W_RPS > SW_BEST_RPS)); then
       SW_BEST_RPS=$W_RPS SW_BEST_C=$c SW_BEST_P99=$W_P99
     fi
-    # past the bound and no longer 5% faster: more clients only queue
-    if (($(calc "$W_P99 > $BENCH_P99_BOUND_MS" 0))) && ((W_RPS * 100 < prev * 105)); then
-      break
-    fi
-    prev=$W_RPS
+    ((flat < 2)) || break
   done
 }
 
