@@ -7,8 +7,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,10 +38,6 @@ public final class OpenAiSimulator implements AutoCloseable {
     public static final String DEFAULT_MODEL = "sim-model";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String HEADER_PREFIX = "x-simulator-";
-
-    private record Rule(Predicate<JsonNode> matches, SimulatedBehaviour behaviour) {
-    }
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool(r -> {
@@ -52,9 +46,7 @@ public final class OpenAiSimulator implements AutoCloseable {
         return t;
     });
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
-    private final Queue<SimulatedBehaviour> queued = new ConcurrentLinkedQueue<>();
-    private final List<Rule> rules = new CopyOnWriteArrayList<>();
-    private volatile SimulatedBehaviour defaults = SimulatedBehaviour.normal();
+    private final BehaviourChoice choice = new BehaviourChoice();
     private volatile List<String> models = List.of(DEFAULT_MODEL);
     private volatile boolean recording = true;
 
@@ -108,37 +100,35 @@ public final class OpenAiSimulator implements AutoCloseable {
 
     /** How every request is answered unless queued, a rule or a header says otherwise. */
     public OpenAiSimulator defaults(SimulatedBehaviour behaviour) {
-        this.defaults = behaviour;
+        choice.defaults(behaviour);
         return this;
     }
 
     public SimulatedBehaviour defaults() {
-        return defaults;
+        return choice.defaults();
     }
 
     /** Shortcut: the default time to first token, then one token every {@code perToken}. */
     public OpenAiSimulator latency(Duration firstToken, Duration perToken) {
         double rate = perToken.isZero() ? 0 : 1_000_000_000d / perToken.toNanos();
-        return defaults(defaults.withTimeToFirstToken(firstToken).withTokensPerSecond(rate));
+        return defaults(defaults().withTimeToFirstToken(firstToken).withTokensPerSecond(rate));
     }
 
     /** The next {@code count} requests are answered with {@code behaviour} (after those already queued). */
     public OpenAiSimulator next(int count, SimulatedBehaviour behaviour) {
-        for (int i = 0; i < count; i++) {
-            queued.add(behaviour);
-        }
+        choice.queue(count, behaviour);
         return this;
     }
 
     /** The next {@code count} requests fail with HTTP {@code status}; replaces what was queued (0 clears it). */
     public OpenAiSimulator failNext(int count, int status) {
-        queued.clear();
-        return next(count, defaults.withErrorStatus(status));
+        choice.clearQueue();
+        return next(count, defaults().withErrorStatus(status));
     }
 
     /** Requests whose body matches are answered with {@code behaviour} (rules are tried in the order added). */
     public OpenAiSimulator when(Predicate<JsonNode> body, SimulatedBehaviour behaviour) {
-        rules.add(new Rule(body, behaviour));
+        choice.rule(body, behaviour);
         return this;
     }
 
@@ -149,9 +139,7 @@ public final class OpenAiSimulator implements AutoCloseable {
 
     /** Back to answering every request normally: no queue, no rules, default behaviour. */
     public OpenAiSimulator reset() {
-        queued.clear();
-        rules.clear();
-        defaults = SimulatedBehaviour.normal();
+        choice.reset();
         return this;
     }
 
@@ -190,7 +178,7 @@ public final class OpenAiSimulator implements AutoCloseable {
         }
         SimulatedBehaviour behaviour;
         try {
-            behaviour = withHeaders(exchange, chooseFor(body));
+            behaviour = choice.choose(body, exchange.getRequestHeaders());
         } catch (IllegalArgumentException e) {
             SimulatedAnswer.writeJson(exchange, 400, Map.of("error", Map.of("message", e.getMessage(),
                     "type", "invalid_request_error", "code", "bad_simulator_header")));
@@ -208,30 +196,6 @@ public final class OpenAiSimulator implements AutoCloseable {
             completion.writeWhole(exchange);
         }
         exchange.close();
-    }
-
-    private SimulatedBehaviour chooseFor(JsonNode body) {
-        SimulatedBehaviour next = queued.poll();
-        if (next != null) {
-            return next;
-        }
-        for (Rule rule : rules) {
-            if (rule.matches().test(body)) {
-                return rule.behaviour();
-            }
-        }
-        return defaults;
-    }
-
-    private static SimulatedBehaviour withHeaders(HttpExchange exchange, SimulatedBehaviour behaviour) {
-        SimulatedBehaviour result = behaviour;
-        for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
-            String name = header.getKey().toLowerCase(java.util.Locale.ROOT);
-            if (name.startsWith(HEADER_PREFIX) && !header.getValue().isEmpty()) {
-                result = result.with(name.substring(HEADER_PREFIX.length()), header.getValue().get(0));
-            }
-        }
-        return result;
     }
 
     /** An answer of exactly {@code tokens} words. */
