@@ -1,17 +1,16 @@
 package dev.fleet.test;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,12 +18,24 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A small OpenAI-compatible chat endpoint for tests and benchmarks — a fixture, never a default.
- * Answers {@code POST /v1/chat/completions} (stream or not) with
- * {@code "Simulated answer to: <last user message>"}, one word per streamed chunk, after a
- * configurable first-token latency and per-token delay; can be told to fail the next requests.
+ * An OpenAI-compatible chat endpoint on a loopback port, for tests and benchmarks — a fixture,
+ * never a default of any service. Answers {@code POST /v1/chat/completions} (stream or not) with
+ * {@code "Simulated answer to: <last user message>"}, one word per token, and {@code GET /v1/models}.
+ * <p>
+ * How it answers is a {@link SimulatedBehaviour} (time to first token, tokens per second, an HTTP
+ * error, a mid-stream disconnect, a stall), chosen per request in this order: the next one queued
+ * with {@link #next(int, SimulatedBehaviour)}, else the first rule of {@link #when} that matches the
+ * request body, else the simulator's {@link #defaults(SimulatedBehaviour)}; then any
+ * {@code x-simulator-<knob>} request header (e.g. {@code x-simulator-ttft: 500ms}) changes that knob.
+ * <p>
+ * Runs as its own process too ({@link SimulatorMain}): {@code java -cp … dev.fleet.test.OpenAiSimulator
+ * --port 18080 --ttft 0ms --tokens-per-second 50}. Limits: one thread per open request (a
+ * {@code com.sun.net.httpserver} server), so thousands of slow streams cost thousands of threads.
  */
 public final class OpenAiSimulator implements AutoCloseable {
+
+    /** The model {@code /v1/models} lists when none is named. */
+    public static final String DEFAULT_MODEL = "sim-model";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -35,10 +46,9 @@ public final class OpenAiSimulator implements AutoCloseable {
         return t;
     });
     private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
-    private final AtomicInteger failuresToInject = new AtomicInteger();
-    private volatile int failureStatus = 500;
-    private volatile Duration firstTokenLatency = Duration.ZERO;
-    private volatile Duration perTokenDelay = Duration.ZERO;
+    private final BehaviourChoice choice = new BehaviourChoice();
+    private volatile List<String> models = List.of(DEFAULT_MODEL);
+    private volatile boolean recording = true;
 
     private OpenAiSimulator(HttpServer server) {
         this.server = server;
@@ -46,8 +56,18 @@ public final class OpenAiSimulator implements AutoCloseable {
 
     /** Starts a simulator on a free loopback port. */
     public static OpenAiSimulator start() {
+        return start(0);
+    }
+
+    /** Starts a simulator on {@code 127.0.0.1:port} (0 = a free port). */
+    public static OpenAiSimulator start(int port) {
+        // without TCP_NODELAY the server's header and body writes meet the client's delayed ACK:
+        // 40 ms per small response (read once, when the JDK's server first starts)
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
             OpenAiSimulator simulator = new OpenAiSimulator(server);
             server.createContext("/v1/chat/completions", simulator::chat);
             server.createContext("/v1/models", simulator::models);
@@ -55,13 +75,22 @@ public final class OpenAiSimulator implements AutoCloseable {
             server.start();
             return simulator;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start the OpenAI simulator", e);
+            throw new IllegalStateException("cannot start the OpenAI simulator on port " + port, e);
         }
+    }
+
+    /** Runs the simulator as a process; see {@link SimulatorMain} for the flags. */
+    public static void main(String[] args) throws InterruptedException {
+        SimulatorMain.run(args);
     }
 
     /** Base URL without the {@code /v1} suffix, e.g. {@code http://127.0.0.1:41234}. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + port();
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
     }
 
     /** The answer the simulator gives to {@code question}. */
@@ -69,80 +98,109 @@ public final class OpenAiSimulator implements AutoCloseable {
         return "Simulated answer to: " + question;
     }
 
+    /** How every request is answered unless queued, a rule or a header says otherwise. */
+    public OpenAiSimulator defaults(SimulatedBehaviour behaviour) {
+        choice.defaults(behaviour);
+        return this;
+    }
+
+    public SimulatedBehaviour defaults() {
+        return choice.defaults();
+    }
+
+    /** Shortcut: the default time to first token, then one token every {@code perToken}. */
     public OpenAiSimulator latency(Duration firstToken, Duration perToken) {
-        this.firstTokenLatency = firstToken;
-        this.perTokenDelay = perToken;
+        double rate = perToken.isZero() ? 0 : 1_000_000_000d / perToken.toNanos();
+        return defaults(defaults().withTimeToFirstToken(firstToken).withTokensPerSecond(rate));
+    }
+
+    /** The next {@code count} requests are answered with {@code behaviour} (after those already queued). */
+    public OpenAiSimulator next(int count, SimulatedBehaviour behaviour) {
+        choice.queue(count, behaviour);
         return this;
     }
 
-    /** The next {@code count} requests fail with HTTP {@code status}. */
+    /** The next {@code count} requests fail with HTTP {@code status}; replaces what was queued (0 clears it). */
     public OpenAiSimulator failNext(int count, int status) {
-        this.failureStatus = status;
-        this.failuresToInject.set(count);
+        choice.clearQueue();
+        return next(count, defaults().withErrorStatus(status));
+    }
+
+    /** Requests whose body matches are answered with {@code behaviour} (rules are tried in the order added). */
+    public OpenAiSimulator when(Predicate<JsonNode> body, SimulatedBehaviour behaviour) {
+        choice.rule(body, behaviour);
         return this;
     }
 
-    /** Every request body received, in order. */
+    /** Requests whose last user message contains {@code text} are answered with {@code behaviour}. */
+    public OpenAiSimulator whenAsked(String text, SimulatedBehaviour behaviour) {
+        return when(body -> lastUserMessage(body).contains(text), behaviour);
+    }
+
+    /** Back to answering every request normally: no queue, no rules, default behaviour. */
+    public OpenAiSimulator reset() {
+        choice.reset();
+        return this;
+    }
+
+    /** The model names {@code /v1/models} lists. */
+    public OpenAiSimulator models(List<String> names) {
+        this.models = List.copyOf(names);
+        return this;
+    }
+
+    /** Whether request bodies are kept for {@link #requests()} (on by default; a benchmark turns it off). */
+    public OpenAiSimulator recording(boolean on) {
+        this.recording = on;
+        return this;
+    }
+
+    /** Every request body received while recording, in order. */
     public List<JsonNode> requests() {
         return List.copyOf(requests);
     }
 
     private void models(HttpExchange exchange) throws IOException {
-        respond(exchange, 200, JSON.writeValueAsString(Map.of("object", "list", "data",
-                List.of(Map.of("id", "sim-model", "object", "model", "owned_by", "simulator")))));
+        try (exchange) {
+            List<Map<String, String>> data = new ArrayList<>();
+            for (String model : models) {
+                data.add(Map.of("id", model, "object", "model", "owned_by", "simulator"));
+            }
+            SimulatedAnswer.writeJson(exchange, 200, Map.of("object", "list", "data", data));
+        }
     }
 
     private void chat(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            JsonNode body = JSON.readTree(exchange.getRequestBody());
+        // not try-with-resources: a simulated disconnect must leave the response unfinished
+        JsonNode body = JSON.readTree(exchange.getRequestBody());
+        if (recording) {
             requests.add(body);
-            if (failuresToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                respond(exchange, failureStatus, JSON.writeValueAsString(Map.of("error", Map.of(
-                        "message", "injected failure", "type", "server_error", "code", "simulated"))));
-                return;
-            }
-            String model = body.path("model").asText("sim-model");
-            String answer = answerTo(lastUserMessage(body));
-            pause(firstTokenLatency);
-            List<String> words = words(answer);
-            int promptTokens = body.path("messages").toString().length() / 4 + 1;
-            if (body.path("stream").asBoolean(false)) {
-                stream(exchange, model, words, promptTokens);
-            } else {
-                respond(exchange, 200, JSON.writeValueAsString(Map.of(
-                        "id", "chatcmpl-sim", "object", "chat.completion", "created", now(), "model", model,
-                        "choices", List.of(Map.of("index", 0, "finish_reason", "stop",
-                                "message", Map.of("role", "assistant", "content", answer))),
-                        "usage", Map.of("prompt_tokens", promptTokens, "completion_tokens", words.size(),
-                                "total_tokens", promptTokens + words.size()))));
-            }
         }
+        SimulatedBehaviour behaviour;
+        try {
+            behaviour = choice.choose(body, exchange.getRequestHeaders());
+        } catch (IllegalArgumentException e) {
+            SimulatedAnswer.writeJson(exchange, 400, Map.of("error", Map.of("message", e.getMessage(),
+                    "type", "invalid_request_error", "code", "bad_simulator_header")));
+            exchange.close();
+            return;
+        }
+        String question = lastUserMessage(body);
+        String answer = behaviour.answerTokens() > 0 ? answerOfLength(behaviour.answerTokens())
+                : answerTo(question);
+        SimulatedAnswer completion = new SimulatedAnswer(behaviour, body.path("model").asText(DEFAULT_MODEL), answer,
+                body.path("messages").toString().length() / 4 + 1);
+        if (body.path("stream").asBoolean(false) && behaviour.errorStatus() == 0) {
+            completion.writeStream(exchange);
+        } else {
+            completion.writeWhole(exchange);
+        }
+        exchange.close();
     }
 
-    private void stream(HttpExchange exchange, String model, List<String> words, int promptTokens) throws IOException {
-        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
-        exchange.sendResponseHeaders(200, 0);
-        OutputStream out = exchange.getResponseBody();
-        for (String word : words) {
-            pause(perTokenDelay);
-            send(out, Map.of("id", "chatcmpl-sim", "object", "chat.completion.chunk", "created", now(), "model", model,
-                    "choices", List.of(Map.of("index", 0, "delta", Map.of("content", word)))));
-        }
-        java.util.HashMap<String, Object> choice = new java.util.HashMap<>();
-        choice.put("index", 0);
-        choice.put("delta", Map.of());
-        choice.put("finish_reason", "stop");
-        send(out, Map.of("id", "chatcmpl-sim", "object", "chat.completion.chunk", "created", now(), "model", model,
-                "choices", List.of(choice),
-                "usage", Map.of("prompt_tokens", promptTokens, "completion_tokens", words.size(),
-                        "total_tokens", promptTokens + words.size())));
-        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
-    private static void send(OutputStream out, Object chunk) throws IOException {
-        out.write(("data: " + JSON.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+    /** An answer of exactly {@code tokens} words. */
+    public static String answerOfLength(int tokens) {
+        return String.join(" ", Collections.nCopies(tokens, "token"));
     }
 
     private static String lastUserMessage(JsonNode body) {
@@ -153,36 +211,6 @@ public final class OpenAiSimulator implements AutoCloseable {
             }
         }
         return last;
-    }
-
-    private static List<String> words(String text) {
-        List<String> words = new ArrayList<>();
-        String[] parts = text.split(" ");
-        for (int i = 0; i < parts.length; i++) {
-            words.add(i == 0 ? parts[i] : " " + parts[i]);
-        }
-        return words;
-    }
-
-    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().add("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-    }
-
-    private static long now() {
-        return System.currentTimeMillis() / 1000;
-    }
-
-    private static void pause(Duration d) {
-        if (!d.isZero()) {
-            try {
-                Thread.sleep(d.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
     }
 
     @Override
