@@ -22,7 +22,8 @@ import reactor.util.retry.Retry;
 
 /**
  * Consumes {@code fleet.chat.requests.v1} without holding a thread per chat: each request is handed
- * to {@link ChatAdmission} (replica limit, per-tenant fairness) and the listener returns at once;
+ * to {@link ConversationOrder} (one request of a conversation at a time, in order) and then
+ * {@link ChatAdmission} (replica limit, per-tenant fairness), and the listener returns at once;
  * its offset is committed by {@link SettledOffsets} once its outcome, and that of every request
  * before it on the partition, is settled (see decision record 0021).
  * <p>
@@ -47,6 +48,7 @@ public class ChatRequestListener {
     private final FleetPublisher publisher;
     private final KnowledgeClient knowledge;
     private final ChatAdmission admission;
+    private final ConversationOrder conversations = new ConversationOrder();
     private final SettledOffsets offsets;
     private final ConsumerRecordRecoverer deadLetters;
     private final Retry retry;
@@ -83,12 +85,16 @@ public class ChatRequestListener {
         }
         Runnable settle = offsets.received(record, acknowledgment);
         String tenantId = request.getTenantId();
-        admission.submit(tenantId, () -> handle(record)
-                .doOnSuccess(done -> settle.run())
-                .doFinally(signal -> admission.finished(tenantId))
-                .subscribeOn(Schedulers.boundedElastic())
-                .subscribe(done -> { }, error -> log.error("request {} of tenant {} is left unsettled: {}",
-                        request.getRequestId(), tenantId, FleetHeaders.rootCause(error))));
+        conversations.submit(request.getConversationId(), conversationDone -> admission.submit(tenantId,
+                () -> handle(record)
+                        .doOnSuccess(done -> settle.run())
+                        .doFinally(signal -> {
+                            admission.finished(tenantId);
+                            conversationDone.run();
+                        })
+                        .subscribeOn(Schedulers.boundedElastic())
+                        .subscribe(done -> { }, error -> log.error("request {} of tenant {} is left unsettled: {}",
+                                request.getRequestId(), tenantId, FleetHeaders.rootCause(error)))));
     }
 
     /** Answers the request, retrying a failed run; completes once the outcome is settled (answered or dead-lettered). */
