@@ -35,15 +35,11 @@ import dev.fleet.schemas.Topic;
  */
 public class TopicMirror<V extends SpecificRecord> {
 
-    /** Where a mirror starts reading. */
-    public enum StartFrom { BEGINNING, END }
-
     private static final Logger log = LoggerFactory.getLogger(TopicMirror.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration METADATA_WAIT = Duration.ofSeconds(30);
 
     private final Topic<V> topic;
-    private final StartFrom startFrom;
     private final Map<String, Object> consumerConfig;
     private final FleetSerde serde;
     private final DeadLetters deadLetters;
@@ -59,20 +55,19 @@ public class TopicMirror<V extends SpecificRecord> {
     private volatile boolean caughtUp;
 
     /** A mirror with the default options; its catch-ups use an admin client of its own, created on first use. */
-    public TopicMirror(Topic<V> topic, StartFrom startFrom, Map<String, Object> consumerConfig, FleetSerde serde,
+    public TopicMirror(Topic<V> topic, Map<String, Object> consumerConfig, FleetSerde serde,
             DeadLetters deadLetters, Consumer<MirroredRecord<V>> handler) {
-        this(topic, startFrom, consumerConfig, serde, deadLetters, handler, MirrorOptions.DEFAULTS,
+        this(topic, consumerConfig, serde, deadLetters, handler, MirrorOptions.DEFAULTS,
                 new AdminEndOffsets(consumerConfig));
     }
 
     /**
      * @param endOffsets where catch-ups read the topic's end offsets (asked on the first catch-up)
      */
-    public TopicMirror(Topic<V> topic, StartFrom startFrom, Map<String, Object> consumerConfig, FleetSerde serde,
+    public TopicMirror(Topic<V> topic, Map<String, Object> consumerConfig, FleetSerde serde,
             DeadLetters deadLetters, Consumer<MirroredRecord<V>> handler, MirrorOptions options,
             EndOffsets endOffsets) {
         this.topic = topic;
-        this.startFrom = startFrom;
         this.consumerConfig = consumerConfig;
         this.serde = serde;
         this.deadLetters = deadLetters;
@@ -85,7 +80,7 @@ public class TopicMirror<V extends SpecificRecord> {
         return topic;
     }
 
-    /** True once every record that existed at start has been applied (always true from END). */
+    /** True once every record that existed at start has been applied. */
     public boolean isCaughtUp() {
         return caughtUp;
     }
@@ -117,22 +112,11 @@ public class TopicMirror<V extends SpecificRecord> {
                 new ByteArrayDeserializer());
         List<TopicPartition> partitions = awaitPartitions(c);
         c.assign(partitions);
-        if (startFrom == StartFrom.BEGINNING) {
-            c.seekToBeginning(partitions);
-        } else {
-            c.seekToEnd(partitions);
-        }
-        Map<TopicPartition, Long> targets = new HashMap<>();
+        c.seekToBeginning(partitions);
         for (TopicPartition tp : partitions) {
-            long position = c.position(tp); // resolves the start now, so nothing published after start() is missed
-            if (startFrom == StartFrom.BEGINNING) {
-                targets.put(tp, position);
-            }
+            c.position(tp); // resolves the start now, before the end offsets are read
         }
-        if (startFrom == StartFrom.BEGINNING) {
-            c.endOffsets(partitions).forEach(targets::put);
-        }
-        this.catchUpTargets = targets;
+        this.catchUpTargets = Map.copyOf(c.endOffsets(partitions));
         this.partitions = List.copyOf(partitions);
         this.consumer = c;
         reportPositions(c);
@@ -151,7 +135,7 @@ public class TopicMirror<V extends SpecificRecord> {
                 }
             }
         });
-        log.info("mirroring {} ({} partitions) from {}", topic.name(), partitions.size(), startFrom);
+        log.info("mirroring {} ({} partitions) from the beginning", topic.name(), partitions.size());
     }
 
     /**

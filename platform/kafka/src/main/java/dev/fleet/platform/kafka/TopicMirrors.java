@@ -8,7 +8,6 @@ import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.springframework.context.SmartLifecycle;
 
-import dev.fleet.platform.kafka.TopicMirror.StartFrom;
 import dev.fleet.schemas.Topic;
 
 /**
@@ -40,7 +39,7 @@ public class TopicMirrors implements SmartLifecycle {
     /** {@link #fromBeginning(Topic, Consumer)} with its own policy for unreadable records and catch-up bound. */
     public <V extends SpecificRecord> TopicMirror<V> fromBeginning(Topic<V> topic, MirrorOptions options,
             Consumer<MirroredRecord<V>> handler) {
-        return add(new TopicMirror<>(topic, StartFrom.BEGINNING, consumerConfig, serde, deadLetters, handler,
+        return add(new TopicMirror<>(topic, consumerConfig, serde, deadLetters, handler,
                 options, endOffsets));
     }
 

@@ -23,6 +23,7 @@ import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.events.v1.UsageRollup;
 import dev.fleet.metering.domain.RollupWindow;
 import dev.fleet.platform.kafka.FleetHeaders;
+import dev.fleet.platform.kafka.streams.OutputHeaders;
 
 /**
  * The metering of one task (a set of tenants): each {@link UsageRecorded} is added to its minute,

@@ -20,6 +20,7 @@ import dev.fleet.events.v1.QuotaState;
 import dev.fleet.events.v1.QuotaStatus;
 import dev.fleet.events.v1.QuotaWarningReached;
 import dev.fleet.metering.domain.RollupWindow;
+import dev.fleet.platform.kafka.streams.OutputHeaders;
 
 /**
  * Each tenant's monthly token quota standing, kept in the task that owns the tenant: tokens used per

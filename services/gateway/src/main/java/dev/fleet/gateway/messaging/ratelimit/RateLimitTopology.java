@@ -1,8 +1,6 @@
 package dev.fleet.gateway.messaging.ratelimit;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.UUID;
 
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.Serde;
@@ -22,8 +20,7 @@ import dev.fleet.events.v1.RateLimitClaim;
 import dev.fleet.events.v1.RateLimitGrant;
 import dev.fleet.gateway.domain.ratelimit.BudgetWindow;
 import dev.fleet.gateway.domain.ratelimit.Limits;
-import dev.fleet.platform.kafka.FleetHeaders;
-import dev.fleet.platform.kafka.TraceParent;
+import dev.fleet.platform.kafka.streams.OutputHeaders;
 import dev.fleet.schemas.FleetTopics;
 
 /**
@@ -119,24 +116,9 @@ public final class RateLimitTopology {
                     .setWindowEnd(Instant.ofEpochMilli(decision.windowEnd()))
                     .setReplyPartition(claim.getReplyPartition())
                     .build();
-            context.forward(new Record<>(claim.getClaimId(), grant, now, headers(record.headers(), claim)));
-        }
-
-        private Headers headers(Headers headers, RateLimitClaim claim) {
-            String trace = FleetHeaders.get(headers, FleetHeaders.TRACEPARENT).flatMap(TraceParent::parse)
-                    .map(TraceParent::child).orElseGet(TraceParent::newRoot).toString();
-            String eventId = UUID.nameUUIDFromBytes(("grant:" + claim.getClaimId()).getBytes(StandardCharsets.UTF_8))
-                    .toString();
-            replace(headers, FleetHeaders.EVENT_ID, eventId);
-            replace(headers, FleetHeaders.TENANT_ID, claim.getTenantId());
-            replace(headers, FleetHeaders.TRACEPARENT, trace);
-            replace(headers, FleetHeaders.PRODUCED_BY, producedBy);
-            return headers;
-        }
-
-        private static void replace(Headers headers, String name, String value) {
-            headers.remove(name);
-            headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+            Headers headers = OutputHeaders.of("grant:" + claim.getClaimId(), claim.getTenantId(), record.headers(),
+                    producedBy);
+            context.forward(new Record<>(claim.getClaimId(), grant, now, headers));
         }
     }
 }

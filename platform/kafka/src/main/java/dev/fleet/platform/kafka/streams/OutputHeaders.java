@@ -1,4 +1,4 @@
-package dev.fleet.metering.messaging;
+package dev.fleet.platform.kafka.streams;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -11,17 +11,18 @@ import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.TraceParent;
 
 /**
- * The fleet's headers for a record usage-metering writes: an {@code event-id} derived from what the
+ * The fleet's headers for a record a Kafka Streams topology writes (usage-metering's rollups and
+ * quota status, the gateway's rate-limit grants): an {@code event-id} derived from what the
  * record says (the same output always gets the same id, so a consumer can dedupe a replayed one),
  * {@code tenant-id}, {@code produced-by} and the trace of the usage that caused it (a new trace when
  * there is none, e.g. for a status written by a punctuation).
  */
-final class OutputHeaders {
+public final class OutputHeaders {
 
     private OutputHeaders() {
     }
 
-    static Headers of(String identity, String tenantId, Headers cause, String producedBy) {
+    public static Headers of(String identity, String tenantId, Headers cause, String producedBy) {
         String trace = (cause == null ? Optional.<String>empty()
                 : FleetHeaders.get(cause, FleetHeaders.TRACEPARENT))
                 .flatMap(TraceParent::parse).map(TraceParent::child).orElseGet(TraceParent::newRoot).toString();
@@ -33,7 +34,7 @@ final class OutputHeaders {
         return headers;
     }
 
-    static String eventId(String identity) {
+    public static String eventId(String identity) {
         return UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString();
     }
 }
