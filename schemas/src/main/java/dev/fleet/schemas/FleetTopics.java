@@ -26,8 +26,11 @@ import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.events.v1.EmbeddingRequested;
 import dev.fleet.events.v1.EmbeddingResult;
+import dev.fleet.events.v1.InvoiceLine;
 import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.events.v1.ItemVector;
+import dev.fleet.events.v1.ModelAlias;
+import dev.fleet.events.v1.PriceBook;
 import dev.fleet.events.v1.Prompt;
 import dev.fleet.events.v1.QuotaStatus;
 import dev.fleet.events.v1.RateLimitClaim;
@@ -122,10 +125,26 @@ public final class FleetTopics {
             3, Cleanup.COMPACT, null, Set.of(ORCHESTRATOR), Set.of(ORCHESTRATOR, ANALYTICS),
             "Every tenant's prompt templates: all versions and where each label points (config as events).");
 
+    public static final Topic<ModelAlias> MODEL_ALIASES = new Topic<>("fleet.model-aliases.v1", "alias",
+            ModelAlias.class, 3, Cleanup.COMPACT, null, Set.of(ORCHESTRATOR), Set.of(ORCHESTRATOR, GATEWAY, ANALYTICS),
+            "Model aliases: the ordered provider targets behind each model name clients may use, and the experiment "
+                    + "running on it (config as events; a tombstone removes an alias).");
+
+    public static final Topic<PriceBook> PRICE_BOOK = new Topic<>("fleet.price-book.v1", "version", PriceBook.class,
+            1, Cleanup.COMPACT, null, Set.of(ORCHESTRATOR), Set.of(USAGE_METERING, ANALYTICS),
+            "Every version of the price book, keyed by its zero-padded version (config as events).");
+
+    public static final Topic<InvoiceLine> BILLING_LINES = new Topic<>("fleet.billing.lines.v1",
+            "tenantId/month/meter/model", InvoiceLine.class, 3, Cleanup.COMPACT, null, Set.of(USAGE_METERING),
+            Set.of(BILLING, ANALYTICS),
+            "Invoice lines per tenant, month (yyyy-MM, UTC), meter and model, recomputed exactly from the rollups; "
+                    + "DRAFT until the month closes.");
+
     /** Every topic, in catalog order. */
     public static final List<Topic<?>> ALL = List.of(TENANTS, API_KEYS, CHAT_REQUESTS, CHAT_REPLIES,
             EMBEDDING_REQUESTS, EMBEDDING_REPLIES, ITEMS, ITEM_VECTORS, SCORE_REQUESTS, SCORE_REPLIES, USAGE,
-            USAGE_ROLLUPS, QUOTA_STATUS, DOMAIN_EVENTS, RATE_LIMIT_CLAIMS, RATE_LIMIT_GRANTS, PROMPTS);
+            USAGE_ROLLUPS, QUOTA_STATUS, DOMAIN_EVENTS, RATE_LIMIT_CLAIMS, RATE_LIMIT_GRANTS, PROMPTS,
+            MODEL_ALIASES, PRICE_BOOK, BILLING_LINES);
 
     private static final Map<String, Topic<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(Topic::name, Function.identity()));

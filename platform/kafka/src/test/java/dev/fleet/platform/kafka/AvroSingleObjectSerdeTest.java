@@ -78,9 +78,10 @@ class AvroSingleObjectSerdeTest {
 
     @Test
     void shouldDecodeARecordWrittenWithAnOlderSchemaIntoTodaysType() throws Exception {
-        // given: an older ChatChunk schema without the later, defaulted `error` field, known to the store
+        // given: an older ChatChunk schema without the later, defaulted `error` and `attempt` fields, known to the store
         Schema current = ChatChunk.getClassSchema();
-        List<Schema.Field> olderFields = current.getFields().stream().filter(f -> !f.name().equals("error"))
+        List<Schema.Field> olderFields = current.getFields().stream()
+                .filter(f -> !f.name().equals("error") && !f.name().equals("attempt"))
                 .map(f -> new Schema.Field(f, f.schema())).toList();
         Schema older = Schema.createRecord(current.getName(), current.getDoc(), current.getNamespace(), false,
                 olderFields);
@@ -104,6 +105,7 @@ class AvroSingleObjectSerdeTest {
         assertThat(chunk.getDelta()).isEqualTo("hello");
         assertThat(chunk.getUsage().getPromptTokens()).isEqualTo(5);
         assertThat(chunk.getError()).isNull();
+        assertThat(chunk.getAttempt()).isEmpty();
     }
 
     @Test
@@ -128,6 +130,7 @@ class AvroSingleObjectSerdeTest {
         chunk.put("finishReason", new GenericData.EnumSymbol(
                 newer.getField("finishReason").schema().getTypes().get(1), "CONTENT_FILTER"));
         chunk.put("error", error);
+        chunk.put("attempt", "a1");
         byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), newer).encode(chunk));
 
         // when

@@ -7,11 +7,19 @@ import dev.fleet.events.v1.ApiKeyIssued;
 import dev.fleet.events.v1.ApiKeyRevoked;
 import dev.fleet.events.v1.CompletionFailed;
 import dev.fleet.events.v1.CompletionSucceeded;
+import dev.fleet.events.v1.ExperimentAssigned;
+import dev.fleet.events.v1.ExperimentOutcome;
+import dev.fleet.events.v1.ModelAliasChanged;
 import dev.fleet.events.v1.ModelFallbackUsed;
+import dev.fleet.events.v1.PriceBookPublished;
 import dev.fleet.events.v1.PromptLabelMoved;
 import dev.fleet.events.v1.PromptVersionCreated;
 import dev.fleet.events.v1.QuotaExceeded;
 import dev.fleet.events.v1.QuotaWarningReached;
+import dev.fleet.events.v1.QuotaWebhookChanged;
+import dev.fleet.events.v1.StreamAborted;
+import dev.fleet.events.v1.StreamCompleted;
+import dev.fleet.events.v1.StreamStarted;
 import dev.fleet.events.v1.TenantCreated;
 import dev.fleet.events.v1.TenantLimitsChanged;
 
@@ -32,7 +40,15 @@ public enum AuditEventType {
     PROMPT_VERSION_CREATED(PromptVersionCreated.class),
     PROMPT_LABEL_MOVED(PromptLabelMoved.class),
     QUOTA_WARNING_REACHED(QuotaWarningReached.class),
-    QUOTA_EXCEEDED(QuotaExceeded.class);
+    QUOTA_EXCEEDED(QuotaExceeded.class),
+    MODEL_ALIAS_CHANGED(ModelAliasChanged.class),
+    EXPERIMENT_ASSIGNED(ExperimentAssigned.class),
+    EXPERIMENT_OUTCOME(ExperimentOutcome.class),
+    STREAM_STARTED(StreamStarted.class),
+    STREAM_COMPLETED(StreamCompleted.class),
+    STREAM_ABORTED(StreamAborted.class),
+    PRICE_BOOK_PUBLISHED(PriceBookPublished.class),
+    QUOTA_WEBHOOK_CHANGED(QuotaWebhookChanged.class);
 
     private final Class<? extends SpecificRecord> payloadType;
 

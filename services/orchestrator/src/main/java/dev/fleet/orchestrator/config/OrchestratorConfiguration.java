@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.ReactiveTransactionManager;
@@ -21,6 +22,7 @@ import dev.fleet.orchestrator.domain.prompts.PromptRegistry;
 import dev.fleet.orchestrator.domain.prompts.PromptResolver;
 import dev.fleet.orchestrator.domain.prompts.PromptStore;
 import dev.fleet.orchestrator.domain.ChatRouter;
+import dev.fleet.orchestrator.domain.ModelRoutes;
 import dev.fleet.orchestrator.domain.ChatService;
 import dev.fleet.orchestrator.domain.ControlPlaneEvents;
 import dev.fleet.orchestrator.domain.ExtractiveAnswer;
@@ -82,9 +84,9 @@ public class OrchestratorConfiguration {
 
     @Bean
     ChatService chatService(ChatRouter router, ProcessedRequests processed, Clock clock, FleetKafkaProperties kafka,
-            FleetOrchestratorProperties properties, ChatContext context) {
+            FleetOrchestratorProperties properties, ChatContext context, ObjectProvider<ModelRoutes> routes) {
         return new ChatService(router, processed, TokenCounter.cl100k(), clock, kafka.service(),
-                properties.chat().timeout(), context);
+                properties.chat().timeout(), context, routes.getIfAvailable(() -> ModelRoutes.DIRECT));
     }
 
     @Bean

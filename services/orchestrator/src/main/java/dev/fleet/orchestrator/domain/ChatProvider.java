@@ -13,6 +13,9 @@ import reactor.core.publisher.Flux;
  */
 public interface ChatProvider {
 
+    /** The provider's name, as {@code ModelTarget.provider} names it (e.g. openai, extractive). */
+    String name();
+
     /** The model names this provider answers to. */
     Set<String> models();
 

@@ -7,9 +7,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.fleet.events.v1.ChatRequested;
+import dev.fleet.events.v1.ModelTarget;
+
+import reactor.core.publisher.Flux;
+
 /**
- * Finds the provider serving a model name (exact match). Limits: one provider per model, no
- * fallback chain and no experiments yet — those belong here when model routes move to the database.
+ * Carries out a {@link RoutePlan}: finds the provider serving each target and streams its answer.
+ * Limits: only the plan's first target is tried (no fallback yet), and a target's provider name
+ * is not checked — the provider serving the model name answers.
  */
 public final class ChatRouter {
 
@@ -25,6 +31,31 @@ public final class ChatRouter {
             }
         }
         this.byModel = Collections.unmodifiableMap(map);
+    }
+
+    /**
+     * The answer to {@code request} along {@code plan}: first a {@link ProviderChunk#serving} marker
+     * naming the target, then that target's pieces.
+     */
+    public Flux<ProviderChunk> stream(RoutePlan plan, ChatRequested request, ChatExchange exchange) {
+        ModelTarget target = plan.targets().get(0);
+        return route(target.getModel())
+                .map(provider -> Flux.just(ProviderChunk.serving(target))
+                        .concatWith(Flux.defer(() -> provider.stream(asTarget(request, target), exchange))))
+                .orElseGet(() -> Flux.error(ChatFailure.modelNotFound(plan.requestedModel())));
+    }
+
+    /** The request as {@code target} is to receive it: its model name replaced by the target's. */
+    private static ChatRequested asTarget(ChatRequested request, ModelTarget target) {
+        return target.getModel().equals(request.getModel()) ? request
+                : ChatRequested.newBuilder(request).setModel(target.getModel()).build();
+    }
+
+    /** Whether some provider answers {@code target} (an empty provider name matches any provider). */
+    public boolean serves(ModelTarget target) {
+        ChatProvider provider = byModel.get(target.getModel());
+        return provider != null && (RoutePlan.ANY_PROVIDER.equals(target.getProvider())
+                || provider.name().equals(target.getProvider()));
     }
 
     public Optional<ChatProvider> route(String model) {

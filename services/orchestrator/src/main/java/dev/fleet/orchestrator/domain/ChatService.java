@@ -15,6 +15,7 @@ import dev.fleet.events.v1.CompletionSucceeded;
 import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.Meter;
+import dev.fleet.events.v1.ModelTarget;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.platform.kafka.UsageRecorder;
@@ -51,6 +52,7 @@ public class ChatService {
     private final String producedBy;
     private final Duration deadline;
     private final ChatContext context;
+    private final ModelRoutes routes;
 
     /** A chat service that sends requests as they came (no prompt templates, no conversation history). */
     public ChatService(ChatRouter router, ProcessedRequests processed, TokenCounter tokens, Clock clock,
@@ -60,7 +62,13 @@ public class ChatService {
 
     public ChatService(ChatRouter router, ProcessedRequests processed, TokenCounter tokens, Clock clock,
             String producedBy, Duration deadline, ChatContext context) {
+        this(router, processed, tokens, clock, producedBy, deadline, context, ModelRoutes.DIRECT);
+    }
+
+    public ChatService(ChatRouter router, ProcessedRequests processed, TokenCounter tokens, Clock clock,
+            String producedBy, Duration deadline, ChatContext context, ModelRoutes routes) {
         this.context = context;
+        this.routes = routes;
         this.router = router;
         this.processed = processed;
         this.tokens = tokens;
@@ -101,9 +109,8 @@ public class ChatService {
     }
 
     private Flux<ProviderChunk> generate(ChatRequested request, ChatExchange exchange) {
-        Flux<ProviderChunk> generated = router.route(request.getModel())
-                .map(provider -> Flux.defer(() -> provider.stream(request, exchange)))
-                .orElseGet(() -> Flux.error(ChatFailure.modelNotFound(request.getModel())));
+        Flux<ProviderChunk> generated = routes.plan(request)
+                .flatMapMany(plan -> router.stream(plan, request, exchange));
         return Flux.defer(() -> {
             // the deadline counts from when the client asked, not from when this request's turn came
             Duration left = Duration.between(clock.instant(), request.getRequestedAt().plus(deadline));
@@ -180,6 +187,8 @@ public class ChatService {
         private ChatFailure failure;
         /** The request as the model was sent it; set before generation starts (stays as-is if preparing failed). */
         private PreparedChat prepared;
+        /** The target serving now; null until generation reached one. */
+        private ModelTarget servedBy;
 
         Reply(ChatRequested request) {
             this.request = request;
@@ -191,6 +200,9 @@ public class ChatService {
         }
 
         ChatChunk add(ProviderChunk piece) {
+            if (piece.target() != null) {
+                servedBy = piece.target();
+            }
             if (piece.usage() != null) {
                 reported = piece.usage();
             }

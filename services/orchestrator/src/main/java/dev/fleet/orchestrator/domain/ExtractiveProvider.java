@@ -33,6 +33,11 @@ public final class ExtractiveProvider implements ChatProvider {
     }
 
     @Override
+    public String name() {
+        return MODEL;
+    }
+
+    @Override
     public Set<String> models() {
         return Set.of(MODEL);
     }

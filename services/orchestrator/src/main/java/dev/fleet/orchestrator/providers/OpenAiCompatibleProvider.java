@@ -69,6 +69,11 @@ public final class OpenAiCompatibleProvider implements ChatProvider {
     }
 
     @Override
+    public String name() {
+        return "openai";
+    }
+
+    @Override
     public Set<String> models() {
         return models;
     }

@@ -234,6 +234,11 @@ class ChatServiceTest {
     private record FixedProvider(String model, Function<ChatRequested, Flux<ProviderChunk>> answer)
             implements ChatProvider {
         @Override
+        public String name() {
+            return "fixed";
+        }
+
+        @Override
         public Set<String> models() {
             return Set.of(model);
         }

@@ -66,6 +66,11 @@ class ChatRequestListenerTest {
     private ChatRequestListener listener(KafkaTemplate<String, SpecificRecord> template) {
         ChatProvider echo = new ChatProvider() {
             @Override
+            public String name() {
+                return "echo";
+            }
+
+            @Override
             public Set<String> models() {
                 return Set.of("echo");
             }
