@@ -15,10 +15,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.core.ConditionTimeoutException;
@@ -285,6 +291,110 @@ class FleetEndToEndIT {
             assertThat(metrics.statusCode()).as(process.name() + " prometheus").isEqualTo(200);
             assertThat(metrics.body()).as(process.name() + " metrics").contains("jvm_memory_used_bytes");
         }
+    }
+
+    /**
+     * The quota overshoot bound (decision 0019): a tenant's usage can pass its monthly quota only by the
+     * requests admitted before the gateway learned that it was exceeded — those in flight when the usage
+     * crossed the limit, and those started while the state travelled (metering writes it within 1 s, the
+     * gateway's mirror applies it within 2 s). Eight clients spend a small quota as fast as they can; the test
+     * measures when the crossing happened and when the first refusal came, and checks that nothing started
+     * after that refusal was admitted and that the overshoot is within the bound.
+     */
+    @Test
+    @Order(11)
+    void quotaOvershootIsBoundedByTheRequestsAdmittedBeforeTheGatewayKnew() throws Exception {
+        long limit = 3_000;
+        JsonNode tenant = admin("POST", "/admin/tenants", Map.of("name", "Quota Co", "plan", "pro",
+                "limits", Map.of("rpm", 100_000, "tpm", 10_000_000, "monthly_tokens", limit)), 201);
+        String quotaTenant = tenant.path("id").asText();
+        String key = admin("POST", "/admin/tenants/" + quotaTenant + "/keys", Map.of(), 201).path("key").asText();
+        await("key materialized on the gateway").atMost(FLOW).pollInterval(Duration.ofMillis(250))
+                .until(() -> gateway("GET", "/v1/models", null, key).statusCode() == 200);
+        String marker = "quota probe";
+        simulator.whenAsked(marker, simulator.defaults().withTimeToFirstToken(Duration.ofMillis(100))
+                .withAnswerTokens(100));
+
+        // when: 8 clients send requests until refused (at most 150 each)
+        int clients = 8;
+        List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<?>> loops = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            int client = c;
+            loops.add(pool.submit(() -> {
+                for (int i = 0; i < 150; i++) {
+                    long start = System.nanoTime();
+                    HttpResponse<String> response = gateway("POST", "/v1/chat/completions", Map.of("model", SIM_MODEL,
+                            "messages", List.of(Map.of("role", "user", "content", marker + " " + client + "/" + i))),
+                            key);
+                    long end = System.nanoTime();
+                    JsonNode body = JSON.readTree(response.body());
+                    if (response.statusCode() == 429) {
+                        assertThat(body.path("error").path("code").asText()).as(response.body())
+                                .isEqualTo("insufficient_quota");
+                        calls.add(new Call(start, end, -1));
+                        return null;
+                    }
+                    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                    calls.add(new Call(start, end, body.path("usage").path("total_tokens").asLong()));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> loop : loops) {
+            loop.get(3, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+        simulator.reset();
+
+        // then: every client was refused in the end
+        List<Call> admitted = calls.stream().filter(call -> call.tokens() >= 0)
+                .sorted(Comparator.comparingLong(Call::end)).toList();
+        List<Call> refused = calls.stream().filter(call -> call.tokens() < 0).toList();
+        assertThat(refused).as("every client refused once the quota was exceeded").hasSize(clients);
+        // the crossing: when the admitted requests' usage, in the order they finished, passed the limit
+        long used = 0;
+        long crossedAt = Long.MAX_VALUE;
+        for (Call call : admitted) {
+            used += call.tokens();
+            if (used > limit) {
+                crossedAt = call.end();
+                break;
+            }
+        }
+        long crossing = crossedAt;
+        assertThat(crossing).as("the clients used more than the limit").isLessThan(Long.MAX_VALUE);
+        long firstRefusalDone = refused.stream().mapToLong(Call::end).min().orElseThrow();
+        // nothing started after the gateway had refused once was admitted
+        assertThat(admitted).as("admitted after the first refusal").noneMatch(call -> call.start() > firstRefusalDone);
+        // the state reached the gateway within metering's 1 s + the gateway's 2 s (+1 s for a loaded CI machine)
+        assertThat(Duration.ofNanos(firstRefusalDone - crossing)).isLessThan(Duration.ofSeconds(4));
+        // the overshoot is what the requests admitted before the gateway knew used beyond the limit
+        long total = admitted.stream().mapToLong(Call::tokens).sum();
+        long maxPerRequest = admitted.stream().mapToLong(Call::tokens).max().orElseThrow();
+        long inFlightAtCrossing = admitted.stream().filter(c -> c.start() <= crossing && c.end() > crossing).count();
+        long startedWhileTravelling = admitted.stream()
+                .filter(c -> c.start() > crossing && c.start() <= firstRefusalDone).count();
+        long overshoot = total - limit;
+        System.out.printf("quota overshoot: limit %d, used %d (+%d), %d in flight at the crossing, %d started in the "
+                + "%d ms until the first refusal, max %d tokens per request%n", limit, total, overshoot,
+                inFlightAtCrossing, startedWhileTravelling, Duration.ofNanos(firstRefusalDone - crossing).toMillis(),
+                maxPerRequest);
+        // (+ 1: the request whose usage crossed the limit counts beyond it too)
+        assertThat(overshoot).isLessThanOrEqualTo((1 + inFlightAtCrossing + startedWhileTravelling) * maxPerRequest);
+        // and metering billed exactly what the clients were told
+        await("quota usage metered").atMost(FLOW).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            HttpResponse<String> usage = send("GET", fleet.get("usage-metering").url() + "/usage/" + quotaTenant,
+                    null, ADMIN_TOKEN);
+            JsonNode totals = JSON.readTree(usage.body()).path("totals");
+            assertThat(totals.path("prompt_tokens").asLong() + totals.path("completion_tokens").asLong())
+                    .isEqualTo(total);
+        });
+    }
+
+    /** One request of the quota test: when it started and ended (System.nanoTime), its tokens (-1 = refused). */
+    private record Call(long start, long end, long tokens) {
     }
 
     private static Map<String, Object> item(String id, String text) {
