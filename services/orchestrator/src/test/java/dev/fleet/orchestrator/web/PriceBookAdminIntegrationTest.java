@@ -8,7 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -31,6 +35,7 @@ import dev.fleet.platform.kafka.FleetSchemaStore;
 import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.test.FleetTestEnvironment;
+import dev.fleet.test.SharedKafka;
 import dev.fleet.test.TopicReader;
 
 /**
@@ -65,6 +70,7 @@ class PriceBookAdminIntegrationTest {
         Instant effective = before.isEmpty() ? Instant.parse("2026-12-01T00:00:00Z")
                 : Instant.parse((String) before.get(before.size() - 1).get("effective_from")).plus(Duration.ofDays(1));
         int expected = before.size() + 1;
+        long endBefore = endOffset();
 
         // when
         Map<String, Object> created = web.post().uri("/admin/price-book/versions")
@@ -79,8 +85,10 @@ class PriceBookAdminIntegrationTest {
                 .expectStatus().isCreated()
                 .expectHeader().valueEquals(HttpHeaders.LOCATION, "/admin/price-book/versions/" + expected)
                 .expectBody(JSON).returnResult().getResponseBody();
+        long endAfter = endOffset();
 
-        // then the version is numbered, stored exactly and already on the topic
+        // then the version is numbered, stored exactly and was on the topic before the answer
+        assertThat(endAfter).as("acknowledged before the 201").isGreaterThan(endBefore);
         assertThat(created).containsEntry("version", expected).containsEntry("effective_from", effective.toString());
         assertThat(get("/admin/price-book/versions/" + expected).get("prices")).isEqualTo(List.of(
                 Map.of("model", "gpt-4o-mini", "meter", "prompt_tokens", "unit_price", "0.15", "per", 1_000_000),
@@ -90,9 +98,7 @@ class PriceBookAdminIntegrationTest {
                 TopicReader<String, SpecificRecord> events = TopicReader.decoded(FleetTopics.DOMAIN_EVENTS.name(),
                         SERDE.deserializer())) {
             String key = String.format("%010d", expected);
-            List<ConsumerRecord<String, SpecificRecord>> onTopic = books.drain(r -> key.equals(r.key()));
-            assertThat(onTopic).as("acknowledged before the 201").hasSize(1);
-            PriceBook book = (PriceBook) onTopic.get(0).value();
+            PriceBook book = (PriceBook) books.awaitRecord(r -> key.equals(r.key()), WAIT).value();
             assertThat(book.getVersion()).isEqualTo(expected);
             assertThat(book.getEffectiveFrom()).isEqualTo(effective);
             assertThat(book.getPrices()).containsExactly(
@@ -119,6 +125,17 @@ class PriceBookAdminIntegrationTest {
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + FleetTestEnvironment.ADMIN_TOKEN)
                 .exchange().expectStatus().isNotFound();
         web.get().uri("/admin/price-book/versions").exchange().expectStatus().isUnauthorized();
+    }
+
+    /** The end offset of {@code fleet.price-book.v1} (one partition) now. */
+    private static long endOffset() {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicPartition partition = new TopicPartition(FleetTopics.PRICE_BOOK.name(), 0);
+            return consumer.endOffsets(List.of(partition), WAIT).get(partition);
+        }
     }
 
     private Map<String, Object> get(String path) {
