@@ -35,6 +35,7 @@ import dev.fleet.platform.kafka.EventContext;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.test.FleetTestEnvironment;
+import dev.fleet.test.TopicProbe;
 
 /**
  * Billing against the real in-JVM broker: usage on {@code fleet.usage.v1} and two price book versions on
@@ -142,6 +143,25 @@ class BillingIntegrationTest {
         assertThat(((Number) result.get("records_read")).longValue())
                 .isEqualTo(((Number) result.get("records_total")).longValue());
         assertThat(result.get("price_book_versions")).isEqualTo(List.of(1, 2));
+    }
+
+    @Test
+    void deadLettersAPoisonPriceBookRecordAndKeepsBilling() {
+        // given
+        publishBooks();
+        String poisonKey = "poison-" + UUID.randomUUID();
+        byte[] poison = "not a price book".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        // when
+        TopicProbe.shared().sendRaw(FleetTopics.PRICE_BOOK.name(), poisonKey, poison);
+        String tenant = UUID.randomUUID().toString();
+        usage(tenant, Meter.PROMPT_TOKENS, "gpt-4o-mini", 2_000_000, TODAY.plusMillis(3), UUID.randomUUID());
+
+        // then the record is dead-lettered and the tenant still billed (2,000,000 x 0.10 / 1e6)
+        assertThat(TopicProbe.shared().awaitKey(FleetTopics.PRICE_BOOK.dlq(), poisonKey, WAIT).value())
+                .isEqualTo(poison);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(invoice(tenant, YearMonth.from(TODAY.atZone(
+                ZoneOffset.UTC))).get("total_exact")).isEqualTo("0.20"));
     }
 
     @Test
