@@ -17,6 +17,9 @@ import dev.fleet.orchestrator.domain.conversations.ContextBudgets;
 import dev.fleet.orchestrator.domain.conversations.ConversationStore;
 import dev.fleet.orchestrator.domain.conversations.HistoryTrimmer;
 import dev.fleet.orchestrator.domain.conversations.PromptAndHistoryContext;
+import dev.fleet.orchestrator.domain.billing.PriceBookAdmin;
+import dev.fleet.orchestrator.domain.billing.PriceBookEvents;
+import dev.fleet.orchestrator.domain.billing.PriceBookStore;
 import dev.fleet.orchestrator.domain.prompts.PromptAdmin;
 import dev.fleet.orchestrator.domain.prompts.PromptRegistry;
 import dev.fleet.orchestrator.domain.prompts.PromptResolver;
@@ -108,13 +111,18 @@ public class OrchestratorConfiguration {
                         settings.perModel(), settings.replyReserveTokens()));
     }
 
-    /** Admin writes publish the records replicas read (tenants, keys, prompts) before they commit. */
+    @Bean
+    PriceBookAdmin priceBookAdmin(PriceBookStore store, PriceBookEvents events, Clock clock) {
+        return new PriceBookAdmin(store, events, clock);
+    }
+
+    /** Admin writes publish the records replicas read (tenants, keys, prompts, price book) before they commit. */
     @Bean
     OutboxDelivery outboxDelivery(OutboxRepository outbox, FleetPublisher publisher, FleetSerde serde, Clock clock,
             FleetOrchestratorProperties properties) {
         FleetOrchestratorProperties.Outbox settings = properties.outbox();
         return new OutboxDelivery(outbox, publisher, serde, clock, List.of(FleetTopics.TENANTS, FleetTopics.API_KEYS,
-                FleetTopics.PROMPTS),
+                FleetTopics.PROMPTS, FleetTopics.PRICE_BOOK),
                 settings.adminPublishTimeout(), settings.batchSize());
     }
 

@@ -6,7 +6,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
+import dev.fleet.metering.messaging.BillingSchedule;
 import dev.fleet.metering.messaging.RollupRetention;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
@@ -27,6 +29,7 @@ import jakarta.validation.constraints.NotNull;
  * @param rollupInterval    how often the totals that changed are written to {@code fleet.usage.rollups.v1}
  * @param applicationId     the Kafka Streams application id: the consumer group of all replicas and the prefix
  *                          of the internal topics; change it only to run a second, independent metering
+ * @param billing           invoice lines and shadow re-pricing ({@code fleet.metering.billing.*})
  */
 @Validated
 @ConfigurationProperties("fleet.metering")
@@ -39,7 +42,8 @@ public record FleetMeteringProperties(
         String advertisedAddress,
         @DefaultValue("5s") @NotNull Duration ownerTimeout,
         @DefaultValue("1s") @NotNull Duration rollupInterval,
-        @DefaultValue(FleetMeteringProperties.APPLICATION_ID) @NotBlank String applicationId) {
+        @DefaultValue(FleetMeteringProperties.APPLICATION_ID) @NotBlank String applicationId,
+        @DefaultValue @NotNull @Valid Billing billing) {
 
     /** The default Kafka Streams application id. */
     public static final String APPLICATION_ID = "fleet-usage-metering";
@@ -56,6 +60,24 @@ public record FleetMeteringProperties(
         }
         if (retention != null && hourRetention != null && dayRetention != null) {
             rollupRetention(retention, hourRetention, dayRetention);
+        }
+    }
+
+    /**
+     * @param interval           the debounce: a tenant's changed month is re-priced at most this often
+     * @param closeAfter         how long after a month's end (UTC) its lines stay DRAFT before they are FINAL
+     * @param simulationMaxRange the longest range {@code POST /billing/simulations} replays
+     * @param simulationTimeout  how long a simulation may read before it is abandoned (504)
+     */
+    public record Billing(
+            @DefaultValue("5s") @NotNull Duration interval,
+            @DefaultValue("1d") @NotNull Duration closeAfter,
+            @DefaultValue("7d") @NotNull Duration simulationMaxRange,
+            @DefaultValue("2m") @NotNull Duration simulationTimeout) {
+
+        /** When invoice lines are written. */
+        public BillingSchedule schedule() {
+            return new BillingSchedule(interval, closeAfter);
         }
     }
 

@@ -79,7 +79,7 @@ public class MeteringConfiguration {
             @Override
             public void configureBuilder(StreamsBuilder builder) {
                 UsageTopology.define(builder, serde, metering.rollupRetention(), metering.rollupInterval(),
-                        fleet.service());
+                        metering.billing().schedule(), fleet.service());
             }
         });
     }

@@ -30,7 +30,9 @@ import dev.fleet.schemas.FleetTopics;
  * {@code rollupInterval}; tenants'
  * monthly token quotas from {@code fleet.tenants.v1} and the usage give each tenant's
  * {@link QuotaStatus} on {@code fleet.quota.status.v1} and quota domain events on
- * {@code fleet.domain.events.v1} ({@link MeteringProcessor}, {@link QuotaTracker}).
+ * {@code fleet.domain.events.v1} ({@link MeteringProcessor}, {@link QuotaTracker}); the day totals and
+ * the price book ({@code fleet.price-book.v1}) give each tenant's invoice lines per month on
+ * {@code fleet.billing.lines.v1} ({@link BillingProcessor}).
  *
  * <p>Every tenant's usage and tenant record meet in one task: usage keyed by its tenant (the
  * catalog's key) is processed where it is read, usage keyed otherwise is first re-keyed through the
@@ -65,6 +67,15 @@ public final class UsageTopology {
     /** The quota status last written per tenant. */
     static final String QUOTA_STATUS_STORE = "quota-status";
 
+    /** The price book versions, a global store (every task sees every version), key zero-padded version. */
+    public static final String PRICE_BOOK_STORE = "price-book";
+
+    /** Each tenant's months billed by this task and their state, key {@code tenantId/yyyy-MM}. */
+    static final String BILLING_MONTHS_STORE = "billing-months";
+
+    /** The price book versions the last billing saw, to re-price open months when they change. */
+    static final String BILLING_BOOKS_SEEN_STORE = "billing-price-books-seen";
+
     /** How far apart in stream time a duplicate of a usage record may arrive and still be recognised. */
     public static final Duration DEDUPE_WINDOW = Duration.ofHours(1);
 
@@ -80,14 +91,24 @@ public final class UsageTopology {
      */
     public static Topology buildTopology(FleetSerde serde, RollupRetention retention, Duration rollupInterval,
             String producedBy) {
+        return buildTopology(serde, retention, rollupInterval, BillingSchedule.DEFAULT, producedBy);
+    }
+
+    /** The topology with its invoice lines written on {@code billing}'s schedule. */
+    public static Topology buildTopology(FleetSerde serde, RollupRetention retention, Duration rollupInterval,
+            BillingSchedule billing, String producedBy) {
         StreamsBuilder builder = new StreamsBuilder();
-        define(builder, serde, retention, rollupInterval, producedBy);
+        define(builder, serde, retention, rollupInterval, billing, producedBy);
         return builder.build();
     }
 
-    /** Adds the topology to {@code builder}, which may be Spring's (see {@link #buildTopology}). */
+    /**
+     * Adds the topology to {@code builder}, which may be Spring's (see {@link #buildTopology}). Invoice
+     * lines ({@link BillingProcessor}) are priced from the day totals of {@link #STORE} with the books of
+     * the global {@link #PRICE_BOOK_STORE}, fed by {@code fleet.price-book.v1}.
+     */
     public static void define(StreamsBuilder builder, FleetSerde serde, RollupRetention retention,
-            Duration rollupInterval, String producedBy) {
+            Duration rollupInterval, BillingSchedule billing, String producedBy) {
         if (producedBy == null || producedBy.isBlank()) {
             throw new IllegalArgumentException("producedBy must name the producing service");
         }
@@ -128,10 +149,15 @@ public final class UsageTopology {
                 .process(() -> new MeteringProcessor(retention, rollupInterval, producedBy), Named.as("meter"),
                         STORE, PENDING_STORE, QUOTA_USED_STORE, TENANT_QUOTAS_STORE, QUOTA_STATUS_STORE)
                 .split(Named.as("out-"));
-        outputs.branch((key, value) -> value instanceof UsageRollup, Branched.withConsumer(rollups -> rollups
-                .mapValues(value -> (UsageRollup) value, Named.as("as-rollup"))
-                .to(FleetTopics.USAGE_ROLLUPS.name(), Produced.with(Serdes.String(),
-                        serde.serde(FleetTopics.USAGE_ROLLUPS)).withName("rollups"))));
+        outputs.branch((key, value) -> value instanceof UsageRollup, Branched.withConsumer(out -> {
+            KStream<String, UsageRollup> rollups = out.mapValues(value -> (UsageRollup) value, Named.as("as-rollup"));
+            rollups.to(FleetTopics.USAGE_ROLLUPS.name(), Produced.with(Serdes.String(),
+                    serde.serde(FleetTopics.USAGE_ROLLUPS)).withName("rollups"));
+            rollups.process(() -> new BillingProcessor(billing, producedBy), Named.as("bill"), STORE,
+                            BILLING_MONTHS_STORE, BILLING_BOOKS_SEEN_STORE)
+                    .to(FleetTopics.BILLING_LINES.name(), Produced.with(Serdes.String(),
+                            serde.serde(FleetTopics.BILLING_LINES)).withName("invoice-lines"));
+        }));
         outputs.branch((key, value) -> value instanceof QuotaStatus, Branched.withConsumer(statuses -> statuses
                 .mapValues(value -> (QuotaStatus) value, Named.as("as-quota-status"))
                 .to(FleetTopics.QUOTA_STATUS.name(), Produced.with(Serdes.String(),
@@ -144,6 +170,14 @@ public final class UsageTopology {
     }
 
     private static void addStores(StreamsBuilder builder, FleetSerde serde) {
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PRICE_BOOK_STORE),
+                        Serdes.String(), serde.serde(FleetTopics.PRICE_BOOK)).withLoggingDisabled(),
+                FleetTopics.PRICE_BOOK.name(), Consumed.with(Serdes.String(), serde.serde(FleetTopics.PRICE_BOOK))
+                        .withName("price-book"), PriceBookStoreUpdater::new);
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BILLING_MONTHS_STORE),
+                Serdes.String(), Serdes.String()).withCachingEnabled());
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(BILLING_BOOKS_SEEN_STORE),
+                Serdes.String(), Serdes.String()).withCachingEnabled());
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(SEEN_EVENTS_STORE, DEDUPE_WINDOW.multipliedBy(2),
                         DEDUPE_WINDOW.multipliedBy(2), false),
