@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -61,6 +63,32 @@ class OrderedSendsTest {
         assertThat(ackThreads).allMatch(name -> name.startsWith("boundedElastic"));
     }
 
+    @Test
+    void aHandOverThatBlocksHoldsBackTheChunksAfterIt() {
+        // given the producer blocks on the first chunk's hand-over (fetching metadata, up to max.block.ms)
+        CountDownLatch metadata = new CountDownLatch(1);
+        template.blockFirstSendUntil(metadata);
+        OrderedSends sends = publisher.inOrder();
+        List<Integer> acknowledged = Collections.synchronizedList(new ArrayList<>());
+        Flux.range(0, 10)
+                .flatMap(seq -> sends.send(FleetTopics.CHAT_REPLIES, 0, "request-1", chunk(seq),
+                        EventContext.newEvent("tenant-a")).thenReturn(seq), PIPELINE)
+                .subscribe(acknowledged::add);
+        await().atMost(Duration.ofSeconds(5)).until(() -> template.blocked.get());
+
+        // when the others were subscribed meanwhile: for a while, none is handed over past it
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+                .until(() -> template.handedOver().isEmpty());
+        metadata.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> template.handedOver().size() == 10);
+        template.acknowledgeNewestFirst();
+
+        // then nothing was handed over past the blocked chunk, and all arrived in seq order
+        assertThat(template.handedOver().stream().map(r -> ((ChatChunk) r.value()).getSeq()).toList())
+                .isEqualTo(IntStream.range(0, 10).boxed().toList());
+        await().atMost(Duration.ofSeconds(5)).until(() -> acknowledged.size() == 10);
+    }
+
     private static ChatChunk chunk(int seq) {
         return ChatChunk.newBuilder().setRequestId("request-1").setSeq(seq).setModel("m").setDelta("w" + seq).build();
     }
@@ -75,12 +103,27 @@ class OrderedSendsTest {
         private final Map<CompletableFuture<?>, ProducerRecord<String, SpecificRecord>> records =
                 new ConcurrentHashMap<>();
 
+        private final AtomicBoolean blocked = new AtomicBoolean();
+        private volatile CountDownLatch blockFirst;
+
         HoldingTemplate() {
             super(new DefaultKafkaProducerFactory<>(Map.of()));
         }
 
+        void blockFirstSendUntil(CountDownLatch released) {
+            blockFirst = released;
+        }
+
         @Override
         public CompletableFuture<SendResult<String, SpecificRecord>> send(ProducerRecord<String, SpecificRecord> record) {
+            CountDownLatch released = blockFirst;
+            if (released != null && blocked.compareAndSet(false, true)) {
+                try { // like KafkaProducer.send waiting for metadata
+                    released.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             CompletableFuture<SendResult<String, SpecificRecord>> ack = new CompletableFuture<>();
             records.put(ack, record);
             handedOver.add(record);

@@ -67,9 +67,14 @@ public class GatewayConfiguration {
                 properties.keyCatchUpTimeout());
     }
 
+    /**
+     * No chunk completes a registration by itself: a stale attempt's last chunk must not end a reply
+     * that a newer attempt answers; the chat reader ends it at its attempt's last chunk (cancelling,
+     * which releases the registration).
+     */
     @Bean
     ReplyRouter<ChatChunk> chatReplies(ReplyConsumers replyConsumers) {
-        return replyConsumers.router(FleetTopics.CHAT_REPLIES, chunk -> chunk.getFinishReason() != null);
+        return replyConsumers.router(FleetTopics.CHAT_REPLIES, chunk -> false);
     }
 
     @Bean

@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.fleet.events.v1.ChatChunk;
@@ -25,6 +24,9 @@ import reactor.core.publisher.Mono;
  * request is published, and the difference to the answer's real usage is settled when its last
  * chunk arrives (an answer that ends without usage keeps the prompt's count; one never published
  * gives it back).
+ * <p>
+ * A redelivered request may be answered by a second attempt; {@link ReplyAttempts} makes sure the
+ * client gets one attempt's answer or, once text of the first was streamed, an error.
  * <p>
  * Limits: {@code replyTimeout} bounds the wait for each chunk (first and following), not the
  * whole completion, so a long answer that keeps streaming is not cut off.
@@ -63,7 +65,7 @@ public final class ChatCompletions {
                     .send(request)
                     .doOnError(e -> limiter.settle(admission, 0))
                     .map(replies -> new ChatExchange(request.getRequestId(), command.model(),
-                            request.getRequestedAt(), settled(inOrder(replies), admission),
+                            request.getRequestedAt(), settled(read(replies, command.stream()), admission),
                             request.getConversationId())));
         });
     }
@@ -102,18 +104,13 @@ public final class ChatCompletions {
                 .build();
     }
 
-    /** Drops re-delivered chunks (seq already seen) and bounds the silence between chunks. */
-    private Flux<ChatChunk> inOrder(Flux<ChatChunk> replies) {
-        return Flux.defer(() -> {
-            AtomicInteger nextSeq = new AtomicInteger();
-            return replies.filter(chunk -> {
-                if (chunk.getSeq() < nextSeq.get()) {
-                    return false;
-                }
-                nextSeq.set(chunk.getSeq() + 1);
-                return true;
-            });
-        }).timeout(replyTimeout).onErrorMap(TimeoutException.class,
+    /**
+     * One attempt's chunks, in order and without re-deliveries ({@link ReplyAttempts}), the silence
+     * between chunks bounded.
+     */
+    private Flux<ChatChunk> read(Flux<ChatChunk> replies, boolean streaming) {
+        Flux<ChatChunk> bounded = replies.timeout(replyTimeout).onErrorMap(TimeoutException.class,
                 e -> new ReplyTimeoutException("chat completion", replyTimeout));
+        return streaming ? ReplyAttempts.streamed(bounded) : ReplyAttempts.whole(bounded);
     }
 }

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fleet.events.v1.ChatChunk;
 import dev.fleet.gateway.config.FleetGatewayProperties;
+import dev.fleet.gateway.domain.AttemptChangedException;
 import dev.fleet.gateway.domain.Caller;
 import dev.fleet.gateway.domain.ChatCommand;
 import dev.fleet.gateway.domain.ChatCompletions;
@@ -34,7 +35,9 @@ import reactor.core.publisher.Mono;
  * {@code POST /v1/chat/completions}: validates, hands the request to the orchestrator and answers
  * with its chunks, as Server-Sent Events ({@code stream: true}) or one JSON completion. The
  * request is published (and acknowledged) before the response starts, so a Kafka outage is a
- * clean 503 even for streams; a failure after that is an error event followed by {@code [DONE]}.
+ * clean 503 even for streams; a failure after that is an error event followed by {@code [DONE]},
+ * also when a redelivered request was answered again after text had been streamed
+ * ({@code reply_restarted}, never a clean finish nor text of two attempts).
  */
 @RestController
 public class ChatCompletionsController {
@@ -98,6 +101,9 @@ public class ChatCompletionsController {
     private static ApiError errorOf(ChatExchange exchange, Throwable e) {
         if (e instanceof ReplyTimeoutException) {
             return ApiError.timeout(e.getMessage());
+        }
+        if (e instanceof AttemptChangedException) { // a redelivery restarted the answer mid-stream
+            return new ApiError(HttpStatus.BAD_GATEWAY, e.getMessage(), "server_error", null, "reply_restarted");
         }
         if (e instanceof EventBusUnavailableException) { // e.g. its reply partition moved: retryable
             return ApiError.unavailable(e.getMessage(), "service_unavailable");

@@ -78,12 +78,38 @@ class ChatCompletionsTest {
     @Test
     void shouldDropRedeliveredChunks() {
         // given the orchestrator re-sent chunk 0 and 1 after a retry
-        Flux<ChatChunk> replies = Flux.just(chunk(0, "a", null), chunk(1, "b", null), chunk(0, "a", null),
-                chunk(1, "b", null), chunk(2, "", FinishReason.STOP));
+        Flux<ChatChunk> replies = Flux.just(chunk(0, "a", null).build(), chunk(1, "b", null).build(),
+                chunk(0, "a", null).build(), chunk(1, "b", null).build(), chunk(2, "", FinishReason.STOP).build());
         // when
         ChatExchange exchange = chat(replies).submit(CALLER, command(Map.of())).block();
         // then
         StepVerifier.create(exchange.replies().map(ChatChunk::getSeq)).expectNext(0, 1, 2).verifyComplete();
+    }
+
+    @Test
+    void shouldEndStreamWithErrorWhenRedeliveryRestartsAnswerAfterText() {
+        // given attempt a streamed text before the request was redelivered and attempt b answered
+        Flux<ChatChunk> replies = Flux.just(chunk(0, "a", null).setAttempt("a").build(),
+                chunk(0, "b", null).setAttempt("b").build(), chunk(1, "", FinishReason.STOP).setAttempt("b").build());
+        // when
+        ChatExchange exchange = chat(replies).submit(CALLER, command(Map.of())).block();
+        // then
+        StepVerifier.create(exchange.replies().map(ChatChunk::getAttempt)).expectNext("a")
+                .expectError(AttemptChangedException.class).verify();
+    }
+
+    @Test
+    void shouldAnswerWholeCompletionFromNewestAttempt() {
+        // given the same redelivery, for a request that does not stream
+        Flux<ChatChunk> replies = Flux.just(chunk(0, "a", null).setAttempt("a").build(),
+                chunk(0, "b", null).setAttempt("b").build(), chunk(1, "", FinishReason.STOP).setAttempt("b").build());
+        ChatCommand whole = new ChatCommand("extractive", List.of(ChatMessages.text(ChatRole.USER, "hi")), false,
+                false, 0.2, null, Map.of(), null);
+        // when
+        ChatExchange exchange = chat(replies).submit(CALLER, whole).block();
+        // then
+        StepVerifier.create(exchange.replies().map(c -> c.getAttempt() + ":" + c.getDelta()))
+                .expectNext("b:b", "b:").verifyComplete();
     }
 
     @Test
@@ -100,8 +126,8 @@ class ChatCompletionsTest {
                 metadata, null);
     }
 
-    static ChatChunk chunk(int seq, String delta, FinishReason finishReason) {
+    static ChatChunk.Builder chunk(int seq, String delta, FinishReason finishReason) {
         return ChatChunk.newBuilder().setRequestId("r").setSeq(seq).setModel("extractive").setDelta(delta)
-                .setFinishReason(finishReason).build();
+                .setFinishReason(finishReason);
     }
 }

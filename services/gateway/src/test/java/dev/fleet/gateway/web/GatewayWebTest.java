@@ -370,6 +370,38 @@ class GatewayWebTest {
     }
 
     @Test
+    void shouldEndStreamWithErrorEventWhenARedeliveryRestartsTheAnswerAfterText() throws Exception {
+        // given attempt a streamed "Hel", then a redelivery's attempt b answers from seq 0
+        Stubs.chat = request -> Mono.just(Flux.just(attempt(chunk(request, 0, "Hel", null), "a"),
+                attempt(chunk(request, 0, "Wor", null), "b"), attempt(finalChunk(request, 1), "b")));
+
+        // when
+        String body = chat(true, "llama3").expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        // then: a's text, an error event, [DONE] — no text of b, no clean finish
+        List<String> data = dataLines(body);
+        assertThat(data).hasSize(3);
+        assertThat(json.readTree(data.get(0).substring(6)).at("/choices/0/delta/content").asText()).isEqualTo("Hel");
+        JsonNode error = json.readTree(data.get(1).substring(6)).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("reply_restarted");
+        assertThat(error.get("type").asText()).isEqualTo("server_error");
+        assertThat(data.get(2)).isEqualTo("data: [DONE]");
+        assertThat(body).doesNotContain("Wor").doesNotContain("\"stop\"");
+    }
+
+    @Test
+    void shouldAnswerTheNewestAttemptWhenNotStreaming() {
+        Stubs.chat = request -> Mono.just(Flux.just(attempt(chunk(request, 0, "Hel", null), "a"),
+                attempt(chunk(request, 0, "World", null), "b"), attempt(finalChunk(request, 1), "b")));
+
+        chat(false, "llama3").expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.choices[0].message.content").isEqualTo("World")
+                .jsonPath("$.choices[0].finish_reason").isEqualTo("stop");
+    }
+
+    @Test
     void shouldEndStreamWithTimeoutErrorWhenNoReplyComes() throws Exception {
         // given the default stub: the orchestrator never answers (reply timeout 300ms)
         String body = chat(true, "extractive").expectStatus().isOk()
@@ -578,6 +610,11 @@ class GatewayWebTest {
     private static ChatChunk chunk(ChatRequested request, int seq, String delta, FinishReason finishReason) {
         return ChatChunk.newBuilder().setRequestId(request.getRequestId()).setSeq(seq).setModel(request.getModel())
                 .setDelta(delta).setFinishReason(finishReason).build();
+    }
+
+    private static ChatChunk attempt(ChatChunk chunk, String attempt) {
+        chunk.setAttempt(attempt);
+        return chunk;
     }
 
     private static ChatChunk finalChunk(ChatRequested request, int seq) {

@@ -26,6 +26,7 @@ import jakarta.validation.constraints.NotNull;
  * @param extractive the built-in extractive model
  * @param outbox     the outbox relay
  * @param conversations how conversation history is fitted into a model's context
+ * @param webhooks   how quota webhooks are delivered
  */
 @Validated
 @ConfigurationProperties("fleet.orchestrator")
@@ -34,7 +35,34 @@ public record FleetOrchestratorProperties(
         @Valid @NotNull @DefaultValue Chat chat,
         @Valid @NotNull @DefaultValue Extractive extractive,
         @Valid @NotNull @DefaultValue Outbox outbox,
-        @Valid @NotNull @DefaultValue Conversations conversations) {
+        @Valid @NotNull @DefaultValue Conversations conversations,
+        @Valid @NotNull @DefaultValue Webhooks webhooks) {
+
+    /**
+     * Quota webhook deliveries ({@code FLEET_WEBHOOK_*}).
+     *
+     * @param maxAttempts  POSTs per delivery before it is dead
+     * @param backoff      pause after the first failed attempt, doubling after each further one
+     * @param maxBackoff   longest pause between attempts
+     * @param timeout      longest wait for a receiver's response
+     * @param pollInterval how often due deliveries are looked for
+     * @param batchSize    deliveries sent at once per round
+     * @param writeTimeout longest wait of the event consumer for a delivery row to be written
+     */
+    public record Webhooks(
+            @DefaultValue("8") @Min(1) @Max(100) int maxAttempts,
+            @DefaultValue("5s") @NotNull Duration backoff,
+            @DefaultValue("1h") @NotNull Duration maxBackoff,
+            @DefaultValue("10s") @NotNull Duration timeout,
+            @DefaultValue("1s") @NotNull Duration pollInterval,
+            @DefaultValue("20") @Min(1) @Max(500) int batchSize,
+            @DefaultValue("10s") @NotNull Duration writeTimeout) {
+
+        @AssertTrue(message = "FLEET_WEBHOOK_MAX_BACKOFF must not be shorter than FLEET_WEBHOOK_BACKOFF")
+        public boolean isBackoffOrdered() {
+            return backoff == null || maxBackoff == null || maxBackoff.compareTo(backoff) >= 0;
+        }
+    }
 
     /**
      * Context budgets for conversation history ({@code FLEET_CONTEXT_*}).

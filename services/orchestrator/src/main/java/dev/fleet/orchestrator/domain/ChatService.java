@@ -3,6 +3,7 @@ package dev.fleet.orchestrator.domain;
 import dev.fleet.platform.tokens.TokenCounter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
@@ -182,6 +183,8 @@ public class ChatService {
 
         private final ChatRequested request;
         private final StringBuilder text = new StringBuilder();
+        /** This answer's identity on its chunks: a redelivered request is answered anew, under another one. */
+        private final String attempt = UUID.randomUUID().toString();
         private int seq;
         private TokenUsage reported;
         private ChatFailure failure;
@@ -232,6 +235,7 @@ public class ChatService {
             return ChatChunk.newBuilder()
                     .setRequestId(request.getRequestId())
                     .setSeq(seq++)
+                    .setAttempt(attempt)
                     .setModel(request.getModel())
                     .setDelta(delta);
         }

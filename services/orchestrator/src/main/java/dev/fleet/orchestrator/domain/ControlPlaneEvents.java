@@ -1,6 +1,7 @@
 package dev.fleet.orchestrator.domain;
 
 import java.util.List;
+import java.util.UUID;
 
 import dev.fleet.orchestrator.domain.prompts.PromptConfig;
 
@@ -26,6 +27,9 @@ public interface ControlPlaneEvents {
 
     /** {@code label} of the prompt now points at {@code version} (before: {@code previous}, null if new). */
     Mono<Void> promptLabelMoved(PromptConfig prompt, String label, int version, Integer previous, String actor);
+
+    /** The tenant's quota webhook now notifies {@code url} (null: it was removed). Only a domain event. */
+    Mono<Void> quotaWebhookChanged(UUID tenantId, String url, String actor);
 
     /**
      * Read-your-writes: publishes the state records this transaction wrote for the fleet's

@@ -15,6 +15,7 @@ import dev.fleet.events.v1.KeyLimits;
 import dev.fleet.events.v1.Plan;
 import dev.fleet.events.v1.PromptLabelMoved;
 import dev.fleet.events.v1.PromptVersionCreated;
+import dev.fleet.events.v1.QuotaWebhookChanged;
 import dev.fleet.events.v1.TenantCreated;
 import dev.fleet.events.v1.TenantLimitsChanged;
 import dev.fleet.orchestrator.domain.ControlPlaneEvents;
@@ -110,6 +111,12 @@ public class OutboxEventWriter implements ControlPlaneEvents {
         return appendPrompt(prompt, tenantId, trace)
                 .then(event(tenantId, actor, promptSubject(prompt),
                         new PromptLabelMoved(prompt.name(), label, version, previous), trace));
+    }
+
+    @Override
+    public Mono<Void> quotaWebhookChanged(UUID tenantId, String url, String actor) {
+        return event(tenantId, actor, "tenant/" + tenantId + "/webhook", new QuotaWebhookChanged(url),
+                TraceParent.newRoot());
     }
 
     private Mono<Void> appendPrompt(PromptConfig prompt, UUID tenantId, TraceParent trace) {

@@ -150,6 +150,11 @@ class TenantAdminTest {
         }
 
         @Override
+        public Mono<Void> quotaWebhookChanged(UUID tenantId, String url, String actor) {
+            return Mono.fromRunnable(() -> announced.add("quotaWebhookChanged " + tenantId));
+        }
+
+        @Override
         public Mono<Void> deliver() {
             return Mono.fromRunnable(() -> announced.add("delivered"));
         }
