@@ -2,6 +2,7 @@ package dev.fleet.orchestrator.domain;
 
 import java.util.List;
 
+import dev.fleet.events.v1.ModelAlias;
 import dev.fleet.orchestrator.domain.prompts.PromptConfig;
 
 import reactor.core.publisher.Mono;
@@ -28,8 +29,14 @@ public interface ControlPlaneEvents {
     Mono<Void> promptLabelMoved(PromptConfig prompt, String label, int version, Integer previous, String actor);
 
     /**
+     * The model alias changed (its new state) or was {@code removed} (its last state; the topic gets a
+     * tombstone). Aliases are fleet-wide: the event belongs to no tenant (the nil UUID, see decision 0022).
+     */
+    Mono<Void> modelAliasChanged(ModelAlias alias, boolean removed, String actor);
+
+    /**
      * Read-your-writes: publishes the state records this transaction wrote for the fleet's
-     * materialized views (tenants, keys, prompts), after every older one still waiting, and completes once
+     * materialized views (tenants, keys, prompts, model aliases), after every older one still waiting, and completes once
      * Kafka acknowledged them all, so a replica that reads the topics to their end sees the change.
      * Call it last in the transaction; it fails with {@link ChangeNotDeliveredException} when that
      * does not happen within the configured bound, and the transaction must then roll back.

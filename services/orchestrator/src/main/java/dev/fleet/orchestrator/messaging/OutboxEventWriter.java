@@ -12,6 +12,8 @@ import dev.fleet.events.v1.ApiKeyIssued;
 import dev.fleet.events.v1.ApiKeyRevoked;
 import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.events.v1.KeyLimits;
+import dev.fleet.events.v1.ModelAlias;
+import dev.fleet.events.v1.ModelAliasChanged;
 import dev.fleet.events.v1.Plan;
 import dev.fleet.events.v1.PromptLabelMoved;
 import dev.fleet.events.v1.PromptVersionCreated;
@@ -39,6 +41,9 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public class OutboxEventWriter implements ControlPlaneEvents {
+
+    /** The tenant id of fleet-wide changes (model aliases), which belong to no tenant: the nil UUID. */
+    public static final UUID FLEET_WIDE = new UUID(0, 0);
 
     private final OutboxRepository outbox;
     private final FleetSerde serde;
@@ -110,6 +115,14 @@ public class OutboxEventWriter implements ControlPlaneEvents {
         return appendPrompt(prompt, tenantId, trace)
                 .then(event(tenantId, actor, promptSubject(prompt),
                         new PromptLabelMoved(prompt.name(), label, version, previous), trace));
+    }
+
+    @Override
+    public Mono<Void> modelAliasChanged(ModelAlias alias, boolean removed, String actor) {
+        TraceParent trace = TraceParent.newRoot();
+        return append(FleetTopics.MODEL_ALIASES, alias.getAlias(), removed ? null : alias, FLEET_WIDE, trace)
+                .then(event(FLEET_WIDE, actor, "model-alias/" + alias.getAlias(), new ModelAliasChanged(alias, removed),
+                        trace));
     }
 
     private Mono<Void> appendPrompt(PromptConfig prompt, UUID tenantId, TraceParent trace) {
