@@ -150,6 +150,11 @@ class TenantAdminTest {
         }
 
         @Override
+        public Mono<Void> modelAliasChanged(dev.fleet.events.v1.ModelAlias alias, boolean removed, String actor) {
+            return Mono.fromRunnable(() -> announced.add("modelAliasChanged " + alias.getAlias() + " " + removed));
+        }
+
+        @Override
         public Mono<Void> deliver() {
             return Mono.fromRunnable(() -> announced.add("delivered"));
         }
