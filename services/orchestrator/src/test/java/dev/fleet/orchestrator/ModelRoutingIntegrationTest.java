@@ -186,7 +186,7 @@ class ModelRoutingIntegrationTest {
         admin(web.get().uri("/admin/models/aliases/" + alias)).exchange().expectStatus().isNotFound();
         DomainEvent removed = awaitEvent(e -> e.getPayload() instanceof ModelAliasChanged c
                 && c.getAlias().getAlias().equals(alias) && c.getRemoved());
-        assertThat(removed.getTenantId()).isEqualTo(OutboxEventWriter.FLEET_WIDE.toString());
+        assertThat(removed.getTenantId()).isEqualTo(OutboxEventWriter.PLATFORM_TENANT.toString());
         assertThat(removed.getSubject()).isEqualTo("model-alias/" + alias);
     }
 
@@ -313,7 +313,8 @@ class ModelRoutingIntegrationTest {
     private List<ExperimentAssigned> assignments(String user) {
         return events().stream().filter(e -> e.getTenantId().equals(tenant))
                 .map(DomainEvent::getPayload)
-                .filter(p -> p instanceof ExperimentAssigned a && a.getUser().equals(user) && a.getAlias().equals(alias))
+                .filter(p -> p instanceof ExperimentAssigned a && a.getUser().equals(user)
+                        && a.getAlias().equals(alias))
                 .map(ExperimentAssigned.class::cast)
                 .toList();
     }

@@ -36,8 +36,9 @@ public interface ControlPlaneEvents {
 
     /**
      * Read-your-writes: publishes the state records this transaction wrote for the fleet's
-     * materialized views (tenants, keys, prompts, model aliases), after every older one still waiting, and completes once
-     * Kafka acknowledged them all, so a replica that reads the topics to their end sees the change.
+     * materialized views (tenants, keys, prompts, model aliases), after every older one still waiting,
+     * and completes once Kafka acknowledged them all, so a replica that reads the topics to their end
+     * sees the change.
      * Call it last in the transaction; it fails with {@link ChangeNotDeliveredException} when that
      * does not happen within the configured bound, and the transaction must then roll back.
      * Domain events are left to the relay, after the commit.

@@ -42,8 +42,8 @@ import reactor.core.publisher.Mono;
 @Component
 public class OutboxEventWriter implements ControlPlaneEvents {
 
-    /** The tenant id of fleet-wide changes (model aliases), which belong to no tenant: the nil UUID. */
-    public static final UUID FLEET_WIDE = new UUID(0, 0);
+    /** The tenant id of platform-wide changes (model aliases), which belong to no tenant: the nil UUID. */
+    public static final UUID PLATFORM_TENANT = new UUID(0, 0);
 
     private final OutboxRepository outbox;
     private final FleetSerde serde;
@@ -120,9 +120,9 @@ public class OutboxEventWriter implements ControlPlaneEvents {
     @Override
     public Mono<Void> modelAliasChanged(ModelAlias alias, boolean removed, String actor) {
         TraceParent trace = TraceParent.newRoot();
-        return append(FleetTopics.MODEL_ALIASES, alias.getAlias(), removed ? null : alias, FLEET_WIDE, trace)
-                .then(event(FLEET_WIDE, actor, "model-alias/" + alias.getAlias(), new ModelAliasChanged(alias, removed),
-                        trace));
+        return append(FleetTopics.MODEL_ALIASES, alias.getAlias(), removed ? null : alias, PLATFORM_TENANT, trace)
+                .then(event(PLATFORM_TENANT, actor, "model-alias/" + alias.getAlias(),
+                        new ModelAliasChanged(alias, removed), trace));
     }
 
     private Mono<Void> appendPrompt(PromptConfig prompt, UUID tenantId, TraceParent trace) {

@@ -17,7 +17,10 @@ import dev.fleet.platform.tokens.TokenCounter;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-/** The hook experiments need from {@link ChatService}: the plan and how the request ended, once, after the last chunk. */
+/**
+ * The hook experiments need from {@link ChatService}: the plan and how the request ended, once, after
+ * the last chunk.
+ */
 class ChatServiceRouteOutcomeTest {
 
     private final RecordingExchange exchange = new RecordingExchange();
@@ -44,7 +47,7 @@ class ChatServiceRouteOutcomeTest {
                 + "firstText=false chunks-before=1");
     }
 
-    /** A service that routes every model to model-b and reports what its routes were told (chunks published by then). */
+    /** Routes every model to model-b and notes what its routes were told (and the chunks published by then). */
     private ChatService service(java.util.function.Function<ChatRequested, Flux<ProviderChunk>> answer) {
         ChatProvider provider = new ChatProvider() {
             @Override

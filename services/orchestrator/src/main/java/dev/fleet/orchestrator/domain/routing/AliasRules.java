@@ -56,8 +56,8 @@ public final class AliasRules {
                 throw new InvalidAliasException("every target needs a provider and a model", parameter);
             }
             if (!served.test(target)) {
-                throw new InvalidAliasException("no configured provider '" + target.getProvider() + "' serves the model '"
-                        + target.getModel() + "'", parameter);
+                throw new InvalidAliasException("no configured provider '" + target.getProvider()
+                        + "' serves the model '" + target.getModel() + "'", parameter);
             }
         }
     }
