@@ -54,6 +54,8 @@ import dev.fleet.events.v1.AccessRefusals;
 import dev.fleet.events.v1.ApiKey;
 import dev.fleet.events.v1.ApiKeyStatus;
 import dev.fleet.events.v1.ChatRequested;
+import dev.fleet.events.v1.ModelAlias;
+import dev.fleet.events.v1.ModelTarget;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.events.v1.QuotaState;
@@ -315,6 +317,50 @@ class GatewayIntegrationTest {
         List<Class<?>> doc2Changes = records.stream().filter(r -> r.key().endsWith("/doc-2"))
                 .<Class<?>>map(r -> ((ItemEvent) r.value()).getChange().getClass()).toList();
         assertThat(doc2Changes).containsExactlyInAnyOrder(ItemUpserted.class, ItemDeleted.class);
+    }
+
+    @Test
+    void shouldListAModelAliasAndAcceptChatsNamingItUntilItIsRemoved() throws Exception {
+        // given a key, and an alias the orchestrator's admin API published
+        String tenantId = UUID.randomUUID().toString();
+        String key = givenActiveKey(tenantId);
+        String alias = "chat-" + UUID.randomUUID().toString().substring(0, 8);
+        send(FleetTopics.MODEL_ALIASES, alias, new ModelAlias(alias, List.of(new ModelTarget("openai", "sim-model")),
+                null, Instant.now()));
+
+        // then within two seconds /v1/models lists it and a chat request naming it is accepted as it came
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> client.get()
+                .uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.data[?(@.id == '" + alias + "')].owned_by").isEqualTo("fleet"));
+        client.get().uri("/v1/models/" + alias).header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.id").isEqualTo(alias);
+        CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> client.post()
+                .uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("model", alias, "user", "user-7",
+                        "messages", List.of(Map.of("role", "user", "content", "Hi"))))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody());
+        ChatRequested request = (ChatRequested) awaitRecord(FleetTopics.CHAT_REQUESTS,
+                r -> r.value() instanceof ChatRequested c && c.getTenantId().equals(tenantId)).value();
+        reply(request, List.of("Hello"));
+        assertThat(request.getModel()).isEqualTo(alias);
+        assertThat(request.getOptions().getUser()).isEqualTo("user-7");
+        assertThat(JSON.readTree(response.get(30, TimeUnit.SECONDS)).get("model").asText()).isEqualTo(alias);
+
+        // when the alias is removed (a tombstone), it is refused again within two seconds
+        send(FleetTopics.MODEL_ALIASES, alias, null);
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> client.post()
+                .uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("model", alias, "messages", List.of(Map.of("role", "user", "content", "Hi"))))
+                .exchange()
+                .expectStatus().isNotFound()
+                .expectBody().jsonPath("$.error.code").isEqualTo("model_not_found"));
+        client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange()
+                .expectBody().jsonPath("$.data[?(@.id == '" + alias + "')]").isEmpty();
     }
 
     @Test

@@ -23,6 +23,7 @@ import dev.fleet.gateway.messaging.KafkaItemEventPublisher;
 import dev.fleet.gateway.messaging.KafkaKnowledge;
 import dev.fleet.gateway.messaging.RecordSizeLimit;
 import dev.fleet.gateway.messaging.SizeCheckedChatRequestChannel;
+import dev.fleet.gateway.messaging.ModelAliasFeed;
 import dev.fleet.gateway.messaging.QuotaStatusFeed;
 import dev.fleet.gateway.messaging.UsageRollupFeed;
 import dev.fleet.platform.kafka.FleetKafkaProperties;
@@ -50,8 +51,9 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ModelCatalog modelCatalog(FleetGatewayProperties properties) {
-        return new ModelCatalog(KnowledgeClient.EMBEDDING_MODEL, properties.chatModels());
+    ModelCatalog modelCatalog(TopicMirrors topicMirrors, FleetGatewayProperties properties) {
+        return ModelAliasFeed.feed(topicMirrors,
+                new ModelCatalog(KnowledgeClient.EMBEDDING_MODEL, properties.chatModels()));
     }
 
     @Bean

@@ -28,4 +28,21 @@ class ModelCatalogTest {
         assertThat(catalog.isEmbeddingModel("all-minilm-l6-v2")).isTrue();
         assertThat(catalog.isEmbeddingModel("llama3")).isFalse();
     }
+
+    @Test
+    void offersAnAliasAsAChatModelFromItsDefinitionUntilItsRemoval() {
+        ModelCatalog catalog = new ModelCatalog("all-minilm-l6-v2", List.of("llama3"));
+
+        catalog.applyAlias("chat-fast", true);
+        catalog.applyAlias("chat-best", true);
+
+        assertThat(catalog.isChatModel("chat-fast")).isTrue();
+        assertThat(catalog.contains("chat-fast")).isTrue();
+        assertThat(catalog.ids()).containsExactly("extractive", "all-minilm-l6-v2", "llama3", "chat-best", "chat-fast");
+
+        catalog.applyAlias("chat-fast", false);
+
+        assertThat(catalog.isChatModel("chat-fast")).isFalse();
+        assertThat(catalog.ids()).containsExactly("extractive", "all-minilm-l6-v2", "llama3", "chat-best");
+    }
 }

@@ -35,7 +35,15 @@ import dev.fleet.orchestrator.domain.ProcessedRequests;
 import dev.fleet.orchestrator.domain.ReplyChunker;
 import dev.fleet.orchestrator.domain.TenantAdmin;
 import dev.fleet.orchestrator.domain.TenantStore;
+import dev.fleet.orchestrator.domain.routing.AliasAdmin;
+import dev.fleet.orchestrator.domain.routing.AliasRegistry;
+import dev.fleet.orchestrator.domain.routing.AliasRoutes;
+import dev.fleet.orchestrator.domain.routing.AliasRules;
+import dev.fleet.orchestrator.domain.routing.AliasStore;
+import dev.fleet.orchestrator.messaging.ModelAliasFeed;
 import dev.fleet.orchestrator.messaging.OutboxDelivery;
+import dev.fleet.orchestrator.messaging.OutboxExperimentAssignments;
+import dev.fleet.orchestrator.persistence.ExperimentAssignmentRepository;
 import dev.fleet.platform.tokens.TokenCounter;
 import dev.fleet.orchestrator.messaging.OutboxRelay;
 import dev.fleet.orchestrator.persistence.OutboxRepository;
@@ -92,6 +100,26 @@ public class OrchestratorConfiguration {
                 properties.chat().timeout(), context, routes.getIfAvailable(() -> ModelRoutes.DIRECT));
     }
 
+    /** Every replica mirrors fleet.model-aliases.v1 into its own registry. */
+    @Bean
+    AliasRegistry aliasRegistry(TopicMirrors mirrors) {
+        return ModelAliasFeed.feed(mirrors, new AliasRegistry());
+    }
+
+    @Bean
+    AliasAdmin aliasAdmin(AliasStore store, ControlPlaneEvents events, ChatRouter router, Clock clock) {
+        return new AliasAdmin(store, events, new AliasRules(router.models(), router::serves), clock);
+    }
+
+    @Bean
+    ModelRoutes modelRoutes(AliasRegistry aliases, ExperimentAssignmentRepository assignments,
+            OutboxRepository outbox, ReactiveTransactionManager transactionManager, FleetSerde serde, Clock clock,
+            FleetKafkaProperties kafka) {
+        return new AliasRoutes(aliases, new OutboxExperimentAssignments(assignments, outbox,
+                TransactionalOperator.create(transactionManager), serde, clock, kafka.service()), clock,
+                kafka.service());
+    }
+
     @Bean
     PromptRegistry promptRegistry() {
         return new PromptRegistry();
@@ -122,7 +150,7 @@ public class OrchestratorConfiguration {
             FleetOrchestratorProperties properties) {
         FleetOrchestratorProperties.Outbox settings = properties.outbox();
         return new OutboxDelivery(outbox, publisher, serde, clock, List.of(FleetTopics.TENANTS, FleetTopics.API_KEYS,
-                FleetTopics.PROMPTS, FleetTopics.PRICE_BOOK),
+                FleetTopics.PROMPTS, FleetTopics.PRICE_BOOK, FleetTopics.MODEL_ALIASES),
                 settings.adminPublishTimeout(), settings.batchSize());
     }
 

@@ -94,7 +94,7 @@ public class ChatService {
             Reply reply = new Reply(request);
             Flux<ChatChunk> chunks = context.prepare(request)
                     .doOnNext(reply::prepared)
-                    .flatMapMany(prepared -> generate(prepared.request(), exchange))
+                    .flatMapMany(prepared -> generate(prepared.request(), exchange, reply))
                     .concatMap(piece -> Mono.justOrEmpty(reply.add(piece)))
                     .concatWith(Mono.fromSupplier(reply::finish))
                     .onErrorResume(error -> Mono.just(reply.fail(ChatFailure.of(error), error)));
@@ -102,6 +102,8 @@ public class ChatService {
                     .publishOn(Schedulers.boundedElastic()) // publishing may block briefly; not on provider I/O threads
                     .flatMapSequential(exchange::reply, PUBLISH_PIPELINE)
                     .then(Mono.defer(() -> announce(request, reply, exchange)))
+                    .then(Mono.defer(() -> reply.plan == null ? Mono.empty()
+                            : routes.finished(reply.plan, request, reply.routeOutcome(), exchange)))
                     .then(Mono.defer(() -> reply.outcome() == ChatOutcome.SUCCEEDED
                             ? context.remember(reply.prepared, reply.text.toString()) : Mono.empty()))
                     .then(Mono.defer(() -> processed.markCompleted(request, reply.outcome())))
@@ -109,8 +111,9 @@ public class ChatService {
         });
     }
 
-    private Flux<ProviderChunk> generate(ChatRequested request, ChatExchange exchange) {
+    private Flux<ProviderChunk> generate(ChatRequested request, ChatExchange exchange, Reply reply) {
         Flux<ProviderChunk> generated = routes.plan(request)
+                .doOnNext(plan -> reply.plan = plan)
                 .flatMapMany(plan -> router.stream(plan, request, exchange));
         return Flux.defer(() -> {
             // the deadline counts from when the client asked, not from when this request's turn came
@@ -192,6 +195,9 @@ public class ChatService {
         private PreparedChat prepared;
         /** The target serving now; null until generation reached one. */
         private ModelTarget servedBy;
+        /** The route taken; null until routing decided it. */
+        private RoutePlan plan;
+        private java.time.Instant firstTextAt;
 
         Reply(ChatRequested request) {
             this.request = request;
@@ -211,6 +217,9 @@ public class ChatService {
             }
             if (piece.text().isEmpty()) {
                 return null;
+            }
+            if (firstTextAt == null) {
+                firstTextAt = clock.instant();
             }
             text.append(piece.text());
             return chunk(piece.text()).build();
@@ -246,6 +255,15 @@ public class ChatService {
 
         ChatFailure failure() {
             return failure;
+        }
+
+        RouteOutcome routeOutcome() {
+            if (failure != null) {
+                return new RouteOutcome(false, firstTextAt, clock.instant(), 0, 0, OpenAiNames.of(failure.code()));
+            }
+            TokenUsage usage = usage();
+            return new RouteOutcome(true, firstTextAt, clock.instant(), usage.getPromptTokens(),
+                    usage.getCompletionTokens(), null);
         }
 
         TokenUsage usage() {

@@ -3,6 +3,7 @@ package dev.fleet.orchestrator.domain;
 import java.util.List;
 import java.util.UUID;
 
+import dev.fleet.events.v1.ModelAlias;
 import dev.fleet.orchestrator.domain.prompts.PromptConfig;
 
 import reactor.core.publisher.Mono;
@@ -32,9 +33,16 @@ public interface ControlPlaneEvents {
     Mono<Void> quotaWebhookChanged(UUID tenantId, String url, String actor);
 
     /**
+     * The model alias changed (its new state) or was {@code removed} (its last state; the topic gets a
+     * tombstone). Aliases are fleet-wide: the event belongs to no tenant (the nil UUID, see decision 0022).
+     */
+    Mono<Void> modelAliasChanged(ModelAlias alias, boolean removed, String actor);
+
+    /**
      * Read-your-writes: publishes the state records this transaction wrote for the fleet's
-     * materialized views (tenants, keys, prompts), after every older one still waiting, and completes once
-     * Kafka acknowledged them all, so a replica that reads the topics to their end sees the change.
+     * materialized views (tenants, keys, prompts, model aliases), after every older one still waiting,
+     * and completes once Kafka acknowledged them all, so a replica that reads the topics to their end
+     * sees the change.
      * Call it last in the transaction; it fails with {@link ChangeNotDeliveredException} when that
      * does not happen within the configured bound, and the transaction must then roll back.
      * Domain events are left to the relay, after the commit.

@@ -15,4 +15,12 @@ public interface ModelRoutes {
     ModelRoutes DIRECT = request -> Mono.just(RoutePlan.direct(request.getModel()));
 
     Mono<RoutePlan> plan(ChatRequested request);
+
+    /**
+     * Told once per request after its last chunk was published, with the plan it was routed by
+     * (experiments publish their outcome here). Nothing by default.
+     */
+    default Mono<Void> finished(RoutePlan plan, ChatRequested request, RouteOutcome outcome, ChatExchange exchange) {
+        return Mono.empty();
+    }
 }

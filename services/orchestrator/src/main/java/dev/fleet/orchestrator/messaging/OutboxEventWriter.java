@@ -12,6 +12,10 @@ import dev.fleet.events.v1.ApiKeyIssued;
 import dev.fleet.events.v1.ApiKeyRevoked;
 import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.events.v1.KeyLimits;
+import dev.fleet.events.v1.ModelAlias;
+import dev.fleet.events.v1.ModelAliasChanged;
+import dev.fleet.events.v1.PriceBook;
+import dev.fleet.events.v1.PriceBookPublished;
 import dev.fleet.events.v1.Plan;
 import dev.fleet.events.v1.PromptLabelMoved;
 import dev.fleet.events.v1.PromptVersionCreated;
@@ -40,6 +44,9 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public class OutboxEventWriter implements ControlPlaneEvents {
+
+    /** The tenant id of platform-wide changes (model aliases, the price book), which belong to no tenant: the nil UUID. */
+    public static final UUID PLATFORM_TENANT = new UUID(0, 0);
 
     private final OutboxRepository outbox;
     private final FleetSerde serde;
@@ -117,6 +124,21 @@ public class OutboxEventWriter implements ControlPlaneEvents {
     public Mono<Void> quotaWebhookChanged(UUID tenantId, String url, String actor) {
         return event(tenantId, actor, "tenant/" + tenantId + "/webhook", new QuotaWebhookChanged(url),
                 TraceParent.newRoot());
+    }
+
+    public Mono<Void> modelAliasChanged(ModelAlias alias, boolean removed, String actor) {
+        TraceParent trace = TraceParent.newRoot();
+        return append(FleetTopics.MODEL_ALIASES, alias.getAlias(), removed ? null : alias, PLATFORM_TENANT, trace)
+                .then(event(PLATFORM_TENANT, actor, "model-alias/" + alias.getAlias(),
+                        new ModelAliasChanged(alias, removed), trace));
+    }
+
+    /** A price book version: the record on its compacted topic and a PriceBookPublished event, platform-wide. */
+    public Mono<Void> priceBookPublished(String key, PriceBook book, String actor) {
+        TraceParent trace = TraceParent.newRoot();
+        return append(FleetTopics.PRICE_BOOK, key, book, PLATFORM_TENANT, trace)
+                .then(event(PLATFORM_TENANT, actor, "price-book/" + book.getVersion(), new PriceBookPublished(book),
+                        trace));
     }
 
     private Mono<Void> appendPrompt(PromptConfig prompt, UUID tenantId, TraceParent trace) {

@@ -114,7 +114,7 @@ final class OutboxSender {
     private <V extends SpecificRecord> CompletableFuture<?> send(Topic<V> topic, OutboxRow row) {
         V value;
         try {
-            value = serde.deserialize(topic, row.payload());
+            value = row.payload() == null ? null : serde.deserialize(topic, row.payload()); // null: a tombstone
         } catch (UnknownSchemaException e) {
             throw e;
         } catch (SerializationException e) {

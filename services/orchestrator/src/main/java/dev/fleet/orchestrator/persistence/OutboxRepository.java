@@ -34,8 +34,9 @@ public class OutboxRepository {
                 .bind("eventId", row.eventId())
                 .bind("topic", row.topic())
                 .bind("key", row.key())
-                .bind("payload", row.payload())
                 .bind("tenantId", row.tenantId());
+        insert = row.payload() == null ? insert.bindNull("payload", byte[].class) // a tombstone
+                : insert.bind("payload", row.payload());
         insert = row.traceparent() == null ? insert.bindNull("traceparent", String.class)
                 : insert.bind("traceparent", row.traceparent());
         return insert.then();

@@ -154,6 +154,10 @@ class TenantAdminTest {
             return Mono.fromRunnable(() -> announced.add("quotaWebhookChanged " + tenantId));
         }
 
+        public Mono<Void> modelAliasChanged(dev.fleet.events.v1.ModelAlias alias, boolean removed, String actor) {
+            return Mono.fromRunnable(() -> announced.add("modelAliasChanged " + alias.getAlias() + " " + removed));
+        }
+
         @Override
         public Mono<Void> deliver() {
             return Mono.fromRunnable(() -> announced.add("delivered"));
