@@ -159,6 +159,12 @@ public final class OpenAiSimulator implements AutoCloseable {
         return this;
     }
 
+    /** Forgets the request bodies received so far ({@link #requests()} starts empty again). */
+    public OpenAiSimulator forgetRequests() {
+        requests.clear();
+        return this;
+    }
+
     /** Every request body received while recording, in order. */
     public List<JsonNode> requests() {
         return List.copyOf(requests);

@@ -83,17 +83,27 @@ public class ProvidersConfiguration {
                     .pendingAcquireMaxCount(-1)
                     .build();
             pools.add(pool);
-            WebClient.Builder webClient = webClients.clone().clientConnector(new ReactorClientHttpConnector(
-                    HttpClient.create(pool).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeout(provider))));
-            StreamGuard guard = new StreamGuard(name,
-                    new StreamGuard.Timeouts(provider.ttftTimeout(), provider.tokenTimeout(), provider.totalTimeout()),
-                    circuitBreaker(circuitBreakers, name, provider), retry(retries, name, provider));
-            built.add(new SpringAiChatProvider(name, Set.copyOf(provider.models()),
-                    model(provider, webClient, observation), prompts(provider), guard));
+            built.add(provider(name, provider, webClients.clone(), pool, observation, circuitBreakers, retries));
             log.info("chat provider {} ({}, {}) serves {}", name, provider.kind(), provider.normalizedBaseUrl(),
                     provider.models());
         }
         return new ConfiguredProviders(built, pools);
+    }
+
+    /**
+     * One provider: its Spring AI client on {@code pool}, guarded by a circuit breaker and a retry
+     * named after it (public so that tests build providers exactly as the application does).
+     */
+    public static ChatProvider provider(String name, Provider provider, WebClient.Builder webClients,
+            ConnectionProvider pool, ObservationRegistry observations, CircuitBreakerRegistry circuitBreakers,
+            RetryRegistry retries) {
+        WebClient.Builder webClient = webClients.clientConnector(new ReactorClientHttpConnector(
+                HttpClient.create(pool).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeout(provider))));
+        StreamGuard guard = new StreamGuard(name,
+                new StreamGuard.Timeouts(provider.ttftTimeout(), provider.tokenTimeout(), provider.totalTimeout()),
+                circuitBreaker(circuitBreakers, name, provider), retry(retries, name, provider));
+        return new SpringAiChatProvider(name, Set.copyOf(provider.models()), model(provider, webClient, observations),
+                prompts(provider), guard);
     }
 
     /** The named providers and, when {@code FLEET_OPENAI_BASE_URL} is set, {@code openai} (first). */

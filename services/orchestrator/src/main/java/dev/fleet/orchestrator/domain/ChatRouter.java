@@ -117,22 +117,25 @@ public final class ChatRouter {
         return failure.code() == ErrorCode.MODEL_NOT_FOUND;
     }
 
-    /** 429 when every target was rate limited; else the last failure that is not "no such model"; else the plan's. */
+    /**
+     * The failure the client hears when every target failed: a rate limit (429) only when every target
+     * was rate limited, otherwise the last failure that was neither a rate limit nor "no such model";
+     * "no such model" for the requested name when no target was served at all.
+     */
     private static ChatFailure mostRelevant(RoutePlan plan, List<ChatFailure> failures) {
-        boolean allRateLimited = failures.stream().allMatch(f -> f instanceof ProviderFailure p
-                && p.cause() == ProviderFailure.Cause.RATE_LIMITED);
-        if (allRateLimited) {
-            return failures.get(failures.size() - 1);
+        List<ChatFailure> served = failures.stream().filter(f -> f.code() != ErrorCode.MODEL_NOT_FOUND).toList();
+        if (served.isEmpty()) {
+            return ChatFailure.modelNotFound(plan.requestedModel());
         }
-        for (int i = failures.size() - 1; i >= 0; i--) {
-            ChatFailure failure = failures.get(i);
-            if (failure.code() != ErrorCode.MODEL_NOT_FOUND) {
-                return failures.size() == 1 ? failure : new ChatFailure(failure.type(), failure.code(),
-                        failure.getMessage() + " (all " + failures.size() + " targets of '" + plan.requestedModel()
-                                + "' failed)");
-            }
-        }
-        return ChatFailure.modelNotFound(plan.requestedModel());
+        List<ChatFailure> notRateLimited = served.stream().filter(f -> !rateLimited(f)).toList();
+        ChatFailure chosen = notRateLimited.isEmpty() ? served.get(served.size() - 1)
+                : notRateLimited.get(notRateLimited.size() - 1);
+        return failures.size() == 1 ? chosen : new ChatFailure(chosen.type(), chosen.code(), chosen.getMessage()
+                + " (all " + failures.size() + " targets of '" + plan.requestedModel() + "' failed)");
+    }
+
+    private static boolean rateLimited(ChatFailure failure) {
+        return failure instanceof ProviderFailure provider && provider.cause() == ProviderFailure.Cause.RATE_LIMITED;
     }
 
     private DomainEvent fallbackUsed(ChatRequested request, RoutePlan plan, int failedIndex, ChatFailure failure,
