@@ -176,6 +176,8 @@ public class ProvidersConfiguration {
                 .minimumNumberOfCalls(provider.minimumCalls())
                 .slidingWindowSize(Math.max(provider.slidingWindowCalls(), provider.minimumCalls()))
                 .waitDurationInOpenState(provider.openDuration())
+                // a long answer is not a slow call: only failures count (an attempt ends by its total timeout)
+                .slowCallDurationThreshold(provider.totalTimeout().plusSeconds(1))
                 .recordException(StreamGuard::isEndpointFault)
                 .build());
     }
