@@ -21,6 +21,8 @@ import com.sun.net.httpserver.HttpServer;
  * An OpenAI-compatible chat endpoint on a loopback port, for tests and benchmarks — a fixture,
  * never a default of any service. Answers {@code POST /v1/chat/completions} (stream or not) with
  * {@code "Simulated answer to: <last user message>"}, one word per token, and {@code GET /v1/models}.
+ * It speaks two more dialects with the same answers and knobs ({@link WireFormat}): Ollama's native
+ * {@code POST /api/chat} (NDJSON) and Anthropic's {@code POST /v1/messages} (SSE events), streamed only.
  * <p>
  * How it answers is a {@link SimulatedBehaviour} (time to first token, tokens per second, an HTTP
  * error, a mid-stream disconnect, a stall), chosen per request in this order: the next one queued
@@ -69,7 +71,9 @@ public final class OpenAiSimulator implements AutoCloseable {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
             OpenAiSimulator simulator = new OpenAiSimulator(server);
-            server.createContext("/v1/chat/completions", simulator::chat);
+            server.createContext("/v1/chat/completions", exchange -> simulator.chat(exchange, WireFormat.OPENAI));
+            server.createContext("/api/chat", exchange -> simulator.chat(exchange, WireFormat.OLLAMA));
+            server.createContext("/v1/messages", exchange -> simulator.chat(exchange, WireFormat.ANTHROPIC));
             server.createContext("/v1/models", simulator::models);
             server.setExecutor(simulator.executor);
             server.start();
@@ -155,6 +159,12 @@ public final class OpenAiSimulator implements AutoCloseable {
         return this;
     }
 
+    /** Forgets the request bodies received so far ({@link #requests()} starts empty again). */
+    public OpenAiSimulator forgetRequests() {
+        requests.clear();
+        return this;
+    }
+
     /** Every request body received while recording, in order. */
     public List<JsonNode> requests() {
         return List.copyOf(requests);
@@ -170,7 +180,7 @@ public final class OpenAiSimulator implements AutoCloseable {
         }
     }
 
-    private void chat(HttpExchange exchange) throws IOException {
+    private void chat(HttpExchange exchange, WireFormat format) throws IOException {
         // not try-with-resources: a simulated disconnect must leave the response unfinished
         JsonNode body = JSON.readTree(exchange.getRequestBody());
         if (recording) {
@@ -190,10 +200,11 @@ public final class OpenAiSimulator implements AutoCloseable {
                 : answerTo(question);
         SimulatedAnswer completion = new SimulatedAnswer(behaviour, body.path("model").asText(DEFAULT_MODEL), answer,
                 body.path("messages").toString().length() / 4 + 1);
-        if (body.path("stream").asBoolean(false) && behaviour.errorStatus() == 0) {
-            completion.writeStream(exchange);
+        boolean stream = body.path("stream").asBoolean(format == WireFormat.OLLAMA); // Ollama streams unless told not to
+        if (stream && behaviour.errorStatus() == 0) {
+            completion.writeStream(exchange, format);
         } else {
-            completion.writeWhole(exchange);
+            completion.writeWhole(exchange, format);
         }
         exchange.close();
     }
@@ -207,10 +218,22 @@ public final class OpenAiSimulator implements AutoCloseable {
         String last = "";
         for (JsonNode message : body.path("messages")) {
             if ("user".equals(message.path("role").asText())) {
-                last = message.path("content").asText();
+                last = text(message.path("content"));
             }
         }
         return last;
+    }
+
+    /** A message's text: a string, or (Anthropic) a list of content blocks whose text parts are joined. */
+    private static String text(JsonNode content) {
+        if (!content.isArray()) {
+            return content.asText();
+        }
+        StringBuilder text = new StringBuilder();
+        for (JsonNode block : content) {
+            text.append(block.path("text").asText());
+        }
+        return text.toString();
     }
 
     @Override

@@ -2,9 +2,7 @@ package dev.fleet.test;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -55,10 +53,15 @@ final class SimulatedAnswer {
 
     /** Errors and whole (non-streamed) answers: after the time all tokens would take. */
     void writeWhole(HttpExchange exchange) throws IOException {
+        writeWhole(exchange, WireFormat.OPENAI);
+    }
+
+    /** As {@link #writeWhole(HttpExchange)}; an error is spelled in {@code format} (a whole answer only in OpenAI's). */
+    void writeWhole(HttpExchange exchange, WireFormat format) throws IOException {
         long start = System.nanoTime();
         if (behaviour.errorStatus() != 0) {
             sleepUntil(start + behaviour.timeToFirstToken().toNanos());
-            writeError(exchange, behaviour.errorStatus());
+            writeError(exchange, behaviour.errorStatus(), format);
             return;
         }
         long done = tokenDueAt(start, words.size() - 1);
@@ -78,8 +81,13 @@ final class SimulatedAnswer {
     }
 
     void writeStream(HttpExchange exchange) throws IOException {
+        writeStream(exchange, WireFormat.OPENAI);
+    }
+
+    /** Streams the answer in {@code format}'s wire format, paced and broken as the behaviour says. */
+    void writeStream(HttpExchange exchange, WireFormat format) throws IOException {
         long start = System.nanoTime();
-        exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+        exchange.getResponseHeaders().add("Content-Type", format.contentType());
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
         long stalled = 0;
@@ -91,14 +99,16 @@ final class SimulatedAnswer {
             if (i == behaviour.disconnectAfter()) {
                 throw new Disconnect(); // when the next token was due
             }
-            send(out, chunk(Map.of("content", words.get(i)), null, null));
+            if (i == 0) {
+                format.open(out, model, promptTokens);
+            }
+            format.token(out, model, words.get(i));
         }
         if (words.size() == behaviour.disconnectAfter()) {
             sleepUntil(tokenDueAt(start, words.size()) + stalled);
             throw new Disconnect();
         }
-        send(out, chunk(Map.of(), "stop", usage(words.size())));
-        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+        format.close(out, model, promptTokens, words.size());
         out.flush();
     }
 
@@ -106,35 +116,15 @@ final class SimulatedAnswer {
         return start + behaviour.timeToFirstToken().toNanos() + index * behaviour.interTokenDelay().toNanos();
     }
 
-    private Map<String, Object> chunk(Map<String, Object> delta, String finishReason, Map<String, Object> usage) {
-        Map<String, Object> choice = new LinkedHashMap<>();
-        choice.put("index", 0);
-        choice.put("delta", delta);
-        choice.put("finish_reason", finishReason);
-        Map<String, Object> chunk = new LinkedHashMap<>();
-        chunk.put("id", "chatcmpl-sim");
-        chunk.put("object", "chat.completion.chunk");
-        chunk.put("created", epochSeconds());
-        chunk.put("model", model);
-        chunk.put("choices", List.of(choice));
-        if (usage != null) {
-            chunk.put("usage", usage);
-        }
-        return chunk;
-    }
-
     private Map<String, Object> usage(int completionTokens) {
-        return Map.of("prompt_tokens", promptTokens, "completion_tokens", completionTokens,
-                "total_tokens", promptTokens + completionTokens);
+        return WireFormat.openAiUsage(promptTokens, completionTokens);
     }
 
-    static void writeError(HttpExchange exchange, int status) throws IOException {
+    static void writeError(HttpExchange exchange, int status, WireFormat format) throws IOException {
         if (status == 429 || status == 503) {
             exchange.getResponseHeaders().add("Retry-After", "1");
         }
-        String type = status == 429 ? "rate_limit_exceeded" : status >= 500 ? "server_error" : "invalid_request_error";
-        writeJson(exchange, status, Map.of("error", Map.of(
-                "message", "injected failure (HTTP " + status + ")", "type", type, "code", "simulated")));
+        writeJson(exchange, status, format.error(status, "injected failure (HTTP " + status + ")"));
     }
 
     static void writeJson(HttpExchange exchange, int status, Object body) throws IOException {
@@ -144,12 +134,7 @@ final class SimulatedAnswer {
         exchange.getResponseBody().write(bytes);
     }
 
-    private static void send(OutputStream out, Object chunk) throws IOException {
-        out.write(("data: " + JSON.writeValueAsString(chunk) + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
-    private static long epochSeconds() {
+    static long epochSeconds() {
         return System.currentTimeMillis() / 1000;
     }
 

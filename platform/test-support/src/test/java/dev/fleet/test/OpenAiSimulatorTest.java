@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -98,6 +99,52 @@ class OpenAiSimulatorTest {
         assertThat(answered.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(answered.body()).at("/choices/0/message/content").asText())
                 .isEqualTo(OpenAiSimulator.answerTo("Are you up?"));
+    }
+
+    @Test
+    void speaksOllamasNdjsonAndAnthropicsSseWithTheSameAnswers() throws Exception {
+        // Ollama: one JSON object a line, the last with done=true and the token counts
+        String ollama = HTTP.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/api/chat"))
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("model", "llama",
+                        "messages", List.of(Map.of("role", "user", "content", "Hi there"))))))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        List<JsonNode> lines = new ArrayList<>();
+        for (String line : ollama.split("\n")) {
+            lines.add(JSON.readTree(line));
+        }
+        assertThat(lines).last().satisfies(last -> {
+            assertThat(last.path("done").asBoolean()).isTrue();
+            assertThat(last.path("eval_count").asInt()).isEqualTo(5); // words of "Simulated answer to: Hi there"
+        });
+        assertThat(lines.stream().map(line -> line.at("/message/content").asText()).reduce("", String::concat))
+                .isEqualTo(OpenAiSimulator.answerTo("Hi there"));
+
+        // Anthropic: typed events, text in content_block_delta, usage in message_start and message_delta
+        String anthropic = HTTP.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/v1/messages"))
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("model", "claude",
+                        "stream", true, "max_tokens", 64, "messages", List.of(Map.of("role", "user",
+                                "content", List.of(Map.of("type", "text", "text", "Hi there"))))))))
+                .build(), HttpResponse.BodyHandlers.ofString()).body();
+        List<String> events = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        for (String line : anthropic.split("\n")) {
+            if (line.startsWith("event: ")) {
+                events.add(line.substring(7));
+            } else if (line.startsWith("data: ")) {
+                text.append(JSON.readTree(line.substring(6)).at("/delta/text").asText());
+            }
+        }
+        assertThat(events).startsWith("message_start", "content_block_start").endsWith("content_block_stop",
+                "message_delta", "message_stop");
+        assertThat(text.toString()).isEqualTo(OpenAiSimulator.answerTo("Hi there"));
+
+        // an injected error, in Anthropic's error shape
+        simulator.next(1, SimulatedBehaviour.normal().withErrorStatus(429));
+        HttpResponse<String> limited = HTTP.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/v1/messages"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"stream\":true,\"messages\":[]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(JSON.readTree(limited.body()).at("/error/type").asText()).isEqualTo("rate_limit_error");
     }
 
     @Test

@@ -103,6 +103,7 @@ import dev.fleet.schemas.FleetTopics;
 import dev.fleet.schemas.Topic;
 import dev.fleet.test.FleetTestEnvironment;
 import dev.fleet.test.OpenAiSimulator;
+import dev.fleet.test.SimulatedBehaviour;
 import dev.fleet.test.SharedKafka;
 import dev.fleet.test.SharedPostgres;
 import dev.fleet.test.TopicProbe;
@@ -617,6 +618,45 @@ class OrchestratorIntegrationTest {
         Received<DomainEvent> event = awaitOne(FleetTopics.DOMAIN_EVENTS, r -> r.key().equals(tenant)
                 && r.value().getPayload() instanceof CompletionFailed f && f.getRequestId().equals(doomed.getRequestId()));
         assertThat(((CompletionFailed) event.value().getPayload()).getCode()).isEqualTo("provider_unavailable");
+    }
+
+    @Test
+    void endsAReplyWhoseProviderDisconnectedMidStreamWithAnErrorChunkAfterTheText() {
+        // given: the provider drops the connection after three tokens
+        ChatRequested request = chat(newTenantId(), SIM_MODEL, "Tell me a long story");
+        int callsBefore = SIMULATOR.requests().size();
+        SIMULATOR.next(1, SimulatedBehaviour.normal().withAnswerTokens(10).withDisconnectAfter(3));
+
+        // when
+        send(request, null);
+
+        // then: the text as far as it came, then the error chunk the gateway relays as an SSE error event
+        List<Received<ChatChunk>> reply = awaitReply(request.getRequestId());
+        assertThat(text(reply)).startsWith("token token");
+        assertThat(reply).noneMatch(chunk -> chunk.value().getFinishReason() == FinishReason.STOP);
+        ChatChunk last = reply.get(reply.size() - 1).value();
+        assertThat(last.getFinishReason()).isEqualTo(FinishReason.ERROR);
+        assertThat(last.getError().getType()).isEqualTo(ErrorType.SERVER_ERROR);
+        assertThat(last.getError().getCode()).isEqualTo(ErrorCode.PROVIDER_UNAVAILABLE);
+        assertThat(last.getError().getMessage()).contains("during the stream");
+        assertThat(SIMULATOR.requests().size() - callsBefore).isEqualTo(1); // never retried after text
+    }
+
+    @Test
+    void answersRateLimitedWhenTheProviderStaysRateLimited() {
+        // given: as many 429s as attempts
+        ChatRequested request = chat(newTenantId(), SIM_MODEL, "Anyone free?");
+        SIMULATOR.failNext(3, 429);
+
+        // when
+        send(request, null);
+
+        // then: one error chunk the gateway turns into HTTP 429 rate_limit_exceeded
+        assertThat(awaitReply(request.getRequestId())).singleElement().satisfies(chunk -> {
+            assertThat(chunk.value().getFinishReason()).isEqualTo(FinishReason.ERROR);
+            assertThat(chunk.value().getError().getType()).isEqualTo(ErrorType.RATE_LIMIT_ERROR);
+            assertThat(chunk.value().getError().getMessage()).contains("HTTP 429");
+        });
     }
 
     @Test

@@ -10,7 +10,9 @@ import dev.fleet.schemas.OpenAiNames;
 
 /**
  * The HTTP status of an error a fleet service replied with. Chat: {@code MODEL_NOT_FOUND} and
- * {@code NOT_FOUND_ERROR} (another tenant's or no such conversation) 404, any other {@code INVALID_REQUEST_ERROR} 400, {@code PROVIDER_UNAVAILABLE} 502, {@code TIMEOUT} 504,
+ * {@code NOT_FOUND_ERROR} (another tenant's or no such conversation) 404, any other {@code INVALID_REQUEST_ERROR} 400,
+ * {@code RATE_LIMIT_ERROR} 429 with OpenAI's code {@code rate_limit_exceeded} (every model provider
+ * was rate limited; ErrorCode has no such symbol yet), {@code PROVIDER_UNAVAILABLE} 502, {@code TIMEOUT} 504,
  * anything else 500. Embeddings and search: 404 / 400 as for chat, anything else 502 (the worker is
  * this gateway's upstream). Type and code reach the client in OpenAI's lower-case spelling.
  */
@@ -22,6 +24,10 @@ final class UpstreamErrors {
     static ApiError forChat(ReplyError error) {
         if (error.getType() == ErrorType.NOT_FOUND_ERROR) { // something the client named, e.g. a conversation
             return apiError(error, HttpStatus.NOT_FOUND);
+        }
+        if (error.getType() == ErrorType.RATE_LIMIT_ERROR) { // every model provider of the route refused with 429
+            return new ApiError(HttpStatus.TOO_MANY_REQUESTS, error.getMessage(), OpenAiNames.of(error.getType()),
+                    null, "rate_limit_exceeded");
         }
         return apiError(error, status(error, switch (error.getCode()) {
             case PROVIDER_UNAVAILABLE -> HttpStatus.BAD_GATEWAY;

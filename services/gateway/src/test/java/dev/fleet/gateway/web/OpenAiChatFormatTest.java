@@ -113,14 +113,25 @@ class OpenAiChatFormatTest {
         assertThat(chatStatus(ErrorType.SERVER_ERROR, ErrorCode.TIMEOUT)).isEqualTo(HttpStatus.GATEWAY_TIMEOUT);
         assertThat(chatStatus(ErrorType.SERVER_ERROR, ErrorCode.INTERNAL_ERROR))
                 .isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
-        assertThat(chatStatus(ErrorType.RATE_LIMIT_ERROR, ErrorCode.INTERNAL_ERROR))
-                .isEqualTo(HttpStatus.INTERNAL_SERVER_ERROR);
+        assertThat(chatStatus(ErrorType.RATE_LIMIT_ERROR, ErrorCode.PROVIDER_UNAVAILABLE))
+                .isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
         assertThat(knowledgeStatus(ErrorType.INVALID_REQUEST_ERROR, ErrorCode.MODEL_NOT_FOUND))
                 .isEqualTo(HttpStatus.NOT_FOUND);
         assertThat(knowledgeStatus(ErrorType.INVALID_REQUEST_ERROR, ErrorCode.DIMENSION_MISMATCH))
                 .isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(knowledgeStatus(ErrorType.SERVER_ERROR, ErrorCode.INTERNAL_ERROR)).isEqualTo(HttpStatus.BAD_GATEWAY);
         assertThat(knowledgeStatus(ErrorType.SERVER_ERROR, ErrorCode.TIMEOUT)).isEqualTo(HttpStatus.BAD_GATEWAY);
+    }
+
+    @Test
+    void shouldAnswerRateLimitedWhenEveryModelProviderWasRateLimited() {
+        ApiError error = UpstreamErrors.forChat(
+                new ReplyError(ErrorType.RATE_LIMIT_ERROR, ErrorCode.PROVIDER_UNAVAILABLE, "all rate limited"));
+
+        assertThat(error.status()).isEqualTo(HttpStatus.TOO_MANY_REQUESTS);
+        assertThat(error.type()).isEqualTo("rate_limit_error");
+        assertThat(error.code()).isEqualTo("rate_limit_exceeded");
+        assertThat(error.message()).isEqualTo("all rate limited");
     }
 
     @Test

@@ -87,8 +87,11 @@ public class OrchestratorConfiguration {
     }
 
     @Bean
-    ChatRouter chatRouter(List<ChatProvider> providers) {
-        ChatRouter router = new ChatRouter(providers);
+    ChatRouter chatRouter(List<ChatProvider> providers, ConfiguredProviders configured, Clock clock,
+            FleetKafkaProperties kafka) {
+        List<ChatProvider> all = new java.util.ArrayList<>(providers);
+        all.addAll(configured.providers());
+        ChatRouter router = new ChatRouter(all, clock, kafka.service());
         log.info("chat models: {}", router.models());
         return router;
     }

@@ -39,14 +39,12 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import io.github.resilience4j.timelimiter.TimeLimiter;
-import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import reactor.core.publisher.Flux;
 
-class OpenAiCompatibleProviderTest {
+class SpringAiChatProviderTest {
 
     private final CircuitBreaker circuitBreaker = CircuitBreaker.of("test", CircuitBreakerConfig.custom()
-            .minimumNumberOfCalls(100).recordException(OpenAiCompatibleProvider::isEndpointFailure).build());
+            .minimumNumberOfCalls(100).recordException(StreamGuard::isEndpointFault).build());
 
     @Test
     void retriesAnAttemptThatFailedBeforeTheFirstToken() {
@@ -119,7 +117,7 @@ class OpenAiCompatibleProviderTest {
                 .blockLast(Duration.ofSeconds(5)))
                 .isInstanceOfSatisfying(ChatFailure.class, failure -> {
                     assertThat(failure.code()).isEqualTo(ErrorCode.PROVIDER_UNAVAILABLE);
-                    assertThat(failure.getMessage()).contains("did not answer within 100ms");
+                    assertThat(failure.getMessage()).contains("sent no first token within 100ms");
                 });
         assertThat(model.attempts).hasValue(3);
     }
@@ -148,7 +146,7 @@ class OpenAiCompatibleProviderTest {
         request.setMaxTokens(64);
 
         // when
-        Prompt prompt = OpenAiCompatibleProvider.prompt(request);
+        Prompt prompt = ChatPrompts.openAi(request);
 
         // then
         assertThat(prompt.getInstructions()).extracting(m -> m.getMessageType().getValue() + ":" + m.getText())
@@ -165,7 +163,7 @@ class OpenAiCompatibleProviderTest {
                 .setSeed(42L).setStop(List.of("END")).setUser("end-user").build());
 
         // when
-        OpenAiChatOptions options = (OpenAiChatOptions) OpenAiCompatibleProvider.prompt(request).getOptions();
+        OpenAiChatOptions options = (OpenAiChatOptions) ChatPrompts.openAi(request).getOptions();
 
         // then
         assertThat(options.getTopP()).isEqualTo(0.5);
@@ -176,13 +174,13 @@ class OpenAiCompatibleProviderTest {
         assertThat(options.getUser()).isEqualTo("end-user");
     }
 
-    private OpenAiCompatibleProvider provider(StreamingChatModel model, Duration tokenTimeout) {
-        return new OpenAiCompatibleProvider(model, Set.of("sim-model"),
-                TimeLimiter.of(TimeLimiterConfig.custom().timeoutDuration(tokenTimeout).build()), circuitBreaker,
-                Retry.of("test", RetryConfig.custom().maxAttempts(3)
+    private SpringAiChatProvider provider(StreamingChatModel model, Duration tokenTimeout) {
+        StreamGuard guard = new StreamGuard("openai", new StreamGuard.Timeouts(tokenTimeout, tokenTimeout,
+                Duration.ofSeconds(30)), circuitBreaker, Retry.of("test", RetryConfig.custom().maxAttempts(3)
                         .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(10), 2.0))
-                        .retryOnException(OpenAiCompatibleProvider::isTransient)
+                        .retryOnException(StreamGuard::isRetryable)
                         .failAfterMaxAttempts(false).build()));
+        return new SpringAiChatProvider("openai", Set.of("sim-model"), model, ChatPrompts::openAi, guard);
     }
 
     private static ChatRequested request() {

@@ -1,0 +1,96 @@
+package dev.fleet.orchestrator.providers;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.ai.anthropic.AnthropicChatOptions;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.messages.SystemMessage;
+import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.ollama.api.OllamaChatOptions;
+import org.springframework.ai.openai.OpenAiChatOptions;
+
+import dev.fleet.events.v1.ChatMessage;
+import dev.fleet.events.v1.ChatOptions;
+import dev.fleet.events.v1.ChatRequested;
+
+/**
+ * A chat request as each kind of provider is sent it: the same messages, the options each API
+ * knows. Sampling options only: tools and {@code response_format} need replies that can carry tool
+ * calls (not yet). Limits: tool messages are sent as user messages; options an API lacks are left out
+ * (Anthropic has no penalties, seed or user).
+ */
+public final class ChatPrompts {
+
+    private ChatPrompts() {
+    }
+
+    /** OpenAI's chat completions (asks for usage in the stream). */
+    public static Prompt openAi(ChatRequested request) {
+        OpenAiChatOptions.Builder options = OpenAiChatOptions.builder()
+                .model(request.getModel())
+                .temperature(request.getTemperature())
+                .maxTokens(request.getMaxTokens())
+                .streamUsage(true);
+        ChatOptions extra = request.getOptions();
+        if (extra != null) {
+            options.topP(extra.getTopP())
+                    .presencePenalty(extra.getPresencePenalty())
+                    .frequencyPenalty(extra.getFrequencyPenalty())
+                    .seed(intOrNull(extra.getSeed()))
+                    .stop(extra.getStop().isEmpty() ? null : extra.getStop())
+                    .user(extra.getUser());
+        }
+        return new Prompt(messages(request), options.build());
+    }
+
+    /** Ollama's native chat ({@code num_predict} is its max tokens). */
+    public static Prompt ollama(ChatRequested request) {
+        OllamaChatOptions.Builder options = OllamaChatOptions.builder()
+                .model(request.getModel())
+                .temperature(request.getTemperature())
+                .numPredict(request.getMaxTokens());
+        ChatOptions extra = request.getOptions();
+        if (extra != null) {
+            options.topP(extra.getTopP())
+                    .presencePenalty(extra.getPresencePenalty())
+                    .frequencyPenalty(extra.getFrequencyPenalty())
+                    .seed(intOrNull(extra.getSeed()))
+                    .stop(extra.getStop().isEmpty() ? null : extra.getStop());
+        }
+        return new Prompt(messages(request), options.build());
+    }
+
+    /** Anthropic's messages; {@code max_tokens} is required there, {@code defaultMaxTokens} when the client set none. */
+    public static Prompt anthropic(ChatRequested request, int defaultMaxTokens) {
+        AnthropicChatOptions.Builder options = AnthropicChatOptions.builder()
+                .model(request.getModel())
+                .temperature(request.getTemperature())
+                .maxTokens(request.getMaxTokens() != null ? request.getMaxTokens() : defaultMaxTokens);
+        ChatOptions extra = request.getOptions();
+        if (extra != null) {
+            options.topP(extra.getTopP())
+                    .stopSequences(extra.getStop().isEmpty() ? null : extra.getStop());
+        }
+        return new Prompt(messages(request), options.build());
+    }
+
+    static List<Message> messages(ChatRequested request) {
+        List<Message> messages = new ArrayList<>();
+        for (ChatMessage message : request.getMessages()) {
+            messages.add(switch (message.getRole()) {
+                case SYSTEM -> new SystemMessage(message.getContent());
+                case ASSISTANT -> new AssistantMessage(message.getContent());
+                case USER, TOOL -> new UserMessage(message.getContent());
+            });
+        }
+        return messages;
+    }
+
+    /** Spring AI carries an int seed; a larger one is left out rather than changed. */
+    private static Integer intOrNull(Long value) {
+        return value != null && value == value.intValue() ? value.intValue() : null;
+    }
+}
