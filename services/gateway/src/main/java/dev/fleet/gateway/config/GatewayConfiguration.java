@@ -1,10 +1,16 @@
 package dev.fleet.gateway.config;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import dev.fleet.events.v1.ChatChunk;
 import dev.fleet.gateway.domain.ApiKeyAuthenticator;
@@ -51,9 +57,27 @@ public class GatewayConfiguration {
     }
 
     @Bean
-    ModelCatalog modelCatalog(TopicMirrors topicMirrors, FleetGatewayProperties properties) {
-        return ModelAliasFeed.feed(topicMirrors,
-                new ModelCatalog(KnowledgeClient.EMBEDDING_MODEL, properties.chatModels()));
+    ModelCatalog modelCatalog(TopicMirrors topicMirrors, FleetGatewayProperties properties, Environment environment) {
+        List<String> chatModels = new ArrayList<>(properties.chatModels());
+        chatModels.addAll(providerModels(environment));
+        return ModelAliasFeed.feed(topicMirrors, new ModelCatalog(KnowledgeClient.EMBEDDING_MODEL, chatModels));
+    }
+
+    /**
+     * The models of the orchestrator's named providers ({@code FLEET_PROVIDERS_<NAME>_MODELS}, decision
+     * 0023), read from the same environment so that a deployment names each model once. Only the model
+     * lists are read here; the providers themselves are the orchestrator's.
+     */
+    static List<String> providerModels(Environment environment) {
+        Map<String, ProviderModels> providers = Binder.get(environment)
+                .bind("fleet.providers", Bindable.mapOf(String.class, ProviderModels.class))
+                .orElse(Map.of());
+        return providers.values().stream().filter(p -> p.models() != null)
+                .flatMap(p -> p.models().stream()).toList();
+    }
+
+    /** The one setting of a named provider that the gateway needs. */
+    record ProviderModels(List<String> models) {
     }
 
     @Bean
