@@ -14,8 +14,9 @@ import com.sun.net.httpserver.HttpExchange;
 
 /**
  * Writes one simulated chat completion to an exchange, as OpenAI would: a {@code chat.completion}
- * object, or Server-Sent Events ({@code chat.completion.chunk}s, a last chunk with the finish reason
- * and usage, then {@code [DONE]}), paced and broken as its {@link SimulatedBehaviour} says. Token
+ * object, or Server-Sent Events ({@code chat.completion.chunk}s, a last chunk with the finish reason,
+ * when the request set {@code stream_options.include_usage} a usage-only chunk with empty
+ * {@code choices}, then {@code [DONE]}), paced and broken as its {@link SimulatedBehaviour} says. Token
  * times follow a fixed schedule from the first token (not a sleep per token), so pacing does not
  * drift; the sleep granularity of the machine (about 0.1 ms on Linux) bounds its precision.
  * Usage: prompt tokens are estimated as characters ÷ 4, completion tokens are the words sent.
@@ -35,12 +36,16 @@ final class SimulatedAnswer {
     private final String model;
     private final List<String> words;
     private final int promptTokens;
+    private final boolean streamUsage;
 
-    SimulatedAnswer(SimulatedBehaviour behaviour, String model, String answer, int promptTokens) {
+    /** @param streamUsage whether a stream ends with a usage chunk ({@code stream_options.include_usage}) */
+    SimulatedAnswer(SimulatedBehaviour behaviour, String model, String answer, int promptTokens,
+            boolean streamUsage) {
         this.behaviour = behaviour;
         this.model = model;
         this.words = words(answer);
         this.promptTokens = promptTokens;
+        this.streamUsage = streamUsage;
     }
 
     /** The answer's words, each but the first with its leading space (one token each). */
@@ -97,7 +102,10 @@ final class SimulatedAnswer {
             sleepUntil(tokenDueAt(start, words.size()) + stalled);
             throw new Disconnect();
         }
-        send(out, chunk(Map.of(), "stop", usage(words.size())));
+        send(out, chunk(Map.of(), "stop", null));
+        if (streamUsage) {
+            send(out, usageChunk());
+        }
         out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         out.flush();
     }
@@ -120,6 +128,18 @@ final class SimulatedAnswer {
         if (usage != null) {
             chunk.put("usage", usage);
         }
+        return chunk;
+    }
+
+    /** OpenAI's last chunk of a stream asked for with {@code include_usage}: no choices, the usage. */
+    private Map<String, Object> usageChunk() {
+        Map<String, Object> chunk = new LinkedHashMap<>();
+        chunk.put("id", "chatcmpl-sim");
+        chunk.put("object", "chat.completion.chunk");
+        chunk.put("created", epochSeconds());
+        chunk.put("model", model);
+        chunk.put("choices", List.of());
+        chunk.put("usage", usage(words.size()));
         return chunk;
     }
 
