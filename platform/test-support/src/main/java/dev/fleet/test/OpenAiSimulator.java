@@ -199,7 +199,8 @@ public final class OpenAiSimulator implements AutoCloseable {
         String answer = behaviour.answerTokens() > 0 ? answerOfLength(behaviour.answerTokens())
                 : answerTo(question);
         SimulatedAnswer completion = new SimulatedAnswer(behaviour, body.path("model").asText(DEFAULT_MODEL), answer,
-                body.path("messages").toString().length() / 4 + 1);
+                body.path("messages").toString().length() / 4 + 1,
+                body.path("stream_options").path("include_usage").asBoolean(false));
         boolean stream = body.path("stream").asBoolean(format == WireFormat.OLLAMA); // Ollama streams unless told not to
         if (stream && behaviour.errorStatus() == 0) {
             completion.writeStream(exchange, format);

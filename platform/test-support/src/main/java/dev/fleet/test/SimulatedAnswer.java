@@ -12,8 +12,9 @@ import com.sun.net.httpserver.HttpExchange;
 
 /**
  * Writes one simulated chat completion to an exchange, as OpenAI would: a {@code chat.completion}
- * object, or Server-Sent Events ({@code chat.completion.chunk}s, a last chunk with the finish reason
- * and usage, then {@code [DONE]}), paced and broken as its {@link SimulatedBehaviour} says. Token
+ * object, or Server-Sent Events ({@code chat.completion.chunk}s, a last chunk with the finish reason,
+ * when the request set {@code stream_options.include_usage} a usage-only chunk with empty
+ * {@code choices}, then {@code [DONE]}), paced and broken as its {@link SimulatedBehaviour} says. Token
  * times follow a fixed schedule from the first token (not a sleep per token), so pacing does not
  * drift; the sleep granularity of the machine (about 0.1 ms on Linux) bounds its precision.
  * Usage: prompt tokens are estimated as characters ÷ 4, completion tokens are the words sent.
@@ -33,12 +34,16 @@ final class SimulatedAnswer {
     private final String model;
     private final List<String> words;
     private final int promptTokens;
+    private final boolean streamUsage;
 
-    SimulatedAnswer(SimulatedBehaviour behaviour, String model, String answer, int promptTokens) {
+    /** @param streamUsage whether a stream ends with a usage chunk ({@code stream_options.include_usage}) */
+    SimulatedAnswer(SimulatedBehaviour behaviour, String model, String answer, int promptTokens,
+            boolean streamUsage) {
         this.behaviour = behaviour;
         this.model = model;
         this.words = words(answer);
         this.promptTokens = promptTokens;
+        this.streamUsage = streamUsage;
     }
 
     /** The answer's words, each but the first with its leading space (one token each). */
@@ -108,7 +113,7 @@ final class SimulatedAnswer {
             sleepUntil(tokenDueAt(start, words.size()) + stalled);
             throw new Disconnect();
         }
-        format.close(out, model, promptTokens, words.size());
+        format.close(out, model, promptTokens, words.size(), streamUsage);
         out.flush();
     }
 

@@ -19,7 +19,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 enum WireFormat {
 
-    /** {@code data: {chat.completion.chunk}} lines, a last chunk with finish reason and usage, {@code [DONE]}. */
+    /**
+     * {@code data: {chat.completion.chunk}} lines, a last chunk with the finish reason, then — when the
+     * request set {@code stream_options.include_usage} — a chunk with no choices and the usage, {@code [DONE]}.
+     */
     OPENAI("text/event-stream") {
         @Override
         void open(OutputStream out, String model, int promptTokens) {
@@ -31,8 +34,15 @@ enum WireFormat {
         }
 
         @Override
-        void close(OutputStream out, String model, int promptTokens, int completionTokens) throws IOException {
-            sse(out, null, openAiChunk(model, Map.of(), "stop", openAiUsage(promptTokens, completionTokens)));
+        void close(OutputStream out, String model, int promptTokens, int completionTokens, boolean includeUsage)
+                throws IOException {
+            sse(out, null, openAiChunk(model, Map.of(), "stop", null));
+            if (includeUsage) {
+                Map<String, Object> usage = new LinkedHashMap<>(openAiChunk(model, Map.of(), null, null));
+                usage.put("choices", List.of());
+                usage.put("usage", openAiUsage(promptTokens, completionTokens));
+                sse(out, null, usage);
+            }
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
         }
 
@@ -56,7 +66,8 @@ enum WireFormat {
         }
 
         @Override
-        void close(OutputStream out, String model, int promptTokens, int completionTokens) throws IOException {
+        void close(OutputStream out, String model, int promptTokens, int completionTokens, boolean includeUsage)
+                throws IOException {
             Map<String, Object> last = ollamaLine(model, "", true);
             last.put("done_reason", "stop");
             last.put("prompt_eval_count", promptTokens);
@@ -94,7 +105,8 @@ enum WireFormat {
         }
 
         @Override
-        void close(OutputStream out, String model, int promptTokens, int completionTokens) throws IOException {
+        void close(OutputStream out, String model, int promptTokens, int completionTokens, boolean includeUsage)
+                throws IOException {
             sse(out, "content_block_stop", Map.of("type", "content_block_stop", "index", 0));
             sse(out, "message_delta", Map.of("type", "message_delta",
                     "delta", Map.of("stop_reason", "end_turn"), "usage", Map.of("output_tokens", completionTokens)));
@@ -129,8 +141,9 @@ enum WireFormat {
 
     abstract void token(OutputStream out, String model, String word) throws IOException;
 
-    /** After the last token: the finish and the usage. */
-    abstract void close(OutputStream out, String model, int promptTokens, int completionTokens) throws IOException;
+    /** After the last token: the finish and the usage ({@code includeUsage}: whether OpenAI's client asked for it). */
+    abstract void close(OutputStream out, String model, int promptTokens, int completionTokens, boolean includeUsage)
+            throws IOException;
 
     /** The API's error body for HTTP {@code status}. */
     abstract Map<String, Object> error(int status, String message);

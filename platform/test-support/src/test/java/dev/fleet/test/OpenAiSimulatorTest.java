@@ -217,6 +217,40 @@ class OpenAiSimulatorTest {
     }
 
     @Test
+    void endsAStreamWithAUsageChunkOnlyWhenIncludeUsageIsAsked() throws Exception {
+        List<JsonNode> withUsage = events("{\"model\":\"m\",\"stream\":true,"
+                + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        List<JsonNode> without = events("{\"model\":\"m\",\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+
+        JsonNode last = withUsage.get(withUsage.size() - 1);
+        assertThat(last.path("choices").isEmpty()).isTrue();
+        assertThat(last.path("usage").path("completion_tokens").asInt())
+                .isEqualTo(SimulatedAnswer.words(OpenAiSimulator.answerTo("hi")).size());
+        assertThat(withUsage.subList(0, withUsage.size() - 1)).allSatisfy(e -> assertThat(e.has("usage")).isFalse());
+        assertThat(without).allSatisfy(e -> assertThat(e.has("usage")).isFalse());
+        assertThat(without.get(without.size() - 1).path("choices").get(0).path("finish_reason").asText())
+                .isEqualTo("stop");
+    }
+
+    /** The JSON events of a streamed answer to {@code body}, {@code [DONE]} left out. */
+    private List<JsonNode> events(String body) throws IOException, InterruptedException {
+        HttpResponse<Stream<String>> response = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(simulator.baseUrl() + "/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofLines());
+        List<JsonNode> events = new ArrayList<>();
+        try (Stream<String> lines = response.body()) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (line.startsWith("data: ") && !line.equals("data: [DONE]")) {
+                    events.add(JSON.readTree(line.substring(6)));
+                }
+            }
+        }
+        return events;
+    }
+
+    @Test
     void readsKnobsAsFlagsAndHeadersSpellThem() {
         SimulatedBehaviour behaviour = SimulatedBehaviour.normal().with("ttft", "1.5s").with("tokens-per-second", "40")
                 .with("stall-after", "3").with("stall-for", "250").with("disconnect-after", "9");

@@ -87,6 +87,7 @@ import dev.fleet.events.v1.Tenant;
 import dev.fleet.events.v1.TenantCreated;
 import dev.fleet.events.v1.TenantLimitsChanged;
 import dev.fleet.events.v1.TenantStatus;
+import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.orchestrator.domain.ControlPlaneEvents;
 import dev.fleet.orchestrator.domain.KeyMinter;
@@ -607,10 +608,11 @@ class OrchestratorIntegrationTest {
         // when
         send(doomed, null);
 
-        // then: one error chunk, no usage, a CompletionFailed event
+        // then: one error chunk billing nothing (no text was delivered), a CompletionFailed event
         List<Received<ChatChunk>> failed = awaitReply(doomed.getRequestId());
         assertThat(failed).singleElement().satisfies(chunk -> {
             assertThat(chunk.value().getFinishReason()).isEqualTo(FinishReason.ERROR);
+            assertThat(chunk.value().getUsage()).isEqualTo(new TokenUsage(0, 0));
             assertThat(chunk.value().getError().getCode()).isEqualTo(ErrorCode.PROVIDER_UNAVAILABLE);
             assertThat(chunk.value().getError().getType()).isEqualTo(ErrorType.SERVER_ERROR);
         });

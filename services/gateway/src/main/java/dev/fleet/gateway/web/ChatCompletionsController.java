@@ -35,9 +35,10 @@ import reactor.core.publisher.Mono;
  * {@code POST /v1/chat/completions}: validates, hands the request to the orchestrator and answers
  * with its chunks, as Server-Sent Events ({@code stream: true}) or one JSON completion. The
  * request is published (and acknowledged) before the response starts, so a Kafka outage is a
- * clean 503 even for streams; a failure after that is an error event followed by {@code [DONE]},
- * also when a redelivered request was answered again after text had been streamed
- * ({@code reply_restarted}, never a clean finish nor text of two attempts).
+ * clean 503 even for streams; a failure after that is an error event followed by {@code [DONE]} (with
+ * {@code stream_options.include_usage}, the error event also carries the {@code usage} billed for
+ * the text streamed before it), also when a redelivered request was answered again after text had
+ * been streamed ({@code reply_restarted}, never a clean finish nor text of two attempts).
  */
 @RestController
 public class ChatCompletionsController {
@@ -84,7 +85,7 @@ public class ChatCompletionsController {
         AtomicBoolean first = new AtomicBoolean(true);
         return exchange.replies()
                 .concatMap(chunk -> {
-                    ServerSentEvent<String> event = event(exchange, chunk, first.getAndSet(false));
+                    ServerSentEvent<String> event = event(exchange, chunk, first.getAndSet(false), includeUsage);
                     return includeUsage ? Flux.concat(Mono.just(event), Mono.justOrEmpty(
                             OpenAiChatFormat.usageChunk(exchange, chunk)).map(this::data)) : Mono.just(event);
                 })
@@ -92,9 +93,10 @@ public class ChatCompletionsController {
                 .concatWith(Mono.just(DONE));
     }
 
-    private ServerSentEvent<String> event(ChatExchange exchange, ChatChunk chunk, boolean first) {
+    /** A chunk as its event; an error event tells the usage billed before it when the client asked for usage. */
+    private ServerSentEvent<String> event(ChatExchange exchange, ChatChunk chunk, boolean first, boolean includeUsage) {
         return OpenAiChatFormat.error(chunk)
-                .map(error -> data(error.body()))
+                .map(error -> data(includeUsage ? OpenAiChatFormat.withUsage(error.body(), chunk) : error.body()))
                 .orElseGet(() -> data(OpenAiChatFormat.chunk(exchange, chunk, first)));
     }
 

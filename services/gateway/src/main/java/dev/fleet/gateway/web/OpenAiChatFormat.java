@@ -1,6 +1,8 @@
 package dev.fleet.gateway.web;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.http.HttpStatus;
@@ -81,6 +83,19 @@ public final class OpenAiChatFormat {
                     "server_error", null, "completion_failed"));
         }
         return Optional.empty();
+    }
+
+    /**
+     * An error event's {@code body} with the {@code usage} the error chunk carries (what was billed
+     * for the text streamed before the failure) next to {@code error}; unchanged without usage.
+     */
+    public static Map<String, Object> withUsage(Map<String, Object> body, ChatChunk chunk) {
+        if (chunk.getUsage() == null) {
+            return body;
+        }
+        Map<String, Object> withUsage = new LinkedHashMap<>(body);
+        withUsage.put("usage", Usage.of(chunk.getUsage()));
+        return withUsage;
     }
 
     /**

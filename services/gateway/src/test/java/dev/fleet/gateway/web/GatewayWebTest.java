@@ -402,6 +402,30 @@ class GatewayWebTest {
     }
 
     @Test
+    void shouldTellTheUsageBilledBeforeAFailureOnTheErrorEventWhenUsageWasAsked() throws Exception {
+        Stubs.chat = request -> {
+            ChatChunk error = errorChunk(request, 1);
+            error.setUsage(new TokenUsage(7, 1));
+            return Mono.just(Flux.just(chunk(request, 0, "Hel", null), error));
+        };
+
+        String body = client.post().uri("/v1/chat/completions").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("model", "llama3", "stream", true, "stream_options", Map.of("include_usage", true),
+                        "messages", List.of(Map.of("role", "user", "content", "hi"))))
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+
+        List<String> data = dataLines(body);
+        assertThat(data).hasSize(3);
+        JsonNode error = json.readTree(data.get(1).substring(6));
+        assertThat(error.at("/error/code").asText()).isEqualTo("provider_unavailable");
+        assertThat(error.at("/usage/prompt_tokens").asInt()).isEqualTo(7);
+        assertThat(error.at("/usage/completion_tokens").asInt()).isEqualTo(1);
+        assertThat(error.at("/usage/total_tokens").asInt()).isEqualTo(8);
+        assertThat(data.get(2)).isEqualTo("data: [DONE]");
+    }
+
+    @Test
     void shouldEndStreamWithTimeoutErrorWhenNoReplyComes() throws Exception {
         // given the default stub: the orchestrator never answers (reply timeout 300ms)
         String body = chat(true, "extractive").expectStatus().isOk()

@@ -3,7 +3,9 @@ package dev.fleet.orchestrator.domain;
 import dev.fleet.platform.tokens.TokenCounter;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
 import org.slf4j.Logger;
@@ -29,14 +31,22 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Answers chat requests: prepares the request with its {@link ChatContext} (prompt template,
  * conversation history), routes by model, streams the provider's text as {@link ChatChunk}s
- * (seq from 0; the last has finishReason {@code STOP} and the usage, or is the single error chunk),
- * then records usage (prompt and completion tokens) and a CompletionSucceeded / CompletionFailed
- * domain event, keeps the exchange in the conversation, and finally marks the request answered.
+ * (seq from 0; the last has finishReason {@code STOP} and the usage, or is the error chunk, which
+ * carries the usage billed for the text before it), then records usage (prompt and completion
+ * tokens) and a CompletionSucceeded / CompletionFailed domain event, keeps the exchange in the
+ * conversation, and finally marks the request answered.
+ * <p>
+ * Stream lifecycle (decision record 0024, kept by a {@link StreamLedger}): an attempt that reaches a
+ * model publishes {@code StreamStarted}, then {@code StreamCompleted} or {@code StreamAborted} with
+ * the usage billed and its source, and is billed whatever its outcome. A request that never reaches
+ * a model (expired, invalid, unknown model) gets only its error chunk and CompletionFailed, and is
+ * never billed.
  * <p>
  * Delivery: at-least-once. A request already marked answered is skipped. A crash (or a failed
- * publish) before the mark answers it again from seq 0 — usage and events then carry the same
- * event ids as before (see {@link EventIds}), chunks do not. Usage is recorded for successful
- * answers only.
+ * publish) before the mark answers it again from seq 0 as a new attempt — usage and the outcome
+ * event then carry the same event ids as before (see {@link EventIds}, {@link UsageRecorder#eventId}),
+ * so metering bills the request once; the stream events carry the attempt in their ids, since each
+ * attempt is a stream of its own; chunks do not.
  */
 public class ChatService {
 
@@ -91,7 +101,7 @@ public class ChatService {
 
     private Mono<ChatOutcome> answer(ChatRequested request, ChatExchange exchange) {
         return Mono.defer(() -> {
-            Reply reply = new Reply(request);
+            Reply reply = new Reply(request, UUID.randomUUID().toString(), exchange);
             Flux<ChatChunk> chunks = context.prepare(request)
                     .doOnNext(reply::prepared)
                     .flatMapMany(prepared -> generate(prepared.request(), exchange, reply))
@@ -105,7 +115,7 @@ public class ChatService {
                     .then(Mono.defer(() -> reply.plan == null ? Mono.empty()
                             : routes.finished(reply.plan, request, reply.routeOutcome(), exchange)))
                     .then(Mono.defer(() -> reply.outcome() == ChatOutcome.SUCCEEDED
-                            ? context.remember(reply.prepared, reply.text.toString()) : Mono.empty()))
+                            ? context.remember(reply.prepared, reply.ledger.text()) : Mono.empty()))
                     .then(Mono.defer(() -> processed.markCompleted(request, reply.outcome())))
                     .then(Mono.fromSupplier(reply::outcome));
         });
@@ -132,22 +142,53 @@ public class ChatService {
         return Mono.delay(Duration.ofNanos(Math.max(0, dueNanos - System.nanoTime())));
     }
 
+    /**
+     * Everything after the last chunk: the outcome event, and for a stream that reached a model its
+     * end event and its usage (once per request and meter, see {@link UsageRecorder#eventId}).
+     */
     private Mono<Void> announce(ChatRequested request, Reply reply, ChatExchange exchange) {
-        String requestId = request.getRequestId();
+        return Mono.when(reply.startedSent(), outcome(request, reply, exchange), streamEnd(request, reply, exchange),
+                bill(request, reply, exchange));
+    }
+
+    private Mono<Void> outcome(ChatRequested request, Reply reply, ChatExchange exchange) {
+        String eventId = EventIds.derive(request.getRequestId(), "completion");
         if (reply.outcome() == ChatOutcome.FAILED) {
             ChatFailure failure = reply.failure();
-            return exchange.event(event(request, EventIds.derive(requestId, "completion"),
-                    new CompletionFailed(requestId, request.getModel(), OpenAiNames.of(failure.code()),
-                            failure.getMessage())));
+            return exchange.event(event(request, eventId, new CompletionFailed(request.getRequestId(),
+                    request.getModel(), OpenAiNames.of(failure.code()), failure.getMessage())));
         }
-        TokenUsage usage = reply.usage();
+        return exchange.event(event(request, eventId, succeeded(request, reply.billed.usage(), reply.prepared)));
+    }
+
+    /** StreamCompleted or StreamAborted, under an id of its own attempt (a redelivery is another stream). */
+    private Mono<Void> streamEnd(ChatRequested request, Reply reply, ChatExchange exchange) {
+        StreamLedger ledger = reply.ledger;
+        if (!ledger.started()) {
+            return Mono.empty();
+        }
+        Object payload = reply.outcome() == ChatOutcome.FAILED ? ledger.abortedEvent(reply.billed, reply.failure())
+                : ledger.completedEvent(reply.billed, reply.seq);
+        return exchange.event(event(request, streamEventId(request, ledger, "ended"), payload));
+    }
+
+    /** The billed usage, for every stream that reached a model; a request that never did is never billed. */
+    private Mono<Void> bill(ChatRequested request, Reply reply, ChatExchange exchange) {
+        if (!reply.ledger.started()) {
+            return Mono.empty();
+        }
+        String requestId = request.getRequestId();
+        String model = reply.ledger.usedModel();
+        TokenUsage usage = reply.billed.usage();
         return Mono.when(
                 exchange.usage(UsageRecorder.eventId(requestId, Meter.PROMPT_TOKENS),
-                        usage(request, Meter.PROMPT_TOKENS, usage.getPromptTokens())),
+                        usage(request, Meter.PROMPT_TOKENS, usage.getPromptTokens(), model)),
                 exchange.usage(UsageRecorder.eventId(requestId, Meter.COMPLETION_TOKENS),
-                        usage(request, Meter.COMPLETION_TOKENS, usage.getCompletionTokens())),
-                exchange.event(event(request, EventIds.derive(requestId, "completion"),
-                        succeeded(request, usage, reply.prepared))));
+                        usage(request, Meter.COMPLETION_TOKENS, usage.getCompletionTokens(), model)));
+    }
+
+    private static String streamEventId(ChatRequested request, StreamLedger ledger, String what) {
+        return EventIds.derive(request.getRequestId(), "stream/" + ledger.attempt() + "/" + what);
     }
 
     private static CompletionSucceeded succeeded(ChatRequested request, TokenUsage usage, PreparedChat prepared) {
@@ -165,8 +206,8 @@ public class ChatService {
                 .build();
     }
 
-    private UsageRecorded usage(ChatRequested request, Meter meter, long quantity) {
-        return usageRecorder.usage(request.getTenantId(), meter, quantity, request.getModel());
+    private UsageRecorded usage(ChatRequested request, Meter meter, long quantity, String model) {
+        return usageRecorder.usage(request.getTenantId(), meter, quantity, model);
     }
 
     private DomainEvent event(ChatRequested request, String eventId, Object payload) {
@@ -181,39 +222,46 @@ public class ChatService {
                 .build();
     }
 
-    /** The reply to one request as it is being streamed. Used from one stream, hence not synchronised. */
+    /**
+     * The reply to one request as one attempt streams it; what was delivered and billed is kept in
+     * its {@link StreamLedger}. Used from one stream, hence not synchronised.
+     */
     private final class Reply {
 
         private final ChatRequested request;
-        private final StringBuilder text = new StringBuilder();
-        /** This answer's identity on its chunks: a redelivered request is answered anew, under another one. */
-        private final String attempt = UUID.randomUUID().toString();
+        private final ChatExchange exchange;
+        private final StreamLedger ledger;
         private int seq;
-        private TokenUsage reported;
         private ChatFailure failure;
+        /** What this attempt bills; set with the last chunk. */
+        private StreamLedger.Billed billed = StreamLedger.Billed.NOTHING;
         /** The request as the model was sent it; set before generation starts (stays as-is if preparing failed). */
         private PreparedChat prepared;
-        /** The target serving now; null until generation reached one. */
-        private ModelTarget servedBy;
+        /** The StreamStarted publication, sent without waiting and joined before the request is settled. */
+        private Mono<Void> startedSent = Mono.empty();
         /** The route taken; null until routing decided it. */
         private RoutePlan plan;
-        private java.time.Instant firstTextAt;
+        private Instant firstTextAt;
 
-        Reply(ChatRequested request) {
+        /** @param attempt this answer's identity on its chunks and stream events (a redelivery gets another) */
+        Reply(ChatRequested request, String attempt, ChatExchange exchange) {
             this.request = request;
+            this.exchange = exchange;
+            this.ledger = new StreamLedger(request, attempt, tokens, clock);
             this.prepared = PreparedChat.asIs(request);
         }
 
         void prepared(PreparedChat prepared) {
             this.prepared = prepared;
+            ledger.prompt(prepared.request().getMessages());
         }
 
         ChatChunk add(ProviderChunk piece) {
-            if (piece.target() != null) {
-                servedBy = piece.target();
+            if (piece.target() != null && ledger.serving(piece.target(), providerOf(piece.target()))) {
+                started();
             }
             if (piece.usage() != null) {
-                reported = piece.usage();
+                ledger.reported(piece.usage());
             }
             if (piece.text().isEmpty()) {
                 return null;
@@ -221,14 +269,28 @@ public class ChatService {
             if (firstTextAt == null) {
                 firstTextAt = clock.instant();
             }
-            text.append(piece.text());
+            ledger.delivered(piece.text());
             return chunk(piece.text()).build();
         }
 
-        ChatChunk finish() {
-            return chunk("").setFinishReason(FinishReason.STOP).setUsage(usage()).build();
+        /** Publishes StreamStarted now (the chunks do not wait for it). */
+        private void started() {
+            Instant deadlineAt = request.getRequestedAt().plus(deadline);
+            CompletableFuture<Void> sent = exchange.event(event(request, streamEventId(request, ledger, "started"),
+                    ledger.startedEvent(deadlineAt))).toFuture();
+            startedSent = Mono.fromFuture(sent);
         }
 
+        Mono<Void> startedSent() {
+            return startedSent;
+        }
+
+        ChatChunk finish() {
+            billed = ledger.completed();
+            return chunk("").setFinishReason(FinishReason.STOP).setUsage(billed.usage()).build();
+        }
+
+        /** The error chunk; it carries the usage billed for what was delivered (none if no model was reached). */
         ChatChunk fail(ChatFailure failure, Throwable cause) {
             this.failure = failure;
             if (failure == cause) {
@@ -237,16 +299,25 @@ public class ChatService {
             } else {
                 log.warn("request {} ({}) failed unexpectedly", request.getRequestId(), request.getModel(), cause);
             }
-            return chunk("").setFinishReason(FinishReason.ERROR).setError(failure.toReplyError()).build();
+            billed = ledger.aborted();
+            return chunk("").setFinishReason(FinishReason.ERROR).setError(failure.toReplyError())
+                    .setUsage(ledger.started() ? billed.usage() : null).build();
         }
 
         private ChatChunk.Builder chunk(String delta) {
             return ChatChunk.newBuilder()
                     .setRequestId(request.getRequestId())
                     .setSeq(seq++)
-                    .setAttempt(attempt)
                     .setModel(request.getModel())
-                    .setDelta(delta);
+                    .setDelta(delta)
+                    .setAttempt(ledger.attempt());
+        }
+
+        /** How the request ended, for its route (experiment outcomes): the tokens are those billed. */
+        RouteOutcome routeOutcome() {
+            TokenUsage usage = billed.usage();
+            return new RouteOutcome(failure == null, firstTextAt, clock.instant(), usage.getPromptTokens(),
+                    usage.getCompletionTokens(), failure == null ? null : OpenAiNames.of(failure.code()));
         }
 
         ChatOutcome outcome() {
@@ -256,21 +327,12 @@ public class ChatService {
         ChatFailure failure() {
             return failure;
         }
+    }
 
-        RouteOutcome routeOutcome() {
-            if (failure != null) {
-                return new RouteOutcome(false, firstTextAt, clock.instant(), 0, 0, OpenAiNames.of(failure.code()));
-            }
-            TokenUsage usage = usage();
-            return new RouteOutcome(true, firstTextAt, clock.instant(), usage.getPromptTokens(),
-                    usage.getCompletionTokens(), null);
-        }
-
-        TokenUsage usage() {
-            if (reported != null) {
-                return reported;
-            }
-            return new TokenUsage(tokens.promptTokens(prepared.request().getMessages()), tokens.count(text.toString()));
-        }
+    /** The provider a target names, or the one serving its model when it names none. */
+    private String providerOf(ModelTarget target) {
+        return RoutePlan.ANY_PROVIDER.equals(target.getProvider())
+                ? router.route(target.getModel()).map(ChatProvider::name).orElse(null)
+                : target.getProvider();
     }
 }

@@ -8,8 +8,8 @@ import java.time.Instant;
  * @param succeeded        whether the request was answered completely
  * @param firstTextAt      when the first text was produced; null when none came
  * @param finishedAt       when the last chunk was published
- * @param promptTokens     prompt tokens billed (0 when the request failed)
- * @param completionTokens completion tokens billed (0 when the request failed)
+ * @param promptTokens     prompt tokens billed (0 when no model was reached)
+ * @param completionTokens completion tokens billed: those delivered before a failure
  * @param errorCode        OpenAI's error code when it failed; null otherwise
  */
 public record RouteOutcome(boolean succeeded, Instant firstTextAt, Instant finishedAt, int promptTokens,

@@ -20,12 +20,17 @@ import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.CompletionFailed;
 import dev.fleet.events.v1.CompletionSucceeded;
+import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.events.v1.ErrorCode;
 import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.Meter;
+import dev.fleet.events.v1.StreamAborted;
+import dev.fleet.events.v1.StreamCompleted;
+import dev.fleet.events.v1.StreamStarted;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.events.v1.UsageRecorded;
+import dev.fleet.events.v1.UsageSource;
 import dev.fleet.schemas.ChatMessages;
 import dev.fleet.platform.kafka.UsageRecorder;
 
@@ -76,7 +81,8 @@ class ChatServiceTest {
         assertThat(completion.getQuantity()).isEqualTo(1);
         assertThat(prompt.getModel()).isEqualTo("echo");
         assertThat(prompt.getTenantId()).isEqualTo(request.getTenantId());
-        assertThat(exchange.events).singleElement().satisfies(event -> {
+        assertThat(exchange.events).filteredOn(e -> e.getPayload() instanceof CompletionSucceeded).singleElement()
+                .satisfies(event -> {
             assertThat(event.getEventId()).isEqualTo(EventIds.derive(request.getRequestId(), "completion"));
             assertThat(event.getSubject()).isEqualTo("request/" + request.getRequestId());
             assertThat(event.getPayload()).isInstanceOf(CompletionSucceeded.class);
@@ -94,8 +100,108 @@ class ChatServiceTest {
         // when
         service.complete(request("m", "q"), exchange).block();
 
-        // then
+        // then: the client, the bill and the stream event all say 40 + 2, reported
         assertThat(exchange.chunks.get(exchange.chunks.size() - 1).getUsage()).isEqualTo(new TokenUsage(40, 2));
+        assertThat(billed()).isEqualTo(new TokenUsage(40, 2));
+        assertThat(payload(StreamCompleted.class)).satisfies(completed -> {
+            assertThat(completed.getUsageSource()).isEqualTo(UsageSource.REPORTED);
+            assertThat(completed.getPromptTokens()).isEqualTo(40);
+            assertThat(completed.getCompletionTokens()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void publishesStreamStartedThenStreamCompletedWithTheCountedUsageUnderIdsOfTheAttempt() {
+        // given
+        ChatService service = service(provider("echo", request -> Flux.just("Hello", " world")), Duration.ofSeconds(5));
+        ChatRequested request = request("echo", "hi there");
+
+        // when
+        service.complete(request, exchange).block();
+
+        // then
+        StreamStarted started = payload(StreamStarted.class);
+        StreamCompleted completed = payload(StreamCompleted.class);
+        assertThat(started.getRequestId()).isEqualTo(request.getRequestId());
+        assertThat(started.getStream()).isTrue();
+        assertThat(started.getDeadlineAt()).isEqualTo(request.getRequestedAt().plusSeconds(5));
+        assertThat(completed.getAttempt()).isEqualTo(started.getAttempt()).isNotBlank();
+        assertThat(completed.getUsageSource()).isEqualTo(UsageSource.COUNTED);
+        assertThat(completed.getChunks()).isEqualTo(3);
+        assertThat(completed.getUsedModel()).isEqualTo("echo");
+        assertThat(completed.getProvider()).isEqualTo("fixed");
+        TokenUsage last = exchange.chunks.get(2).getUsage();
+        assertThat(new TokenUsage(completed.getPromptTokens(), completed.getCompletionTokens())).isEqualTo(last);
+        assertThat(billed()).isEqualTo(last);
+        assertThat(exchange.events).extracting(DomainEvent::getEventId).doesNotHaveDuplicates()
+                .contains(EventIds.derive(request.getRequestId(), "stream/" + started.getAttempt() + "/started"),
+                        EventIds.derive(request.getRequestId(), "stream/" + started.getAttempt() + "/ended"));
+    }
+
+    @Test
+    void billsTheTextDeliveredBeforeAMidStreamFailureAndTellsTheClientOnTheErrorChunk() {
+        // given
+        ChatService service = service(provider("m", request -> Flux.concat(Flux.just("partial", " answer"),
+                Flux.error(ChatFailure.providerUnavailable("gone")))), Duration.ofSeconds(5));
+        ChatRequested request = request("m", "q");
+
+        // when
+        service.complete(request, exchange).block();
+
+        // then
+        TokenCounter tokens = TokenCounter.cl100k();
+        TokenUsage delivered = new TokenUsage(tokens.promptTokens(request.getMessages()),
+                tokens.count("partial answer"));
+        ChatChunk error = exchange.chunks.get(exchange.chunks.size() - 1);
+        assertThat(error.getFinishReason()).isEqualTo(FinishReason.ERROR);
+        assertThat(error.getUsage()).isEqualTo(delivered);
+        assertThat(billed()).isEqualTo(delivered);
+        assertThat(payload(StreamAborted.class)).satisfies(aborted -> {
+            assertThat(aborted.getChunksDelivered()).isEqualTo(2);
+            assertThat(aborted.getErrorCode()).isEqualTo("provider_unavailable");
+            assertThat(aborted.getUsedModel()).isEqualTo("m");
+            assertThat(aborted.getUsageSource()).isEqualTo(UsageSource.COUNTED);
+            assertThat(new TokenUsage(aborted.getPromptTokens(), aborted.getCompletionTokens())).isEqualTo(delivered);
+        });
+        assertThat(exchange.events).extracting(e -> e.getPayload().getClass().getSimpleName())
+                .containsExactlyInAnyOrder("StreamStarted", "StreamAborted", "CompletionFailed");
+    }
+
+    @Test
+    void billsNothingForAStreamThatFailedBeforeAnyText() {
+        // given
+        ChatService service = service(provider("m", request -> Flux.error(ChatFailure.providerUnavailable("down"))),
+                Duration.ofSeconds(5));
+
+        // when
+        service.complete(request("m", "q"), exchange).block();
+
+        // then
+        assertThat(exchange.chunks).singleElement()
+                .satisfies(chunk -> assertThat(chunk.getUsage()).isEqualTo(new TokenUsage(0, 0)));
+        assertThat(billed()).isEqualTo(new TokenUsage(0, 0));
+        assertThat(payload(StreamAborted.class).getChunksDelivered()).isZero();
+    }
+
+    @Test
+    void billsARedeliveredRequestUnderTheSameUsageIdsButStreamsItAsANewAttempt() {
+        // given: the first answer was published but the request never got marked answered
+        ChatService service = new ChatService(new ChatRouter(List.of(provider("echo", request -> Flux.just("x")))),
+                new NeverMarked(), TokenCounter.cl100k(), Clock.systemUTC(), "orchestrator", Duration.ofSeconds(5));
+        ChatRequested request = request("echo", "hi");
+        RecordingExchange first = new RecordingExchange();
+        service.complete(request, first).block();
+
+        // when
+        service.complete(request, exchange).block();
+
+        // then
+        assertThat(exchange.usage.keySet()).isEqualTo(first.usage.keySet()).hasSize(2);
+        assertThat(eventIds(exchange, CompletionSucceeded.class)).isEqualTo(eventIds(first, CompletionSucceeded.class));
+        assertThat(eventIds(exchange, StreamStarted.class)).doesNotContainAnyElementsOf(
+                eventIds(first, StreamStarted.class));
+        assertThat(eventIds(exchange, StreamCompleted.class)).doesNotContainAnyElementsOf(
+                eventIds(first, StreamCompleted.class));
     }
 
     @Test
@@ -208,6 +314,31 @@ class ChatServiceTest {
         assertThat(exchange.usage).isEmpty();
     }
 
+    /** The usage billed, from the UsageRecorded records (prompt, completion). */
+    private TokenUsage billed() {
+        return new TokenUsage(
+                (int) exchange.usage.get(UsageRecorder.eventId(requestIdOf(exchange), Meter.PROMPT_TOKENS)).getQuantity(),
+                (int) exchange.usage.get(UsageRecorder.eventId(requestIdOf(exchange), Meter.COMPLETION_TOKENS))
+                        .getQuantity());
+    }
+
+    private static String requestIdOf(RecordingExchange exchange) {
+        return exchange.chunks.get(0).getRequestId();
+    }
+
+    private <T> T payload(Class<T> type) {
+        return exchange.events.stream().map(DomainEvent::getPayload).filter(type::isInstance).map(type::cast)
+                .reduce((a, b) -> {
+                    throw new AssertionError("more than one " + type.getSimpleName());
+                })
+                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName()));
+    }
+
+    private static List<String> eventIds(RecordingExchange exchange, Class<?> type) {
+        return exchange.events.stream().filter(e -> type.isInstance(e.getPayload())).map(DomainEvent::getEventId)
+                .toList();
+    }
+
     private ChatService service(ChatProvider provider, Duration deadline) {
         return new ChatService(new ChatRouter(List.of(provider)), processed, TokenCounter.cl100k(),
                 Clock.systemUTC(), "orchestrator", deadline);
@@ -246,6 +377,19 @@ class ChatServiceTest {
         @Override
         public Flux<ProviderChunk> stream(ChatRequested request, ChatExchange exchange) {
             return answer.apply(request);
+        }
+    }
+
+    /** A store whose marks never stick: every delivery is answered again (a crash before the mark). */
+    private static final class NeverMarked implements ProcessedRequests {
+        @Override
+        public Mono<Boolean> isCompleted(String requestId) {
+            return Mono.just(false);
+        }
+
+        @Override
+        public Mono<Boolean> markCompleted(ChatRequested request, ChatOutcome outcome) {
+            return Mono.just(true);
         }
     }
 
