@@ -35,8 +35,8 @@ import reactor.core.publisher.Flux;
  * <p>
  * When every target failed, the client is told the most relevant failure: 429 if every target was
  * rate limited, otherwise the last target's. A target no provider serves counts as failed with
- * {@code model_not_found}. Pieces are preceded by a {@link ProviderChunk#serving} marker naming the
- * target, just before that target's first piece.
+ * {@code model_not_found}. Each target tried is announced by a {@link ProviderChunk#serving} marker, just before
+ * it is called (so a target that fails before any text was still reached).
  * <p>
  * Provider names: a target naming a provider is served by that provider only; a target with the
  * empty provider by the first configured provider serving the model name.
@@ -79,18 +79,17 @@ public final class ChatRouter {
     private Flux<ProviderChunk> attempt(RoutePlan plan, int index, ChatRequested request, ChatExchange exchange,
             List<ChatFailure> failures) {
         ModelTarget target = plan.targets().get(index);
-        AtomicBoolean started = new AtomicBoolean();
         AtomicBoolean texted = new AtomicBoolean();
+        // the marker goes first, before the call: a target that fails before any text was still called (billed 0)
         Flux<ProviderChunk> answer = provider(target)
-                .map(provider -> Flux.defer(() -> provider.stream(asTarget(request, target), exchange)))
+                .map(provider -> Flux.just(ProviderChunk.serving(target))
+                        .concatWith(Flux.defer(() -> provider.stream(asTarget(request, target), exchange))))
                 .orElseGet(() -> Flux.error(ChatFailure.modelNotFound(target.getModel())));
         return answer
-                .concatMap(piece -> {
+                .doOnNext(piece -> {
                     if (!piece.text().isEmpty()) {
                         texted.set(true);
                     }
-                    return started.getAndSet(true) ? Flux.just(piece)
-                            : Flux.just(ProviderChunk.serving(target), piece);
                 })
                 .onErrorResume(error -> {
                     if (!(error instanceof ChatFailure failure)) {

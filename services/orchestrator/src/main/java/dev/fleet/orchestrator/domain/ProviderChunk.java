@@ -5,8 +5,8 @@ import dev.fleet.events.v1.TokenUsage;
 
 /**
  * What generation streams: a piece of generated text, the token usage the provider reported
- * (usually last), or — from the {@link ChatRouter} — the target that is serving from now on
- * (before that target's first piece). {@code text} is never null; {@code usage} and
+ * (usually last), or — from the {@link ChatRouter} — the target tried from now on
+ * (before it is called). {@code text} is never null; {@code usage} and
  * {@code target} are null unless this chunk carries them.
  */
 public record ProviderChunk(String text, TokenUsage usage, ModelTarget target) {

@@ -16,7 +16,8 @@ import dev.fleet.orchestrator.domain.ProviderFailure.Cause;
 /**
  * Classifies what a provider's HTTP client throws into a {@link ProviderFailure}: by HTTP status
  * (408, 5xx → server error; 429 → rate limited; 401/403/404 → misconfigured; other 4xx → the request
- * is refused), connection trouble → unreachable, anything else → other. The status is read from
+ * is refused), connection trouble (also a 2xx whose body broke off) → unreachable, anything
+ * else → other. The status is read from
  * WebClient's and RestClient's exceptions, and from the message of the RuntimeException Spring AI's
  * Anthropic client (1.1) wraps a streaming error in. The message names the
  * provider and the status, never the provider's response body (it may echo the request).
@@ -34,6 +35,11 @@ final class ProviderErrors {
             return failure;
         }
         Integer status = status(error);
+        if (status != null && status < 400) {
+            // the provider accepted the call, then its answer broke off (a closed connection): its trouble, not ours
+            return ProviderFailure.of(provider, Cause.UNREACHABLE,
+                    "The model provider '" + provider + "' broke off its answer");
+        }
         if (status != null) {
             return ProviderFailure.of(provider, causeOf(status),
                     "The model provider '" + provider + "' answered HTTP " + status);
