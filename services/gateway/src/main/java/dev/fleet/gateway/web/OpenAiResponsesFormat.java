@@ -71,11 +71,23 @@ public final class OpenAiResponsesFormat {
     public record OutputTokensDetails(@JsonProperty("reasoning_tokens") int reasoningTokens) {
     }
 
-    /** A failed response's error: OpenAI's {@code code} and {@code message}. */
+    /**
+     * A failed response's error. {@code code} is one of the codes OpenAI documents for responses
+     * (SDKs that validate reject others): {@code rate_limit_exceeded} for a 429,
+     * {@code invalid_prompt} for a request the fleet refused, else {@code server_error}; the fleet's
+     * own code (e.g. {@code provider_unavailable}) ends the message in brackets.
+     */
     public record ResponseError(String code, String message) {
 
         static ResponseError of(ApiError error) {
-            return new ResponseError(error.code() != null ? error.code() : error.type(), error.message());
+            String code = switch (error.status()) {
+                case TOO_MANY_REQUESTS -> "rate_limit_exceeded";
+                case BAD_REQUEST, NOT_FOUND -> "invalid_prompt";
+                default -> "server_error";
+            };
+            String fleetCode = error.code() != null ? error.code() : error.type();
+            return new ResponseError(code, fleetCode == null || fleetCode.equals(code) ? error.message()
+                    : error.message() + " [" + fleetCode + "]");
         }
     }
 

@@ -153,8 +153,9 @@ class OpenAiResponsesFormatTest {
             assertThat(json.get("type").asText()).isEqualTo("response.failed");
             assertThat(json.get("sequence_number").asLong()).isEqualTo(5L);
             assertThat(json.get("response").get("status").asText()).isEqualTo("failed");
-            assertThat(json.get("response").get("error").get("code").asText()).isEqualTo("provider_unavailable");
-            assertThat(json.get("response").get("error").get("message").asText()).isEqualTo("all providers failed");
+            assertThat(json.get("response").get("error").get("code").asText()).isEqualTo("server_error");
+            assertThat(json.get("response").get("error").get("message").asText())
+                    .isEqualTo("all providers failed [provider_unavailable]");
             assertThat(json.get("response").get("output").get(0).get("content").get(0).get("text").asText())
                     .isEqualTo("Hel");
         });
@@ -169,7 +170,8 @@ class OpenAiResponsesFormatTest {
 
         assertThat(stream.end()).singleElement().satisfies(event -> {
             assertThat(event.type()).isEqualTo("response.failed");
-            assertThat(event.response().error().code()).isEqualTo("incomplete_reply");
+            assertThat(event.response().error().code()).isEqualTo("server_error");
+            assertThat(event.response().error().message()).endsWith("[incomplete_reply]");
         });
     }
 
