@@ -11,6 +11,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
@@ -192,6 +194,22 @@ class OpenAiSdkResponsesTest extends KafkaGatewayTest {
         assertThat(previous.param()).contains("previous_response_id");
         assertThat(previous.code()).contains("unsupported_parameter");
         assertThat(retrieve.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldFrameEventsAsOpenAiDoesWithoutADoneMarker() {
+        String key = GatewayKafkaFixture.givenActiveKey(client, UUID.randomUUID().toString());
+
+        String body = client.post().uri("/v1/responses").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"sim-model\",\"input\":\"Hi\",\"stream\":true}")
+                .exchange().expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(body).startsWith("event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,");
+        assertThat(body).contains("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\"")
+                .contains("event: response.completed\n").doesNotContain("[DONE]");
     }
 
     private long sequenceNumber(ResponseStreamEvent event) {
