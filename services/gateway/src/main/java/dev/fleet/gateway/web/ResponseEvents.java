@@ -21,7 +21,8 @@ import dev.fleet.platform.web.ApiError;
  * {@code response.content_part.done}, {@code response.output_item.done} and
  * {@code response.completed} (or {@code response.incomplete} at the token limit) with usage.
  * A failure after the stream began ends it with {@code response.failed} (status {@code failed},
- * the error, the text so far as an incomplete message), never with {@code response.completed}.
+ * the error, the text so far as an incomplete message, and the usage billed for it when the error
+ * chunk tells it), never with {@code response.completed}.
  * Not thread-safe: one instance per stream, fed in order.
  */
 final class ResponseEvents {
@@ -69,7 +70,7 @@ final class ResponseEvents {
         }
         Optional<ApiError> error = OpenAiChatFormat.error(chunk);
         if (error.isPresent()) {
-            return failed(error.get());
+            return failed(error.get(), OpenAiResponsesFormat.Usage.of(chunk.getUsage()));
         }
         model = OpenAiChatFormat.modelOf(exchange, chunk);
         List<Event> events = new ArrayList<>();
@@ -97,13 +98,18 @@ final class ResponseEvents {
 
     /** {@code response.failed} with {@code error}; nothing once the stream has ended. */
     List<Event> failed(ApiError error) {
+        return failed(error, null);
+    }
+
+    /** With {@code usage}: what an error chunk says was billed for the text before the failure. */
+    private List<Event> failed(ApiError error, OpenAiResponsesFormat.Usage usage) {
         if (ended) {
             return List.of();
         }
         ended = true;
         List<OutputMessage> output = text.isEmpty() ? List.of()
                 : List.of(OpenAiResponsesFormat.message(exchange, "incomplete", text.toString()));
-        return List.of(event("response.failed", response("failed", output, null, error)));
+        return List.of(event("response.failed", response("failed", output, usage, error)));
     }
 
     /** When the replies ended: a failure if they ended without a last chunk. */

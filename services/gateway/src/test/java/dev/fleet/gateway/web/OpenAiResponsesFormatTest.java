@@ -144,7 +144,9 @@ class OpenAiResponsesFormatTest {
         stream.start();
         stream.on(chunk(0, "Hel", null));
 
-        List<ResponseEvents.Event> failure = stream.on(failed(1));
+        ChatChunk error = failed(1);
+        error.setUsage(new TokenUsage(11, 1));
+        List<ResponseEvents.Event> failure = stream.on(error);
         List<ResponseEvents.Event> after = new ArrayList<>(stream.on(chunk(2, "lo", FinishReason.STOP)));
         after.addAll(stream.end());
 
@@ -158,6 +160,7 @@ class OpenAiResponsesFormatTest {
                     .isEqualTo("all providers failed [provider_unavailable]");
             assertThat(json.get("response").get("output").get(0).get("content").get(0).get("text").asText())
                     .isEqualTo("Hel");
+            assertThat(json.get("response").get("usage").get("output_tokens").asInt()).isEqualTo(1);
         });
         assertThat(after).isEmpty();
     }
