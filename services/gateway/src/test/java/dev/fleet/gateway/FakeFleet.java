@@ -52,7 +52,10 @@ public final class FakeFleet implements AutoCloseable {
         thread.start();
     }
 
-    /** Starts answering each chat request with the deltas {@code answer} gives for it. */
+    /**
+     * Starts answering each chat request with the deltas {@code answer} gives for it; when it gives
+     * null, it has replied itself (e.g. with error chunks).
+     */
     public static FakeFleet start(Function<ChatRequested, List<String>> answer) {
         return new FakeFleet(answer);
     }
@@ -71,7 +74,10 @@ public final class FakeFleet implements AutoCloseable {
                 for (ConsumerRecord<String, SpecificRecord> record : consumer.poll(Duration.ofMillis(100))) {
                     if (record.value() instanceof ChatRequested chat) {
                         chatRequests.add(chat);
-                        GatewayKafkaFixture.reply(chat, answer.apply(chat));
+                        List<String> deltas = answer.apply(chat);
+                        if (deltas != null) { // null: the answer function replied itself
+                            GatewayKafkaFixture.reply(chat, deltas);
+                        }
                     } else if (record.value() instanceof EmbeddingRequested embedding) {
                         embeddingRequests.add(embedding);
                         embed(embedding);

@@ -100,7 +100,8 @@ public class ChatCompletionsController {
                 .orElseGet(() -> data(OpenAiChatFormat.chunk(exchange, chunk, first)));
     }
 
-    private static ApiError errorOf(ChatExchange exchange, Throwable e) {
+    /** The error a reply stream failed with, as the client gets it (shared with {@link ResponsesController}). */
+    static ApiError errorOf(ChatExchange exchange, Throwable e) {
         if (e instanceof ReplyTimeoutException) {
             return ApiError.timeout(e.getMessage());
         }

@@ -155,7 +155,8 @@ public final class OpenAiChatFormat {
         return exchange.acceptedAt().getEpochSecond();
     }
 
-    private static String modelOf(ChatExchange exchange, ChatChunk chunk) {
+    /** The model that produced {@code chunk} (after a fallback not the requested one). */
+    static String modelOf(ChatExchange exchange, ChatChunk chunk) {
         return chunk.getModel() == null || chunk.getModel().isBlank() ? exchange.model() : chunk.getModel();
     }
 }

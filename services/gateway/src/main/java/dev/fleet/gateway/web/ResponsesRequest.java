@@ -1,0 +1,159 @@
+package dev.fleet.gateway.web;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.http.HttpStatus;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.fleet.events.v1.ChatMessage;
+import dev.fleet.events.v1.ChatOptions;
+import dev.fleet.events.v1.ChatRole;
+import dev.fleet.gateway.domain.ChatCommand;
+import dev.fleet.gateway.domain.ModelCatalog;
+import dev.fleet.platform.web.ApiError;
+import dev.fleet.platform.web.ApiErrorException;
+
+/**
+ * The body of {@code POST /v1/responses} (OpenAI's Responses API), bridged onto the chat path: it
+ * becomes the same {@link ChatCommand} a chat completion becomes, so limits, quotas, prompts
+ * ({@code metadata.prompt}), usage and audit are the chat path's (decision 0028).
+ * <p>
+ * Mapped: {@code instructions} to a first system message, {@code input} (a string: one user
+ * message; or a list of message items, see {@link ResponsesInputParser}) to the messages,
+ * {@code max_output_tokens} to max tokens, {@code temperature}, {@code top_p}, {@code user} and
+ * {@code metadata} as for chat. {@code store} is accepted but nothing is stored yet: the response
+ * says {@code store: false}. Refused with a 400 naming the parameter, since the fleet cannot honour
+ * them yet: {@code previous_response_id} and {@code conversation} (no stored responses),
+ * {@code tools} (the chat path does not return tool calls), {@code tool_choice} other than
+ * {@code none}/{@code auto}, {@code background: true}, and a {@code text.format} other than text.
+ * Other fields are ignored.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ResponsesRequest(
+        String model,
+        JsonNode input,
+        JsonNode instructions,
+        @JsonProperty("max_output_tokens") Integer maxOutputTokens,
+        Double temperature,
+        @JsonProperty("top_p") Double topP,
+        JsonNode tools,
+        @JsonProperty("tool_choice") JsonNode toolChoice,
+        Map<String, JsonNode> metadata,
+        String user,
+        Boolean store,
+        Boolean stream,
+        Boolean background,
+        @JsonProperty("previous_response_id") String previousResponseId,
+        JsonNode conversation,
+        JsonNode text) {
+
+    /** A validated request: the chat command it becomes, and what the response object echoes. */
+    public record Bridged(ChatCommand command, Echo echo) {
+    }
+
+    /**
+     * The request parameters a {@code response} object repeats.
+     *
+     * @param metadata the client's metadata, as strings (without the {@code user} added for the orchestrator)
+     */
+    public record Echo(String instructions, Map<String, String> metadata, Double temperature, Double topP,
+            Integer maxOutputTokens, String user) {
+
+        public Echo {
+            metadata = Map.copyOf(metadata);
+        }
+    }
+
+    /**
+     * Validates the request against the Responses contract, this gateway's models and {@code limits}.
+     *
+     * @throws ApiErrorException 400 for an invalid or unsupported request, 404 {@code model_not_found}
+     */
+    public Bridged toCommand(ModelCatalog catalog, RequestLimits limits) {
+        if (model == null || model.isBlank()) {
+            throw RequestMetadata.invalid("you must provide a model parameter", "model");
+        }
+        refuseUnsupported();
+        String system = ChatMessageParser.optionalText(instructions, "instructions");
+        List<ChatMessage> messages = new ArrayList<>();
+        if (system != null && !system.isEmpty()) {
+            messages.add(ChatMessage.newBuilder().setRole(ChatRole.SYSTEM).setContent(system).build());
+        }
+        messages.addAll(ResponsesInputParser.parse(input));
+        if (temperature != null && (temperature.isNaN() || temperature < 0 || temperature > 2)) {
+            throw RequestMetadata.invalid("temperature must be between 0 and 2", "temperature");
+        }
+        if (topP != null && (topP.isNaN() || topP < 0 || topP > 1)) {
+            throw RequestMetadata.invalid("top_p must be between 0 and 1", "top_p");
+        }
+        if (maxOutputTokens != null && (maxOutputTokens < 1 || maxOutputTokens > limits.maxCompletionTokens())) {
+            throw RequestMetadata.invalid("max_output_tokens must be between 1 and " + limits.maxCompletionTokens(),
+                    "max_output_tokens");
+        }
+        Map<String, String> clientMetadata = RequestMetadata.CHAT.toStrings(metadata, "metadata");
+        Map<String, String> meta = new LinkedHashMap<>(clientMetadata);
+        String endUser = EndUser.validated(user);
+        if (endUser != null && !endUser.isBlank()) {
+            meta.putIfAbsent("user", endUser);
+        }
+        if (!catalog.isChatModel(model)) {
+            throw new ApiErrorException(ModelErrors.notFound(model));
+        }
+        ChatCommand command = new ChatCommand(model, messages, Boolean.TRUE.equals(stream), false, temperature,
+                maxOutputTokens, meta, options(endUser));
+        return new Bridged(command, new Echo(system, clientMetadata, temperature, topP, maxOutputTokens, endUser));
+    }
+
+    private ChatOptions options(String endUser) {
+        if (topP == null && endUser == null) {
+            return null;
+        }
+        return ChatOptions.newBuilder().setTopP(topP).setUser(endUser).build();
+    }
+
+    private void refuseUnsupported() {
+        if (previousResponseId != null) {
+            throw unsupported("previous_response_id is not supported yet: this gateway does not store responses; "
+                    + "send the earlier turns as input items", "previous_response_id");
+        }
+        if (present(conversation)) {
+            throw unsupported("conversation is not supported yet: this gateway does not store responses; "
+                    + "send the earlier turns as input items", "conversation");
+        }
+        if (Boolean.TRUE.equals(background)) {
+            throw unsupported("background responses are not supported: this gateway does not store responses",
+                    "background");
+        }
+        if (present(tools) && !(tools.isArray() && tools.isEmpty())) {
+            throw unsupported("tools are not supported on /v1/responses yet: the fleet does not return tool "
+                    + "calls through this API", "tools");
+        }
+        if (present(toolChoice) && !(toolChoice.isTextual()
+                && ("none".equals(toolChoice.textValue()) || "auto".equals(toolChoice.textValue())))) {
+            throw unsupported("tool_choice must be none or auto: tools are not supported on /v1/responses yet",
+                    "tool_choice");
+        }
+        JsonNode format = text == null ? null : text.path("format");
+        if (format != null && !format.isMissingNode() && !format.isNull()
+                && !"text".equals(format.path("type").asText())) {
+            throw unsupported("text.format must be {\"type\":\"text\"}: structured output is not supported on "
+                    + "/v1/responses yet", "text.format");
+        }
+    }
+
+    private static boolean present(JsonNode node) {
+        return node != null && !node.isNull();
+    }
+
+    /** OpenAI's 400 for a parameter a model or endpoint does not support. */
+    static ApiErrorException unsupported(String message, String param) {
+        return new ApiErrorException(new ApiError(HttpStatus.BAD_REQUEST, message,
+                "invalid_request_error", param, "unsupported_parameter"));
+    }
+}

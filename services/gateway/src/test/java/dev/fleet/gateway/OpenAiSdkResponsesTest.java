@@ -1,0 +1,237 @@
+package dev.fleet.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
+import com.openai.core.http.StreamResponse;
+import com.openai.errors.BadRequestException;
+import com.openai.errors.InternalServerException;
+import com.openai.errors.NotFoundException;
+import com.openai.helpers.ResponseAccumulator;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseError;
+import com.openai.models.responses.ResponseOutputText;
+import com.openai.models.responses.ResponseStatus;
+import com.openai.models.responses.ResponseStreamEvent;
+
+import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.ChatMessage;
+import dev.fleet.events.v1.ChatRequested;
+import dev.fleet.events.v1.ChatRole;
+import dev.fleet.events.v1.ErrorCode;
+import dev.fleet.events.v1.ErrorType;
+import dev.fleet.events.v1.FinishReason;
+import dev.fleet.events.v1.ReplyError;
+import dev.fleet.schemas.FleetTopics;
+
+/**
+ * {@code POST /v1/responses} as OpenAI's official Java SDK sees it (only base URL and key set, and
+ * the SDK's strict response validation on): created, streamed (the SDK's own
+ * {@link ResponseAccumulator} assembles the events), an error before any output as the SDK's typed
+ * exception with the chat path's status, and a failure after text as {@code response.failed},
+ * never {@code response.completed}. The orchestrator is a {@link FakeFleet} over the real broker,
+ * which fails requests whose last message says {@value #FAIL_BEFORE_OUTPUT} or {@value #FAIL_AFTER_TEXT}.
+ */
+class OpenAiSdkResponsesTest extends KafkaGatewayTest {
+
+    static final String FAIL_BEFORE_OUTPUT = "fail before output";
+    static final String FAIL_AFTER_TEXT = "fail after text";
+
+    private static FakeFleet fleet;
+
+    @BeforeEach
+    void startFakeFleet() {
+        if (fleet == null) {
+            fleet = FakeFleet.start(OpenAiSdkResponsesTest::answer);
+        }
+    }
+
+    @AfterAll
+    static void stopFakeFleet() throws InterruptedException {
+        if (fleet != null) {
+            fleet.close();
+            fleet = null;
+        }
+    }
+
+    private static List<String> answer(ChatRequested request) {
+        List<ChatMessage> messages = request.getMessages();
+        String last = messages.get(messages.size() - 1).getContent();
+        if (last.equals(FAIL_BEFORE_OUTPUT)) {
+            send(request, failed(request, 0));
+            return null;
+        }
+        if (last.equals(FAIL_AFTER_TEXT)) {
+            send(request, GatewayKafkaFixture.chunk(request, 0, "Hel", null));
+            send(request, failed(request, 1));
+            return null;
+        }
+        return List.of("Hello", " from", " Fleet");
+    }
+
+    private OpenAIClient sdk() {
+        String key = GatewayKafkaFixture.givenActiveKey(client, UUID.randomUUID().toString());
+        return OpenAIOkHttpClient.builder().baseUrl(baseUrl()).apiKey(key).maxRetries(0).responseValidation(true)
+                .build();
+    }
+
+    @Test
+    void shouldCreateAResponseOverTheChatPath() {
+        // given
+        OpenAIClient sdk = sdk();
+        // when
+        Response response = sdk.responses().create(ResponseCreateParams.builder().model("sim-model").input("Hi")
+                .instructions("Be brief.").maxOutputTokens(32).temperature(0.2).topP(0.9).user("end-user-1")
+                .metadata(ResponseCreateParams.Metadata.builder().putAdditionalProperty("prompt",
+                        JsonValue.from("support")).build())
+                .build());
+        // then the SDK parses the response object and its text
+        assertThat(outputText(response)).isEqualTo("Hello from Fleet");
+        assertThat(response.id()).startsWith("resp_");
+        assertThat(response.status()).contains(ResponseStatus.COMPLETED);
+        assertThat(response.model().asString()).isEqualTo("sim-model");
+        assertThat(response.instructions().orElseThrow().asString()).isEqualTo("Be brief.");
+        assertThat(response._additionalProperties().get("store")).isEqualTo(JsonValue.from(false));
+        assertThat(response.usage().orElseThrow().inputTokens()).isEqualTo(GatewayKafkaFixture.PROMPT_TOKENS);
+        assertThat(response.usage().orElseThrow().outputTokens()).isEqualTo(3);
+        assertThat(response.usage().orElseThrow().totalTokens()).isEqualTo(GatewayKafkaFixture.PROMPT_TOKENS + 3);
+        // and the orchestrator got the same ChatRequested a chat completion becomes
+        ChatRequested request = fleet.chatRequests().stream()
+                .filter(r -> response.id().equals("resp_" + r.getRequestId())).findFirst().orElseThrow();
+        assertThat(request.getMessages()).extracting(ChatMessage::getRole).containsExactly(ChatRole.SYSTEM,
+                ChatRole.USER);
+        assertThat(request.getMaxTokens()).isEqualTo(32);
+        assertThat(request.getTemperature()).isEqualTo(0.2);
+        assertThat(request.getOptions().getTopP()).isEqualTo(0.9);
+        assertThat(request.getMetadata()).containsEntry("prompt", "support").containsEntry("user", "end-user-1");
+        assertThat(request.getStream()).isFalse();
+    }
+
+    @Test
+    void shouldStreamDeltasAndEndWithTheCompletedEventWithUsage() {
+        // given
+        OpenAIClient sdk = sdk();
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        ResponseAccumulator accumulator = ResponseAccumulator.create();
+        // when
+        try (StreamResponse<ResponseStreamEvent> stream = sdk.responses().createStreaming(
+                ResponseCreateParams.builder().model("extractive").input("What is Fleet?").build())) {
+            stream.stream().forEach(event -> events.add(accumulator.accumulate(event)));
+        }
+        // then
+        StringBuilder deltas = new StringBuilder();
+        events.forEach(e -> e.outputTextDelta().ifPresent(d -> deltas.append(d.delta())));
+        assertThat(deltas).hasToString("Hello from Fleet");
+        assertThat(events.get(0).isCreated()).isTrue();
+        assertThat(events).noneMatch(ResponseStreamEvent::isFailed);
+        ResponseStreamEvent last = events.get(events.size() - 1);
+        assertThat(last.isCompleted()).isTrue();
+        assertThat(last.asCompleted().response().usage().orElseThrow().totalTokens())
+                .isEqualTo(GatewayKafkaFixture.PROMPT_TOKENS + 3);
+        assertThat(outputText(accumulator.response())).isEqualTo("Hello from Fleet");
+        assertThat(accumulator.response().status()).contains(ResponseStatus.COMPLETED);
+    }
+
+    @Test
+    void shouldRaiseTheChatPathsHttpErrorWhenTheResponseFailsBeforeOutput() {
+        OpenAIClient sdk = sdk();
+
+        InternalServerException e = catchThrowableOfType(() -> sdk.responses().create(ResponseCreateParams.builder()
+                .model("sim-model").input(FAIL_BEFORE_OUTPUT).build()), InternalServerException.class);
+
+        assertThat(e.statusCode()).isEqualTo(502);
+        assertThat(e.code()).contains("provider_unavailable");
+    }
+
+    @Test
+    void shouldEndAStreamThatFailsAfterTextWithResponseFailedNeverCompleted() {
+        // given
+        OpenAIClient sdk = sdk();
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        // when
+        try (StreamResponse<ResponseStreamEvent> stream = sdk.responses().createStreaming(
+                ResponseCreateParams.builder().model("sim-model").input(FAIL_AFTER_TEXT).build())) {
+            stream.stream().forEach(events::add);
+        }
+        // then
+        assertThat(events).filteredOn(ResponseStreamEvent::isOutputTextDelta).singleElement()
+                .satisfies(e -> assertThat(e.asOutputTextDelta().delta()).isEqualTo("Hel"));
+        assertThat(events).noneMatch(ResponseStreamEvent::isCompleted);
+        ResponseStreamEvent last = events.get(events.size() - 1);
+        assertThat(last.isFailed()).isTrue();
+        Response failed = last.asFailed().response();
+        assertThat(failed.status()).contains(ResponseStatus.FAILED);
+        assertThat(failed.error().orElseThrow().code()).isEqualTo(ResponseError.Code.SERVER_ERROR);
+        assertThat(failed.error().orElseThrow().message()).isEqualTo("all providers failed [provider_unavailable]");
+        assertThat(events).extracting(this::sequenceNumber).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void shouldRefuseWhatIsNotStoredWithOpenAiErrors() {
+        OpenAIClient sdk = sdk();
+
+        BadRequestException previous = catchThrowableOfType(() -> sdk.responses().create(ResponseCreateParams
+                .builder().model("sim-model").input("Hi").previousResponseId("resp_123").build()),
+                BadRequestException.class);
+        NotFoundException retrieve = catchThrowableOfType(() -> sdk.responses().retrieve("resp_123"),
+                NotFoundException.class);
+
+        assertThat(previous.param()).contains("previous_response_id");
+        assertThat(previous.code()).contains("unsupported_parameter");
+        assertThat(retrieve.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldFrameEventsAsOpenAiDoesWithoutADoneMarker() {
+        String key = GatewayKafkaFixture.givenActiveKey(client, UUID.randomUUID().toString());
+
+        String body = client.post().uri("/v1/responses").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"model\":\"sim-model\",\"input\":\"Hi\",\"stream\":true}")
+                .exchange().expectStatus().isOk()
+                .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
+                .expectBody(String.class).returnResult().getResponseBody();
+
+        assertThat(body).startsWith("event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,");
+        assertThat(body).contains("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\"")
+                .contains("event: response.completed\n").doesNotContain("[DONE]");
+    }
+
+    private long sequenceNumber(ResponseStreamEvent event) {
+        Map<?, ?> json = (Map<?, ?>) event._json().orElseThrow().asObject().orElseThrow();
+        return ((Number) ((JsonValue) json.get("sequence_number")).asNumber().orElseThrow()).longValue();
+    }
+
+    /** What the SDKs' {@code output_text} helper gives: the text of every output_text part, joined. */
+    private static String outputText(Response response) {
+        StringBuilder text = new StringBuilder();
+        response.output().forEach(item -> item.message().ifPresent(message -> message.content()
+                .forEach(part -> part.outputText().map(ResponseOutputText::text).ifPresent(text::append))));
+        return text.toString();
+    }
+
+    private static ChatChunk failed(ChatRequested request, int seq) {
+        ChatChunk chunk = GatewayKafkaFixture.chunk(request, seq, "", FinishReason.ERROR);
+        chunk.setError(new ReplyError(ErrorType.SERVER_ERROR, ErrorCode.PROVIDER_UNAVAILABLE, "all providers failed"));
+        return chunk;
+    }
+
+    private static void send(ChatRequested request, ChatChunk chunk) {
+        GatewayKafkaFixture.send(FleetTopics.CHAT_REPLIES, request.getReplyPartition(), request.getRequestId(), chunk);
+    }
+}
