@@ -151,15 +151,9 @@ public final class ChatRouter {
                 .setUsedProvider(providerName(next))
                 .setErrorCode(errorCode)
                 .build();
-        return DomainEvent.newBuilder()
-                .setEventId(EventIds.derive(request.getRequestId(), "fallback/" + failedIndex))
-                .setTenantId(request.getTenantId())
-                .setOccurredAt(clock.instant())
-                .setActor(producedBy)
-                .setSubject("request/" + request.getRequestId())
-                .setProducedBy(producedBy)
-                .setPayload(payload)
-                .build();
+        return DomainEvents.of(clock, producedBy, request.getTenantId(),
+                EventIds.derive(request.getRequestId(), "fallback/" + failedIndex),
+                DomainEvents.requestSubject(request.getRequestId()), payload);
     }
 
     /** The provider named by {@code target}, or the one that would serve it; null when none does. */

@@ -211,15 +211,8 @@ public class ChatService {
     }
 
     private DomainEvent event(ChatRequested request, String eventId, Object payload) {
-        return DomainEvent.newBuilder()
-                .setEventId(eventId)
-                .setTenantId(request.getTenantId())
-                .setOccurredAt(clock.instant())
-                .setActor(producedBy)
-                .setSubject("request/" + request.getRequestId())
-                .setProducedBy(producedBy)
-                .setPayload(payload)
-                .build();
+        return DomainEvents.of(clock, producedBy, request.getTenantId(), eventId,
+                DomainEvents.requestSubject(request.getRequestId()), payload);
     }
 
     /**

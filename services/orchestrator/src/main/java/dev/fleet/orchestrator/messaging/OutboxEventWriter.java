@@ -14,15 +14,16 @@ import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.events.v1.KeyLimits;
 import dev.fleet.events.v1.ModelAlias;
 import dev.fleet.events.v1.ModelAliasChanged;
+import dev.fleet.events.v1.Plan;
 import dev.fleet.events.v1.PriceBook;
 import dev.fleet.events.v1.PriceBookPublished;
-import dev.fleet.events.v1.Plan;
 import dev.fleet.events.v1.PromptLabelMoved;
 import dev.fleet.events.v1.PromptVersionCreated;
 import dev.fleet.events.v1.QuotaWebhookChanged;
 import dev.fleet.events.v1.TenantCreated;
 import dev.fleet.events.v1.TenantLimitsChanged;
 import dev.fleet.orchestrator.domain.ControlPlaneEvents;
+import dev.fleet.orchestrator.domain.DomainEvents;
 import dev.fleet.orchestrator.domain.Tenant;
 import dev.fleet.orchestrator.domain.TenantKey;
 import dev.fleet.orchestrator.domain.prompts.PromptConfig;
@@ -152,15 +153,8 @@ public class OutboxEventWriter implements ControlPlaneEvents {
 
     private Mono<Void> event(UUID tenantId, String actor, String subject, Object payload, TraceParent trace) {
         UUID eventId = UUID.randomUUID();
-        DomainEvent event = DomainEvent.newBuilder()
-                .setEventId(eventId.toString())
-                .setTenantId(tenantId.toString())
-                .setOccurredAt(clock.instant())
-                .setActor(actor)
-                .setSubject(subject)
-                .setProducedBy(producedBy)
-                .setPayload(payload)
-                .build();
+        DomainEvent event = DomainEvents.of(clock, producedBy, actor, tenantId.toString(), eventId.toString(),
+                subject, payload);
         return append(FleetTopics.DOMAIN_EVENTS, tenantId.toString(), event, eventId, tenantId, trace);
     }
 

@@ -8,6 +8,7 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.orchestrator.domain.ArmAssignment;
+import dev.fleet.orchestrator.domain.DomainEvents;
 import dev.fleet.orchestrator.domain.routing.ExperimentAssignments;
 import dev.fleet.orchestrator.domain.routing.ExperimentEvents;
 import dev.fleet.orchestrator.persistence.ExperimentAssignmentRepository;
@@ -54,15 +55,8 @@ public class OutboxExperimentAssignments implements ExperimentAssignments {
     private Mono<Void> announce(ChatRequested request, ArmAssignment arm) {
         return Mono.defer(() -> {
             String eventId = ExperimentEvents.assignedEventId(request.getTenantId(), arm);
-            DomainEvent event = DomainEvent.newBuilder()
-                    .setEventId(eventId)
-                    .setTenantId(request.getTenantId())
-                    .setOccurredAt(clock.instant())
-                    .setActor(producedBy)
-                    .setSubject(ExperimentEvents.subject(arm))
-                    .setProducedBy(producedBy)
-                    .setPayload(ExperimentEvents.assigned(request, arm))
-                    .build();
+            DomainEvent event = DomainEvents.of(clock, producedBy, request.getTenantId(), eventId,
+                    ExperimentEvents.subject(arm), ExperimentEvents.assigned(request, arm));
             return outbox.append(new OutboxRow(0, UUID.fromString(eventId), FleetTopics.DOMAIN_EVENTS.name(),
                     request.getTenantId(), serde.serialize(FleetTopics.DOMAIN_EVENTS.name(), event),
                     UUID.fromString(request.getTenantId()), TraceParent.newRoot().toString()));

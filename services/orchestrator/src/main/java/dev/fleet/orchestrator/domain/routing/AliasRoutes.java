@@ -8,13 +8,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.fleet.events.v1.ChatRequested;
-import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.events.v1.Experiment;
 import dev.fleet.events.v1.ExperimentArm;
 import dev.fleet.events.v1.ExperimentOutcome;
 import dev.fleet.events.v1.ModelAlias;
 import dev.fleet.orchestrator.domain.ArmAssignment;
 import dev.fleet.orchestrator.domain.ChatExchange;
+import dev.fleet.orchestrator.domain.DomainEvents;
 import dev.fleet.orchestrator.domain.EventIds;
 import dev.fleet.orchestrator.domain.ModelRoutes;
 import dev.fleet.orchestrator.domain.RouteOutcome;
@@ -101,15 +101,8 @@ public class AliasRoutes implements ModelRoutes {
                 .setCompletionTokens(outcome.completionTokens())
                 .setErrorCode(outcome.errorCode())
                 .build();
-        return exchange.event(DomainEvent.newBuilder()
-                .setEventId(EventIds.derive(request.getRequestId(), "experiment-outcome"))
-                .setTenantId(request.getTenantId())
-                .setOccurredAt(clock.instant())
-                .setActor(producedBy)
-                .setSubject(ExperimentEvents.subject(arm))
-                .setProducedBy(producedBy)
-                .setPayload(payload)
-                .build());
+        return exchange.event(DomainEvents.of(clock, producedBy, request.getTenantId(),
+                EventIds.derive(request.getRequestId(), "experiment-outcome"), ExperimentEvents.subject(arm), payload));
     }
 
     private static long millis(Instant from, Instant to) {
