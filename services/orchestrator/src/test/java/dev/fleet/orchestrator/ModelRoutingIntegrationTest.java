@@ -20,6 +20,7 @@ import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -89,7 +90,7 @@ class ModelRoutingIntegrationTest {
 
     private static KafkaProducer<String, SpecificRecord> producer;
     private static TopicReader<String, SpecificRecord> replies;
-    private static TopicReader<String, SpecificRecord> events;
+    private static TopicReader<byte[], byte[]> events;
 
     @Autowired
     private WebTestClient web;
@@ -262,7 +263,7 @@ class ModelRoutingIntegrationTest {
         await().atMost(WAIT).until(() -> count("SELECT count(*) FROM orchestrator.outbox WHERE tenant_id::text = ? "
                 + "AND published_at IS NULL", tenant) == 0);
         for (String user : armOf.keySet()) {
-            await().atMost(WAIT).until(() -> assignments(user).size() >= 1);
+            await().atMost(WAIT).pollInSameThread().until(() -> assignments(user).size() >= 1);
         }
         for (String user : armOf.keySet()) {
             List<ExperimentAssigned> assigned = assignments(user);
@@ -320,23 +321,35 @@ class ModelRoutingIntegrationTest {
     }
 
     private DomainEvent awaitEvent(Predicate<DomainEvent> match) {
-        return await().atMost(WAIT).until(() -> events().stream().filter(match).findFirst(), Optional::isPresent)
+        return await().atMost(WAIT).pollInSameThread().until(() -> events().stream().filter(match).findFirst(),
+                Optional::isPresent)
                 .orElseThrow();
     }
 
-    /** Every domain event on the topic so far (from its beginning). */
+    /**
+     * Every domain event on the topic so far (from its beginning), read raw and decoded one by one: the
+     * shared topic may hold another test's poison record, which a decoding consumer could not pass.
+     */
     private static List<DomainEvent> events() {
         if (events == null) { // the topics exist once the application provisioned them
-            events = TopicReader.decoded(FleetTopics.DOMAIN_EVENTS.name(), SERDE.deserializer());
+            events = TopicReader.raw(FleetTopics.DOMAIN_EVENTS.name());
         }
-        return events.drain(r -> r.value() instanceof DomainEvent).stream().map(r -> (DomainEvent) r.value()).toList();
+        List<DomainEvent> decoded = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : events.drain(r -> r.value() != null)) {
+            try {
+                decoded.add((DomainEvent) SERDE.deserialize(FleetTopics.DOMAIN_EVENTS.name(), record.value()));
+            } catch (RuntimeException notAnEvent) {
+                // another test's poison record
+            }
+        }
+        return decoded;
     }
 
     private List<ChatChunk> awaitReply(String requestId) {
         if (replies == null) {
             replies = TopicReader.decoded(FleetTopics.CHAT_REPLIES.name(), SERDE.deserializer());
         }
-        return await().atMost(WAIT).until(() -> replies.drain(r -> requestId.equals(r.key())).stream()
+        return await().atMost(WAIT).pollInSameThread().until(() -> replies.drain(r -> requestId.equals(r.key())).stream()
                         .map(r -> (ChatChunk) r.value())
                         .sorted(Comparator.comparingInt(ChatChunk::getSeq)).toList(),
                 chunks -> chunks.stream().anyMatch(c -> c.getFinishReason() != null));

@@ -60,6 +60,7 @@ import dev.fleet.test.FleetTestEnvironment;
 import dev.fleet.test.SharedKafka;
 import dev.fleet.test.SharedPostgres;
 import dev.fleet.test.TopicProbe;
+import dev.fleet.test.TopicReader;
 
 /**
  * Quota webhooks against the real broker and PostgreSQL and a real HTTP receiver (the JDK's
@@ -237,16 +238,18 @@ class QuotaWebhooksIntegrationTest {
         admin(web.get().uri(webhookUri(tenant))).exchange().expectStatus().isNotFound();
         admin(web.delete().uri(webhookUri(tenant))).exchange().expectStatus().isNotFound();
         List<String> changes = new ArrayList<>();
-        await().atMost(WAIT).until(() -> {
-            changes.clear();
-            for (ConsumerRecord<byte[], byte[]> record : TopicProbe.shared().readAll(FleetTopics.DOMAIN_EVENTS.name())) {
-                if (record.key() != null && tenant.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+        // read incrementally: the shared topic holds every test's events, too many to re-read on each poll
+        try (TopicReader<byte[], byte[]> events = TopicReader.raw(FleetTopics.DOMAIN_EVENTS.name())) {
+            await().atMost(WAIT).pollInSameThread().until(() -> {
+                changes.clear();
+                for (ConsumerRecord<byte[], byte[]> record : events.drain(r -> r.key() != null
+                        && tenant.equals(new String(r.key(), StandardCharsets.UTF_8)))) {
                     decoded(record).filter(e -> e.getPayload() instanceof QuotaWebhookChanged)
                             .ifPresent(e -> changes.add(String.valueOf(((QuotaWebhookChanged) e.getPayload()).getUrl())));
                 }
-            }
-            return changes.size() == 2;
-        });
+                return changes.size() == 2;
+            });
+        }
         assertThat(changes).containsExactly(receiverUrl(tenant), "null");
     }
 
