@@ -36,6 +36,7 @@ import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetSchemaStore;
 import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.schemas.FleetTopics;
+import dev.fleet.schemas.Party;
 import dev.fleet.schemas.Topic;
 import dev.fleet.test.SharedKafka;
 
@@ -55,8 +56,8 @@ import dev.fleet.test.SharedKafka;
 public final class MeteringThroughputBenchmark {
 
     private static final FleetSerde SERDE = new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog());
-    private static final List<Topic<?>> TOPICS = List.of(FleetTopics.USAGE, FleetTopics.TENANTS,
-            FleetTopics.USAGE_ROLLUPS, FleetTopics.QUOTA_STATUS, FleetTopics.DOMAIN_EVENTS);
+    /** Every topic the topology reads or writes (the price book, since billing, too), as the catalog says. */
+    private static final List<Topic<?>> TOPICS = FleetTopics.touchedBy(Party.USAGE_METERING);
 
     private MeteringThroughputBenchmark() {
     }
