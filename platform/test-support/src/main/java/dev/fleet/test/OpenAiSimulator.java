@@ -68,6 +68,12 @@ public final class OpenAiSimulator implements AutoCloseable {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
+        // the JDK's server keeps at most 200 idle keep-alive connections and closes the rest: a client
+        // pooling a thousand connections would reconnect for most requests (a TCP handshake on both
+        // sides each time), which is the simulator's cost, not the model's
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", "10000");
+        }
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
             OpenAiSimulator simulator = new OpenAiSimulator(server);

@@ -57,9 +57,10 @@ public class PromptAndHistoryContext implements ChatContext {
 
     private Mono<List<ChatMessage>> history(ChatRequested request) {
         String conversationId = request.getConversationId();
-        return conversations.owner(conversationId)
-                .flatMap(owner -> owner.equals(request.getTenantId()) ? conversations.history(conversationId)
-                        : Mono.error(ChatFailure.notFound("there is no conversation '" + conversationId + "'")))
+        return conversations.find(conversationId)
+                .flatMap(found -> found.tenantId().equals(request.getTenantId()) ? Mono.just(found.messages())
+                        : Mono.<List<ChatMessage>>error(ChatFailure.notFound("there is no conversation '"
+                                + conversationId + "'")))
                 .defaultIfEmpty(List.of());
     }
 
