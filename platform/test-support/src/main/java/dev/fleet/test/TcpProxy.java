@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP proxy on a loopback port that a test can cut and restore, to take a dependency away from
@@ -26,6 +27,7 @@ public final class TcpProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile InetSocketAddress target;
     private volatile boolean cut;
+    private final AtomicInteger accepted = new AtomicInteger();
 
     private TcpProxy(ServerSocket server) {
         this.server = server;
@@ -59,6 +61,11 @@ public final class TcpProxy implements AutoCloseable {
         return this;
     }
 
+    /** Connections accepted so far (forwarded or refused): how often a client connected. */
+    public int accepted() {
+        return accepted.get();
+    }
+
     /** Drops every open connection and refuses new ones until {@link #restore()}. */
     public void cut() {
         cut = true;
@@ -81,6 +88,7 @@ public final class TcpProxy implements AutoCloseable {
             Socket client;
             try {
                 client = server.accept();
+                accepted.incrementAndGet();
             } catch (IOException e) {
                 return; // closed
             }

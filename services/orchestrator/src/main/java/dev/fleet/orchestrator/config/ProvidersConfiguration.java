@@ -36,6 +36,7 @@ import dev.fleet.orchestrator.config.FleetProvidersProperties.Kind;
 import dev.fleet.orchestrator.config.FleetProvidersProperties.Provider;
 import dev.fleet.orchestrator.domain.ChatProvider;
 import dev.fleet.orchestrator.providers.ChatPrompts;
+import dev.fleet.orchestrator.providers.KeepAliveAfterCancel;
 import dev.fleet.orchestrator.providers.SpringAiChatProvider;
 import dev.fleet.orchestrator.providers.StreamGuard;
 
@@ -66,6 +67,9 @@ public class ProvidersConfiguration {
     static final String LEGACY_OPENAI = "openai";
 
     private static final Logger log = LoggerFactory.getLogger(ProvidersConfiguration.class);
+
+    /** How long a stream the model client stopped reading may take to end before its connection is closed. */
+    private static final Duration DRAIN_GRACE = Duration.ofSeconds(2);
 
     @Bean
     ConfiguredProviders configuredProviders(FleetProvidersProperties providers, FleetOrchestratorProperties properties,
@@ -98,7 +102,8 @@ public class ProvidersConfiguration {
             ConnectionProvider pool, ObservationRegistry observations, CircuitBreakerRegistry circuitBreakers,
             RetryRegistry retries) {
         WebClient.Builder webClient = webClients.clientConnector(new ReactorClientHttpConnector(
-                HttpClient.create(pool).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeout(provider))));
+                        HttpClient.create(pool).option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeout(provider))))
+                .filter(KeepAliveAfterCancel.filter(DRAIN_GRACE));
         StreamGuard guard = new StreamGuard(name,
                 new StreamGuard.Timeouts(provider.ttftTimeout(), provider.tokenTimeout(), provider.totalTimeout()),
                 circuitBreaker(circuitBreakers, name, provider), retry(retries, name, provider));
