@@ -210,8 +210,10 @@ class OpenAiSimulatorTest {
         long third = (stream.arrivals().get(2) - stream.startNanos()) / 1_000_000;
         System.out.printf("token 2 after %d ms, token 3 after %d ms (stall of 600 ms configured after token 2)%n",
                 second, third);
-        assertThat(third).isBetween(600L, 3_600L);
-        assertThat(third - second).isGreaterThan(300L);
+        // a busy machine only delays arrivals: the stall's lower bound holds, the gap between tokens 2
+        // and 3 does not (token 2 itself may arrive late), so it is printed, not asserted
+        assertThat(third).isGreaterThanOrEqualTo(600L);
+        assertThat(second).isLessThanOrEqualTo(third);
         assertThat(String.join("", stream.contents())).isEqualTo(OpenAiSimulator.answerTo("one two three four"));
         assertThat(stream.done()).isTrue();
     }
