@@ -1,11 +1,15 @@
 package dev.fleet.scorer.domain.kernel;
 
+import java.lang.management.ManagementFactory;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Chooses the kernel once per JVM: the Vector API one when {@code jdk.incubator.vector} is in the boot
- * layer (the JVM was started with {@code --add-modules jdk.incubator.vector}), else the scalar one. {@code -Dfleet.scorer.kernel=scalar} forces the scalar kernel (for
+ * layer (the JVM was started with {@code --add-modules jdk.incubator.vector}) and the C2 compiler runs, else
+ * the scalar one. Without C2 (e.g. {@code -XX:TieredStopAtLevel=1}, as the test JVMs run) the Vector API is not
+ * intrinsified, allocates per operation and is about 10× <em>slower</em> than the scalar loop, so it is not chosen. {@code -Dfleet.scorer.kernel=scalar} forces the scalar kernel (for
  * comparison). The choice is logged at start-up.
  */
 public final class DotProducts {
@@ -23,6 +27,10 @@ public final class DotProducts {
             return ScalarDotProduct.INSTANCE;
         }
         DotProduct vector = vectorApi();
+        if (vector != null && !optimizingCompilerRuns()) {
+            log.warn("dot-product kernel: scalar (the Vector API needs the C2 compiler; this JVM stops at C1)");
+            return ScalarDotProduct.INSTANCE;
+        }
         if (vector != null) {
             log.info("dot-product kernel: {} (jdk.incubator.vector)", vector.name());
             return vector;
@@ -46,6 +54,18 @@ public final class DotProducts {
         } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
             log.warn("the Vector API kernel is unavailable: {}", e.toString());
             return null;
+        }
+    }
+
+    /** Whether HotSpot's C2 compiler is on (tiered up to level 4, or not tiered); true if unknown. */
+    static boolean optimizingCompilerRuns() {
+        try {
+            var hotspot = ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            boolean tiered = Boolean.parseBoolean(hotspot.getVMOption("TieredCompilation").getValue());
+            int stopAtLevel = Integer.parseInt(hotspot.getVMOption("TieredStopAtLevel").getValue());
+            return !tiered || stopAtLevel >= 4;
+        } catch (RuntimeException | LinkageError e) {
+            return true;
         }
     }
 }

@@ -20,7 +20,17 @@ class DotProductTest {
 
         assertThat(kernel).isNotNull();
         assertThat(kernel.name()).startsWith("vector-api-");
-        assertThat(DotProducts.best().name()).isEqualTo(kernel.name());
+    }
+
+    @Test
+    void choosesTheVectorApiOnlyWhenC2CompilesIt() {
+        // given: the test JVM's flags (the parent pom's fleet.test.jvm stops at C1 today)
+        boolean c1Only = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .anyMatch(arg -> arg.matches("-XX:TieredStopAtLevel=[0-3]"));
+
+        // when / then
+        assertThat(DotProducts.optimizingCompilerRuns()).isEqualTo(!c1Only);
+        assertThat(DotProducts.best().name()).isEqualTo(c1Only ? "scalar" : DotProducts.vectorApi().name());
     }
 
     @Test
