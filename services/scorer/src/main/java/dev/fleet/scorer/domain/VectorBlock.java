@@ -133,6 +133,18 @@ final class VectorBlock {
         return vectorBytes + slotArrays;
     }
 
+    /**
+     * {@link #arrayBytes()} plus the ids, texts and metadata estimated from their lengths (compact Latin-1
+     * strings, immutable maps) and the id → slot map (a 32-byte entry and a boxed slot per item, the table).
+     */
+    long approximateBytes() {
+        long bytes = arrayBytes() + 16 + 4L * Integer.highestOneBit(Math.max(1, size) * 2);
+        for (int slot = 0; slot < size; slot++) {
+            bytes += stringBytes(ids[slot]) + stringBytes(texts[slot]) + mapBytes(metadata[slot]) + 32 + 16;
+        }
+        return bytes;
+    }
+
     private void ensureCapacity(int items) {
         int neededChunks = (items + CHUNK_ITEMS - 1) >>> CHUNK_SHIFT;
         if (neededChunks > chunks.length) {
@@ -161,6 +173,21 @@ final class VectorBlock {
             texts = Arrays.copyOf(texts, capacity);
             metadata = Arrays.copyOf(metadata, capacity);
         }
+    }
+
+    private static long stringBytes(String s) {
+        return s == null ? 0 : 24 + 16 + ((s.length() + 7) & ~7L); // String header + byte[] header + Latin-1 bytes
+    }
+
+    private static long mapBytes(Map<String, String> map) {
+        if (map.isEmpty()) {
+            return 0; // the shared empty map
+        }
+        long bytes = 16 + 16 + 8L * map.size() * 2;
+        for (Map.Entry<String, String> entry : map.entrySet()) {
+            bytes += stringBytes(entry.getKey()) + stringBytes(entry.getValue());
+        }
+        return bytes;
     }
 
     @SuppressWarnings("unchecked")

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 
 import dev.fleet.events.v1.ScoredItem;
 import dev.fleet.schemas.ItemKey;
@@ -141,8 +142,8 @@ public class VectorIndex {
     }
 
     /**
-     * Heap bytes of a collection's vectors and slot arrays, plus its ids, texts and metadata estimated
-     * from their lengths (compact Latin-1 strings, immutable maps); for the memory-per-item figure.
+     * Heap bytes of a collection (see {@link VectorBlock#approximateBytes()}); for the memory-per-item
+     * figure.
      */
     public long approximateBytes(String tenantId, String collection) {
         Collection c = collections.get(new CollectionKey(tenantId, collection));
@@ -153,13 +154,7 @@ public class VectorIndex {
         try {
             long bytes = 0;
             for (VectorBlock block : c.blocks) {
-                bytes += block.arrayBytes();
-                for (int slot = 0; slot < block.size(); slot++) {
-                    bytes += stringBytes(block.id(slot)) + stringBytes(block.text(slot))
-                            + mapBytes(block.metadata(slot))
-                            + 32 + 16; // the id → slot HashMap entry and its boxed slot
-                }
-                bytes += 16 + 4L * Integer.highestOneBit(Math.max(1, block.size()) * 2); // HashMap table
+                bytes += block.approximateBytes();
             }
             return bytes;
         } finally {
@@ -200,31 +195,13 @@ public class VectorIndex {
         }
         Set<String> examples = new LinkedHashSet<>(positive);
         examples.addAll(negative);
-        return scan(tenantId, collection, null, topK, filter, examples, c -> {
-            List<String> unknown = examples.stream().filter(id -> c.blocks.stream().noneMatch(b -> b.contains(id)))
-                    .toList();
-            if (!unknown.isEmpty()) {
-                throw new UnknownItemsException(unknown);
-            }
-            float[] positiveMean = mean(c, positive);
-            if (negative.isEmpty()) {
-                return positiveMean;
-            }
-            float[] negativeMean = mean(c, negative);
-            if (negativeMean.length != positiveMean.length) {
-                throw new DimensionMismatchException(negativeMean.length, positiveMean.length);
-            }
-            float[] query = new float[positiveMean.length];
-            for (int i = 0; i < query.length; i++) {
-                query[i] = 2 * positiveMean[i] - negativeMean[i];
-            }
-            return query;
-        });
+        return scan(tenantId, collection, null, topK, filter, examples,
+                c -> AverageVectorQuery.of(c.blocks, positive, negative));
     }
 
     /** Under the collection's read lock: the query (given, or derived by {@code derive}), scanned. */
     private List<ScoredItem> scan(String tenantId, String collection, float[] query, int topK,
-            MetadataFilter filter, Set<String> excluded, java.util.function.Function<Collection, float[]> derive) {
+            MetadataFilter filter, Set<String> excluded, Function<Collection, float[]> derive) {
         Collection c = collections.get(new CollectionKey(tenantId, collection));
         if (c == null || topK <= 0) {
             if (derive != null && !excluded.isEmpty()) {
@@ -259,55 +236,6 @@ public class VectorIndex {
         } finally {
             c.lock.readLock().unlock();
         }
-    }
-
-    /** The mean of the examples' unit vectors; all must be in the collection and of one dimension. */
-    private static float[] mean(Collection c, List<String> ids) {
-        List<String> unknown = new ArrayList<>();
-        float[] sum = null;
-        for (String id : ids) {
-            float[] vector = null;
-            for (VectorBlock block : c.blocks) {
-                vector = block.vector(id);
-                if (vector != null) {
-                    break;
-                }
-            }
-            if (vector == null) {
-                unknown.add(id);
-                continue;
-            }
-            if (sum == null) {
-                sum = new float[vector.length];
-            } else if (sum.length != vector.length) {
-                throw new DimensionMismatchException(vector.length, sum.length);
-            }
-            for (int i = 0; i < vector.length; i++) {
-                sum[i] += vector[i];
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new UnknownItemsException(unknown);
-        }
-        for (int i = 0; i < sum.length; i++) {
-            sum[i] /= ids.size();
-        }
-        return sum;
-    }
-
-    private static long stringBytes(String s) {
-        return s == null ? 0 : 24 + 16 + ((s.length() + 7) & ~7L); // String header + byte[] header + Latin-1 bytes
-    }
-
-    private static long mapBytes(Map<String, String> map) {
-        if (map.isEmpty()) {
-            return 0; // the shared empty map
-        }
-        long bytes = 16 + 16 + 8L * map.size() * 2;
-        for (Map.Entry<String, String> entry : map.entrySet()) {
-            bytes += stringBytes(entry.getKey()) + stringBytes(entry.getValue());
-        }
-        return bytes;
     }
 
     private static float[] floats(List<Float> values) {
