@@ -45,7 +45,11 @@ final class FleetProcess implements AutoCloseable {
         Files.createDirectories(logs);
         Path log = logs.resolve(name + ".log");
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx320m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true", "-jar", jar.toString()));
+                "-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true"));
+        if (name.equals("scorer")) {
+            command.add("--add-modules=jdk.incubator.vector"); // its SIMD kernel, as fleet up starts it
+        }
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(env);

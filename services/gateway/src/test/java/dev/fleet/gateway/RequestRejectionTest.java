@@ -114,7 +114,14 @@ class RequestRejectionTest extends KafkaGatewayTest {
                 Rejection.of("top_k over the maximum", "/v1/collections/docs/search",
                         "{\"query\":\"kafka\",\"top_k\":51}", 400, "invalid_request", "top_k"),
                 Rejection.of("search query of the wrong type", "/v1/collections/docs/search",
-                        "{\"query\":{\"text\":\"kafka\"}}", 400, "invalid_request", null));
+                        "{\"query\":{\"text\":\"kafka\"}}", 400, "invalid_request", null),
+                Rejection.of("search filter with an unknown operator", "/v1/collections/docs/search",
+                        "{\"query\":\"kafka\",\"filter\":{\"tier\":{\"gt\":\"a\"}}}", 400, "invalid_request",
+                        "filter.tier"),
+                Rejection.of("recommendation without positives", "/v1/collections/docs/recommend",
+                        "{\"negative\":[\"a\"]}", 400, "invalid_request", "positive"),
+                Rejection.of("recommendation with an invalid example id", "/v1/collections/docs/recommend",
+                        "{\"positive\":[\"a/b\"]}", 400, "invalid_request", "positive[0]"));
     }
 
     @BeforeEach

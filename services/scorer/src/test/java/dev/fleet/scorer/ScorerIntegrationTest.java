@@ -32,6 +32,7 @@ import dev.fleet.events.v1.ErrorCode;
 import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.ItemVector;
 import dev.fleet.events.v1.Meter;
+import dev.fleet.events.v1.RecommendExamples;
 import dev.fleet.events.v1.ScoreRequested;
 import dev.fleet.events.v1.ScoreResult;
 import dev.fleet.events.v1.ScoredItem;
@@ -212,6 +213,39 @@ class ScorerIntegrationTest {
     }
 
     @Test
+    void filtersByMetadataDuringTheScanAndRecommendsByExampleOverKafka() throws Exception {
+        // given: the nearest items are another team's
+        String tenant = UUID.randomUUID().toString();
+        publishVector(tenant, "docs", "sales-1", Map.of("team", "sales"), 1, 0, 0, 0);
+        publishVector(tenant, "docs", "sales-2", Map.of("team", "sales"), 1, 0.1f, 0, 0);
+        publishVector(tenant, "docs", "billing-a", Map.of("team", "billing", "tier", "a"), 1, 1, 0, 0);
+        publishVector(tenant, "docs", "billing-b", Map.of("team", "billing", "tier", "b"), 0.2f, 1, 0, 0);
+        publishVector(tenant, "docs", "billing-c", Map.of("team", "billing", "tier", "c"), 1, 0.5f, 0, 0);
+        publishVector(tenant, "docs", "disliked", Map.of("team", "billing", "tier", "a"), 0, 0, 1, 0);
+        awaitIndexed(tenant, "docs", 6);
+        ScoreRequested filtered = request(tenant, "docs", 2, 1f, 0f, 0f, 0f);
+        filtered.setFilter(Map.of("team", List.of("billing"), "tier", List.of("a", "b")));
+        ScoreRequested recommend = request(tenant, "docs", 3);
+        recommend.setRecommend(new RecommendExamples(List.of("billing-a"), List.of("disliked")));
+        recommend.setFilter(Map.of("team", List.of("billing")));
+        ScoreRequested unknown = request(tenant, "docs", 3);
+        unknown.setRecommend(new RecommendExamples(List.of("ghost"), List.of()));
+
+        // when
+        ScoreResult filteredHits = search(filtered);
+        ScoreResult recommended = search(recommend);
+        ScoreResult refused = search(unknown);
+
+        // then
+        assertThat(filteredHits.getItems()).extracting(ScoredItem::getItemId).containsExactly("billing-a", "billing-b");
+        assertThat(recommended.getError()).isNull();
+        assertThat(recommended.getItems()).extracting(ScoredItem::getItemId)
+                .containsExactly("billing-c", "billing-b");
+        assertThat(refused.getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(refused.getError().getMessage()).contains("ghost");
+    }
+
+    @Test
     void reportsReadyOnceTheItemVectorsAreLoaded() {
         web.get().uri("/actuator/health/readiness").exchange()
                 .expectStatus().isOk()
@@ -231,6 +265,11 @@ class ScorerIntegrationTest {
 
     private static void publishVector(String tenant, String collection, String itemId, float... vector)
             throws Exception {
+        publishVector(tenant, collection, itemId, Map.of("source", "test"), vector);
+    }
+
+    private static void publishVector(String tenant, String collection, String itemId, Map<String, String> metadata,
+            float... vector) throws Exception {
         List<Float> values = new java.util.ArrayList<>();
         for (float v : vector) {
             values.add(v);
@@ -242,7 +281,7 @@ class ScorerIntegrationTest {
                 .setModel("all-minilm-l6-v2")
                 .setVector(values)
                 .setText("text of " + itemId)
-                .setMetadata(Map.of("source", "test"))
+                .setMetadata(metadata)
                 .build();
         send(FleetTopics.ITEM_VECTORS.name(), tenant + "/" + collection + "/" + itemId, item);
     }

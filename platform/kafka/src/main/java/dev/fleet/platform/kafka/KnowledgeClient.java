@@ -3,11 +3,13 @@ package dev.fleet.platform.kafka;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import dev.fleet.events.v1.EmbeddingRequested;
 import dev.fleet.events.v1.EmbeddingResult;
 import dev.fleet.events.v1.EmbeddingVector;
+import dev.fleet.events.v1.RecommendExamples;
 import dev.fleet.events.v1.ScoreRequested;
 import dev.fleet.events.v1.ScoreResult;
 import dev.fleet.schemas.FleetTopics;
@@ -16,7 +18,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * Asks the embedding-worker and the scorer over Kafka: embeddings of texts, and semantic search
- * in a tenant's collection (embed the query, then score it). Used by the gateway and the
+ * in a tenant's collection (embed the query, then score it), optionally filtered by metadata, and
+ * recommendations by example items. Used by the gateway and the
  * orchestrator; each call waits at most {@code timeout}. Each request names the reply partition
  * its {@link ReplyRouter} pinned it to, one this replica reads ({@code replyPartition}).
  */
@@ -77,15 +80,44 @@ public class KnowledgeClient {
 
     /** The {@code topK} items of {@code collection} nearest to {@code query}, best first. */
     public Mono<ScoreResult> search(String collection, String query, int topK, EventContext context) {
+        return search(collection, query, topK, Map.of(), context);
+    }
+
+    /**
+     * The {@code topK} items of {@code collection} nearest to {@code query} among those whose metadata
+     * passes {@code filter} (key → allowed values), best first.
+     */
+    public Mono<ScoreResult> search(String collection, String query, int topK, Map<String, List<String>> filter,
+            EventContext context) {
         return embed(List.of(query), context).flatMap(embedded -> {
             List<Float> vector = embedded.getVectors().stream().findFirst().map(EmbeddingVector::getValues)
                     .orElse(List.of());
-            return score(collection, vector, topK, context.next());
+            return score(collection, vector, topK, filter, context.next());
         });
     }
 
     /** The {@code topK} items of {@code collection} nearest to {@code vector}. */
     public Mono<ScoreResult> score(String collection, List<Float> vector, int topK, EventContext context) {
+        return score(collection, vector, topK, Map.of(), context);
+    }
+
+    /** The {@code topK} items of {@code collection} nearest to {@code vector} that pass {@code filter}. */
+    public Mono<ScoreResult> score(String collection, List<Float> vector, int topK, Map<String, List<String>> filter,
+            EventContext context) {
+        return ask(collection, vector, null, topK, filter, context);
+    }
+
+    /**
+     * The {@code topK} items of {@code collection} most like the {@code positive} example items and least
+     * like the {@code negative} ones (the examples excluded) that pass {@code filter}, best first.
+     */
+    public Mono<ScoreResult> recommend(String collection, List<String> positive, List<String> negative, int topK,
+            Map<String, List<String>> filter, EventContext context) {
+        return ask(collection, List.of(), new RecommendExamples(positive, negative), topK, filter, context);
+    }
+
+    private Mono<ScoreResult> ask(String collection, List<Float> vector, RecommendExamples examples, int topK,
+            Map<String, List<String>> filter, EventContext context) {
         return Mono.defer(() -> {
             String requestId = UUID.randomUUID().toString();
             ReplyRouter.Registration<ScoreResult> registration = scores.register(requestId);
@@ -95,6 +127,8 @@ public class KnowledgeClient {
                     .setCollection(collection)
                     .setQueryVector(vector)
                     .setTopK(topK)
+                    .setFilter(filter)
+                    .setRecommend(examples)
                     .setReplyTo(instanceId)
                     .setReplyPartition(registration.partition())
                     .setRequestedAt(Instant.now())

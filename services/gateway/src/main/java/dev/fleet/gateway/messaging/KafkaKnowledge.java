@@ -3,6 +3,7 @@ package dev.fleet.gateway.messaging;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 
@@ -24,7 +25,7 @@ import reactor.core.scheduler.Schedulers;
 
 /**
  * {@link Knowledge} over Kafka through the platform's {@link KnowledgeClient} (embedding-worker
- * and scorer), translating its failures into the domain's.
+ * and scorer; a recommendation goes to the scorer alone), translating its failures into the domain's.
  */
 public class KafkaKnowledge implements Knowledge {
 
@@ -54,10 +55,19 @@ public class KafkaKnowledge implements Knowledge {
     }
 
     @Override
-    public Mono<ScoreResult> search(String tenantId, String collection, String query, int topK) {
-        return client.search(collection, query, topK, EventContext.newEvent(tenantId))
+    public Mono<ScoreResult> search(String tenantId, String collection, String query, int topK,
+            Map<String, List<String>> filter) {
+        return client.search(collection, query, topK, filter, EventContext.newEvent(tenantId))
                 .subscribeOn(Schedulers.boundedElastic())
                 .onErrorMap(e -> translate("search", e));
+    }
+
+    @Override
+    public Mono<ScoreResult> recommend(String tenantId, String collection, List<String> positive,
+            List<String> negative, int topK, Map<String, List<String>> filter) {
+        return client.recommend(collection, positive, negative, topK, filter, EventContext.newEvent(tenantId))
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(e -> translate("recommendation", e));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.fleet.gateway.web;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -23,6 +24,9 @@ public final class CollectionRequests {
     static final int MAX_ITEMS = 500;
     static final int DEFAULT_TOP_K = 3;
     static final int MAX_TOP_K = 50;
+    static final int MAX_EXAMPLES = 64;
+    static final int MAX_FILTER_KEYS = 16;
+    static final int MAX_FILTER_VALUES = 100;
 
     private CollectionRequests() {
     }
@@ -65,7 +69,7 @@ public final class CollectionRequests {
 
     /** The body of {@code POST /v1/collections/{collection}/search}. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Search(String query, @JsonProperty("top_k") Integer topK) {
+    public record Search(String query, @JsonProperty("top_k") Integer topK, JsonNode filter) {
 
         /** @throws ApiErrorException 400 when the query is blank or too long, or top_k out of range */
         public int validatedTopK(RequestLimits limits) {
@@ -76,12 +80,112 @@ public final class CollectionRequests {
                 throw RequestMetadata.invalid("query is longer than " + limits.maxItemChars() + " characters",
                         "query");
             }
-            int k = topK == null ? DEFAULT_TOP_K : topK;
-            if (k < 1 || k > MAX_TOP_K) {
-                throw RequestMetadata.invalid("top_k must be between 1 and " + MAX_TOP_K, "top_k");
-            }
-            return k;
+            return checkedTopK(topK);
         }
+
+        /** @throws ApiErrorException 400 when the filter is malformed (see {@link #filter(JsonNode)}) */
+        public Map<String, List<String>> validatedFilter() {
+            return CollectionRequests.filter(filter);
+        }
+    }
+
+    /**
+     * The body of {@code POST /v1/collections/{collection}/recommend}: item ids of the collection to find
+     * more like ({@code positive}, at least one) and less like ({@code negative}).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Recommend(List<String> positive, List<String> negative, @JsonProperty("top_k") Integer topK,
+            JsonNode filter) {
+
+        /** @throws ApiErrorException 400 when there is no positive example or an example id is invalid */
+        public List<String> validatedPositive() {
+            if (positive == null || positive.isEmpty()) {
+                throw RequestMetadata.invalid("positive must hold at least one item id", "positive");
+            }
+            return examples(positive, "positive");
+        }
+
+        /** @throws ApiErrorException 400 when an example id is invalid */
+        public List<String> validatedNegative() {
+            return negative == null ? List.of() : examples(negative, "negative");
+        }
+
+        /** @throws ApiErrorException 400 when top_k is out of range */
+        public int validatedTopK() {
+            return checkedTopK(topK);
+        }
+
+        /** @throws ApiErrorException 400 when the filter is malformed (see {@link #filter(JsonNode)}) */
+        public Map<String, List<String>> validatedFilter() {
+            return CollectionRequests.filter(filter);
+        }
+
+        private static List<String> examples(List<String> ids, String param) {
+            if (ids.size() > MAX_EXAMPLES) {
+                throw RequestMetadata.invalid(param + " holds more than " + MAX_EXAMPLES + " item ids", param);
+            }
+            for (int i = 0; i < ids.size(); i++) {
+                itemId(ids.get(i), param + "[" + i + "]");
+            }
+            return List.copyOf(ids);
+        }
+    }
+
+    /**
+     * A metadata filter: an object whose every key names a metadata key and whose value is either the
+     * required value (a string; a number or boolean counts as its JSON text, as item metadata is stored) or
+     * {@code {"in": [values...]}}. Absent or null: no filter.
+     *
+     * @throws ApiErrorException 400 naming the offending {@code filter.<key>}
+     */
+    static Map<String, List<String>> filter(JsonNode filter) {
+        if (filter == null || filter.isNull() || filter.isMissingNode()) {
+            return Map.of();
+        }
+        if (!filter.isObject()) {
+            throw RequestMetadata.invalid("filter must be an object of metadata key to value or {\"in\": [values]}",
+                    "filter");
+        }
+        if (filter.size() > MAX_FILTER_KEYS) {
+            throw RequestMetadata.invalid("filter has more than " + MAX_FILTER_KEYS + " keys", "filter");
+        }
+        Map<String, List<String>> conditions = new LinkedHashMap<>();
+        filter.fields().forEachRemaining(field -> {
+            String key = field.getKey();
+            String param = "filter." + key;
+            if (key.isEmpty() || key.length() > RequestMetadata.ITEM.maxKeyLength()) {
+                throw RequestMetadata.invalid("filter keys must be 1 to " + RequestMetadata.ITEM.maxKeyLength()
+                        + " characters", "filter");
+            }
+            JsonNode value = field.getValue();
+            if (value.isValueNode() && !value.isNull()) {
+                conditions.put(key, List.of(value.asText()));
+                return;
+            }
+            JsonNode in = value.get("in");
+            if (!value.isObject() || value.size() != 1 || in == null || !in.isArray() || in.isEmpty()
+                    || in.size() > MAX_FILTER_VALUES) {
+                throw RequestMetadata.invalid(param + " must be a string or {\"in\": [1 to " + MAX_FILTER_VALUES
+                        + " strings]}", param);
+            }
+            List<String> values = new ArrayList<>(in.size());
+            for (JsonNode element : in) {
+                if (!element.isValueNode() || element.isNull()) {
+                    throw RequestMetadata.invalid(param + ".in must hold only strings", param);
+                }
+                values.add(element.asText());
+            }
+            conditions.put(key, List.copyOf(values));
+        });
+        return conditions;
+    }
+
+    private static int checkedTopK(Integer topK) {
+        int k = topK == null ? DEFAULT_TOP_K : topK;
+        if (k < 1 || k > MAX_TOP_K) {
+            throw RequestMetadata.invalid("top_k must be between 1 and " + MAX_TOP_K, "top_k");
+        }
+        return k;
     }
 
     /** @throws ApiErrorException 400 when {@code name} is not a valid collection name */

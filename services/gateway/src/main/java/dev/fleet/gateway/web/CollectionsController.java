@@ -24,7 +24,8 @@ import reactor.core.publisher.Mono;
 /**
  * A tenant's knowledge collections: upsert and delete items (202 once the changes are durably on
  * {@code fleet.items.v1}; they become searchable after the embedding-worker and scorer caught up),
- * and semantic search.
+ * and answers semantic search and recommendations by example ({@code positive} / {@code negative} item ids, as
+ * Qdrant's recommend), both optionally filtered by item metadata.
  */
 @RestController
 public class CollectionsController {
@@ -79,6 +80,15 @@ public class CollectionsController {
             @PathVariable("collection") String collection, @RequestBody CollectionRequests.Search body) {
         String name = CollectionRequests.collection(collection);
         int topK = body.validatedTopK(limits);
-        return knowledge.search(caller.tenantId(), name, body.query(), topK).map(SearchResults::of);
+        return knowledge.search(caller.tenantId(), name, body.query(), topK, body.validatedFilter())
+                .map(SearchResults::of);
+    }
+
+    @PostMapping("/v1/collections/{collection}/recommend")
+    public Mono<SearchResults> recommend(@RequestAttribute(ApiKeyAuthenticationFilter.CALLER) Caller caller,
+            @PathVariable("collection") String collection, @RequestBody CollectionRequests.Recommend body) {
+        String name = CollectionRequests.collection(collection);
+        return knowledge.recommend(caller.tenantId(), name, body.validatedPositive(), body.validatedNegative(),
+                body.validatedTopK(), body.validatedFilter()).map(SearchResults::of);
     }
 }

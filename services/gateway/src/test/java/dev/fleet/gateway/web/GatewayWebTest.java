@@ -94,6 +94,8 @@ class GatewayWebTest {
         static volatile Function<ChatRequested, Mono<Flux<ChatChunk>>> chat;
         static volatile Mono<EmbeddingResult> embedding;
         static volatile Mono<ScoreResult> search;
+        /** The last search or recommendation the controller asked for: its arguments after the tenant. */
+        static volatile List<Object> lastKnowledgeCall;
         static final List<ChatRequested> chatRequests = new CopyOnWriteArrayList<>();
         static final List<ItemEvent> items = new CopyOnWriteArrayList<>();
         static final Map<String, BudgetWindow> windows = new HashMap<>();
@@ -193,7 +195,16 @@ class GatewayWebTest {
                 }
 
                 @Override
-                public Mono<ScoreResult> search(String tenantId, String collection, String query, int topK) {
+                public Mono<ScoreResult> search(String tenantId, String collection, String query, int topK,
+                        Map<String, List<String>> filter) {
+                    lastKnowledgeCall = List.of("search", collection, query, topK, filter);
+                    return search;
+                }
+
+                @Override
+                public Mono<ScoreResult> recommend(String tenantId, String collection, List<String> positive,
+                        List<String> negative, int topK, Map<String, List<String>> filter) {
+                    lastKnowledgeCall = List.of("recommend", collection, positive, negative, topK, filter);
                     return search;
                 }
             };
@@ -594,6 +605,82 @@ class GatewayWebTest {
                 .jsonPath("$.results[0].score").isEqualTo(0.9)
                 .jsonPath("$.results[0].text").isEqualTo("Alpha")
                 .jsonPath("$.results[0].metadata.k").isEqualTo("v");
+    }
+
+    @Test
+    void shouldPassAMetadataFilterToTheSearch() {
+        // given
+        Stubs.search = Mono.just(new ScoreResult("s1", List.of(), null));
+
+        // when
+        client.post().uri("/v1/collections/docs/search").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("query", "alpha", "top_k", 5,
+                        "filter", Map.of("team", "billing", "tier", Map.of("in", List.of("a", "b")), "level", 3)))
+                .exchange().expectStatus().isOk();
+
+        // then
+        assertThat(Stubs.lastKnowledgeCall).containsExactly("search", "docs", "alpha", 5,
+                Map.of("team", List.of("billing"), "tier", List.of("a", "b"), "level", List.of("3")));
+    }
+
+    @Test
+    void shouldRejectAMalformedFilterWith400NamingTheKey() {
+        Stubs.search = Mono.just(new ScoreResult("s1", List.of(), null));
+        for (Object filter : List.of("billing", List.of("a"), Map.of("tier", Map.of("in", List.of())),
+                Map.of("tier", Map.of("in", "a")), Map.of("tier", Map.of("eq", "a")),
+                Map.of("tier", Map.of("in", List.of(Map.of("x", 1)))), Map.of("tier", List.of("a")))) {
+            client.post().uri("/v1/collections/docs/search").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                    .contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("query", "alpha", "filter", filter))
+                    .exchange().expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                    .jsonPath("$.error.param").value(param -> assertThat((String) param).startsWith("filter"));
+        }
+    }
+
+    @Test
+    void shouldRecommendByExampleInTheSearchResponseShape() {
+        // given
+        Stubs.search = Mono.just(new ScoreResult("s1", List.of(new ScoredItem("c", 0.7, "Gamma", Map.of())), null));
+
+        // when / then
+        client.post().uri("/v1/collections/docs/recommend").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("positive", List.of("a"), "negative", List.of("b"), "top_k", 10,
+                        "filter", Map.of("team", "billing")))
+                .exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.results[0].id").isEqualTo("c")
+                .jsonPath("$.results[0].score").isEqualTo(0.7)
+                .jsonPath("$.results[0].text").isEqualTo("Gamma");
+        assertThat(Stubs.lastKnowledgeCall).containsExactly("recommend", "docs", List.of("a"), List.of("b"), 10,
+                Map.of("team", List.of("billing")));
+    }
+
+    @Test
+    void shouldRejectARecommendationWithoutPositivesOrWithABadExampleId() {
+        Stubs.search = Mono.just(new ScoreResult("s1", List.of(), null));
+        for (Map<String, Object> body : List.of(Map.<String, Object>of("negative", List.of("b")),
+                Map.<String, Object>of("positive", List.of()),
+                Map.<String, Object>of("positive", List.of("a b")),
+                Map.<String, Object>of("positive", List.of("a"), "negative", List.of("x/y")),
+                Map.<String, Object>of("positive", List.of("a"), "top_k", 0))) {
+            client.post().uri("/v1/collections/docs/recommend").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                    .exchange().expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.error.type").isEqualTo("invalid_request_error");
+        }
+    }
+
+    @Test
+    void shouldAnswerAnUnknownExampleReportedByTheScorerWith400() {
+        Stubs.search = Mono.error(new UpstreamFailureException(new ReplyError(
+                ErrorType.INVALID_REQUEST_ERROR, ErrorCode.INVALID_REQUEST, "no such item in the collection: ghost")));
+
+        client.post().uri("/v1/collections/docs/recommend").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("positive", List.of("ghost")))
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.message").value(m -> assertThat((String) m).contains("ghost"));
     }
 
     private WebTestClient.RequestHeadersSpec<?> embeddings() {

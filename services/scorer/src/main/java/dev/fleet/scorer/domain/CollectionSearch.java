@@ -4,16 +4,19 @@ import java.util.List;
 
 import dev.fleet.events.v1.ErrorCode;
 import dev.fleet.events.v1.ErrorType;
+import dev.fleet.events.v1.RecommendExamples;
 import dev.fleet.events.v1.ReplyError;
 import dev.fleet.events.v1.ScoreRequested;
 import dev.fleet.events.v1.ScoreResult;
 import dev.fleet.events.v1.ScoredItem;
 
 /**
- * Answers a {@code ScoreRequested} from the {@link VectorIndex}: the hits of the requesting tenant's
- * collection, best first, at most {@code maxTopK}. An unknown or empty collection has no hits (not an
- * error); an empty query, a {@code topK} below 1 or a query of another dimension than the collection's
- * is an {@code INVALID_REQUEST_ERROR}.
+ * Answers a {@code ScoreRequested} from the {@link VectorIndex}: a search by query vector, or a
+ * recommendation by example item ids when {@code recommend} is set; either way the hits that pass the
+ * request's metadata filter, best first, at most {@code maxTopK}. An unknown or empty collection has no
+ * hits (not an error), unless a recommendation names examples it does not hold; an empty query, a
+ * {@code topK} below 1, a recommendation without positives or with unknown examples, or a query of another
+ * dimension than the collection's is an {@code INVALID_REQUEST_ERROR}.
  */
 public class CollectionSearch {
 
@@ -30,17 +33,37 @@ public class CollectionSearch {
             return failed(request, ErrorCode.INVALID_REQUEST,
                     "'topK' must be at least 1, was " + request.getTopK() + ".");
         }
-        if (request.getQueryVector().isEmpty()) {
+        RecommendExamples examples = request.getRecommend();
+        if (examples == null && request.getQueryVector().isEmpty()) {
             return failed(request, ErrorCode.INVALID_REQUEST, "the query vector is empty.");
         }
+        if (examples != null && examples.getPositive().isEmpty()) {
+            return failed(request, ErrorCode.INVALID_REQUEST, "a recommendation needs at least one positive example.");
+        }
+        int topK = Math.min(request.getTopK(), maxTopK);
+        MetadataFilter filter = MetadataFilter.of(request.getFilter());
         try {
-            List<ScoredItem> hits = index.search(request.getTenantId(), request.getCollection(),
-                    request.getQueryVector(), Math.min(request.getTopK(), maxTopK));
+            List<ScoredItem> hits = examples == null
+                    ? index.search(request.getTenantId(), request.getCollection(), floats(request.getQueryVector()),
+                            topK, filter)
+                    : index.recommend(request.getTenantId(), request.getCollection(), examples.getPositive(),
+                            examples.getNegative(), topK, filter);
             return ScoreResult.newBuilder().setRequestId(request.getRequestId()).setItems(hits).setError(null).build();
         } catch (DimensionMismatchException e) {
             return failed(request, ErrorCode.DIMENSION_MISMATCH, "Collection '" + request.getCollection() + "': "
                     + e.getMessage() + ".");
+        } catch (UnknownItemsException e) {
+            return failed(request, ErrorCode.INVALID_REQUEST, "Collection '" + request.getCollection() + "': "
+                    + e.getMessage() + ".");
         }
+    }
+
+    private static float[] floats(List<Float> values) {
+        float[] vector = new float[values.size()];
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = values.get(i);
+        }
+        return vector;
     }
 
     private static ScoreResult failed(ScoreRequested request, ErrorCode code, String message) {

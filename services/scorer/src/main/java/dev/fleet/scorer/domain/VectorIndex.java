@@ -1,111 +1,241 @@
 package dev.fleet.scorer.domain;
 
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
 
 import dev.fleet.events.v1.ScoredItem;
 import dev.fleet.schemas.ItemKey;
+import dev.fleet.scorer.domain.kernel.DotProduct;
+import dev.fleet.scorer.domain.kernel.DotProducts;
 
 /**
- * Every tenant's collections of item vectors, in memory: tenant → collection → item id → (unit
- * vector, text, metadata). A search never leaves its (tenant, collection), so tenants cannot see each
- * other's items.
+ * Every tenant's collections of item vectors, in memory: (tenant, collection) → one {@link VectorBlock}
+ * per vector dimension (normally one), holding unit vectors normalized once at ingest, so cosine
+ * similarity is one dot product ({@link DotProduct}, SIMD where the JVM allows). A search never leaves
+ * its (tenant, collection), so tenants cannot see each other's items.
  * <p>
- * Thread-safe: writes (from the item-vectors mirror) are serialized; searches run lock-free on
- * concurrent maps and see each item either before or after a concurrent write, never half of it.
+ * Thread-safe: writes (from the item-vectors mirror) take their collection's write lock, searches its
+ * read lock, so a search sees each item either before or after a concurrent write, never half of it.
  * <p>
- * Limits: a search is a brute-force scan of its collection, O(items × dimensions) — fine for
- * collections of up to ~100k vectors of 384 floats (about 150 MB per 100k); beyond that, use an ANN
- * index (e.g. HNSW). The whole index lives on the heap of every replica and is rebuilt from the
- * compacted topic at start-up.
+ * Limits: a search is an exact brute-force scan, O(items × dimensions), bounded by memory bandwidth
+ * (see {@code docs/benchmarks.md}); the whole index lives on the heap of every replica (about 1.6 kB per
+ * 384-d item plus its id, text and metadata) and is rebuilt from the compacted topic at start-up.
  */
 public class VectorIndex {
 
-    /** Worst first, so the heap's head is the hit to drop: lower score, then larger item id. */
-    private static final Comparator<ScoredItem> WORST_FIRST = Comparator.comparingDouble(ScoredItem::getScore)
-            .thenComparing(ScoredItem::getItemId, Comparator.reverseOrder());
+    private final DotProduct kernel;
+    private final ConcurrentMap<CollectionKey, Collection> collections = new ConcurrentHashMap<>();
 
-    private final ConcurrentMap<String, ConcurrentMap<String, ConcurrentMap<String, IndexedItem>>> tenants =
-            new ConcurrentHashMap<>();
+    private record CollectionKey(String tenantId, String collection) {
+    }
 
-    private record IndexedItem(String itemId, float[] unitVector, String text, Map<String, String> metadata) {
+    /** One collection's blocks, by dimension, behind one lock. */
+    private static final class Collection {
+        final ReadWriteLock lock = new ReentrantReadWriteLock();
+        final List<VectorBlock> blocks = new ArrayList<>(1);
+
+        VectorBlock block(int dimension) {
+            for (VectorBlock block : blocks) {
+                if (block.dimension() == dimension) {
+                    return block;
+                }
+            }
+            return null;
+        }
+
+        int size() {
+            int size = 0;
+            for (VectorBlock block : blocks) {
+                size += block.size();
+            }
+            return size;
+        }
+    }
+
+    /** An index scoring with the best kernel this JVM offers. */
+    public VectorIndex() {
+        this(DotProducts.best());
+    }
+
+    public VectorIndex(DotProduct kernel) {
+        this.kernel = kernel;
+    }
+
+    /** The kernel searches use. */
+    public DotProduct kernel() {
+        return kernel;
     }
 
     /** Adds the item or replaces its vector, text and metadata. */
-    public synchronized void upsert(ItemKey key, List<Float> vector, String text, Map<String, String> metadata) {
-        IndexedItem item = new IndexedItem(key.itemId(), Cosine.unit(floats(vector)), text, Map.copyOf(metadata));
-        tenants.computeIfAbsent(key.tenantId(), t -> new ConcurrentHashMap<>())
-                .computeIfAbsent(key.collection(), c -> new ConcurrentHashMap<>())
-                .put(key.itemId(), item);
+    public void upsert(ItemKey key, List<Float> vector, String text, Map<String, String> metadata) {
+        upsert(key, floats(vector), text, metadata);
     }
 
-    /** Removes the item; returns whether it was there. Empty collections and tenants disappear. */
+    /** Adds the item or replaces it; {@code vector} is normalized here (any length but 0 is fine). */
+    public synchronized void upsert(ItemKey key, float[] vector, String text, Map<String, String> metadata) {
+        float[] unit = Cosine.unit(vector);
+        Map<String, String> compactMetadata = metadata.isEmpty() ? Map.of() : Map.copyOf(metadata);
+        Collection collection = collections.computeIfAbsent(new CollectionKey(key.tenantId(), key.collection()),
+                k -> new Collection());
+        collection.lock.writeLock().lock();
+        try {
+            VectorBlock block = collection.block(unit.length);
+            for (VectorBlock other : collection.blocks) {
+                if (other != block) {
+                    other.remove(key.itemId()); // the item changed dimension (e.g. another model)
+                }
+            }
+            collection.blocks.removeIf(b -> b.size() == 0);
+            if (block == null) {
+                block = new VectorBlock(unit.length);
+                collection.blocks.add(block);
+            }
+            block.upsert(key.itemId(), unit, text, compactMetadata);
+        } finally {
+            collection.lock.writeLock().unlock();
+        }
+    }
+
+    /** Removes the item; returns whether it was there. Empty collections disappear. */
     public synchronized boolean remove(ItemKey key) {
-        ConcurrentMap<String, ConcurrentMap<String, IndexedItem>> collections = tenants.get(key.tenantId());
-        if (collections == null) {
+        CollectionKey collectionKey = new CollectionKey(key.tenantId(), key.collection());
+        Collection collection = collections.get(collectionKey);
+        if (collection == null) {
             return false;
         }
-        ConcurrentMap<String, IndexedItem> items = collections.get(key.collection());
-        boolean removed = items != null && items.remove(key.itemId()) != null;
-        if (items != null && items.isEmpty()) {
-            collections.remove(key.collection());
+        collection.lock.writeLock().lock();
+        try {
+            boolean removed = false;
+            for (VectorBlock block : collection.blocks) {
+                removed |= block.remove(key.itemId());
+            }
+            collection.blocks.removeIf(b -> b.size() == 0);
+            if (collection.blocks.isEmpty()) {
+                collections.remove(collectionKey);
+            }
+            return removed;
+        } finally {
+            collection.lock.writeLock().unlock();
         }
-        if (collections.isEmpty()) {
-            tenants.remove(key.tenantId());
-        }
-        return removed;
     }
 
     /** Items in a tenant's collection (0 for an unknown one). */
     public int size(String tenantId, String collection) {
-        Map<String, IndexedItem> items = items(tenantId, collection);
-        return items == null ? 0 : items.size();
+        Collection c = collections.get(new CollectionKey(tenantId, collection));
+        if (c == null) {
+            return 0;
+        }
+        c.lock.readLock().lock();
+        try {
+            return c.size();
+        } finally {
+            c.lock.readLock().unlock();
+        }
     }
 
     /**
-     * The {@code topK} items of the tenant's collection most similar to {@code query} (cosine), best
-     * first, ties by item id. An unknown or empty collection has no hits. Items whose vectors have
-     * another length than the query's are not compared.
+     * Heap bytes of a collection (see {@link VectorBlock#approximateBytes()}); for the memory-per-item
+     * figure.
+     */
+    public long approximateBytes(String tenantId, String collection) {
+        Collection c = collections.get(new CollectionKey(tenantId, collection));
+        if (c == null) {
+            return 0;
+        }
+        c.lock.readLock().lock();
+        try {
+            long bytes = 0;
+            for (VectorBlock block : c.blocks) {
+                bytes += block.approximateBytes();
+            }
+            return bytes;
+        } finally {
+            c.lock.readLock().unlock();
+        }
+    }
+
+    /** {@link #search(String, String, float[], int, MetadataFilter)} without a filter. */
+    public List<ScoredItem> search(String tenantId, String collection, List<Float> query, int topK) {
+        return search(tenantId, collection, floats(query), topK, MetadataFilter.NONE);
+    }
+
+    /**
+     * The {@code topK} items of the tenant's collection that pass {@code filter}, most similar to
+     * {@code query} (cosine) first, ties by item id. An unknown or empty collection has no hits.
      *
      * @throws DimensionMismatchException if the collection has items but none of the query's length
      */
-    public List<ScoredItem> search(String tenantId, String collection, List<Float> query, int topK) {
-        Map<String, IndexedItem> items = items(tenantId, collection);
-        if (items == null || items.isEmpty() || topK <= 0) {
-            return List.of();
-        }
-        float[] unitQuery = Cosine.unit(floats(query));
-        PriorityQueue<ScoredItem> best = new PriorityQueue<>(topK + 1, WORST_FIRST);
-        int compared = 0;
-        int otherDimension = -1;
-        for (IndexedItem item : items.values()) {
-            if (item.unitVector().length != unitQuery.length) {
-                otherDimension = item.unitVector().length;
-                continue;
-            }
-            compared++;
-            best.offer(new ScoredItem(item.itemId(), Cosine.ofUnitVectors(unitQuery, item.unitVector()), item.text(),
-                    item.metadata()));
-            if (best.size() > topK) {
-                best.poll();
-            }
-        }
-        if (compared == 0 && otherDimension >= 0) {
-            throw new DimensionMismatchException(query.size(), otherDimension);
-        }
-        List<ScoredItem> hits = new ArrayList<>(best);
-        hits.sort(WORST_FIRST.reversed());
-        return hits;
+    public List<ScoredItem> search(String tenantId, String collection, float[] query, int topK,
+            MetadataFilter filter) {
+        return scan(tenantId, collection, query, topK, filter, Set.of(), null);
     }
 
-    private Map<String, IndexedItem> items(String tenantId, String collection) {
-        Map<String, ConcurrentMap<String, IndexedItem>> collections = tenants.get(tenantId);
-        return collections == null ? null : collections.get(collection);
+    /**
+     * Items like the {@code positive} examples and unlike the {@code negative} ones (Qdrant's
+     * {@code average_vector} strategy): the query is {@code mean(positive) + (mean(positive) -
+     * mean(negative))}, or {@code mean(positive)} without negatives, normalized; the examples themselves
+     * are never returned.
+     *
+     * @throws UnknownItemsException      if an example is not in the collection
+     * @throws DimensionMismatchException if the examples have different dimensions
+     * @throws IllegalArgumentException   if there is no positive example
+     */
+    public List<ScoredItem> recommend(String tenantId, String collection, List<String> positive,
+            List<String> negative, int topK, MetadataFilter filter) {
+        if (positive.isEmpty()) {
+            throw new IllegalArgumentException("a recommendation needs at least one positive example");
+        }
+        Set<String> examples = new LinkedHashSet<>(positive);
+        examples.addAll(negative);
+        return scan(tenantId, collection, null, topK, filter, examples,
+                c -> AverageVectorQuery.of(c.blocks, positive, negative));
+    }
+
+    /** Under the collection's read lock: the query (given, or derived by {@code derive}), scanned. */
+    private List<ScoredItem> scan(String tenantId, String collection, float[] query, int topK,
+            MetadataFilter filter, Set<String> excluded, Function<Collection, float[]> derive) {
+        Collection c = collections.get(new CollectionKey(tenantId, collection));
+        if (c == null || topK <= 0) {
+            if (derive != null && !excluded.isEmpty()) {
+                throw new UnknownItemsException(List.copyOf(excluded));
+            }
+            return List.of();
+        }
+        c.lock.readLock().lock();
+        try {
+            float[] unitQuery = Cosine.unit(derive == null ? query : derive.apply(c));
+            VectorBlock block = c.block(unitQuery.length);
+            if (block == null) {
+                if (c.blocks.isEmpty()) {
+                    return List.of();
+                }
+                throw new DimensionMismatchException(unitQuery.length, c.blocks.get(0).dimension());
+            }
+            TopHits top = new TopHits(Math.min(topK + excluded.size(), Math.max(1, block.size())), block::id);
+            block.scan(unitQuery, kernel, filter, top);
+            float[] scores = new float[top.size()];
+            int[] slots = top.slotsBestFirst(scores);
+            List<ScoredItem> hits = new ArrayList<>(Math.min(topK, slots.length));
+            for (int i = 0; i < slots.length && hits.size() < topK; i++) {
+                String id = block.id(slots[i]);
+                if (excluded.contains(id)) {
+                    continue;
+                }
+                hits.add(new ScoredItem(id, Math.max(-1.0, Math.min(1.0, scores[i])), block.text(slots[i]),
+                        block.metadata(slots[i])));
+            }
+            return hits;
+        } finally {
+            c.lock.readLock().unlock();
+        }
     }
 
     private static float[] floats(List<Float> values) {

@@ -16,7 +16,8 @@ import dev.fleet.scorer.config.FleetScorerProperties;
 import dev.fleet.scorer.domain.CollectionSearch;
 
 /**
- * Answers searches: each {@code ScoreRequested} gets a {@code ScoreResult} keyed by its request id
+ * Answers searches and recommendations (a {@code ScoreRequested} with {@code recommend} set): each gets a
+ * {@code ScoreResult} keyed by its request id
  * (on the partition the requester reads when it named one: {@code replyPartition}) and, when it
  * did not fail, a {@code UsageRecorded} of one search query. The offset is committed only after
  * the broker acknowledged both. Searches wait (once, bounded) for the index to be loaded

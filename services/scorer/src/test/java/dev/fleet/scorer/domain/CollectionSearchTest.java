@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.fleet.events.v1.ErrorCode;
 import dev.fleet.events.v1.ErrorType;
+import dev.fleet.events.v1.RecommendExamples;
 import dev.fleet.events.v1.ScoreRequested;
 import dev.fleet.events.v1.ScoreResult;
 import dev.fleet.events.v1.ScoredItem;
@@ -65,6 +66,41 @@ class CollectionSearchTest {
                 .isEqualTo(ErrorCode.INVALID_REQUEST);
         assertThat(search.answer(request("t1", "docs", List.of(1f), 0)).getError().getCode())
                 .isEqualTo(ErrorCode.INVALID_REQUEST);
+    }
+
+    @Test
+    void answersARecommendationWithTheFilteredHitsExcludingTheExamples() {
+        // given
+        index.upsert(new ItemKey("t1", "docs", "liked"), List.of(1f, 0f), "", Map.of("team", "billing"));
+        index.upsert(new ItemKey("t1", "docs", "near"), List.of(1f, 0.1f), "", Map.of("team", "sales"));
+        index.upsert(new ItemKey("t1", "docs", "farther"), List.of(1f, 0.5f), "", Map.of("team", "billing"));
+        ScoreRequested recommend = request("t1", "docs", List.of(), 5);
+        recommend.setRecommend(new RecommendExamples(List.of("liked"), List.of()));
+        recommend.setFilter(Map.of("team", List.of("billing")));
+
+        // when
+        ScoreResult result = search.answer(recommend);
+
+        // then
+        assertThat(result.getError()).isNull();
+        assertThat(result.getItems()).extracting(ScoredItem::getItemId).containsExactly("farther");
+    }
+
+    @Test
+    void refusesARecommendationWithoutPositivesOrWithUnknownExamples() {
+        // given
+        index.upsert(new ItemKey("t1", "docs", "a"), List.of(1f, 0f), "", Map.of());
+        ScoreRequested noPositives = request("t1", "docs", List.of(), 5);
+        noPositives.setRecommend(new RecommendExamples(List.of(), List.of("a")));
+        ScoreRequested unknown = request("t1", "docs", List.of(), 5);
+        unknown.setRecommend(new RecommendExamples(List.of("a", "ghost"), List.of()));
+
+        // when / then
+        assertThat(search.answer(noPositives).getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(search.answer(unknown).getError()).satisfies(error -> {
+            assertThat(error.getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(error.getMessage()).contains("ghost").doesNotContain("a,");
+        });
     }
 
     private static ScoreRequested request(String tenant, String collection, List<Float> query, int topK) {

@@ -163,4 +163,91 @@ class VectorIndexTest {
             writer.shutdownNow();
         }
     }
+
+    @Test
+    void appliesEqualityAndInFiltersDuringTheScanNotAfterTopK() {
+        // given the nearest items fail the filter
+        for (int i = 0; i < 20; i++) {
+            index.upsert(new ItemKey("t1", "docs", "sales-" + i), List.of(1f, 0.01f * i), "", Map.of("team", "sales"));
+        }
+        index.upsert(new ItemKey("t1", "docs", "billing-a"), List.of(0.2f, 1f), "", Map.of("team", "billing",
+                "tier", "a"));
+        index.upsert(new ItemKey("t1", "docs", "billing-b"), List.of(0.1f, 1f), "", Map.of("team", "billing",
+                "tier", "b"));
+        index.upsert(new ItemKey("t1", "docs", "billing-c"), List.of(0.3f, 1f), "", Map.of("team", "billing",
+                "tier", "c"));
+        index.upsert(new ItemKey("t1", "docs", "billing-untiered"), List.of(1f, 1f), "", Map.of("team", "billing"));
+
+        // when
+        List<ScoredItem> billing = index.search("t1", "docs", new float[] {1, 0}, 2,
+                MetadataFilter.of(Map.of("team", List.of("billing"))));
+        List<ScoredItem> tiers = index.search("t1", "docs", new float[] {1, 0}, 5,
+                MetadataFilter.of(Map.of("team", List.of("billing"), "tier", List.of("a", "b"))));
+
+        // then
+        assertThat(billing).extracting(ScoredItem::getItemId).containsExactly("billing-untiered", "billing-c");
+        assertThat(tiers).extracting(ScoredItem::getItemId).containsExactly("billing-a", "billing-b");
+    }
+
+    @Test
+    void recommendsItemsLikeThePositivesUnlikeTheNegativesWithoutTheExamples() {
+        // given
+        index.upsert(new ItemKey("t1", "docs", "liked"), List.of(1f, 0f, 0f), "", Map.of());
+        index.upsert(new ItemKey("t1", "docs", "disliked"), List.of(0f, 1f, 0f), "", Map.of());
+        index.upsert(new ItemKey("t1", "docs", "like-liked"), List.of(1f, 0.2f, 0f), "", Map.of());
+        index.upsert(new ItemKey("t1", "docs", "between"), List.of(1f, 1f, 0f), "", Map.of());
+        index.upsert(new ItemKey("t1", "docs", "like-disliked"), List.of(0.1f, 1f, 0f), "", Map.of());
+        index.upsert(new ItemKey("t1", "docs", "away-from-disliked"), List.of(1f, -0.3f, 0f), "", Map.of());
+
+        // when
+        List<ScoredItem> positiveOnly = index.recommend("t1", "docs", List.of("liked"), List.of(), 10,
+                MetadataFilter.NONE);
+        List<ScoredItem> withNegative = index.recommend("t1", "docs", List.of("liked"), List.of("disliked"), 10,
+                MetadataFilter.NONE);
+
+        // then
+        assertThat(positiveOnly).extracting(ScoredItem::getItemId).doesNotContain("liked")
+                .startsWith("like-liked", "away-from-disliked");
+        assertThat(withNegative).extracting(ScoredItem::getItemId).doesNotContain("liked", "disliked")
+                .startsWith("away-from-disliked", "like-liked").endsWith("like-disliked");
+        // query = 2*liked - disliked = (2, -1, 0)/sqrt(5)
+        assertThat(withNegative.get(0).getScore()).isCloseTo((2 + 0.3) / Math.sqrt(5) / Math.sqrt(1.09), within(1e-5));
+    }
+
+    @Test
+    void refusesARecommendationWithUnknownExamples() {
+        // given
+        index.upsert(new ItemKey("t1", "docs", "known"), List.of(1f, 0f), "", Map.of());
+
+        // when / then
+        assertThatThrownBy(() -> index.recommend("t1", "docs", List.of("known", "ghost"), List.of("phantom"), 3,
+                MetadataFilter.NONE))
+                .isInstanceOfSatisfying(UnknownItemsException.class,
+                        e -> assertThat(e.itemIds()).containsExactly("ghost", "phantom"));
+        assertThatThrownBy(() -> index.recommend("t1", "elsewhere", List.of("known"), List.of(), 3,
+                MetadataFilter.NONE)).isInstanceOf(UnknownItemsException.class);
+    }
+
+    @Test
+    void storesA384DimensionalItemInAboutItsVectorsBytesPlusItsStrings() {
+        // given
+        VectorIndex big = new VectorIndex(dev.fleet.scorer.domain.kernel.ScalarDotProduct.INSTANCE);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        int items = 10_000;
+        for (int i = 0; i < items; i++) {
+            float[] v = new float[384];
+            for (int d = 0; d < v.length; d++) {
+                v[d] = (float) random.nextGaussian();
+            }
+            big.upsert(new ItemKey("t1", "docs", "item-" + i), v, "", Map.of());
+        }
+
+        // when
+        double bytesPerItem = (double) big.approximateBytes("t1", "docs") / items;
+
+        // then: 1,536 bytes of floats; about 56 for the id string, 48 for its id -> slot entry, ~20 for the
+        // slot arrays (with growth slack), ~60 for the map's table; no object per vector
+        System.out.printf("bytes per item (384-d, 10-char id, no text/metadata): %.0f%n", bytesPerItem);
+        assertThat(bytesPerItem).isBetween(1536.0, 1536.0 + 256);
+    }
 }
