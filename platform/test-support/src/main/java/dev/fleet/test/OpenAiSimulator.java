@@ -80,6 +80,7 @@ public final class OpenAiSimulator implements AutoCloseable {
             server.createContext("/v1/chat/completions", exchange -> simulator.chat(exchange, WireFormat.OPENAI));
             server.createContext("/api/chat", exchange -> simulator.chat(exchange, WireFormat.OLLAMA));
             server.createContext("/v1/messages", exchange -> simulator.chat(exchange, WireFormat.ANTHROPIC));
+            server.createContext("/v1/responses", exchange -> simulator.chat(exchange, WireFormat.OPENAI_RESPONSES));
             server.createContext("/v1/models", simulator::models);
             server.setExecutor(simulator.executor);
             server.start();
@@ -205,7 +206,7 @@ public final class OpenAiSimulator implements AutoCloseable {
         String answer = behaviour.answerTokens() > 0 ? answerOfLength(behaviour.answerTokens())
                 : answerTo(question);
         SimulatedAnswer completion = new SimulatedAnswer(behaviour, body.path("model").asText(DEFAULT_MODEL), answer,
-                body.path("messages").toString().length() / 4 + 1,
+                (body.has("messages") ? body.path("messages") : body.path("input")).toString().length() / 4 + 1,
                 body.path("stream_options").path("include_usage").asBoolean(false));
         boolean stream = body.path("stream").asBoolean(format == WireFormat.OLLAMA); // Ollama streams unless told not to
         if (stream && behaviour.errorStatus() == 0) {
@@ -223,7 +224,11 @@ public final class OpenAiSimulator implements AutoCloseable {
 
     private static String lastUserMessage(JsonNode body) {
         String last = "";
-        for (JsonNode message : body.path("messages")) {
+        JsonNode input = body.path("input"); // the Responses API: a string, or message items
+        if (input.isTextual()) {
+            last = input.asText();
+        }
+        for (JsonNode message : body.has("messages") ? body.path("messages") : input) {
             if ("user".equals(message.path("role").asText())) {
                 last = text(message.path("content"));
             }

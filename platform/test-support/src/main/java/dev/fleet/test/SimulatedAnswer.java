@@ -113,7 +113,7 @@ final class SimulatedAnswer {
             sleepUntil(tokenDueAt(start, words.size()) + stalled);
             throw new Disconnect();
         }
-        format.close(out, model, promptTokens, words.size(), streamUsage);
+        format.close(out, model, promptTokens, words.size(), streamUsage, String.join("", words));
         out.flush();
     }
 

@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * How {@link OpenAiSimulator} spells a streamed answer and an error on the wire, per provider API:
  * OpenAI's {@code /v1/chat/completions} Server-Sent Events, Ollama's {@code /api/chat} NDJSON, and
- * Anthropic's {@code /v1/messages} typed SSE events. The pacing and the injected failures are the
+ * Anthropic's {@code /v1/messages} typed SSE events, OpenAI's {@code /v1/responses} events. The pacing and the injected failures are the
  * same for all ({@link SimulatedAnswer}). Limits: only the fields Spring AI's clients read.
  */
 enum WireFormat {
@@ -122,6 +122,83 @@ enum WireFormat {
             };
             return Map.of("type", "error", "error", Map.of("type", type, "message", message));
         }
+    },
+
+    /**
+     * OpenAI's Responses API ({@code /v1/responses}) events: {@code response.created},
+     * {@code response.in_progress}, the output item and its text part added, one
+     * {@code response.output_text.delta} per token, the text, part and item done, then
+     * {@code response.completed} with {@code usage} (input, output and total tokens).
+     */
+    OPENAI_RESPONSES("text/event-stream") {
+        @Override
+        void open(OutputStream out, String model, int promptTokens) throws IOException {
+            sse(out, "response.created", responseEvent("response.created", response(model, "in_progress", null, null)));
+            sse(out, "response.in_progress", responseEvent("response.in_progress",
+                    response(model, "in_progress", null, null)));
+            sse(out, "response.output_item.added", Map.of("type", "response.output_item.added", "output_index", 0,
+                    "item", message("in_progress", List.of())));
+            sse(out, "response.content_part.added", Map.of("type", "response.content_part.added",
+                    "item_id", "msg_sim", "output_index", 0, "content_index", 0, "part", text("")));
+        }
+
+        @Override
+        void token(OutputStream out, String model, String word) throws IOException {
+            sse(out, "response.output_text.delta", Map.of("type", "response.output_text.delta", "item_id", "msg_sim",
+                    "output_index", 0, "content_index", 0, "delta", word));
+        }
+
+        @Override
+        void close(OutputStream out, String model, int promptTokens, int completionTokens, boolean includeUsage,
+                String answer) throws IOException {
+            sse(out, "response.output_text.done", Map.of("type", "response.output_text.done", "item_id", "msg_sim",
+                    "output_index", 0, "content_index", 0, "text", answer));
+            sse(out, "response.content_part.done", Map.of("type", "response.content_part.done", "item_id", "msg_sim",
+                    "output_index", 0, "content_index", 0, "part", text(answer)));
+            Map<String, Object> item = message("completed", List.of(text(answer)));
+            sse(out, "response.output_item.done", Map.of("type", "response.output_item.done", "output_index", 0,
+                    "item", item));
+            sse(out, "response.completed", responseEvent("response.completed", response(model, "completed",
+                    List.of(item), Map.of("input_tokens", promptTokens, "output_tokens", completionTokens,
+                            "total_tokens", promptTokens + completionTokens))));
+        }
+
+        @Override
+        void close(OutputStream out, String model, int promptTokens, int completionTokens, boolean includeUsage)
+                throws IOException {
+            throw new UnsupportedOperationException("the Responses API's close needs the answer");
+        }
+
+        @Override
+        Map<String, Object> error(int status, String message) {
+            return OPENAI.error(status, message);
+        }
+
+        private static Map<String, Object> responseEvent(String type, Map<String, Object> response) {
+            return Map.of("type", type, "response", response);
+        }
+
+        private static Map<String, Object> response(String model, String status, List<Object> output,
+                Map<String, Object> usage) {
+            Map<String, Object> response = new LinkedHashMap<>();
+            response.put("id", "resp_sim");
+            response.put("object", "response");
+            response.put("created_at", SimulatedAnswer.epochSeconds());
+            response.put("status", status);
+            response.put("model", model);
+            response.put("output", output == null ? List.of() : output);
+            response.put("usage", usage);
+            return response;
+        }
+
+        private static Map<String, Object> message(String status, List<Object> content) {
+            return Map.of("id", "msg_sim", "type", "message", "status", status, "role", "assistant",
+                    "content", content);
+        }
+
+        private static Map<String, Object> text(String text) {
+            return Map.of("type", "output_text", "text", text, "annotations", List.of());
+        }
     };
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -144,6 +221,12 @@ enum WireFormat {
     /** After the last token: the finish and the usage ({@code includeUsage}: whether OpenAI's client asked for it). */
     abstract void close(OutputStream out, String model, int promptTokens, int completionTokens, boolean includeUsage)
             throws IOException;
+
+    /** As {@link #close(OutputStream, String, int, int, boolean)}, for formats that repeat the whole {@code answer}. */
+    void close(OutputStream out, String model, int promptTokens, int completionTokens, boolean includeUsage,
+            String answer) throws IOException {
+        close(out, model, promptTokens, completionTokens, includeUsage);
+    }
 
     /** The API's error body for HTTP {@code status}. */
     abstract Map<String, Object> error(int status, String message);

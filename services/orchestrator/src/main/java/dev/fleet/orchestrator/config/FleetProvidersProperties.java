@@ -51,7 +51,9 @@ public record FleetProvidersProperties(@Valid @DefaultValue Map<String, Provider
         /** Ollama's native {@code /api/chat}. */
         OLLAMA,
         /** Anthropic's {@code /v1/messages}. */
-        ANTHROPIC
+        ANTHROPIC,
+        /** OpenAI's Responses API {@code /v1/responses}, for endpoints that serve it natively ({@code openai-responses}). */
+        OPENAI_RESPONSES
     }
 
     /**

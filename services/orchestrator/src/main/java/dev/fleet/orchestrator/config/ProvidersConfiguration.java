@@ -27,6 +27,7 @@ import org.springframework.ai.openai.api.OpenAiApi;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.retry.support.RetryTemplate;
 import org.springframework.web.reactive.function.client.WebClient;
@@ -37,6 +38,7 @@ import dev.fleet.orchestrator.config.FleetProvidersProperties.Provider;
 import dev.fleet.orchestrator.domain.ChatProvider;
 import dev.fleet.orchestrator.providers.ChatPrompts;
 import dev.fleet.orchestrator.providers.KeepAliveAfterCancel;
+import dev.fleet.orchestrator.providers.OpenAiResponsesProvider;
 import dev.fleet.orchestrator.providers.SpringAiChatProvider;
 import dev.fleet.orchestrator.providers.StreamGuard;
 
@@ -107,6 +109,13 @@ public class ProvidersConfiguration {
         StreamGuard guard = new StreamGuard(name,
                 new StreamGuard.Timeouts(provider.ttftTimeout(), provider.tokenTimeout(), provider.totalTimeout()),
                 circuitBreaker(circuitBreakers, name, provider), retry(retries, name, provider));
+        if (provider.kind() == Kind.OPENAI_RESPONSES) {
+            if (provider.apiKey() != null && !provider.apiKey().isBlank()) {
+                webClient.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + provider.apiKey());
+            }
+            return new OpenAiResponsesProvider(name, Set.copyOf(provider.models()),
+                    webClient.baseUrl(provider.normalizedBaseUrl()).build(), guard);
+        }
         return new SpringAiChatProvider(name, Set.copyOf(provider.models()), model(provider, webClient, observations),
                 prompts(provider), guard);
     }
@@ -152,6 +161,7 @@ public class ProvidersConfiguration {
                     .retryTemplate(noRetry)
                     .observationRegistry(observations)
                     .build();
+            case OPENAI_RESPONSES -> throw new IllegalArgumentException("served by OpenAiResponsesProvider");
             case ANTHROPIC -> AnthropicChatModel.builder()
                     .anthropicApi(AnthropicApi.builder().baseUrl(provider.normalizedBaseUrl()).apiKey(apiKey(provider))
                             .webClientBuilder(webClient).build())
@@ -167,6 +177,7 @@ public class ProvidersConfiguration {
             case OPENAI -> ChatPrompts::openAi;
             case OLLAMA -> ChatPrompts::ollama;
             case ANTHROPIC -> request -> ChatPrompts.anthropic(request, provider.maxTokens());
+            case OPENAI_RESPONSES -> throw new IllegalArgumentException("served by OpenAiResponsesProvider");
         };
     }
 

@@ -28,16 +28,19 @@ class FleetProvidersPropertiesTest {
     @Test
     void bindsNamedProvidersFromEnvironmentVariablesAsANewcomerTypesThem() {
         // given: the environment of a process
-        Map<String, Object> env = Map.of(
-                "FLEET_PROVIDERS_LOCAL_KIND", "ollama",
-                "FLEET_PROVIDERS_LOCAL_BASE_URL", "http://127.0.0.1:11434",
-                "FLEET_PROVIDERS_LOCAL_MODELS", "llama3.2, qwen2.5",
-                "FLEET_PROVIDERS_LOCAL_TTFT_TIMEOUT", "5s",
-                "FLEET_PROVIDERS_CLAUDE_KIND", "anthropic",
-                "FLEET_PROVIDERS_CLAUDE_BASE_URL", "https://api.anthropic.com",
-                "FLEET_PROVIDERS_CLAUDE_API_KEY", "sk-ant-secret",
-                "FLEET_PROVIDERS_CLAUDE_MODELS", "claude-sonnet-4-5",
-                "FLEET_PROVIDERS_CLAUDE_MAX_ATTEMPTS", "2");
+        Map<String, Object> env = Map.ofEntries(
+                Map.entry("FLEET_PROVIDERS_LOCAL_KIND", "ollama"),
+                Map.entry("FLEET_PROVIDERS_LOCAL_BASE_URL", "http://127.0.0.1:11434"),
+                Map.entry("FLEET_PROVIDERS_LOCAL_MODELS", "llama3.2, qwen2.5"),
+                Map.entry("FLEET_PROVIDERS_LOCAL_TTFT_TIMEOUT", "5s"),
+                Map.entry("FLEET_PROVIDERS_CLAUDE_KIND", "anthropic"),
+                Map.entry("FLEET_PROVIDERS_CLAUDE_BASE_URL", "https://api.anthropic.com"),
+                Map.entry("FLEET_PROVIDERS_CLAUDE_API_KEY", "sk-ant-secret"),
+                Map.entry("FLEET_PROVIDERS_CLAUDE_MODELS", "claude-sonnet-4-5"),
+                Map.entry("FLEET_PROVIDERS_CLAUDE_MAX_ATTEMPTS", "2"),
+                Map.entry("FLEET_PROVIDERS_NATIVE_KIND", "openai-responses"),
+                Map.entry("FLEET_PROVIDERS_NATIVE_BASE_URL", "https://api.openai.com/v1"),
+                Map.entry("FLEET_PROVIDERS_NATIVE_MODELS", "gpt-5-mini"));
 
         // when
         context.withInitializer(ctx -> ctx.getEnvironment().getPropertySources().addFirst(
@@ -46,7 +49,9 @@ class FleetProvidersPropertiesTest {
                     Map<String, Provider> providers = ctx.getBean(FleetProvidersProperties.class).providers();
 
                     // then
-                    assertThat(providers).containsOnlyKeys("local", "claude");
+                    assertThat(providers).containsOnlyKeys("local", "claude", "native");
+                    assertThat(providers.get("native").kind()).isEqualTo(Kind.OPENAI_RESPONSES);
+                    assertThat(providers.get("native").normalizedBaseUrl()).isEqualTo("https://api.openai.com");
                     Provider local = providers.get("local");
                     assertThat(local.kind()).isEqualTo(Kind.OLLAMA);
                     assertThat(local.normalizedBaseUrl()).isEqualTo("http://127.0.0.1:11434");

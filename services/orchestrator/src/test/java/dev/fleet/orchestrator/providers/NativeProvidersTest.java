@@ -39,9 +39,10 @@ import io.micrometer.observation.ObservationRegistry;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * The Ollama-native and Anthropic providers against the simulator speaking their wire formats
- * (Ollama's {@code /api/chat} NDJSON, Anthropic's {@code /v1/messages} SSE events): text, usage,
- * and errors classified like the OpenAI-compatible provider's.
+ * The Ollama-native, Anthropic and OpenAI Responses providers against the simulator speaking their
+ * wire formats (Ollama's {@code /api/chat} NDJSON, Anthropic's {@code /v1/messages} SSE events,
+ * OpenAI's {@code /v1/responses} events): text, usage, and errors classified like the
+ * OpenAI-compatible provider's.
  */
 class NativeProvidersTest {
 
@@ -65,7 +66,7 @@ class NativeProvidersTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Kind.class, names = {"OLLAMA", "ANTHROPIC"})
+    @EnumSource(value = Kind.class, names = {"OLLAMA", "ANTHROPIC", "OPENAI_RESPONSES"})
     void streamsTheAnswerAndTheReportedUsage(Kind kind) {
         // when
         List<ProviderChunk> chunks = provider(kind).stream(request("What is Kafka?"), new RecordingExchange())
@@ -81,10 +82,16 @@ class NativeProvidersTest {
         JsonNode sent = SIMULATOR.requests().get(0);
         assertThat(sent.path("model").asText()).isEqualTo("native-model");
         assertThat(sent.path("stream").asBoolean()).isTrue();
+        if (kind == Kind.OPENAI_RESPONSES) { // the Responses API's body, not chat completions'
+            assertThat(sent.path("input").get(1).path("content").asText()).isEqualTo("What is Kafka?");
+            assertThat(sent.path("input").get(0).path("role").asText()).isEqualTo("system");
+            assertThat(sent.path("store").asBoolean(true)).isFalse();
+            assertThat(sent.has("messages")).isFalse();
+        }
     }
 
     @ParameterizedTest
-    @EnumSource(value = Kind.class, names = {"OLLAMA", "ANTHROPIC"})
+    @EnumSource(value = Kind.class, names = {"OLLAMA", "ANTHROPIC", "OPENAI_RESPONSES"})
     void retriesAServerErrorBeforeTheFirstToken(Kind kind) {
         // given
         SIMULATOR.next(1, SimulatedBehaviour.normal().withErrorStatus(503));
@@ -99,7 +106,7 @@ class NativeProvidersTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Kind.class, names = {"OLLAMA", "ANTHROPIC"})
+    @EnumSource(value = Kind.class, names = {"OLLAMA", "ANTHROPIC", "OPENAI_RESPONSES"})
     void doesNotRetryARequestTheProviderRejected(Kind kind) {
         // given
         SIMULATOR.defaults(SimulatedBehaviour.normal().withErrorStatus(400));
@@ -116,7 +123,7 @@ class NativeProvidersTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Kind.class, names = {"OLLAMA", "ANTHROPIC"})
+    @EnumSource(value = Kind.class, names = {"OLLAMA", "ANTHROPIC", "OPENAI_RESPONSES"})
     void classifiesARateLimitAsRetryableAndAMidStreamDisconnectAsFinal(Kind kind) {
         // given: rate limited on every attempt
         SIMULATOR.defaults(SimulatedBehaviour.normal().withErrorStatus(429));
