@@ -237,28 +237,63 @@ public class FleetKafkaAutoConfiguration {
     @Bean
     @ConditionalOnProperty(name = "fleet.kafka.provision-topics", havingValue = "true", matchIfMissing = true)
     KafkaAdmin.NewTopics fleetTopics(FleetKafkaProperties fleet) {
-        Optional<Short> replicas = fleet.replicationFactor() > 0 ? Optional.of(fleet.replicationFactor())
-                : Optional.empty();
-        List<Topic<?>> topics = FleetTopics.touchedBy(Party.service(fleet.service()));
-        NewTopic[] newTopics = topics.stream()
-                .flatMap(t -> java.util.stream.Stream.of(newTopic(t, replicas), newDeadLetterTopic(t, replicas)))
-                .toArray(NewTopic[]::new);
-        return new KafkaAdmin.NewTopics(newTopics);
+        return new KafkaAdmin.NewTopics(newTopics(fleet).toArray(NewTopic[]::new));
     }
 
-    private static NewTopic newTopic(Topic<?> topic, Optional<Short> replicas) {
+    /**
+     * The topics {@code fleet}'s service touches and their dead-letter topics, with the catalog's
+     * partitions unless {@code fleet.kafka.partitions} names the topic, and the configured
+     * replication and {@code min.insync.replicas} (broker defaults when 0).
+     */
+    static List<NewTopic> newTopics(FleetKafkaProperties fleet) {
+        fleet.partitions().forEach((name, count) -> {
+            if (FleetTopics.ALL.stream().noneMatch(t -> t.name().equals(name))) {
+                throw new IllegalArgumentException("fleet.kafka.partitions names " + name
+                        + ", which is not in the topic catalog");
+            }
+            if (count == null || count < 1) {
+                throw new IllegalArgumentException("fleet.kafka.partitions: " + name + " needs at least 1, not " + count);
+            }
+        });
+        Optional<Short> replicas = fleet.replicationFactor() > 0 ? Optional.of(fleet.replicationFactor())
+                : Optional.empty();
+        if (fleet.minInsyncReplicas() > 0 && fleet.replicationFactor() > 0
+                && fleet.minInsyncReplicas() > fleet.replicationFactor()) {
+            throw new IllegalArgumentException("fleet.kafka.min-insync-replicas (" + fleet.minInsyncReplicas()
+                    + ") above the replication factor (" + fleet.replicationFactor() + "): no write could succeed");
+        }
+        return FleetTopics.touchedBy(Party.service(fleet.service())).stream()
+                .flatMap(t -> java.util.stream.Stream.of(newTopic(t, fleet, replicas),
+                        newDeadLetterTopic(t, fleet, replicas)))
+                .toList();
+    }
+
+    private static NewTopic newTopic(Topic<?> topic, FleetKafkaProperties fleet, Optional<Short> replicas) {
         Map<String, String> configs = new HashMap<>();
         configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanup().config());
         if (topic.retention() != null) {
             configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(topic.retention().toMillis()));
         }
-        return new NewTopic(topic.name(), Optional.of(topic.partitions()), replicas).configs(configs);
+        minInsync(fleet, configs);
+        return new NewTopic(topic.name(), Optional.of(partitions(topic, fleet)), replicas).configs(configs);
     }
 
-    private static NewTopic newDeadLetterTopic(Topic<?> topic, Optional<Short> replicas) {
-        return new NewTopic(topic.dlq(), Optional.of(topic.partitions()), replicas).configs(Map.of(
-                TopicConfig.CLEANUP_POLICY_CONFIG, "delete",
-                TopicConfig.RETENTION_MS_CONFIG, Long.toString(Topic.DLQ_RETENTION.toMillis())));
+    private static NewTopic newDeadLetterTopic(Topic<?> topic, FleetKafkaProperties fleet, Optional<Short> replicas) {
+        Map<String, String> configs = new HashMap<>();
+        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, "delete");
+        configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Topic.DLQ_RETENTION.toMillis()));
+        minInsync(fleet, configs);
+        return new NewTopic(topic.dlq(), Optional.of(partitions(topic, fleet)), replicas).configs(configs);
+    }
+
+    private static int partitions(Topic<?> topic, FleetKafkaProperties fleet) {
+        return fleet.partitionsOf(topic);
+    }
+
+    private static void minInsync(FleetKafkaProperties fleet, Map<String, String> configs) {
+        if (fleet.minInsyncReplicas() > 0) {
+            configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(fleet.minInsyncReplicas()));
+        }
     }
 
     static Map<String, Object> producerConfig(KafkaProperties kafka) {
