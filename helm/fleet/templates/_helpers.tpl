@@ -79,6 +79,18 @@ fleet.items.v1: 6
 fleet.score.requests.v1: 6
 fleet.usage.v1: 6
 fleet.domain.events.v1: 3
+fleet.chat.replies.v1: 6
+fleet.embedding.replies.v1: 6
+fleet.score.replies.v1: 6
+{{- end -}}
+
+{{/*
+The reply topics a requesting service's replicas share (one partition at least per replica, README
+"replies reach the replica that asked"): a replica beyond their partitions stays not ready.
+*/}}
+{{- define "fleet.replyTopics" -}}
+gateway: [fleet.chat.replies.v1, fleet.embedding.replies.v1, fleet.score.replies.v1]
+orchestrator: [fleet.embedding.replies.v1, fleet.score.replies.v1]
 {{- end -}}
 
 {{/* Partitions of one topic: the values', else the catalog's. Call with (dict "root" $ "topic" $topic). */}}
@@ -145,6 +157,20 @@ fleet.domain.events.v1: 3
 {{- end -}}
 {{- if gt (int $svc.keda.minReplicaCount) (int $svc.keda.maxReplicaCount) -}}
 {{- fail (printf "services.%s.keda.minReplicaCount is above maxReplicaCount" $name) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- range $name, $topics := include "fleet.replyTopics" . | fromYaml -}}
+{{- $svc := index $.Values.services $name -}}
+{{- if $svc.enabled -}}
+{{- $most := $svc.replicas -}}
+{{- if and $svc.autoscaling $svc.autoscaling.enabled }}{{ $most = $svc.autoscaling.maxReplicas }}{{ end -}}
+{{- if and $svc.keda $svc.keda.enabled }}{{ $most = $svc.keda.maxReplicaCount }}{{ end -}}
+{{- range $topic := $topics -}}
+{{- $p := int (include "fleet.partitions" (dict "root" $ "topic" $topic)) -}}
+{{- if gt (int $most) $p -}}
+{{- fail (printf "services.%s may run %v replicas, but %s has %d partitions: a replica beyond them receives no replies and stays not ready" $name $most $topic $p) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- end -}}

@@ -245,6 +245,32 @@ class FleetChartTest {
     }
 
     @Test
+    void refusesMoreRequestingReplicasThanReplyPartitions(@TempDir Path dir) throws IOException {
+        // given a gateway allowed 7 replicas while the reply topics keep the catalog's 6 partitions
+        Path values = write(dir, "gateway.yaml", """
+                services:
+                  gateway:
+                    autoscaling: { enabled: true, maxReplicas: 7 }
+                """);
+
+        // then the 7th would never be ready: the chart refuses
+        assertThatThrownBy(() -> RenderedChart.render(values))
+                .hasMessageContaining("services.gateway may run 7 replicas, but fleet.chat.replies.v1 has 6 partitions");
+        // and the orchestrator, which waits for embedding and score replies, likewise
+        Path orchestrator = write(dir, "orchestrator.yaml", """
+                global:
+                  kafka:
+                    topics:
+                      partitions: { fleet.chat.requests.v1: 12 }
+                services:
+                  orchestrator:
+                    keda: { enabled: true, maxReplicaCount: 8 }
+                """);
+        assertThatThrownBy(() -> RenderedChart.render(orchestrator))
+                .hasMessageContaining("fleet.embedding.replies.v1 has 6 partitions");
+    }
+
+    @Test
     void refusesMinInsyncReplicasAboveTheReplicationFactor(@TempDir Path dir) throws IOException {
         Path values = write(dir, "isr.yaml", """
                 global:
