@@ -31,7 +31,7 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{/* Image reference of one service. Call with (dict "root" $ "svc" $svc). */}}
 {{- define "fleet.image" -}}
 {{- $registry := .root.Values.global.imageRegistry -}}
-{{- $tag := default .root.Chart.AppVersion .svc.image.tag -}}
+{{- $tag := .svc.image.tag | default .root.Values.global.imageTag | default .root.Chart.AppVersion -}}
 {{- if $registry -}}
 {{- printf "%s/%s:%s" $registry .svc.image.repository $tag -}}
 {{- else -}}

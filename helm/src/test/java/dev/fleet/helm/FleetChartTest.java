@@ -271,6 +271,21 @@ class FleetChartTest {
     }
 
     @Test
+    void imagesComeFromTheRegistryAndTagsOfTheValues(@TempDir Path dir) throws IOException {
+        Path values = write(dir, "images.yaml", """
+                global: { imageRegistry: registry.example.com, imageTag: "1.0.0" }
+                services:
+                  scorer: { image: { repository: fleet/scorer, tag: "1.0.1" } }
+                """);
+
+        RenderedChart chart = RenderedChart.render(values);
+
+        assertThat(image(RenderedChart.render(), "gateway")).isEqualTo("fleet/gateway:0.1.0-SNAPSHOT");
+        assertThat(image(chart, "gateway")).isEqualTo("registry.example.com/fleet/gateway:1.0.0");
+        assertThat(image(chart, "scorer")).isEqualTo("registry.example.com/fleet/scorer:1.0.1");
+    }
+
+    @Test
     void refusesMinInsyncReplicasAboveTheReplicationFactor(@TempDir Path dir) throws IOException {
         Path values = write(dir, "isr.yaml", """
                 global:
@@ -347,6 +362,10 @@ class FleetChartTest {
             case "minimal" -> RenderedChart.render(MINIMAL);
             default -> throw new IllegalArgumentException(valuesFile);
         };
+    }
+
+    private static String image(RenderedChart chart, String service) {
+        return chart.named("Deployment", "fleet-" + service).at("/spec/template/spec/containers/0/image").asText();
     }
 
     private static String decoded(JsonNode secret, String key) {
