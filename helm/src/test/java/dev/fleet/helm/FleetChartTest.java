@@ -302,6 +302,8 @@ class FleetChartTest {
             "services:\n  scorer:\n    port: \"8083\"\n", // wrong type
             "global:\n  kafka:\n    security:\n      protocol: SASL_TLS\n", // not a protocol
             "services:\n  audit:\n    env:\n      FLEET_POSTGRES_PASSWORD: s3cret\n", // a credential as plain env
+            "services:\n  audit:\n    env:\n      SERVER_PORT: 9000\n", // set by the chart (port, probes)
+            "services:\n  audit:\n    secretEnv:\n      FLEET_KAFKA_SASL_PASSWORD: { secret: a, key: b }\n",
             "securityContext:\n  readOnlyRootFilesystem: false\n", // the secure defaults are fixed
             "global:\n  kafka:\n    topics:\n      partitions:\n        fleet.chat.request.v1: 6\n", // no such topic
             "services:\n  billing:\n    enabled: true\n"}) // no such service

@@ -30,7 +30,8 @@ import org.springframework.core.env.StandardEnvironment;
  *     ({@code topic=count,topic=count}).</li>
  * </ul>
  *
- * The mapped properties rank just below the environment itself, so an explicit
+ * A blank named variable counts as unset (a template may render one empty); a blank
+ * {@code FLEET_KAFKA_PROPERTIES_*} is passed on as an empty value. The mapped properties rank just below the environment itself, so an explicit
  * {@code SPRING_KAFKA_PROPERTIES_*} still wins. Limits: a client property whose name contains
  * {@code _} or {@code -} cannot be passed through (Kafka has none today).
  */
@@ -105,10 +106,11 @@ public class FleetKafkaEnvironment implements EnvironmentPostProcessor {
         Map<String, String> client = new LinkedHashMap<>();
         environment.keySet().stream().filter(name -> name.startsWith(PASSTHROUGH_PREFIX)).sorted()
                 .forEach(name -> {
-                    String value = value(environment, name);
+                    // an empty value is passed on: it means something (ssl.endpoint.identification.algorithm)
+                    Object value = environment.get(name);
                     if (value != null && name.length() > PASSTHROUGH_PREFIX.length()) {
                         client.put(name.substring(PASSTHROUGH_PREFIX.length()).toLowerCase(Locale.ROOT)
-                                .replace('_', '.'), value);
+                                .replace('_', '.'), value.toString());
                     }
                 });
         CLIENT_VARIABLES.forEach((variable, property) -> {

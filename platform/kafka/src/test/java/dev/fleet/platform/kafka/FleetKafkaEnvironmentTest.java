@@ -14,8 +14,10 @@ import org.apache.kafka.common.security.JaasContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.core.io.support.SpringFactoriesLoader;
 
 import dev.fleet.schemas.FleetTopics;
 
@@ -91,8 +93,10 @@ class FleetKafkaEnvironmentTest {
                 "FLEET_KAFKA_TRANSIENT_BACKOFF_MAX", "5s"));
 
         assertThat(kafka.buildConsumerProperties(null)).containsEntry("client.dns.lookup", "use_all_dns_ips")
-                .doesNotContainKey("ssl.endpoint.identification.algorithm") // blank: not set
+                .containsEntry("ssl.endpoint.identification.algorithm", "") // empty turns host name checks off
                 .doesNotContainKey("transient.backoff.max"); // a fleet setting, not a client property
+        assertThat(FleetKafkaEnvironment.clientProperties(Map.of("FLEET_KAFKA_SASL_MECHANISM", "")))
+                .as("a named variable rendered empty is unset").isEmpty();
     }
 
     @Test
@@ -102,6 +106,12 @@ class FleetKafkaEnvironmentTest {
         env.put("SPRING_KAFKA_PROPERTIES_SECURITY_PROTOCOL", "SSL");
 
         assertThat(kafkaProperties(env).buildProducerProperties(null)).containsEntry("security.protocol", "SSL");
+    }
+
+    @Test
+    void isRegisteredToRunAtEveryServicesStart() {
+        assertThat(SpringFactoriesLoader.loadFactoryNames(EnvironmentPostProcessor.class, getClass().getClassLoader()))
+                .contains(FleetKafkaEnvironment.class.getName());
     }
 
     @Test
