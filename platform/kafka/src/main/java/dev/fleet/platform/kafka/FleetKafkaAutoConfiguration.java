@@ -3,15 +3,12 @@ package dev.fleet.platform.kafka;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -45,15 +42,11 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
-import dev.fleet.schemas.FleetTopics;
-import dev.fleet.schemas.Party;
-import dev.fleet.schemas.Topic;
-
 /**
  * The fleet's Kafka conventions, applied to every service that has this library: the Avro
  * serde, idempotent {@code acks=all} producers with fleet headers, read-committed consumers
  * with manual commits, one error policy (bounded retries, then {@code <topic>.dlq}), and
- * provisioning of the topics the service touches from the catalog.
+ * provisioning of the topics the service touches from the catalog ({@link TopicProvisioning}).
  */
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
 @EnableConfigurationProperties({FleetKafkaProperties.class, KafkaProperties.class})
@@ -237,63 +230,7 @@ public class FleetKafkaAutoConfiguration {
     @Bean
     @ConditionalOnProperty(name = "fleet.kafka.provision-topics", havingValue = "true", matchIfMissing = true)
     KafkaAdmin.NewTopics fleetTopics(FleetKafkaProperties fleet) {
-        return new KafkaAdmin.NewTopics(newTopics(fleet).toArray(NewTopic[]::new));
-    }
-
-    /**
-     * The topics {@code fleet}'s service touches and their dead-letter topics, with the catalog's
-     * partitions unless {@code fleet.kafka.partitions} names the topic, and the configured
-     * replication and {@code min.insync.replicas} (broker defaults when 0).
-     */
-    static List<NewTopic> newTopics(FleetKafkaProperties fleet) {
-        fleet.partitions().forEach((name, count) -> {
-            if (FleetTopics.ALL.stream().noneMatch(t -> t.name().equals(name))) {
-                throw new IllegalArgumentException("fleet.kafka.partitions names " + name
-                        + ", which is not in the topic catalog");
-            }
-            if (count == null || count < 1) {
-                throw new IllegalArgumentException("fleet.kafka.partitions: " + name + " needs at least 1, not " + count);
-            }
-        });
-        Optional<Short> replicas = fleet.replicationFactor() > 0 ? Optional.of(fleet.replicationFactor())
-                : Optional.empty();
-        if (fleet.minInsyncReplicas() > 0 && fleet.replicationFactor() > 0
-                && fleet.minInsyncReplicas() > fleet.replicationFactor()) {
-            throw new IllegalArgumentException("fleet.kafka.min-insync-replicas (" + fleet.minInsyncReplicas()
-                    + ") above the replication factor (" + fleet.replicationFactor() + "): no write could succeed");
-        }
-        return FleetTopics.touchedBy(Party.service(fleet.service())).stream()
-                .flatMap(t -> java.util.stream.Stream.of(newTopic(t, fleet, replicas),
-                        newDeadLetterTopic(t, fleet, replicas)))
-                .toList();
-    }
-
-    private static NewTopic newTopic(Topic<?> topic, FleetKafkaProperties fleet, Optional<Short> replicas) {
-        Map<String, String> configs = new HashMap<>();
-        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanup().config());
-        if (topic.retention() != null) {
-            configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(topic.retention().toMillis()));
-        }
-        minInsync(fleet, configs);
-        return new NewTopic(topic.name(), Optional.of(partitions(topic, fleet)), replicas).configs(configs);
-    }
-
-    private static NewTopic newDeadLetterTopic(Topic<?> topic, FleetKafkaProperties fleet, Optional<Short> replicas) {
-        Map<String, String> configs = new HashMap<>();
-        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, "delete");
-        configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Topic.DLQ_RETENTION.toMillis()));
-        minInsync(fleet, configs);
-        return new NewTopic(topic.dlq(), Optional.of(partitions(topic, fleet)), replicas).configs(configs);
-    }
-
-    private static int partitions(Topic<?> topic, FleetKafkaProperties fleet) {
-        return fleet.partitionsOf(topic);
-    }
-
-    private static void minInsync(FleetKafkaProperties fleet, Map<String, String> configs) {
-        if (fleet.minInsyncReplicas() > 0) {
-            configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(fleet.minInsyncReplicas()));
-        }
+        return new KafkaAdmin.NewTopics(TopicProvisioning.newTopics(fleet).toArray(NewTopic[]::new));
     }
 
     static Map<String, Object> producerConfig(KafkaProperties kafka) {

@@ -127,7 +127,7 @@ class FleetKafkaEnvironmentTest {
         FleetKafkaProperties orchestrator = new FleetKafkaProperties("orchestrator", null, true,
                 fleet.replicationFactor(), fleet.minInsyncReplicas(), fleet.partitions(), 2, null, null, null, null);
         Map<String, NewTopic> topics = new HashMap<>();
-        FleetKafkaAutoConfiguration.newTopics(orchestrator).forEach(t -> topics.put(t.name(), t));
+        TopicProvisioning.newTopics(orchestrator).forEach(t -> topics.put(t.name(), t));
 
         // then the named topics (and their DLQs) get the deployment's partitions, the rest the catalog's
         assertThat(topics.get("fleet.chat.requests.v1").numPartitions()).isEqualTo(24);
@@ -152,21 +152,21 @@ class FleetKafkaEnvironmentTest {
         FleetKafkaProperties audit = new FleetKafkaProperties("audit", null, true, fleet.replicationFactor(),
                 fleet.minInsyncReplicas(), fleet.partitions(), 2, null, null, null, null);
 
-        assertThat(FleetKafkaAutoConfiguration.newTopics(audit)).isNotEmpty().allSatisfy(t -> {
+        assertThat(TopicProvisioning.newTopics(audit)).isNotEmpty().allSatisfy(t -> {
             assertThat(t.replicationFactor()).isEqualTo((short) -1);
             assertThat(t.configs()).doesNotContainKey("min.insync.replicas");
         });
-        assertThat(FleetKafkaAutoConfiguration.newTopics(audit)).filteredOn(t -> t.name().equals("fleet.domain.events.v1"))
+        assertThat(TopicProvisioning.newTopics(audit)).filteredOn(t -> t.name().equals("fleet.domain.events.v1"))
                 .singleElement().satisfies(t -> assertThat(t.numPartitions())
                         .isEqualTo(FleetTopics.DOMAIN_EVENTS.partitions()));
     }
 
     @Test
     void refusesPartitionsOfAnUnknownTopicAndMinInsyncAboveReplication() {
-        assertThatThrownBy(() -> FleetKafkaAutoConfiguration.newTopics(new FleetKafkaProperties("audit", null, true,
+        assertThatThrownBy(() -> TopicProvisioning.newTopics(new FleetKafkaProperties("audit", null, true,
                 (short) 0, 0, Map.of("fleet.chat.request.v1", 6), 2, null, null, null, null)))
                 .hasMessageContaining("fleet.chat.request.v1");
-        assertThatThrownBy(() -> FleetKafkaAutoConfiguration.newTopics(new FleetKafkaProperties("audit", null, true,
+        assertThatThrownBy(() -> TopicProvisioning.newTopics(new FleetKafkaProperties("audit", null, true,
                 (short) 2, 3, Map.of(), 2, null, null, null, null)))
                 .hasMessageContaining("min-insync-replicas");
         assertThatThrownBy(() -> FleetKafkaEnvironment.springProperties(Map.of(
