@@ -73,6 +73,9 @@ class FleetChartTest {
             assertThat(pod.at("/automountServiceAccountToken").asBoolean(true)).isFalse();
             // the read-only root filesystem leaves /tmp writable for the JVM and Kafka Streams state
             assertThat(container.at("/volumeMounts").findValuesAsText("mountPath")).contains("/tmp");
+            if (service.equals("embedding-worker")) {
+                assertThat(chart.named("ConfigMap", name).at("/data/DJL_CACHE_DIR").asText()).startsWith("/tmp/");
+            }
             assertThat(pod.at("/volumes/0/emptyDir").isObject()).isTrue();
             assertThat(chart.named("Service", name).at("/spec/ports/0/port").asInt())
                     .isEqualTo(container.at("/ports/0/containerPort").asInt());
@@ -99,6 +102,8 @@ class FleetChartTest {
                         || (variable.startsWith("FLEET_KAFKA_") && kafkaEnvironment.contains(variable.startsWith(
                                 "FLEET_KAFKA_PROPERTIES_") ? "FLEET_KAFKA_PROPERTIES_" : "\"" + variable + "\""))
                         || Set.of("JAVA_TOOL_OPTIONS", "POD_IP").contains(variable)
+                        // DJL (the embedding model's tokenizer) reads it; the root filesystem is read-only
+                        || variable.equals("DJL_CACHE_DIR") && service.equals("embedding-worker")
                         || variable.startsWith("FLEET_OPENAI_") && applicationYml.contains("${FLEET_OPENAI_");
                 assertThat(read).as("%s sets %s, which it does not read", service, variable).isTrue();
             }
