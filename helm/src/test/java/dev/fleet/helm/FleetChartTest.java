@@ -133,6 +133,9 @@ class FleetChartTest {
                     .contains("fleet.domain.events.v1=6");
             JsonNode pod = chart.named("Deployment", "fleet-" + service).at("/spec/template/spec");
             assertThat(pod.at("/volumes").findValuesAsText("secretName")).contains("kafka-ca");
+            assertThat(pod.at("/tolerations/0/value").asText()).isEqualTo("fleet");
+            assertThat(pod.at("/topologySpreadConstraints/0/labelSelector/matchLabels/app.kubernetes.io~1name")
+                    .asText()).isEqualTo(service);
         }
         // the database password only where a database is used, from the existing Secret
         assertThat(chart.environment("orchestrator").get("FLEET_POSTGRES_PASSWORD").at("/secretKeyRef/name").asText())
