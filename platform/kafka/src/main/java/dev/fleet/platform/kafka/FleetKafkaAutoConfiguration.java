@@ -3,15 +3,12 @@ package dev.fleet.platform.kafka;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -45,15 +42,11 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
-import dev.fleet.schemas.FleetTopics;
-import dev.fleet.schemas.Party;
-import dev.fleet.schemas.Topic;
-
 /**
  * The fleet's Kafka conventions, applied to every service that has this library: the Avro
  * serde, idempotent {@code acks=all} producers with fleet headers, read-committed consumers
  * with manual commits, one error policy (bounded retries, then {@code <topic>.dlq}), and
- * provisioning of the topics the service touches from the catalog.
+ * provisioning of the topics the service touches from the catalog ({@link TopicProvisioning}).
  */
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
 @EnableConfigurationProperties({FleetKafkaProperties.class, KafkaProperties.class})
@@ -237,28 +230,7 @@ public class FleetKafkaAutoConfiguration {
     @Bean
     @ConditionalOnProperty(name = "fleet.kafka.provision-topics", havingValue = "true", matchIfMissing = true)
     KafkaAdmin.NewTopics fleetTopics(FleetKafkaProperties fleet) {
-        Optional<Short> replicas = fleet.replicationFactor() > 0 ? Optional.of(fleet.replicationFactor())
-                : Optional.empty();
-        List<Topic<?>> topics = FleetTopics.touchedBy(Party.service(fleet.service()));
-        NewTopic[] newTopics = topics.stream()
-                .flatMap(t -> java.util.stream.Stream.of(newTopic(t, replicas), newDeadLetterTopic(t, replicas)))
-                .toArray(NewTopic[]::new);
-        return new KafkaAdmin.NewTopics(newTopics);
-    }
-
-    private static NewTopic newTopic(Topic<?> topic, Optional<Short> replicas) {
-        Map<String, String> configs = new HashMap<>();
-        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, topic.cleanup().config());
-        if (topic.retention() != null) {
-            configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(topic.retention().toMillis()));
-        }
-        return new NewTopic(topic.name(), Optional.of(topic.partitions()), replicas).configs(configs);
-    }
-
-    private static NewTopic newDeadLetterTopic(Topic<?> topic, Optional<Short> replicas) {
-        return new NewTopic(topic.dlq(), Optional.of(topic.partitions()), replicas).configs(Map.of(
-                TopicConfig.CLEANUP_POLICY_CONFIG, "delete",
-                TopicConfig.RETENTION_MS_CONFIG, Long.toString(Topic.DLQ_RETENTION.toMillis())));
+        return new KafkaAdmin.NewTopics(TopicProvisioning.newTopics(fleet).toArray(NewTopic[]::new));
     }
 
     static Map<String, Object> producerConfig(KafkaProperties kafka) {

@@ -1,6 +1,7 @@
 package dev.fleet.platform.kafka;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -10,6 +11,8 @@ import org.springframework.validation.annotation.Validated;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 
+import dev.fleet.schemas.Topic;
+
 /**
  * Kafka conventions of one service ({@code fleet.kafka.*}).
  *
@@ -17,6 +20,10 @@ import jakarta.validation.constraints.NotBlank;
  * @param instanceId        this replica's id (replies are routed to it); random by default
  * @param provisionTopics   create the topics this service touches (and their DLQs) at start-up
  * @param replicationFactor replication of provisioned topics; 0 = the broker's default
+ * @param minInsyncReplicas {@code min.insync.replicas} of provisioned topics; 0 = the broker's default
+ * @param partitions        partitions of provisioned topics by topic name, where they differ from the
+ *                          catalog's (a production cluster sized for more consumers); a topic that
+ *                          already exists only ever grows
  * @param retryAttempts     processing attempts after the first before a record is dead-lettered
  * @param retryBackoff      pause between those attempts
  * @param replyGroup        prefix of the consumer groups in which this service's replicas share the reply
@@ -33,6 +40,8 @@ public record FleetKafkaProperties(
         String instanceId,
         @DefaultValue("true") boolean provisionTopics,
         @DefaultValue("0") @Min(0) short replicationFactor,
+        @DefaultValue("0") @Min(0) int minInsyncReplicas,
+        Map<String, Integer> partitions,
         @DefaultValue("2") @Min(0) int retryAttempts,
         @DefaultValue("200ms") Duration retryBackoff,
         String replyGroup,
@@ -43,8 +52,14 @@ public record FleetKafkaProperties(
         if (instanceId == null || instanceId.isBlank()) {
             instanceId = service + "-" + UUID.randomUUID().toString().substring(0, 8);
         }
+        partitions = partitions == null ? Map.of() : Map.copyOf(partitions);
         if (replyGroup == null || replyGroup.isBlank()) {
             replyGroup = service + "-replies";
         }
+    }
+
+    /** The partitions {@code topic} is provisioned with: the deployment's count, else the catalog's. */
+    public int partitionsOf(Topic<?> topic) {
+        return partitions.getOrDefault(topic.name(), topic.partitions());
     }
 }

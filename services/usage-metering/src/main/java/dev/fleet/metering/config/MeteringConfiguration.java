@@ -30,6 +30,7 @@ import dev.fleet.platform.kafka.FleetKafkaProperties;
 import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.platform.kafka.streams.FleetStreams;
 import dev.fleet.platform.kafka.streams.KafkaStreamsHealthIndicator;
+import dev.fleet.schemas.FleetTopics;
 
 /**
  * Runs {@link UsageTopology} in Spring's Kafka Streams lifecycle and wires the query side:
@@ -79,7 +80,7 @@ public class MeteringConfiguration {
             @Override
             public void configureBuilder(StreamsBuilder builder) {
                 UsageTopology.define(builder, serde, metering.rollupRetention(), metering.rollupInterval(),
-                        metering.billing().schedule(), fleet.service());
+                        metering.billing().schedule(), fleet.service(), fleet.partitionsOf(FleetTopics.USAGE));
             }
         });
     }

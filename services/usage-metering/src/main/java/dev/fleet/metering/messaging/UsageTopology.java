@@ -109,6 +109,16 @@ public final class UsageTopology {
      */
     public static void define(StreamsBuilder builder, FleetSerde serde, RollupRetention retention,
             Duration rollupInterval, BillingSchedule billing, String producedBy) {
+        define(builder, serde, retention, rollupInterval, billing, producedBy, FleetTopics.USAGE.partitions());
+    }
+
+    /**
+     * As above, for a {@code fleet.usage.v1} with {@code usagePartitions} partitions (the deployment's,
+     * {@code fleet.kafka.partitions}): the repartition topics that meet it in the metering step must
+     * have as many, or a tenant's usage and its tenant record would land in different tasks.
+     */
+    public static void define(StreamsBuilder builder, FleetSerde serde, RollupRetention retention,
+            Duration rollupInterval, BillingSchedule billing, String producedBy, int usagePartitions) {
         if (producedBy == null || producedBy.isBlank()) {
             throw new IllegalArgumentException("producedBy must name the producing service");
         }
@@ -129,7 +139,7 @@ public final class UsageTopology {
                 .selectKey((key, value) -> value.getTenantId(), Named.as("key-by-tenant"))
                 .repartition(Repartitioned.<String, UsageRecorded>as("usage-by-tenant")
                         .withKeySerde(Serdes.String()).withValueSerde(usageSerde)
-                        .withNumberOfPartitions(FleetTopics.USAGE.partitions()));
+                        .withNumberOfPartitions(usagePartitions));
         KStream<String, SpecificRecord> countedOnce = byKey.get("usage-keyed-by-tenant")
                 .merge(rekeyed, Named.as("usage-by-tenant-merged"))
                 .processValues(() -> new DeduplicateByEventId<String, UsageRecorded>(SEEN_EVENTS_STORE,
@@ -142,7 +152,7 @@ public final class UsageTopology {
                 .selectKey((key, value) -> value.getId(), Named.as("key-tenant-by-id"))
                 .repartition(Repartitioned.<String, Tenant>as("tenants-by-tenant")
                         .withKeySerde(Serdes.String()).withValueSerde(tenantSerde)
-                        .withNumberOfPartitions(FleetTopics.USAGE.partitions()))
+                        .withNumberOfPartitions(usagePartitions))
                 .mapValues(value -> (SpecificRecord) value, Named.as("tenant-as-input"));
 
         var outputs = countedOnce.merge(tenants, Named.as("metering-input"))
