@@ -98,6 +98,8 @@ bench_orchestrator() {
   heap_after="$(bench_heap_mb)"
   model1="$(bench_scrape "$ADMIN_URL" gen_ai_client_operation_seconds 'gen_ai_request_model="sim-model"')"
   cpu1="$(bench_cpu_s "$pid")"
+  curl -s --max-time 5 "$ADMIN_URL/actuator/prometheus" | grep -E '^(gen_ai_client_operation|fleet_orchestrator_chats)' \
+    >"$BENCH_DIR/orchestrator-metrics.txt" || true
   bench_gc "$pid"
   heap_after_gc="$(bench_heap_mb)"
   info "${out//$'\n'/$'\n'    }"

@@ -20,7 +20,7 @@ public record EventContext(String tenantId, String eventId, TraceParent trace) {
 
     /** A new event of {@code tenantId}, starting a new trace. */
     public static EventContext newEvent(String tenantId) {
-        return new EventContext(tenantId, UUID.randomUUID().toString(), TraceParent.newRoot());
+        return new EventContext(tenantId, RandomIds.uuidString(), TraceParent.newRoot());
     }
 
     /** A new event caused by a consumed record: same tenant, same trace (next span). */
@@ -28,7 +28,7 @@ public record EventContext(String tenantId, String eventId, TraceParent trace) {
         String tenant = FleetHeaders.get(headers, FleetHeaders.TENANT_ID).orElse(fallbackTenantId);
         TraceParent trace = FleetHeaders.get(headers, FleetHeaders.TRACEPARENT).flatMap(TraceParent::parse)
                 .map(TraceParent::child).orElseGet(TraceParent::newRoot);
-        return new EventContext(tenant, UUID.randomUUID().toString(), trace);
+        return new EventContext(tenant, RandomIds.uuidString(), trace);
     }
 
     /**
@@ -55,6 +55,6 @@ public record EventContext(String tenantId, String eventId, TraceParent trace) {
 
     /** A further event in the same trace. */
     public EventContext next() {
-        return new EventContext(tenantId, UUID.randomUUID().toString(), trace.child());
+        return new EventContext(tenantId, RandomIds.uuidString(), trace.child());
     }
 }

@@ -25,8 +25,8 @@ import reactor.core.scheduler.Schedulers;
  * metadata up to {@code max.block.ms}, which must never happen on an event loop); it does not wait
  * for a record's acknowledgement before handing over the next (pipelining), so the producer keeps
  * their order per partition (idempotence, {@code max.in.flight} ≤ 5). Each returned Mono completes
- * when the broker acknowledged its record, on the bounded-elastic scheduler, never on the
- * producer's I/O thread. A send whose subscriber cancelled before its turn is skipped.
+ * when the broker acknowledged its record, on the parallel scheduler (callers continue with
+ * non-blocking work only), never on the producer's I/O thread. A send whose subscriber cancelled before its turn is skipped.
  * <p>
  * Limits: order holds between the sends of one instance only, and it is subscription order — a
  * caller that needs call order subscribes in call order ({@code concatMap},
@@ -59,7 +59,11 @@ public final class OrderedSends {
             Integer partition, String key, V value, EventContext context) {
         return Mono.<SendResult<String, SpecificRecord>>create(sink -> enqueue(sink,
                         () -> publisher.publish(topic, partition, key, value, context)))
-                .publishOn(Schedulers.boundedElastic()); // the acknowledgement arrives on the producer's I/O thread
+                // the acknowledgement arrives on the producer's I/O thread, which must go straight back to
+                // sending: what follows runs on the parallel scheduler (non-blocking work only, as every
+                // caller's continuation is); the bounded-elastic one serialised its submissions on a lock
+                // the I/O thread then queued on (a chat's dozen acknowledgements at a time)
+                .publishOn(Schedulers.parallel());
     }
 
     private void enqueue(MonoSink<SendResult<String, SpecificRecord>> sink,

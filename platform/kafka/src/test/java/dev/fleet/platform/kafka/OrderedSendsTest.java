@@ -60,7 +60,7 @@ class OrderedSendsTest {
         // then the producer got the chunks in seq order, and no acknowledgement ran on the completing thread
         assertThat(template.handedOver().stream().map(r -> ((ChatChunk) r.value()).getSeq()).toList())
                 .isEqualTo(IntStream.range(0, CHUNKS).boxed().toList());
-        assertThat(ackThreads).allMatch(name -> name.startsWith("boundedElastic"));
+        assertThat(ackThreads).allMatch(name -> name.startsWith("parallel"));
     }
 
     @Test

@@ -4,7 +4,6 @@ import dev.fleet.platform.tokens.TokenCounter;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 
@@ -21,12 +20,12 @@ import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.ModelTarget;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.events.v1.UsageRecorded;
+import dev.fleet.platform.kafka.RandomIds;
 import dev.fleet.platform.kafka.UsageRecorder;
 import dev.fleet.schemas.OpenAiNames;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Answers chat requests: prepares the request with its {@link ChatContext} (prompt template,
@@ -101,15 +100,15 @@ public class ChatService {
 
     private Mono<ChatOutcome> answer(ChatRequested request, ChatExchange exchange) {
         return Mono.defer(() -> {
-            Reply reply = new Reply(request, UUID.randomUUID().toString(), exchange);
+            Reply reply = new Reply(request, RandomIds.uuidString(), exchange);
             Flux<ChatChunk> chunks = context.prepare(request)
                     .doOnNext(reply::prepared)
                     .flatMapMany(prepared -> generate(prepared.request(), exchange, reply))
                     .concatMap(piece -> Mono.justOrEmpty(reply.add(piece)))
                     .concatWith(Mono.fromSupplier(reply::finish))
                     .onErrorResume(error -> Mono.just(reply.fail(ChatFailure.of(error), error)));
+            // no hop here: the exchange hands records to the producer on its own thread, never the caller's
             return chunks
-                    .publishOn(Schedulers.boundedElastic()) // publishing may block briefly; not on provider I/O threads
                     .flatMapSequential(exchange::reply, PUBLISH_PIPELINE)
                     .then(Mono.defer(() -> announce(request, reply, exchange)))
                     .then(Mono.defer(() -> reply.plan == null ? Mono.empty()
