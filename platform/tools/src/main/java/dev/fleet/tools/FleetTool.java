@@ -9,7 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
@@ -45,32 +47,39 @@ public final class FleetTool {
     public static void main(String[] args) {
         int status;
         try {
-            status = run(List.of(args), System.out);
+            status = run(List.of(args), System.out, clientConfig());
         } catch (UsageException e) {
             System.err.println("fleet-tool: " + e.getMessage());
             System.err.print(USAGE);
             status = 2;
         } catch (Exception e) {
-            System.err.println("fleet-tool: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof TimeoutException || cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                System.err.println("fleet-tool: no answer from the Kafka broker at "
+                        + clientConfig().get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
+                        + " (KAFKA_BOOTSTRAP_SERVERS) in time: is it running? (" + cause.getMessage() + ")");
+            } else {
+                System.err.println("fleet-tool: " + cause.getClass().getSimpleName() + ": " + cause.getMessage());
+            }
             status = 1;
         }
         System.out.flush();
         System.exit(status);
     }
 
-    static int run(List<String> args, PrintStream out) throws Exception {
+    static int run(List<String> args, PrintStream out, Map<String, Object> clientConfig) throws Exception {
         if (args.isEmpty()) {
             throw new UsageException("which command?");
         }
         List<String> rest = args.subList(1, args.size());
         return switch (args.get(0)) {
-            case "topics" -> topics(rest, out);
+            case "topics" -> topics(rest, out, clientConfig);
             case "topic" -> {
                 if (rest.size() != 1) {
                     throw new UsageException("usage: topic TOPIC");
                 }
-                yield tail(new TailOptions(rest.get(0), true, true, Optional.empty(),
-                        Optional.empty()), out);
+                yield tail(new TailOptions(rest.get(0), true, true, Optional.empty(), Optional.empty()), out,
+                        clientConfig);
             }
             case "json" -> json(rest, out);
             case "demo-chat" -> demoChat(out);
@@ -82,12 +91,13 @@ public final class FleetTool {
         };
     }
 
-    private static int topics(List<String> args, PrintStream out) throws Exception {
+    private static int topics(List<String> args, PrintStream out, Map<String, Object> clientConfig)
+            throws Exception {
         String sub = args.isEmpty() ? "" : args.get(0);
         List<String> rest = args.isEmpty() ? List.of() : args.subList(1, args.size());
         switch (sub) {
             case "list" -> {
-                try (Admin admin = Admin.create(clientConfig())) {
+                try (Admin admin = Admin.create(clientConfig)) {
                     out.print(TopicInventory.render(TopicInventory.read(admin)));
                 }
             }
@@ -98,18 +108,18 @@ public final class FleetTool {
                 out.print(TopicDescriber.describe(rest.get(0)));
             }
             case "tail" -> {
-                return tail(TailOptions.parse(rest), out);
+                return tail(TailOptions.parse(rest), out, clientConfig);
             }
             default -> throw new UsageException("topics needs list, describe TOPIC or tail TOPIC");
         }
         return 0;
     }
 
-    private static int tail(TailOptions options, PrintStream out) {
+    private static int tail(TailOptions options, PrintStream out, Map<String, Object> clientConfig) {
         RecordJson json = new RecordJson(new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog()),
                 SchemaVersions.fromCatalog());
         CountDownLatch finished = new CountDownLatch(1);
-        try (KafkaConsumer<byte[], byte[]> consumer = TopicTail.consumer(clientConfig())) {
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicTail.consumer(clientConfig)) {
             Thread stop = new Thread(() -> {
                 consumer.wakeup();
                 try {
@@ -124,6 +134,11 @@ public final class FleetTool {
                 });
             } finally {
                 finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stop);
+                } catch (IllegalStateException e) {
+                    // the JVM is stopping (Ctrl-C): the hook is running
+                }
             }
         }
         return 0;

@@ -196,6 +196,35 @@ class TopicToolsIntegrationTest {
         assertThat(line.at("/value/quantity").asLong()).isEqualTo(42);
     }
 
+    @Test
+    void theCommandLineListsTopicsAndPrintsATopicToItsCurrentEnd() throws Exception {
+        // given a record on the chat replies
+        String request = "command-line-" + UUID.randomUUID();
+        send(FleetTopics.CHAT_REPLIES.name(), 3, request, SERDE.serialize(FleetTopics.CHAT_REPLIES.name(),
+                ChatChunk.newBuilder().setRequestId(request).setSeq(0).setModel("m").setDelta("x").build()), Map.of());
+        ByteArrayOutputStream list = new ByteArrayOutputStream();
+        ByteArrayOutputStream topic = new ByteArrayOutputStream();
+
+        // when: fleet-tool topics list, and fleet-tool topic NAME (scripts/fleet topic)
+        int listed = FleetTool.run(List.of("topics", "list"), new PrintStream(list, true, StandardCharsets.UTF_8),
+                config());
+        int dumped = FleetTool.run(List.of("topic", FleetTopics.CHAT_REPLIES.name()),
+                new PrintStream(topic, true, StandardCharsets.UTF_8), config());
+
+        // then: the table names the topic; the dump ends (at the current end) and holds the record
+        assertThat(listed).isZero();
+        assertThat(list.toString(StandardCharsets.UTF_8)).containsPattern("fleet\\.chat\\.replies\\.v1\\s+6\\s+delete\\s+1 h");
+        assertThat(dumped).isZero();
+        assertThat(topic.toString(StandardCharsets.UTF_8).lines().map(line -> {
+            try {
+                return MAPPER.readTree(line);
+            } catch (Exception e) {
+                throw new AssertionError(line, e);
+            }
+        }).filter(node -> request.equals(node.get("key").asText()))).singleElement()
+                .satisfies(node -> assertThat(node.at("/value/delta").asText()).isEqualTo("x"));
+    }
+
     private static List<JsonNode> tail(TailOptions options, String key) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (KafkaConsumer<byte[], byte[]> consumer = TopicTail.consumer(config())) {
