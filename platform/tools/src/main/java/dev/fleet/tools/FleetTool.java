@@ -31,6 +31,7 @@ public final class FleetTool {
     static final String USAGE = """
             usage: fleet-tool <command>
               topics list                          topics (partitions, cleanup, retention) and each consumer group's lag
+              topics groups                        only the consumer groups: state, members (partitions), lag per topic
               topics describe TOPIC                the catalog entry and the value schema's history (every version, its fields)
               topics tail TOPIC [--from-beginning] [--to-end] [--tenant ID] [--max N]
                                                    records as JSON lines (decoded with every released schema, headers);
@@ -101,6 +102,11 @@ public final class FleetTool {
                     out.print(TopicInventory.render(TopicInventory.read(admin)));
                 }
             }
+            case "groups" -> {
+                try (Admin admin = Admin.create(clientConfig)) {
+                    out.print(TopicInventory.renderLags(TopicInventory.lags(admin)));
+                }
+            }
             case "describe" -> {
                 if (rest.size() != 1) {
                     throw new UsageException("usage: topics describe TOPIC");
@@ -110,7 +116,7 @@ public final class FleetTool {
             case "tail" -> {
                 return tail(TailOptions.parse(rest), out, clientConfig);
             }
-            default -> throw new UsageException("topics needs list, describe TOPIC or tail TOPIC");
+            default -> throw new UsageException("topics needs list, groups, describe TOPIC or tail TOPIC");
         }
         return 0;
     }

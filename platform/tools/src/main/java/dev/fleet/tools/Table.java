@@ -34,7 +34,7 @@ final class Table {
     private static void line(StringBuilder out, String[] cells, int[] widths) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < cells.length; i++) {
-            line.append(String.format("%-" + widths[i] + "s", cells[i]));
+            line.append(cells[i]).append(" ".repeat(widths[i] - cells[i].length()));
             if (i < cells.length - 1) {
                 line.append("  ");
             }

@@ -33,6 +33,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -104,11 +105,40 @@ class TopicToolsIntegrationTest {
         // then: the topic as the broker has it, and the group's lag of two records
         assertThat(inventory.topics()).contains(new TopicInventory.TopicRow(FleetTopics.USAGE.name(), 6, "delete",
                 Duration.ofDays(7).toMillis(), "catalog"));
-        assertThat(inventory.lags()).contains(new TopicInventory.GroupLag(group, "Empty", 0, FleetTopics.USAGE.name(),
-                1, 2));
+        assertThat(inventory.lags()).contains(new TopicInventory.GroupLag(group, "Empty", "0",
+                FleetTopics.USAGE.name(), 1, 2, 0));
         String table = TopicInventory.render(inventory);
         assertThat(table).containsPattern("fleet\\.usage\\.v1\\s+6\\s+delete\\s+7 d\\s+catalog");
         assertThat(table).containsPattern(group + "\\s+Empty\\s+0\\s+fleet\\.usage\\.v1\\s+1\\s+2");
+    }
+
+    @Test
+    void listCountsAnAssignedPartitionWithNothingCommittedAsAllLag() throws Exception {
+        // given a topic of two records and a group member that was assigned all of it but committed nothing
+        String topic = FleetTopics.SCORE_REPLIES.name();
+        admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+        send(topic, 0, "r1", new byte[] {1}, Map.of());
+        send(topic, 1, "r2", new byte[] {2}, Map.of());
+        String group = "assigned-" + UUID.randomUUID();
+        try (KafkaConsumer<byte[], byte[]> member = new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", SharedKafka.bootstrapServers(), "group.id", group,
+                "enable.auto.commit", "false", "auto.offset.reset", "earliest"),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            member.subscribe(List.of(topic));
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInSameThread().until(() -> {
+                member.poll(Duration.ofMillis(100));
+                return member.assignment().size() == 2;
+            });
+
+            // when
+            List<TopicInventory.GroupLag> lags = TopicInventory.lags(admin);
+
+            // then
+            assertThat(lags).contains(new TopicInventory.GroupLag(group, "Stable", "1 (2)", topic, 2, 2, 2));
+            assertThat(TopicInventory.renderLags(lags)).containsPattern(
+                    group + "\\s+Stable\\s+1 \\(2\\)\\s+fleet\\.score\\.replies\\.v1\\s+2\\s+2\\s+\\(2 assigned, nothing committed yet\\)");
+        }
     }
 
     @Test
