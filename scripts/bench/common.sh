@@ -3,6 +3,8 @@
 # (load generator, the bench tools' class path, the simulator process, a fleet started and always
 # stopped, wrk runs read into numbers). Uses scripts/fleet's helpers (say, info, die, call, jget).
 
+# shellcheck disable=SC2034  # these files are sourced together by scripts/fleet: variables set in one
+# (BENCH_DIR, P50, P99, BENCH_FLEET_STARTED) are read in another, which shellcheck cannot follow
 BENCH_DIR="$RUN_DIR/bench"
 BENCH_MODULE="$ROOT/platform/bench"
 BENCH_CP="$BENCH_MODULE/target/fleet-bench-$VERSION.jar:$BENCH_MODULE/target/lib/*"

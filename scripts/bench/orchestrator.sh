@@ -7,6 +7,8 @@
 # publishes ChatRequested and reads fleet.chat.replies.v1 itself) and the simulator; stops them.
 # See docs/benchmarks.md.
 
+# shellcheck disable=SC2034  # these files are sourced together by scripts/fleet: variables set in one
+# (BENCH_DIR, P50, P99, BENCH_FLEET_STARTED) are read in another, which shellcheck cannot follow
 BENCH_ORCH_CONCURRENCY="${FLEET_BENCH_CONCURRENCY:-1000}"
 BENCH_ORCH_SECONDS="${FLEET_BENCH_SECONDS:-30}"
 BENCH_ORCH_WARMUP="${FLEET_BENCH_WARMUP_SECONDS:-15}"

@@ -37,23 +37,31 @@ public final class TopicCatalogPage {
             Schema schema = t.valueSchema();
             md.append("\n### `").append(t.name()).append("` — `").append(schema.getFullName()).append("`\n\n");
             md.append(t.doc()).append(" ").append(schema.getDoc()).append("\n\n");
-            md.append("| field | type | doc |\n| --- | --- | --- |\n");
-            for (Schema.Field field : schema.getFields()) {
-                md.append("| `").append(field.name()).append("` | ").append(typeName(field.schema())).append(" | ")
-                        .append(field.doc() == null ? "" : field.doc().replace("|", "\\|")).append(" |\n");
-            }
+            md.append(fieldTable(schema));
         }
         return md.toString();
     }
 
-    private static String retention(Duration retention) {
+    /** The fields of a record schema as a Markdown table (field, type, doc); also used by {@code topics describe}. */
+    public static String fieldTable(Schema schema) {
+        StringBuilder md = new StringBuilder("| field | type | doc |\n| --- | --- | --- |\n");
+        for (Schema.Field field : schema.getFields()) {
+            md.append("| `").append(field.name()).append("` | ").append(typeName(field.schema())).append(" | ")
+                    .append(field.doc() == null ? "" : field.doc().replace("|", "\\|")).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    /** A topic's retention as the page shows it ({@code 7 d}, {@code 1 h}, {@code forever (compacted)}). */
+    public static String retention(Duration retention) {
         if (retention == null) {
             return "forever (compacted)";
         }
         return retention.toDays() >= 1 ? retention.toDays() + " d" : retention.toHours() + " h";
     }
 
-    private static String parties(Set<Party> parties) {
+    /** Producers or consumers, sorted, by display name. */
+    public static String parties(Set<Party> parties) {
         return parties.stream().sorted(Comparator.naturalOrder()).map(Party::displayName)
                 .collect(Collectors.joining(", "));
     }
