@@ -120,7 +120,7 @@ public class R2dbcResponseStore implements ResponseStore {
                     JOIN chain c ON r.id = c.previous_response_id
                     WHERE r.tenant_id = :tenantId AND r.created_at >= :notBefore AND c.depth < :limit
                 )
-                SELECT """ + COLUMNS + " FROM chain ORDER BY depth")
+                """ + "SELECT " + COLUMNS + " FROM chain ORDER BY depth")
                 .bind("id", responseId)
                 .bind("tenantId", tenantId)
                 .bind("notBefore", OffsetDateTime.ofInstant(notBefore, ZoneOffset.UTC))
