@@ -43,6 +43,7 @@ import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.ReplyError;
 import dev.fleet.events.v1.ResponseAction;
+import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.schemas.FleetTopics;
 
 /**
@@ -58,6 +59,7 @@ class OpenAiSdkResponsesTest extends KafkaGatewayTest {
 
     static final String FAIL_BEFORE_OUTPUT = "fail before output";
     static final String FAIL_AFTER_TEXT = "fail after text";
+    static final String RESTART_MID_STREAM = "restart mid stream";
 
     private static FakeFleet fleet;
 
@@ -81,6 +83,19 @@ class OpenAiSdkResponsesTest extends KafkaGatewayTest {
         String last = messages.get(messages.size() - 1).getContent();
         if (last.equals(FAIL_BEFORE_OUTPUT)) {
             send(request, failed(request, 0));
+            return null;
+        }
+        if (last.equals(RESTART_MID_STREAM)) { // the orchestrator answering died after text; a redelivery answers anew
+            ChatChunk first = GatewayKafkaFixture.chunk(request, 0, "Hel", null);
+            first.setAttempt("attempt-1");
+            send(request, first);
+            ChatChunk again = GatewayKafkaFixture.chunk(request, 0, "Hello", null);
+            again.setAttempt("attempt-2");
+            send(request, again);
+            ChatChunk end = GatewayKafkaFixture.chunk(request, 1, "", FinishReason.STOP);
+            end.setAttempt("attempt-2");
+            end.setUsage(new TokenUsage(GatewayKafkaFixture.PROMPT_TOKENS, 1));
+            send(request, end);
             return null;
         }
         if (last.equals(FAIL_AFTER_TEXT)) {
@@ -295,6 +310,25 @@ class OpenAiSdkResponsesTest extends KafkaGatewayTest {
         assertThat(response._additionalProperties().get("store")).isEqualTo(JsonValue.from(false));
         assertThat(catchThrowableOfType(() -> sdk.responses().retrieve(response.id()), NotFoundException.class)
                 .statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldEndAStreamWhoseAnswerBrokeOffMidStreamWithResponseFailedNeverCompleted() {
+        // given
+        OpenAIClient sdk = sdk();
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        // when the orchestrator answering it goes away after text and another answers it again
+        try (StreamResponse<ResponseStreamEvent> stream = sdk.responses().createStreaming(
+                ResponseCreateParams.builder().model("sim-model").input(RESTART_MID_STREAM).build())) {
+            stream.stream().forEach(events::add);
+        }
+        // then the client never gets text of two answers, nor a completed response
+        assertThat(events).filteredOn(ResponseStreamEvent::isOutputTextDelta)
+                .extracting(e -> e.asOutputTextDelta().delta()).containsExactly("Hel");
+        assertThat(events).noneMatch(ResponseStreamEvent::isCompleted);
+        ResponseStreamEvent last = events.get(events.size() - 1);
+        assertThat(last.isFailed()).isTrue();
+        assertThat(last.asFailed().response().error().orElseThrow().message()).contains("reply_restarted");
     }
 
     @Test

@@ -63,6 +63,7 @@ import dev.fleet.test.FleetTestEnvironment;
 import dev.fleet.test.OpenAiSimulator;
 import dev.fleet.test.SharedKafka;
 import dev.fleet.test.SharedPostgres;
+import dev.fleet.test.SimulatedBehaviour;
 import dev.fleet.test.TopicReader;
 
 /**
@@ -192,6 +193,27 @@ class StoredResponsesIntegrationTest {
         assertThat(stored.getStatus()).isEqualTo("failed");
         assertThat(stored.getError()).isNotNull();
         assertThat(stored.getOutputText()).isEmpty();
+    }
+
+    @Test
+    void shouldStoreAResponseCutOffMidStreamAsFailedWithTheTextDelivered() {
+        // given a provider that drops the connection after 3 tokens
+        String tenant = newTenant();
+        SIMULATOR.whenAsked("[cut me off]", SimulatedBehaviour.normal().withAnswerTokens(20).withDisconnectAfter(3));
+        ChatRequested request = response(tenant, null, "Tell a long story [cut me off]", null, true);
+
+        // when it is answered
+        send(request);
+        List<ChatChunk> reply = awaitReply(request.getRequestId());
+
+        // then the reply ends with an error after the text, and the stored response says failed with that text
+        assertThat(text(reply)).isNotEmpty();
+        assertThat(reply).last().satisfies(c -> assertThat(c.getError()).isNotNull());
+        StoredResponse stored = lookup(tenant, responseId(request), ResponseAction.RETRIEVE).getResponse();
+        assertThat(stored.getStatus()).isEqualTo("failed");
+        assertThat(stored.getOutputText()).isEqualTo(text(reply));
+        assertThat(stored.getError().getCode()).isEqualTo(reply.get(reply.size() - 1).getError().getCode());
+        assertThat(stored.getUsage()).isEqualTo(reply.get(reply.size() - 1).getUsage());
     }
 
     @Test
