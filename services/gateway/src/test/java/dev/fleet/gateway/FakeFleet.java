@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.EmbeddingRequested;
 import dev.fleet.events.v1.EmbeddingResult;
@@ -22,6 +23,7 @@ import dev.fleet.events.v1.EmbeddingVector;
 import dev.fleet.events.v1.ErrorCode;
 import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.ReplyError;
+import dev.fleet.events.v1.ResponseAction;
 import dev.fleet.events.v1.ResponseLookup;
 import dev.fleet.events.v1.ResponseLookupResult;
 import dev.fleet.events.v1.StoredResponse;
@@ -115,7 +117,7 @@ public final class FakeFleet implements AutoCloseable {
             return;
         }
         String instructions = chat.getResponse().getInstructions();
-        List<dev.fleet.events.v1.ChatMessage> messages = chat.getMessages();
+        List<ChatMessage> messages = chat.getMessages();
         storedResponses.put(chat.getTenantId() + "/" + chat.getResponse().getResponseId(), StoredResponse.newBuilder()
                 .setResponseId(chat.getResponse().getResponseId())
                 .setRequestId(chat.getRequestId())
@@ -146,7 +148,7 @@ public final class FakeFleet implements AutoCloseable {
         if (found == null) {
             result.setError(new ReplyError(ErrorType.NOT_FOUND_ERROR, ErrorCode.INVALID_REQUEST,
                     "Response with id '" + lookup.getResponseId() + "' not found."));
-        } else if (lookup.getAction() == dev.fleet.events.v1.ResponseAction.DELETE) {
+        } else if (lookup.getAction() == ResponseAction.DELETE) {
             result.setDeleted(true);
         } else {
             result.setResponse(found);

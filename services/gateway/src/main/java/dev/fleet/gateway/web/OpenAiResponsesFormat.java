@@ -1,5 +1,7 @@
 package dev.fleet.gateway.web;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -189,13 +191,13 @@ public final class OpenAiResponsesFormat {
      * newest first, OpenAI's default), after the item {@code after} (none: from the start), at most {@code limit}.
      */
     public static InputItems inputItems(StoredResponse stored, boolean ascending, String after, int limit) {
-        List<InputItem> items = new java.util.ArrayList<>();
+        List<InputItem> items = new ArrayList<>();
         List<ChatMessage> input = stored.getInput();
         for (int i = 0; i < input.size(); i++) {
             items.add(inputItem(stored.getRequestId(), i, input.get(i)));
         }
         if (!ascending) {
-            java.util.Collections.reverse(items);
+            Collections.reverse(items);
         }
         int from = 0;
         if (after != null) {

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -40,6 +41,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.CompletionSucceeded;
@@ -357,7 +359,7 @@ class StoredResponsesIntegrationTest {
     private static ChatRequested response(String tenant, String instructions, String input, String previous,
             boolean store) {
         String requestId = UUID.randomUUID().toString();
-        List<dev.fleet.events.v1.ChatMessage> messages = new ArrayList<>();
+        List<ChatMessage> messages = new ArrayList<>();
         if (instructions != null) {
             messages.add(ChatMessages.text(ChatRole.SYSTEM, instructions));
         }
@@ -371,7 +373,7 @@ class StoredResponsesIntegrationTest {
                 .setStream(false)
                 .setMetadata(Map.of("k", "v"))
                 .setReplyTo("gateway-test")
-                .setRequestedAt(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS))
+                .setRequestedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS))
                 .setResponse(ResponseRequested.newBuilder()
                         .setResponseId("resp_" + requestId)
                         .setStore(store)
