@@ -35,6 +35,8 @@ import dev.fleet.events.v1.Prompt;
 import dev.fleet.events.v1.QuotaStatus;
 import dev.fleet.events.v1.RateLimitClaim;
 import dev.fleet.events.v1.RateLimitGrant;
+import dev.fleet.events.v1.ResponseLookup;
+import dev.fleet.events.v1.ResponseLookupResult;
 import dev.fleet.events.v1.ScoreRequested;
 import dev.fleet.events.v1.ScoreResult;
 import dev.fleet.events.v1.Tenant;
@@ -140,11 +142,22 @@ public final class FleetTopics {
             "Invoice lines per tenant, month (yyyy-MM, UTC), meter and model, recomputed exactly from the rollups; "
                     + "DRAFT until the month closes.");
 
+    public static final Topic<ResponseLookup> RESPONSE_LOOKUPS = new Topic<>("fleet.responses.lookups.v1",
+            "requestId", ResponseLookup.class, 3, Cleanup.DELETE, SHORT, Set.of(GATEWAY), Set.of(ORCHESTRATOR),
+            "Retrievals and deletions of stored Responses API responses (GET / DELETE /v1/responses/{id}), "
+                    + "asked by the gateway of the orchestrator that stores them.");
+
+    public static final Topic<ResponseLookupResult> RESPONSE_LOOKUP_RESULTS = new Topic<>(
+            "fleet.responses.lookup-results.v1", "requestId", ResponseLookupResult.class, 3, Cleanup.DELETE, SHORT,
+            Set.of(ORCHESTRATOR), Set.of(GATEWAY),
+            "The stored response (instructions, input, output) or why there is none, on the partition the asking "
+                    + "gateway replica reads; short retention, since it carries content.");
+
     /** Every topic, in catalog order. */
     public static final List<Topic<?>> ALL = List.of(TENANTS, API_KEYS, CHAT_REQUESTS, CHAT_REPLIES,
             EMBEDDING_REQUESTS, EMBEDDING_REPLIES, ITEMS, ITEM_VECTORS, SCORE_REQUESTS, SCORE_REPLIES, USAGE,
             USAGE_ROLLUPS, QUOTA_STATUS, DOMAIN_EVENTS, RATE_LIMIT_CLAIMS, RATE_LIMIT_GRANTS, PROMPTS,
-            MODEL_ALIASES, PRICE_BOOK, BILLING_LINES);
+            MODEL_ALIASES, PRICE_BOOK, BILLING_LINES, RESPONSE_LOOKUPS, RESPONSE_LOOKUP_RESULTS);
 
     private static final Map<String, Topic<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(Topic::name, Function.identity()));

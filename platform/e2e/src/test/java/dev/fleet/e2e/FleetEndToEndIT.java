@@ -212,6 +212,42 @@ class FleetEndToEndIT {
 
     @Test
     @Order(6)
+    void storedResponseIsContinuedRetrievedAndDeletedAcrossGatewayAndOrchestrator() throws Exception {
+        // given a response stored by the orchestrator
+        HttpResponse<String> first = gateway("POST", "/v1/responses", Map.of("model", SIM_MODEL,
+                "instructions", "Be brief.", "input", "My name is Ada."), apiKey);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        String id = JSON.readTree(first.body()).path("id").asText();
+
+        // when the next turn continues it
+        HttpResponse<String> second = gateway("POST", "/v1/responses", Map.of("model", SIM_MODEL,
+                "input", "What is my name?", "previous_response_id", id), apiKey);
+
+        // then the model sees the earlier turn (not its instructions), and the response names the one it continues
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        assertThat(JSON.readTree(second.body()).path("previous_response_id").asText()).isEqualTo(id);
+        JsonNode sent = simulator.requests().stream().filter(r -> r.path("messages").findValuesAsText("content")
+                .contains("What is my name?")).reduce((a, b) -> b).orElseThrow();
+        assertThat(sent.path("messages").findValuesAsText("content")).containsExactly("My name is Ada.",
+                OpenAiSimulator.answerTo("My name is Ada."), "What is my name?");
+
+        // and the stored response and its input items are served, then deleted
+        HttpResponse<String> retrieved = gateway("GET", "/v1/responses/" + id, null, apiKey);
+        assertThat(retrieved.statusCode()).as(retrieved.body()).isEqualTo(200);
+        assertThat(JSON.readTree(retrieved.body()).path("output").path(0).path("content").path(0).path("text")
+                .asText()).isEqualTo(OpenAiSimulator.answerTo("My name is Ada."));
+        HttpResponse<String> items = gateway("GET", "/v1/responses/" + id + "/input_items", null, apiKey);
+        assertThat(JSON.readTree(items.body()).path("data").path(0).path("content").path(0).path("text").asText())
+                .isEqualTo("My name is Ada.");
+        HttpResponse<String> deleted = gateway("DELETE", "/v1/responses/" + id, null, apiKey);
+        assertThat(JSON.readTree(deleted.body()).path("deleted").asBoolean()).as(deleted.body()).isTrue();
+        assertThat(gateway("GET", "/v1/responses/" + id, null, apiKey).statusCode()).isEqualTo(404);
+        await("deletion audited").atMost(FLOW).pollInterval(Duration.ofMillis(500))
+                .until(() -> auditEvents().findValuesAsText("type").contains("ResponseDeleted"));
+    }
+
+    @Test
+    @Order(7)
     void poisonRecordLandsInTheDeadLetterTopicAndTheConsumerGoesOn() throws Exception {
         String poisonKey = "poison-" + UUID.randomUUID();
         byte[] poison = "this is not an avro record".getBytes(StandardCharsets.UTF_8);
@@ -228,7 +264,7 @@ class FleetEndToEndIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void usageAppearsInMetering() {
         await("usage metered").atMost(FLOW).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             HttpResponse<String> usage = send("GET", fleet.get("usage-metering").url() + "/usage/" + tenantId, null,
@@ -242,7 +278,7 @@ class FleetEndToEndIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void eachDomainEventHasExactlyOneAuditRowEvenWhenDeliveredTwice() throws Exception {
         await("audit rows").atMost(FLOW).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             JsonNode events = auditEvents();
@@ -274,14 +310,14 @@ class FleetEndToEndIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void revokedKeyIsRefused() {
         await("revocation reaches the gateway").atMost(FLOW).pollInterval(Duration.ofMillis(250))
                 .until(() -> gateway("GET", "/v1/models", null, apiKey).statusCode() == 401);
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void everyServiceReportsLivenessAndPrometheusMetrics() throws Exception {
         for (FleetProcess process : fleet.values()) {
             HttpResponse<String> liveness = send("GET", process.url() + "/actuator/health/liveness", null, null);
@@ -302,7 +338,7 @@ class FleetEndToEndIT {
      * after that refusal was admitted and that the overshoot is within the bound.
      */
     @Test
-    @Order(11)
+    @Order(12)
     void quotaOvershootIsBoundedByTheRequestsAdmittedBeforeTheGatewayKnew() throws Exception {
         long limit = 3_000;
         JsonNode tenant = admin("POST", "/admin/tenants", Map.of("name", "Quota Co", "plan", "pro",

@@ -23,7 +23,12 @@ import com.openai.errors.InternalServerException;
 import com.openai.errors.NotFoundException;
 import com.openai.helpers.ResponseAccumulator;
 import com.openai.models.responses.Response;
+import com.openai.models.responses.EasyInputMessage;
 import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseInputItem;
+import com.openai.models.responses.ResponseInputMessageItem;
+import com.openai.models.responses.inputitems.InputItemListPage;
+import com.openai.models.responses.inputitems.InputItemListParams;
 import com.openai.models.responses.ResponseError;
 import com.openai.models.responses.ResponseOutputText;
 import com.openai.models.responses.ResponseStatus;
@@ -37,20 +42,24 @@ import dev.fleet.events.v1.ErrorCode;
 import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.ReplyError;
+import dev.fleet.events.v1.ResponseAction;
+import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.schemas.FleetTopics;
 
 /**
  * {@code POST /v1/responses} as OpenAI's official Java SDK sees it (only base URL and key set, and
  * the SDK's strict response validation on): created, streamed (the SDK's own
  * {@link ResponseAccumulator} assembles the events), an error before any output as the SDK's typed
- * exception with the chat path's status, and a failure after text as {@code response.failed},
- * never {@code response.completed}. The orchestrator is a {@link FakeFleet} over the real broker,
+ * exception with the chat path's status, and a failure before or after text as {@code response.failed},
+ * never {@code response.completed}; stored responses retrieved, listed and deleted, continued with
+ * {@code previous_response_id}, and another tenant's answered as not found. The orchestrator is a {@link FakeFleet} over the real broker,
  * which fails requests whose last message says {@value #FAIL_BEFORE_OUTPUT} or {@value #FAIL_AFTER_TEXT}.
  */
 class OpenAiSdkResponsesTest extends KafkaGatewayTest {
 
     static final String FAIL_BEFORE_OUTPUT = "fail before output";
     static final String FAIL_AFTER_TEXT = "fail after text";
+    static final String RESTART_MID_STREAM = "restart mid stream";
 
     private static FakeFleet fleet;
 
@@ -74,6 +83,19 @@ class OpenAiSdkResponsesTest extends KafkaGatewayTest {
         String last = messages.get(messages.size() - 1).getContent();
         if (last.equals(FAIL_BEFORE_OUTPUT)) {
             send(request, failed(request, 0));
+            return null;
+        }
+        if (last.equals(RESTART_MID_STREAM)) { // the orchestrator answering died after text; a redelivery answers anew
+            ChatChunk first = GatewayKafkaFixture.chunk(request, 0, "Hel", null);
+            first.setAttempt("attempt-1");
+            send(request, first);
+            ChatChunk again = GatewayKafkaFixture.chunk(request, 0, "Hello", null);
+            again.setAttempt("attempt-2");
+            send(request, again);
+            ChatChunk end = GatewayKafkaFixture.chunk(request, 1, "", FinishReason.STOP);
+            end.setAttempt("attempt-2");
+            end.setUsage(new TokenUsage(GatewayKafkaFixture.PROMPT_TOKENS, 1));
+            send(request, end);
             return null;
         }
         if (last.equals(FAIL_AFTER_TEXT)) {
@@ -106,7 +128,7 @@ class OpenAiSdkResponsesTest extends KafkaGatewayTest {
         assertThat(response.status()).contains(ResponseStatus.COMPLETED);
         assertThat(response.model().asString()).isEqualTo("sim-model");
         assertThat(response.instructions().orElseThrow().asString()).isEqualTo("Be brief.");
-        assertThat(response._additionalProperties().get("store")).isEqualTo(JsonValue.from(false));
+        assertThat(response._additionalProperties().get("store")).isEqualTo(JsonValue.from(true));
         assertThat(response.usage().orElseThrow().inputTokens()).isEqualTo(GatewayKafkaFixture.PROMPT_TOKENS);
         assertThat(response.usage().orElseThrow().outputTokens()).isEqualTo(3);
         assertThat(response.usage().orElseThrow().totalTokens()).isEqualTo(GatewayKafkaFixture.PROMPT_TOKENS + 3);
@@ -182,18 +204,148 @@ class OpenAiSdkResponsesTest extends KafkaGatewayTest {
     }
 
     @Test
-    void shouldRefuseWhatIsNotStoredWithOpenAiErrors() {
+    void shouldStoreRetrieveListTheInputItemsOfAndDeleteAResponse() {
+        // given a response created with store (the default)
+        OpenAIClient sdk = sdk();
+        Response created = sdk.responses().create(ResponseCreateParams.builder().model("sim-model")
+                .instructions("Be brief.").inputOfResponse(List.of(
+                        ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder()
+                                .role(EasyInputMessage.Role.USER).content("My name is Ada.").build()),
+                        ResponseInputItem.ofEasyInputMessage(EasyInputMessage.builder()
+                                .role(EasyInputMessage.Role.USER).content("Hi").build())))
+                .build());
+        assertThat(created._additionalProperties().get("store")).isEqualTo(JsonValue.from(true));
+
+        // when it is retrieved and its input items listed
+        Response retrieved = sdk.responses().retrieve(created.id());
+        InputItemListPage items = sdk.responses().inputItems().list(created.id(),
+                InputItemListParams.builder().order(InputItemListParams.Order.ASC).build());
+
+        // then both are what was created, the instructions not among the input items
+        assertThat(retrieved.id()).isEqualTo(created.id());
+        assertThat(retrieved.status()).contains(ResponseStatus.COMPLETED);
+        assertThat(outputText(retrieved)).isEqualTo("Hello from Fleet");
+        assertThat(retrieved.instructions().orElseThrow().asString()).isEqualTo("Be brief.");
+        assertThat(retrieved.usage().orElseThrow().outputTokens()).isEqualTo(3);
+        assertThat(items.data()).extracting(item -> item.responseInputMessageItem().orElseThrow().content().get(0)
+                .inputText().orElseThrow().text()).containsExactly("My name is Ada.", "Hi");
+        assertThat(items.data()).allSatisfy(item -> assertThat(item.responseInputMessageItem().orElseThrow().role())
+                .isEqualTo(ResponseInputMessageItem.Role.USER));
+        assertThat(sdk.responses().inputItems().list(created.id()).data()).extracting(item -> item
+                .responseInputMessageItem().orElseThrow().content().get(0).inputText().orElseThrow().text())
+                .as("newest first by default, as OpenAI lists them").containsExactly("Hi", "My name is Ada.");
+
+        // when it is deleted
+        sdk.responses().delete(created.id());
+
+        // then it is gone, and the lookup named the caller's key as the actor
+        NotFoundException gone = catchThrowableOfType(() -> sdk.responses().retrieve(created.id()),
+                NotFoundException.class);
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(gone.getMessage()).contains(created.id());
+        assertThat(fleet.responseLookups()).filteredOn(l -> l.getAction() == ResponseAction.DELETE
+                && l.getResponseId().equals(created.id())).singleElement()
+                .satisfies(l -> assertThat(l.getActor()).isNotBlank());
+    }
+
+    @Test
+    void shouldContinueAStoredResponseWithPreviousResponseId() {
+        // given a stored response
+        OpenAIClient sdk = sdk();
+        Response first = sdk.responses().create(ResponseCreateParams.builder().model("sim-model")
+                .input("My name is Ada.").build());
+
+        // when the next turn continues it
+        Response second = sdk.responses().create(ResponseCreateParams.builder().model("sim-model")
+                .input("What is my name?").previousResponseId(first.id()).build());
+
+        // then the response says so, and the orchestrator is asked to continue it with only the new turn
+        assertThat(second.previousResponseId()).contains(first.id());
+        ChatRequested request = fleet.chatRequests().stream()
+                .filter(r -> second.id().equals("resp_" + r.getRequestId())).findFirst().orElseThrow();
+        assertThat(request.getResponse().getPreviousResponseId()).isEqualTo(first.id());
+        assertThat(request.getResponse().getResponseId()).isEqualTo(second.id());
+        assertThat(request.getMessages()).extracting(ChatMessage::getContent).containsExactly("What is my name?");
+        assertThat(sdk.responses().retrieve(second.id()).previousResponseId()).contains(first.id());
+    }
+
+    @Test
+    void shouldAnswerAnotherTenantsResponseAsNotFound() {
+        // given tenant A's stored response
+        OpenAIClient owner = sdk();
+        Response owned = owner.responses().create(ResponseCreateParams.builder().model("sim-model").input("Hi")
+                .build());
+        OpenAIClient intruder = sdk();
+        int requestsBefore = fleet.chatRequests().size();
+
+        // when tenant B retrieves, lists, deletes or continues it
+        NotFoundException retrieve = catchThrowableOfType(() -> intruder.responses().retrieve(owned.id()),
+                NotFoundException.class);
+        NotFoundException list = catchThrowableOfType(() -> intruder.responses().inputItems().list(owned.id()),
+                NotFoundException.class);
+        NotFoundException delete = catchThrowableOfType(() -> intruder.responses().delete(owned.id()),
+                NotFoundException.class);
+        BadRequestException continued = catchThrowableOfType(() -> intruder.responses().create(ResponseCreateParams
+                .builder().model("sim-model").input("And?").previousResponseId(owned.id()).build()),
+                BadRequestException.class);
+
+        // then each is OpenAI's error, nothing is asked of a model, and A still has its response
+        assertThat(retrieve.statusCode()).isEqualTo(404);
+        assertThat(list.statusCode()).isEqualTo(404);
+        assertThat(delete.statusCode()).isEqualTo(404);
+        assertThat(continued.code()).contains("previous_response_not_found");
+        assertThat(continued.param()).contains("previous_response_id");
+        assertThat(continued.getMessage()).contains("Previous response with id '" + owned.id() + "' not found.");
+        assertThat(fleet.chatRequests()).hasSize(requestsBefore);
+        assertThat(owner.responses().retrieve(owned.id()).id()).isEqualTo(owned.id());
+    }
+
+    @Test
+    void shouldNotKeepAResponseCreatedWithoutStore() {
         OpenAIClient sdk = sdk();
 
-        BadRequestException previous = catchThrowableOfType(() -> sdk.responses().create(ResponseCreateParams
-                .builder().model("sim-model").input("Hi").previousResponseId("resp_123").build()),
-                BadRequestException.class);
-        NotFoundException retrieve = catchThrowableOfType(() -> sdk.responses().retrieve("resp_123"),
-                NotFoundException.class);
+        Response response = sdk.responses().create(ResponseCreateParams.builder().model("sim-model").input("Hi")
+                .store(false).build());
 
-        assertThat(previous.param()).contains("previous_response_id");
-        assertThat(previous.code()).contains("unsupported_parameter");
-        assertThat(retrieve.statusCode()).isEqualTo(404);
+        assertThat(response._additionalProperties().get("store")).isEqualTo(JsonValue.from(false));
+        assertThat(catchThrowableOfType(() -> sdk.responses().retrieve(response.id()), NotFoundException.class)
+                .statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldEndAStreamWhoseAnswerBrokeOffMidStreamWithResponseFailedNeverCompleted() {
+        // given
+        OpenAIClient sdk = sdk();
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        // when the orchestrator answering it goes away after text and another answers it again
+        try (StreamResponse<ResponseStreamEvent> stream = sdk.responses().createStreaming(
+                ResponseCreateParams.builder().model("sim-model").input(RESTART_MID_STREAM).build())) {
+            stream.stream().forEach(events::add);
+        }
+        // then the client never gets text of two answers, nor a completed response
+        assertThat(events).filteredOn(ResponseStreamEvent::isOutputTextDelta)
+                .extracting(e -> e.asOutputTextDelta().delta()).containsExactly("Hel");
+        assertThat(events).noneMatch(ResponseStreamEvent::isCompleted);
+        ResponseStreamEvent last = events.get(events.size() - 1);
+        assertThat(last.isFailed()).isTrue();
+        assertThat(last.asFailed().response().error().orElseThrow().message()).contains("reply_restarted");
+    }
+
+    @Test
+    void shouldEndAStreamThatFailsBeforeOutputWithResponseFailedNeverCompleted() {
+        // given
+        OpenAIClient sdk = sdk();
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        // when the provider fails (500) before any text
+        try (StreamResponse<ResponseStreamEvent> stream = sdk.responses().createStreaming(
+                ResponseCreateParams.builder().model("sim-model").input(FAIL_BEFORE_OUTPUT).build())) {
+            stream.stream().forEach(events::add);
+        }
+        // then
+        assertThat(events).noneMatch(ResponseStreamEvent::isCompleted).noneMatch(ResponseStreamEvent::isOutputTextDelta);
+        ResponseStreamEvent last = events.get(events.size() - 1);
+        assertThat(last.isFailed()).isTrue();
+        assertThat(last.asFailed().response().error().orElseThrow().code()).isEqualTo(ResponseError.Code.SERVER_ERROR);
     }
 
     @Test

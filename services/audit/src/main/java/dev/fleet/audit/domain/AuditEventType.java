@@ -17,6 +17,7 @@ import dev.fleet.events.v1.PromptVersionCreated;
 import dev.fleet.events.v1.QuotaExceeded;
 import dev.fleet.events.v1.QuotaWarningReached;
 import dev.fleet.events.v1.QuotaWebhookChanged;
+import dev.fleet.events.v1.ResponseDeleted;
 import dev.fleet.events.v1.StreamAborted;
 import dev.fleet.events.v1.StreamCompleted;
 import dev.fleet.events.v1.StreamStarted;
@@ -48,7 +49,8 @@ public enum AuditEventType {
     STREAM_COMPLETED(StreamCompleted.class),
     STREAM_ABORTED(StreamAborted.class),
     PRICE_BOOK_PUBLISHED(PriceBookPublished.class),
-    QUOTA_WEBHOOK_CHANGED(QuotaWebhookChanged.class);
+    QUOTA_WEBHOOK_CHANGED(QuotaWebhookChanged.class),
+    RESPONSE_DELETED(ResponseDeleted.class);
 
     private final Class<? extends SpecificRecord> payloadType;
 

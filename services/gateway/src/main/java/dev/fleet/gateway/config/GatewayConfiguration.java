@@ -22,11 +22,13 @@ import dev.fleet.gateway.domain.ModelCatalog;
 import dev.fleet.gateway.domain.ratelimit.LimitsDirectory;
 import dev.fleet.gateway.domain.ratelimit.RateLimiter;
 import dev.fleet.gateway.domain.QuotaDirectory;
+import dev.fleet.gateway.domain.StoredResponses;
 import dev.fleet.gateway.domain.UsageLedger;
 import dev.fleet.gateway.messaging.ApiKeyDirectoryFeed;
 import dev.fleet.gateway.messaging.KafkaChatRequestChannel;
 import dev.fleet.gateway.messaging.KafkaItemEventPublisher;
 import dev.fleet.gateway.messaging.KafkaKnowledge;
+import dev.fleet.gateway.messaging.KafkaStoredResponses;
 import dev.fleet.gateway.messaging.RecordSizeLimit;
 import dev.fleet.gateway.messaging.SizeCheckedChatRequestChannel;
 import dev.fleet.gateway.messaging.ModelAliasFeed;
@@ -123,6 +125,15 @@ public class GatewayConfiguration {
             FleetKafkaProperties fleetKafkaProperties, FleetGatewayProperties properties) {
         return KnowledgeClient.create(replyConsumers, fleetPublisher, fleetKafkaProperties,
                 properties.knowledgeTimeout());
+    }
+
+    /** Lookups of stored responses wait as long as a search does ({@code FLEET_GATEWAY_KNOWLEDGE_TIMEOUT}). */
+    @Bean
+    StoredResponses storedResponses(ReplyConsumers replyConsumers, FleetPublisher fleetPublisher,
+            FleetKafkaProperties fleetKafkaProperties, FleetGatewayProperties properties) {
+        return new KafkaStoredResponses(fleetPublisher,
+                replyConsumers.router(FleetTopics.RESPONSE_LOOKUP_RESULTS, result -> true),
+                fleetKafkaProperties.instanceId(), properties.knowledgeTimeout());
     }
 
     @Bean

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.fleet.events.v1.ChatChunk;
 import dev.fleet.events.v1.ChatRequested;
+import dev.fleet.events.v1.ResponseRequested;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.gateway.domain.ratelimit.RateLimiter;
 import dev.fleet.platform.tokens.TokenCounter;
@@ -83,13 +84,19 @@ public final class ChatCompletions {
         });
     }
 
+    /** The id of the response a Responses API request gets: {@code resp_} + its request id. */
+    public static String responseId(String requestId) {
+        return "resp_" + requestId;
+    }
+
     ChatRequested request(String tenantId, ChatCommand command) {
+        String requestId = UUID.randomUUID().toString();
         String conversationId = command.metadata().get(CONVERSATION_ID);
         if (conversationId == null || conversationId.isBlank()) {
             conversationId = UUID.randomUUID().toString();
         }
         return ChatRequested.newBuilder()
-                .setRequestId(UUID.randomUUID().toString())
+                .setRequestId(requestId)
                 .setTenantId(tenantId)
                 .setConversationId(conversationId)
                 .setModel(command.model())
@@ -99,6 +106,8 @@ public final class ChatCompletions {
                 .setMaxTokens(command.maxTokens())
                 .setMetadata(command.metadata())
                 .setOptions(command.options())
+                .setResponse(command.response() == null ? null
+                        : ResponseRequested.newBuilder(command.response()).setResponseId(responseId(requestId)).build())
                 .setReplyTo(replyTo)
                 .setRequestedAt(clock.instant())
                 .build();

@@ -1,5 +1,7 @@
 package dev.fleet.gateway.web;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,8 +12,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.ChatMessage;
+import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.FinishReason;
+import dev.fleet.events.v1.StoredResponse;
 import dev.fleet.events.v1.TokenUsage;
+import dev.fleet.gateway.domain.ChatCompletions;
 import dev.fleet.gateway.domain.ChatExchange;
 import dev.fleet.platform.web.ApiError;
 import dev.fleet.platform.web.ApiErrorException;
@@ -22,8 +28,8 @@ import dev.fleet.platform.web.ApiErrorException;
  * assistant {@code message} item of one {@code output_text} part. Ids derive from the request id
  * ({@code resp_…}, {@code msg_…}), so a response can be traced to its {@code ChatRequested}.
  * A reply cut at the token limit is {@code incomplete} ({@code max_output_tokens}), as OpenAI
- * reports it. Nothing is stored: {@code store} is false. The streamed events are built by
- * {@link ResponseEvents}.
+ * reports it. A stored response (decision 0029) is rendered from what the orchestrator kept
+ * ({@link #stored}, {@link #inputItems}). The streamed events are built by {@link ResponseEvents}.
  */
 public final class OpenAiResponsesFormat {
 
@@ -102,7 +108,7 @@ public final class OpenAiResponsesFormat {
 
     /** The response id of a request. */
     public static String responseId(String requestId) {
-        return "resp_" + requestId;
+        return ChatCompletions.responseId(requestId);
     }
 
     /** The id of the (one) message item of a request's response. */
@@ -142,8 +148,80 @@ public final class OpenAiResponsesFormat {
                 status, model, output, usage, error == null ? null : ResponseError.of(error),
                 "incomplete".equals(status) ? new IncompleteDetails("max_output_tokens") : null,
                 echo.instructions(), echo.metadata(), echo.temperature(), echo.topP(), echo.maxOutputTokens(),
-                true, "auto", List.of(), false, echo.user(), null, new Text(new Format("text")), "disabled",
-                false);
+                true, "auto", List.of(), echo.store(), echo.user(), echo.previousResponseId(),
+                new Text(new Format("text")), "disabled", false);
+    }
+
+    /**
+     * A stored response as the orchestrator kept it: one assistant message with its text (none for a
+     * failed response that delivered no text), and the error of a failed one.
+     */
+    public static Response stored(StoredResponse stored) {
+        String status = stored.getStatus();
+        List<OutputMessage> output = "failed".equals(status) && stored.getOutputText().isEmpty() ? List.of()
+                : List.of(new OutputMessage("message", messageId(stored.getRequestId()),
+                        "failed".equals(status) ? "incomplete" : status, "assistant",
+                        List.of(outputText(stored.getOutputText()))));
+        ResponseError error = stored.getError() == null ? null
+                : ResponseError.of(UpstreamErrors.forChat(stored.getError()));
+        return new Response(stored.getResponseId(), "response", stored.getCreatedAt().getEpochSecond(), status,
+                stored.getModel(), output, Usage.of(stored.getUsage()), error,
+                "incomplete".equals(status) ? new IncompleteDetails("max_output_tokens") : null,
+                stored.getInstructions(), stored.getMetadata(), stored.getTemperature(), stored.getTopP(),
+                stored.getMaxOutputTokens(), true, "auto", List.of(), true, stored.getUser(),
+                stored.getPreviousResponseId(), new Text(new Format("text")), "disabled", false);
+    }
+
+    /** {@code GET /v1/responses/{id}/input_items}: a page of the stored input items. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record InputItems(String object, List<InputItem> data, @JsonProperty("first_id") String firstId,
+            @JsonProperty("last_id") String lastId, @JsonProperty("has_more") boolean hasMore) {
+    }
+
+    /** A stored input message: {@code input_text} parts for the client's roles, {@code output_text} for an assistant's. */
+    public record InputItem(String type, String id, String status, String role, List<ItemContent> content) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ItemContent(String type, String text, List<Object> annotations) {
+    }
+
+    /**
+     * The input items of a stored response, in {@code order} ({@code asc} oldest first, {@code desc}
+     * newest first, OpenAI's default), after the item {@code after} (none: from the start), at most {@code limit}.
+     */
+    public static InputItems inputItems(StoredResponse stored, boolean ascending, String after, int limit) {
+        List<InputItem> items = new ArrayList<>();
+        List<ChatMessage> input = stored.getInput();
+        for (int i = 0; i < input.size(); i++) {
+            items.add(inputItem(stored.getRequestId(), i, input.get(i)));
+        }
+        if (!ascending) {
+            Collections.reverse(items);
+        }
+        int from = 0;
+        if (after != null) {
+            for (int i = 0; i < items.size(); i++) {
+                if (items.get(i).id().equals(after)) {
+                    from = i + 1;
+                }
+            }
+        }
+        int to = Math.min(items.size(), from + limit);
+        List<InputItem> page = List.copyOf(items.subList(Math.min(from, to), to));
+        return new InputItems("list", page, page.isEmpty() ? null : page.get(0).id(),
+                page.isEmpty() ? null : page.get(page.size() - 1).id(), to < items.size());
+    }
+
+    private static InputItem inputItem(String requestId, int index, ChatMessage message) {
+        String id = "msg_" + requestId + "_" + index;
+        if (message.getRole() == ChatRole.ASSISTANT) {
+            return new InputItem("message", id, "completed", "assistant",
+                    List.of(new ItemContent("output_text", message.getContent(), List.of())));
+        }
+        String role = message.getRole() == ChatRole.SYSTEM ? "system" : "user";
+        return new InputItem("message", id, "completed", role,
+                List.of(new ItemContent("input_text", message.getContent(), null)));
     }
 
     /** The assistant message item with {@code text} as its one part. */

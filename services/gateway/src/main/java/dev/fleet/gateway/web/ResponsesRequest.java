@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatOptions;
 import dev.fleet.events.v1.ChatRole;
+import dev.fleet.events.v1.ResponseRequested;
 import dev.fleet.gateway.domain.ChatCommand;
 import dev.fleet.gateway.domain.ModelCatalog;
 import dev.fleet.platform.web.ApiError;
@@ -27,9 +28,10 @@ import dev.fleet.platform.web.ApiErrorException;
  * Mapped: {@code instructions} to a first system message, {@code input} (a string: one user
  * message; or a list of message items, see {@link ResponsesInputParser}) to the messages,
  * {@code max_output_tokens} to max tokens, {@code temperature}, {@code top_p}, {@code user} and
- * {@code metadata} as for chat. {@code store} is accepted but nothing is stored yet: the response
- * says {@code store: false}. Refused with a 400 naming the parameter, since the fleet cannot honour
- * them yet: {@code previous_response_id} and {@code conversation} (no stored responses),
+ * {@code metadata} as for chat. {@code store} (default true) and {@code previous_response_id} travel
+ * to the orchestrator on the request ({@code ResponseRequested}), which stores the response and
+ * builds the history of a continued one (decision 0029). Refused with a 400 naming the parameter,
+ * since the fleet cannot honour them yet: {@code conversation} (use {@code previous_response_id}),
  * {@code tools} (the chat path does not return tool calls), {@code tool_choice} other than
  * {@code none}/{@code auto}, {@code background: true}, and a {@code text.format} other than text.
  * Other fields are ignored.
@@ -63,10 +65,16 @@ public record ResponsesRequest(
      * @param metadata the client's metadata, as strings (without the {@code user} added for the orchestrator)
      */
     public record Echo(String instructions, Map<String, String> metadata, Double temperature, Double topP,
-            Integer maxOutputTokens, String user) {
+            Integer maxOutputTokens, String user, boolean store, String previousResponseId) {
 
         public Echo {
             metadata = Map.copyOf(metadata);
+        }
+
+        /** A response that is not stored and continues none. */
+        public Echo(String instructions, Map<String, String> metadata, Double temperature, Double topP,
+                Integer maxOutputTokens, String user) {
+            this(instructions, metadata, temperature, topP, maxOutputTokens, user, false, null);
         }
     }
 
@@ -105,9 +113,20 @@ public record ResponsesRequest(
         if (!catalog.isChatModel(model)) {
             throw new ApiErrorException(ModelErrors.notFound(model));
         }
+        boolean stored = !Boolean.FALSE.equals(store);
+        ResponseRequested response = ResponseRequested.newBuilder()
+                .setResponseId("") // set on submission, from the request id
+                .setStore(stored)
+                .setPreviousResponseId(previousResponseId)
+                .setInstructions(system == null || system.isEmpty() ? null : system)
+                .setTopP(topP)
+                .setUser(endUser)
+                .setMetadata(clientMetadata)
+                .build();
         ChatCommand command = new ChatCommand(model, messages, Boolean.TRUE.equals(stream), false, temperature,
-                maxOutputTokens, meta, options(endUser));
-        return new Bridged(command, new Echo(system, clientMetadata, temperature, topP, maxOutputTokens, endUser));
+                maxOutputTokens, meta, options(endUser), response);
+        return new Bridged(command, new Echo(system, clientMetadata, temperature, topP, maxOutputTokens, endUser,
+                stored, previousResponseId));
     }
 
     private ChatOptions options(String endUser) {
@@ -118,16 +137,15 @@ public record ResponsesRequest(
     }
 
     private void refuseUnsupported() {
-        if (previousResponseId != null) {
-            throw unsupported("previous_response_id is not supported yet: this gateway does not store responses; "
-                    + "send the earlier turns as input items", "previous_response_id");
+        if (previousResponseId != null && previousResponseId.isBlank()) {
+            throw RequestMetadata.invalid("previous_response_id must not be empty", "previous_response_id");
         }
         if (present(conversation)) {
-            throw unsupported("conversation is not supported yet: this gateway does not store responses; "
-                    + "send the earlier turns as input items", "conversation");
+            throw unsupported("conversation is not supported yet: continue a stored response with "
+                    + "previous_response_id, or send the earlier turns as input items", "conversation");
         }
         if (Boolean.TRUE.equals(background)) {
-            throw unsupported("background responses are not supported: this gateway does not store responses",
+            throw unsupported("background responses are not supported: this gateway answers while the client waits",
                     "background");
         }
         if (present(tools) && !(tools.isArray() && tools.isEmpty())) {

@@ -30,6 +30,10 @@ import org.springframework.http.MediaType;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.unit.DataSize;
 
+import dev.fleet.events.v1.StoredResponse;
+import dev.fleet.gateway.domain.Caller;
+import dev.fleet.gateway.domain.ResponseNotFoundException;
+import dev.fleet.gateway.domain.StoredResponses;
 import dev.fleet.events.v1.ApiKey;
 import dev.fleet.events.v1.ApiKeyStatus;
 import dev.fleet.events.v1.ChatChunk;
@@ -206,6 +210,22 @@ class GatewayWebTest {
                         List<String> negative, int topK, Map<String, List<String>> filter) {
                     lastKnowledgeCall = List.of("recommend", collection, positive, negative, topK, filter);
                     return search;
+                }
+            };
+        }
+
+        /** No stored responses here (the SDK tests cover them against the broker). */
+        @Bean
+        StoredResponses storedResponses() {
+            return new StoredResponses() {
+                @Override
+                public Mono<StoredResponse> retrieve(Caller caller, String responseId) {
+                    return Mono.error(new ResponseNotFoundException(responseId));
+                }
+
+                @Override
+                public Mono<Void> delete(Caller caller, String responseId) {
+                    return Mono.error(new ResponseNotFoundException(responseId));
                 }
             };
         }

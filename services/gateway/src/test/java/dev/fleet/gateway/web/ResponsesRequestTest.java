@@ -100,9 +100,27 @@ class ResponsesRequestTest {
     }
 
     @Test
+    void shouldCarryStoreAndPreviousResponseIdToTheOrchestrator() throws Exception {
+        ChatCommand stored = read("""
+                {"model":"llama3","instructions":"Be brief.","input":"hi","previous_response_id":"resp_1",
+                 "top_p":0.5,"user":"u1","metadata":{"k":"v"}}""").toCommand(CATALOG, LIMITS).command();
+        ChatCommand unstored = read("""
+                {"model":"llama3","input":"hi","store":false}""").toCommand(CATALOG, LIMITS).command();
+
+        assertThat(stored.response().getStore()).isTrue();
+        assertThat(stored.response().getPreviousResponseId()).isEqualTo("resp_1");
+        assertThat(stored.response().getInstructions()).isEqualTo("Be brief.");
+        assertThat(stored.response().getTopP()).isEqualTo(0.5);
+        assertThat(stored.response().getUser()).isEqualTo("u1");
+        assertThat(stored.response().getMetadata()).containsExactly(Map.entry("k", "v"));
+        assertThat(unstored.response().getStore()).isFalse();
+        assertThat(unstored.response().getPreviousResponseId()).isNull();
+        assertThat(unstored.response().getInstructions()).isNull();
+    }
+
+    @Test
     void shouldRefuseWhatTheBridgeCannotHonourAsUnsupportedParameters() throws Exception {
         Map<String, String> cases = new LinkedHashMap<>();
-        cases.put("\"previous_response_id\":\"resp_1\"", "previous_response_id");
         cases.put("\"conversation\":\"conv_1\"", "conversation");
         cases.put("\"background\":true", "background");
         cases.put("\"tools\":[{\"type\":\"function\",\"name\":\"f\",\"parameters\":{}}]", "tools");

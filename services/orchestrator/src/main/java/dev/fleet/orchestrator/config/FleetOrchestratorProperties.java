@@ -27,6 +27,7 @@ import jakarta.validation.constraints.NotNull;
  * @param outbox     the outbox relay
  * @param conversations how conversation history is fitted into a model's context
  * @param webhooks   how quota webhooks are delivered
+ * @param responses  how long stored Responses API responses are kept
  */
 @Validated
 @ConfigurationProperties("fleet.orchestrator")
@@ -36,7 +37,21 @@ public record FleetOrchestratorProperties(
         @Valid @NotNull @DefaultValue Extractive extractive,
         @Valid @NotNull @DefaultValue Outbox outbox,
         @Valid @NotNull @DefaultValue Conversations conversations,
-        @Valid @NotNull @DefaultValue Webhooks webhooks) {
+        @Valid @NotNull @DefaultValue Webhooks webhooks,
+        @Valid @NotNull @DefaultValue Responses responses) {
+
+    /**
+     * Stored responses of the Responses API ({@code FLEET_RESPONSES_*}).
+     *
+     * @param retention     how long a response is kept after its creation ({@code FLEET_RESPONSES_RETENTION})
+     * @param purgeInterval how often responses past their retention are deleted
+     * @param lookupTimeout longest wait of a lookup for the store and for the broker's acknowledgement, each
+     */
+    public record Responses(
+            @DefaultValue("30d") @NotNull Duration retention,
+            @DefaultValue("1h") @NotNull Duration purgeInterval,
+            @DefaultValue("10s") @NotNull Duration lookupTimeout) {
+    }
 
     /**
      * Quota webhook deliveries ({@code FLEET_WEBHOOK_*}).

@@ -17,6 +17,9 @@ import dev.fleet.orchestrator.domain.conversations.ContextBudgets;
 import dev.fleet.orchestrator.domain.conversations.ConversationStore;
 import dev.fleet.orchestrator.domain.conversations.HistoryTrimmer;
 import dev.fleet.orchestrator.domain.conversations.PromptAndHistoryContext;
+import dev.fleet.orchestrator.domain.responses.PreviousResponses;
+import dev.fleet.orchestrator.domain.responses.ResponseStore;
+import dev.fleet.orchestrator.domain.responses.StoredResponsesContext;
 import dev.fleet.orchestrator.domain.billing.PriceBookAdmin;
 import dev.fleet.orchestrator.domain.billing.PriceBookEvents;
 import dev.fleet.orchestrator.domain.billing.PriceBookStore;
@@ -134,12 +137,12 @@ public class OrchestratorConfiguration {
     }
 
     @Bean
-    ChatContext chatContext(PromptRegistry prompts, ConversationStore conversations,
-            FleetOrchestratorProperties properties) {
+    ChatContext chatContext(PromptRegistry prompts, ConversationStore conversations, ResponseStore responses,
+            PreviousResponses previousResponses, FleetOrchestratorProperties properties) {
         FleetOrchestratorProperties.Conversations settings = properties.conversations();
-        return new PromptAndHistoryContext(new PromptResolver(prompts), conversations,
+        return new StoredResponsesContext(new PromptAndHistoryContext(new PromptResolver(prompts), conversations,
                 new HistoryTrimmer(TokenCounter.cl100k()), new ContextBudgets(settings.contextTokens(),
-                        settings.perModel(), settings.replyReserveTokens()));
+                        settings.perModel(), settings.replyReserveTokens()), previousResponses), responses);
     }
 
     @Bean

@@ -29,4 +29,13 @@ public interface ChatContext {
 
     /** Records the exchange ({@code answer} being the full reply) for the conversation's next request. */
     Mono<Void> remember(PreparedChat prepared, String answer);
+
+    /**
+     * The request (as it came) ended as {@code ending} says; called before its last chunk is sent,
+     * answered or failed, so that what is kept of it is there when the client has its answer. Must
+     * not fail (a failure would become the reply). Default: nothing.
+     */
+    default Mono<Void> ended(ChatRequested request, ChatEnding ending) {
+        return Mono.empty();
+    }
 }

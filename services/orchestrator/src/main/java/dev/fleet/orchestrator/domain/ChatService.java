@@ -105,8 +105,8 @@ public class ChatService {
                     .doOnNext(reply::prepared)
                     .flatMapMany(prepared -> generate(prepared.request(), exchange, reply))
                     .concatMap(piece -> Mono.justOrEmpty(reply.add(piece)))
-                    .concatWith(Mono.fromSupplier(reply::finish))
-                    .onErrorResume(error -> Mono.just(reply.fail(ChatFailure.of(error), error)));
+                    .concatWith(Mono.fromSupplier(reply::finish).flatMap(reply::ended))
+                    .onErrorResume(error -> Mono.just(reply.fail(ChatFailure.of(error), error)).flatMap(reply::ended));
             // no hop here: the exchange hands records to the producer on its own thread, never the caller's
             return chunks
                     .flatMapSequential(exchange::reply, PUBLISH_PIPELINE)
@@ -303,6 +303,12 @@ public class ChatService {
                     .setModel(request.getModel())
                     .setDelta(delta)
                     .setAttempt(ledger.attempt());
+        }
+
+        /** Lets the context keep how the request ended (stored responses) before {@code last} is sent. */
+        Mono<ChatChunk> ended(ChatChunk last) {
+            ChatEnding ending = new ChatEnding(ledger.text(), ledger.started() ? billed.usage() : null, failure);
+            return context.ended(request, ending).thenReturn(last);
         }
 
         /** How the request ended, for its route (experiment outcomes): the tokens are those billed. */

@@ -20,6 +20,7 @@ import dev.fleet.events.v1.PriceBookPublished;
 import dev.fleet.events.v1.PromptLabelMoved;
 import dev.fleet.events.v1.PromptVersionCreated;
 import dev.fleet.events.v1.QuotaWebhookChanged;
+import dev.fleet.events.v1.ResponseDeleted;
 import dev.fleet.events.v1.TenantCreated;
 import dev.fleet.events.v1.TenantLimitsChanged;
 import dev.fleet.orchestrator.domain.ControlPlaneEvents;
@@ -28,6 +29,7 @@ import dev.fleet.orchestrator.domain.Tenant;
 import dev.fleet.orchestrator.domain.TenantKey;
 import dev.fleet.orchestrator.domain.prompts.PromptConfig;
 import dev.fleet.orchestrator.domain.prompts.PromptRegistry;
+import dev.fleet.orchestrator.domain.responses.ResponseDeletions;
 import dev.fleet.orchestrator.persistence.OutboxRepository;
 import dev.fleet.orchestrator.persistence.OutboxRow;
 import dev.fleet.platform.kafka.FleetKafkaProperties;
@@ -42,9 +44,10 @@ import reactor.core.publisher.Mono;
  * Announces control-plane changes through the outbox: for each change, the entity's new state for
  * its compacted topic (keyed by entity id) and a {@link DomainEvent} (keyed by tenant id), encoded
  * with the fleet serde exactly as they will be published. All rows of one change share a trace.
+ * Also records deleted stored responses ({@link ResponseDeletions}), a domain event only.
  */
 @Component
-public class OutboxEventWriter implements ControlPlaneEvents {
+public class OutboxEventWriter implements ControlPlaneEvents, ResponseDeletions {
 
     /** The tenant id of platform-wide changes (model aliases, the price book), which belong to no tenant: the nil UUID. */
     public static final UUID PLATFORM_TENANT = new UUID(0, 0);
@@ -140,6 +143,13 @@ public class OutboxEventWriter implements ControlPlaneEvents {
         return append(FleetTopics.PRICE_BOOK, key, book, PLATFORM_TENANT, trace)
                 .then(event(PLATFORM_TENANT, actor, "price-book/" + book.getVersion(), new PriceBookPublished(book),
                         trace));
+    }
+
+    /** Only a domain event, subject {@code response/<id>}; the tenant id is a UUID, as every tenant's is. */
+    @Override
+    public Mono<Void> responseDeleted(String tenantId, String responseId, String requestId, String actor) {
+        return Mono.defer(() -> event(UUID.fromString(tenantId), actor, "response/" + responseId,
+                new ResponseDeleted(responseId, requestId), TraceParent.newRoot()));
     }
 
     private Mono<Void> appendPrompt(PromptConfig prompt, UUID tenantId, TraceParent trace) {

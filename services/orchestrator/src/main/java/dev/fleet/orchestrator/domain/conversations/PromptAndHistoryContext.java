@@ -15,6 +15,7 @@ import dev.fleet.orchestrator.domain.ChatFailure;
 import dev.fleet.orchestrator.domain.PreparedChat;
 import dev.fleet.orchestrator.domain.prompts.PromptResolver;
 import dev.fleet.orchestrator.domain.prompts.PromptResolver.RenderedPrompt;
+import dev.fleet.orchestrator.domain.responses.PreviousResponses;
 import dev.fleet.schemas.ChatMessages;
 
 import reactor.core.publisher.Mono;
@@ -31,6 +32,9 @@ import reactor.core.publisher.Mono;
  * (database down) is logged and left out of the history; the answer stands. Two requests of one
  * conversation answered at once would each see the history without the other (the chat topic is
  * keyed by conversation, so one consumer handles a conversation's requests in order).
+ * <p>
+ * A Responses API request continuing a stored response ({@code previous_response_id}) takes its
+ * history from the chain of stored responses instead ({@link PreviousResponses}), trimmed the same way.
  */
 public class PromptAndHistoryContext implements ChatContext {
 
@@ -40,9 +44,17 @@ public class PromptAndHistoryContext implements ChatContext {
     private final ConversationStore conversations;
     private final HistoryTrimmer trimmer;
     private final ContextBudgets budgets;
+    private final PreviousResponses previousResponses;
 
     public PromptAndHistoryContext(PromptResolver prompts, ConversationStore conversations, HistoryTrimmer trimmer,
             ContextBudgets budgets) {
+        this(prompts, conversations, trimmer, budgets, null);
+    }
+
+    /** @param previousResponses the history of stored responses; null: a fleet without stored responses */
+    public PromptAndHistoryContext(PromptResolver prompts, ConversationStore conversations, HistoryTrimmer trimmer,
+            ContextBudgets budgets, PreviousResponses previousResponses) {
+        this.previousResponses = previousResponses;
         this.prompts = prompts;
         this.conversations = conversations;
         this.trimmer = trimmer;
@@ -56,6 +68,11 @@ public class PromptAndHistoryContext implements ChatContext {
     }
 
     private Mono<List<ChatMessage>> history(ChatRequested request) {
+        String previous = request.getResponse() == null ? null : request.getResponse().getPreviousResponseId();
+        if (previous != null) {
+            return previousResponses == null ? Mono.error(PreviousResponses.notFound(previous))
+                    : previousResponses.history(request.getTenantId(), previous);
+        }
         String conversationId = request.getConversationId();
         return conversations.find(conversationId)
                 .flatMap(found -> found.tenantId().equals(request.getTenantId()) ? Mono.just(found.messages())

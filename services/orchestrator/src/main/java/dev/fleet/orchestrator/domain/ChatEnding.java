@@ -1,0 +1,17 @@
+package dev.fleet.orchestrator.domain;
+
+import dev.fleet.events.v1.TokenUsage;
+
+/**
+ * How a chat request ended, as its last chunk says it.
+ *
+ * @param text    the text delivered (before the failure, for a failed one)
+ * @param usage   the tokens billed; null when no model was reached
+ * @param failure why it failed; null when it was answered
+ */
+public record ChatEnding(String text, TokenUsage usage, ChatFailure failure) {
+
+    public boolean failed() {
+        return failure != null;
+    }
+}
