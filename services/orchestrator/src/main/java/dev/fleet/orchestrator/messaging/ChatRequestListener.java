@@ -92,7 +92,7 @@ public class ChatRequestListener {
                             admission.finished(tenantId);
                             conversationDone.run();
                         })
-                        .subscribeOn(Schedulers.boundedElastic())
+                        .subscribeOn(Schedulers.parallel()) // off the consumer's thread; all of it non-blocking
                         .subscribe(done -> { }, error -> log.error("request {} of tenant {} is left unsettled: {}",
                                 request.getRequestId(), tenantId, FleetHeaders.rootCause(error)))));
     }
