@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import dev.fleet.metering.messaging.BillingSchedule;
@@ -30,6 +31,9 @@ import jakarta.validation.constraints.NotNull;
  * @param applicationId     the Kafka Streams application id: the consumer group of all replicas and the prefix
  *                          of the internal topics; change it only to run a second, independent metering
  * @param billing           invoice lines and shadow re-pricing ({@code fleet.metering.billing.*})
+ * @param cacheMaxBytes     Kafka Streams' record cache ({@code statestore.cache.max.bytes}) of all stores:
+ *                          sized to hold a busy task's rollup totals and pending rollups between commits,
+ *                          so a hot window costs one store write per commit, not one per record (decision 0031)
  */
 @Validated
 @ConfigurationProperties("fleet.metering")
@@ -43,7 +47,12 @@ public record FleetMeteringProperties(
         @DefaultValue("5s") @NotNull Duration ownerTimeout,
         @DefaultValue("1s") @NotNull Duration rollupInterval,
         @DefaultValue(FleetMeteringProperties.APPLICATION_ID) @NotBlank String applicationId,
-        @DefaultValue @NotNull @Valid Billing billing) {
+        @DefaultValue @NotNull @Valid Billing billing,
+        @DefaultValue(FleetMeteringProperties.CACHE_MAX_BYTES) @NotNull DataSize cacheMaxBytes) {
+
+    /** The default record cache size: about 200,000 rollup totals and pending rollups. */
+    public static final String CACHE_MAX_BYTES = "64MB";
+
 
     /** The default Kafka Streams application id. */
     public static final String APPLICATION_ID = "fleet-usage-metering";

@@ -58,6 +58,7 @@ public class MeteringConfiguration {
             HostInfo advertisedAddress) {
         Map<String, Object> config = FleetStreams.config(kafka, metering.applicationId(), stateDir(metering, fleet), deadLetters);
         config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedAddress.host() + ":" + advertisedAddress.port());
+        config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, metering.cacheMaxBytes().toBytes());
         return new KafkaStreamsConfiguration(config);
     }
 
