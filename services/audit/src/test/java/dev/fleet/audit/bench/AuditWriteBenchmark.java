@@ -2,6 +2,7 @@ package dev.fleet.audit.bench;
 
 import java.io.ByteArrayInputStream;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -43,6 +44,13 @@ import io.r2dbc.postgresql.PostgresqlConnectionFactory;
  */
 public final class AuditWriteBenchmark {
 
+    /** The writer's head lock (ChainSql.LOCK_HEADS), as a JDBC statement. */
+    private static final String LOCK_HEADS = """
+            INSERT INTO audit.chain_heads AS h (tenant_id)
+            SELECT t FROM unnest(CAST(? AS text[])) AS t ORDER BY t
+            ON CONFLICT (tenant_id) DO UPDATE SET chain_position = h.chain_position
+            RETURNING h.tenant_id, h.chain_position, h.hash""";
+
     private AuditWriteBenchmark() {
     }
 
@@ -76,7 +84,7 @@ public final class AuditWriteBenchmark {
             results.sort((a, b) -> Double.compare(a[2], b[2]));
             double[] median = results.get(results.size() / 2);
             System.out.printf(Locale.ROOT, "median: writer %.0f rows/s, COPY %.0f rows/s, ratio %.2f (target >= 0.80); "
-                    + "ceiling of a writer through the chain trigger %.2f%n", median[0], median[1], median[2], median[3]);
+                    + "the database work alone %.2f%n", median[0], median[1], median[2], median[3]);
             execute(jdbc, "DROP TABLE audit_bench.events_copy");
         } finally {
             pool.dispose();
@@ -100,22 +108,30 @@ public final class AuditWriteBenchmark {
         double copyRate = copied / seconds(System.nanoTime() - start);
         double ratio = writerRate / copyRate;
 
-        // the table's own price: the same kind of COPY into audit.events, whose statement trigger checks
-        // each tenant's first row against its head and moves the head (fresh tenants, heads created first)
-        List<ChainedEntry> guarded = chain(entries(rows, tenants));
-        execute(jdbc, "INSERT INTO audit.chain_heads (tenant_id) SELECT DISTINCT tenant_id FROM unnest(ARRAY["
-                + guarded.stream().map(r -> r.entry().tenantId()).distinct().map(t -> "'" + t + "'")
-                        .collect(java.util.stream.Collectors.joining(","))
-                + "]) AS tenant_id");
+        // the writer's database work alone: the same batches, chained beforehand, each one transaction of
+        // the head upsert and a binary COPY into audit.events (its trigger checks and moves the heads),
+        // over pgjdbc: what is left of the gap is the database's, not the Java side's (chaining, R2DBC)
+        List<ChainedEntry> prechained = chain(entries(rows, tenants));
         start = System.nanoTime();
-        copy = BinaryCopyRows.encode(guarded);
-        copied = jdbc.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY audit.events ("
-                + BinaryCopyRows.COLUMNS + ") FROM STDIN (FORMAT binary)", new ByteArrayInputStream(copy));
-        double guardedRate = copied / seconds(System.nanoTime() - start);
+        jdbc.setAutoCommit(false);
+        try (PreparedStatement lock = jdbc.prepareStatement(LOCK_HEADS)) {
+            for (int from = 0; from < prechained.size(); from += batchSize) {
+                List<ChainedEntry> batch = prechained.subList(from, Math.min(prechained.size(), from + batchSize));
+                lock.setArray(1, jdbc.createArrayOf("text",
+                        batch.stream().map(r -> r.entry().tenantId()).distinct().sorted().toArray()));
+                lock.executeQuery().close();
+                jdbc.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY audit.events (" + BinaryCopyRows.COLUMNS
+                        + ") FROM STDIN (FORMAT binary)", new ByteArrayInputStream(BinaryCopyRows.encode(batch)));
+                jdbc.commit();
+            }
+        } finally {
+            jdbc.setAutoCommit(true);
+        }
+        double databaseRate = rows / seconds(System.nanoTime() - start);
         System.out.printf(Locale.ROOT, "%s %d: writer %.0f rows/s, COPY %.0f rows/s, ratio %.2f "
-                + "(ceiling: COPY into audit.events with its chain trigger %.0f rows/s = %.2f of COPY)%n", label, run,
-                writerRate, copyRate, ratio, guardedRate, guardedRate / copyRate);
-        return new double[] {writerRate, copyRate, ratio, guardedRate / copyRate};
+                + "(database work alone %.0f rows/s = %.2f of COPY)%n", label, run, writerRate, copyRate, ratio,
+                databaseRate, databaseRate / copyRate);
+        return new double[] {writerRate, copyRate, ratio, databaseRate / copyRate};
     }
 
     /** {@code rows} completion events spread round-robin over {@code tenants} fresh tenants. */
