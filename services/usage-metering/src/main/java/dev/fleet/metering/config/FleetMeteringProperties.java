@@ -34,6 +34,9 @@ import jakarta.validation.constraints.NotNull;
  * @param cacheMaxBytes     Kafka Streams' record cache ({@code statestore.cache.max.bytes}) of all stores:
  *                          sized to hold a busy task's rollup totals and pending rollups between commits,
  *                          so a hot window costs one store write per commit, not one per record (decision 0031)
+ * @param commitInterval    Kafka Streams' {@code commit.interval.ms}: under exactly-once, how often the stores'
+ *                          changes and the outputs are committed, so how soon a quota status change is visible
+ *                          (read_committed); each commit flushes every changed total (decision 0031)
  */
 @Validated
 @ConfigurationProperties("fleet.metering")
@@ -48,10 +51,14 @@ public record FleetMeteringProperties(
         @DefaultValue("1s") @NotNull Duration rollupInterval,
         @DefaultValue(FleetMeteringProperties.APPLICATION_ID) @NotBlank String applicationId,
         @DefaultValue @NotNull @Valid Billing billing,
-        @DefaultValue(FleetMeteringProperties.CACHE_MAX_BYTES) @NotNull DataSize cacheMaxBytes) {
+        @DefaultValue(FleetMeteringProperties.CACHE_MAX_BYTES) @NotNull DataSize cacheMaxBytes,
+        @DefaultValue(FleetMeteringProperties.COMMIT_INTERVAL) @NotNull Duration commitInterval) {
 
     /** The default record cache size: about 200,000 rollup totals and pending rollups. */
     public static final String CACHE_MAX_BYTES = "64MB";
+
+    /** The default commit interval: a quota status change is visible within half a second. */
+    public static final String COMMIT_INTERVAL = "500ms";
 
 
     /** The default Kafka Streams application id. */
@@ -63,6 +70,10 @@ public record FleetMeteringProperties(
         }
         if (ownerTimeout != null && (ownerTimeout.isZero() || ownerTimeout.isNegative())) {
             throw new IllegalArgumentException("fleet.metering.owner-timeout must be positive");
+        }
+        if (commitInterval != null && (commitInterval.toMillis() < 1 || commitInterval.toMillis() > 1000)) {
+            throw new IllegalArgumentException("fleet.metering.commit-interval must be between 1ms and 1s "
+                    + "(quota statuses must be visible within a second)");
         }
         if (rollupInterval != null && rollupInterval.toMillis() < 1) {
             throw new IllegalArgumentException("fleet.metering.rollup-interval must be at least 1ms");

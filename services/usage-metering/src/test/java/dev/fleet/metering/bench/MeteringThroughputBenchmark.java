@@ -30,6 +30,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.util.unit.DataSize;
 
 import dev.fleet.events.v1.Meter;
@@ -48,9 +49,12 @@ import dev.fleet.test.SharedKafka;
 
 /**
  * {@code scripts/fleet bench metering}: usage records per second through {@link UsageTopology} on one
- * stream thread, with {@code exactly_once_v2} and with {@code at_least_once} (each with its default
- * commit interval), over the same records on the same broker; prints both rates, their ratio (target
- * at least 0.8) and records per second per stream thread (target at least 50,000).
+ * stream thread, with {@code exactly_once_v2} and with {@code at_least_once} (both with the service's
+ * commit interval and record cache, {@code fleet.metering.commit-interval} and {@code cache-max-bytes}),
+ * over the same records on the same broker; prints both rates, their ratio (target at least 0.8) and
+ * records per second per stream thread (target at least 50,000), after a decode-only ceiling: the same
+ * records through a no-op processor. {@code -Dbench.commit-interval-ms} and {@code -Dbench.cache-max-bytes}
+ * override the two settings.
  *
  * <p>The broker is an in-JVM KRaft broker, or the one {@code FLEET_TEST_KAFKA} names (its
  * {@code fleet.usage.v1} must then hold only the benchmark's records). The rate is counted from the
@@ -131,6 +135,9 @@ public final class MeteringThroughputBenchmark {
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         config.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        // the service's commit interval for both guarantees, so the ratio is the price of exactly-once alone
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.getLong("bench.commit-interval-ms",
+                DurationStyle.detectAndParse(FleetMeteringProperties.COMMIT_INTERVAL).toMillis()));
         config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, DataSize.parse(System.getProperty(
                 "bench.cache-max-bytes", FleetMeteringProperties.CACHE_MAX_BYTES)).toBytes()); // the service's default
         try (KafkaStreams streams = new KafkaStreams(topology, config)) {
