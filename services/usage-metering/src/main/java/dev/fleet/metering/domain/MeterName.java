@@ -12,6 +12,10 @@ import dev.fleet.events.v1.Meter;
  */
 public final class MeterName {
 
+    private static final Meter[] METERS = Meter.values();
+    private static final String[] NAMES = Arrays.stream(METERS)
+            .map(meter -> meter.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+
     private MeterName() {
     }
 
@@ -28,8 +32,4 @@ public final class MeterName {
         }
         return Optional.empty();
     }
-
-    private static final Meter[] METERS = Meter.values();
-    private static final String[] NAMES = Arrays.stream(METERS)
-            .map(meter -> meter.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
 }

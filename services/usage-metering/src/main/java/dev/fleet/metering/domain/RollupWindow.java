@@ -19,6 +19,10 @@ import dev.fleet.events.v1.Granularity;
  */
 public record RollupWindow(Granularity granularity, Instant start, Instant end) {
 
+    private static final Granularity[] GRANULARITIES = Granularity.values();
+    private static final String[] NAMES = Arrays.stream(GRANULARITIES)
+            .map(granularity -> granularity.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+
     public RollupWindow {
         Objects.requireNonNull(granularity, "granularity");
         Objects.requireNonNull(start, "start");
@@ -62,8 +66,4 @@ public record RollupWindow(Granularity granularity, Instant start, Instant end) 
         }
         return Optional.empty();
     }
-
-    private static final Granularity[] GRANULARITIES = Granularity.values();
-    private static final String[] NAMES = Arrays.stream(GRANULARITIES)
-            .map(granularity -> granularity.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
 }
