@@ -22,7 +22,7 @@ import jakarta.validation.constraints.NotNull;
 @ConfigurationProperties("fleet.audit")
 public record FleetAuditProperties(
         @DefaultValue("10s") @NotNull Duration writeTimeout,
-        @DefaultValue("500") @Min(1) @Max(10_000) int batchSize,
+        @DefaultValue("5000") @Min(1) @Max(10_000) int batchSize,
         @DefaultValue("100") @Min(1) @Max(10_000) int defaultPageSize,
         @DefaultValue("1000") @Min(1) @Max(10_000) int maxPageSize) {
 

@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The bytes of an audit row that its chain hash covers: one JSON object of every column a
@@ -49,19 +49,48 @@ public final class CanonicalEvent {
 
     static byte[] of(UUID eventId, String tenantId, String type, Instant occurredAt, String actor, String subject,
             String producedBy, String payloadJson) {
-        ObjectNode doc = NODES.objectNode();
-        doc.put("actor", actor);
-        doc.put("event_id", eventId.toString());
-        doc.put("occurred_at", occurredAt.toString());
-        doc.set("payload", sorted(parse(payloadJson)));
-        doc.put("produced_by", producedBy);
-        doc.put("subject", subject);
-        doc.put("tenant_id", tenantId);
-        doc.put("type", type);
-        try {
-            return JSON.writeValueAsBytes(doc);
+        // Streamed straight into the generator in key order (no tree of the envelope, no sorted copy
+        // of the payload): the same bytes as writing the sorted tree, at a fraction of the cost; the
+        // audit writer computes this for every row it appends (CanonicalEventTest holds the two equal).
+        ByteArrayBuilder bytes = new ByteArrayBuilder(256 + payloadJson.length());
+        try (JsonGenerator out = JSON.getFactory().createGenerator(bytes)) {
+            out.writeStartObject();
+            out.writeStringField("actor", actor);
+            out.writeStringField("event_id", eventId.toString());
+            out.writeStringField("occurred_at", occurredAt.toString());
+            out.writeFieldName("payload");
+            writeSorted(out, parse(payloadJson));
+            out.writeStringField("produced_by", producedBy);
+            out.writeStringField("subject", subject);
+            out.writeStringField("tenant_id", tenantId);
+            out.writeStringField("type", type);
+            out.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** {@code node} with the keys of every object in sorted order. */
+    private static void writeSorted(JsonGenerator out, JsonNode node) throws IOException {
+        if (node.isObject()) {
+            List<String> names = new ArrayList<>(node.size());
+            node.fieldNames().forEachRemaining(names::add);
+            names.sort(null);
+            out.writeStartObject();
+            for (String name : names) {
+                out.writeFieldName(name);
+                writeSorted(out, node.get(name));
+            }
+            out.writeEndObject();
+        } else if (node.isArray()) {
+            out.writeStartArray();
+            for (Iterator<JsonNode> it = node.elements(); it.hasNext();) {
+                writeSorted(out, it.next());
+            }
+            out.writeEndArray();
+        } else {
+            JSON.writeTree(out, node);
         }
     }
 
@@ -72,24 +101,5 @@ public final class CanonicalEvent {
         } catch (IOException e) {
             throw new IllegalArgumentException("the payload is not JSON", e);
         }
-    }
-
-    private static JsonNode sorted(JsonNode node) {
-        if (node.isObject()) {
-            List<String> names = new ArrayList<>();
-            node.fieldNames().forEachRemaining(names::add);
-            names.sort(null);
-            ObjectNode copy = NODES.objectNode();
-            names.forEach(name -> copy.set(name, sorted(node.get(name))));
-            return copy;
-        }
-        if (node.isArray()) {
-            var copy = NODES.arrayNode(node.size());
-            for (Iterator<JsonNode> it = node.elements(); it.hasNext();) {
-                copy.add(sorted(it.next()));
-            }
-            return copy;
-        }
-        return node;
     }
 }

@@ -32,14 +32,19 @@ public record ChainHead(long position, byte[] hash) {
 
     /** {@code SHA-256(previous ‖ canonical)}. */
     public static byte[] link(byte[] previous, byte[] canonical) {
+        MessageDigest sha256 = SHA256.get(); // reset by each digest()
+        sha256.update(previous);
+        return sha256.digest(canonical);
+    }
+
+    /** One digest per thread: looking SHA-256 up per row cost as much as hashing a row. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update(previous);
-            return sha256.digest(canonical);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
-    }
+    });
 
     public static String hex(byte[] bytes) {
         return bytes == null ? null : HexFormat.of().formatHex(bytes);

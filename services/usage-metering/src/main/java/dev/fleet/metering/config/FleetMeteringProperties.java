@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 import dev.fleet.metering.messaging.BillingSchedule;
@@ -30,6 +31,12 @@ import jakarta.validation.constraints.NotNull;
  * @param applicationId     the Kafka Streams application id: the consumer group of all replicas and the prefix
  *                          of the internal topics; change it only to run a second, independent metering
  * @param billing           invoice lines and shadow re-pricing ({@code fleet.metering.billing.*})
+ * @param cacheMaxBytes     Kafka Streams' record cache ({@code statestore.cache.max.bytes}) of all stores:
+ *                          sized to hold a busy task's rollup totals and pending rollups between commits,
+ *                          so a hot window costs one store write per commit, not one per record (decision 0031)
+ * @param commitInterval    Kafka Streams' {@code commit.interval.ms}: under exactly-once, how often the stores'
+ *                          changes and the outputs are committed, so how soon a quota status change is visible
+ *                          (read_committed); each commit flushes every changed total (decision 0031)
  */
 @Validated
 @ConfigurationProperties("fleet.metering")
@@ -43,7 +50,16 @@ public record FleetMeteringProperties(
         @DefaultValue("5s") @NotNull Duration ownerTimeout,
         @DefaultValue("1s") @NotNull Duration rollupInterval,
         @DefaultValue(FleetMeteringProperties.APPLICATION_ID) @NotBlank String applicationId,
-        @DefaultValue @NotNull @Valid Billing billing) {
+        @DefaultValue @NotNull @Valid Billing billing,
+        @DefaultValue(FleetMeteringProperties.CACHE_MAX_BYTES) @NotNull DataSize cacheMaxBytes,
+        @DefaultValue(FleetMeteringProperties.COMMIT_INTERVAL) @NotNull Duration commitInterval) {
+
+    /** The default record cache size: about 200,000 rollup totals and pending rollups. */
+    public static final String CACHE_MAX_BYTES = "64MB";
+
+    /** The default commit interval: a quota status change is visible within half a second. */
+    public static final String COMMIT_INTERVAL = "500ms";
+
 
     /** The default Kafka Streams application id. */
     public static final String APPLICATION_ID = "fleet-usage-metering";
@@ -54,6 +70,10 @@ public record FleetMeteringProperties(
         }
         if (ownerTimeout != null && (ownerTimeout.isZero() || ownerTimeout.isNegative())) {
             throw new IllegalArgumentException("fleet.metering.owner-timeout must be positive");
+        }
+        if (commitInterval != null && (commitInterval.toMillis() < 1 || commitInterval.toMillis() > 1000)) {
+            throw new IllegalArgumentException("fleet.metering.commit-interval must be between 1ms and 1s "
+                    + "(quota statuses must be visible within a second)");
         }
         if (rollupInterval != null && rollupInterval.toMillis() < 1) {
             throw new IllegalArgumentException("fleet.metering.rollup-interval must be at least 1ms");

@@ -59,6 +59,8 @@ public class MeteringConfiguration {
             HostInfo advertisedAddress) {
         Map<String, Object> config = FleetStreams.config(kafka, metering.applicationId(), stateDir(metering, fleet), deadLetters);
         config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertisedAddress.host() + ":" + advertisedAddress.port());
+        config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, metering.cacheMaxBytes().toBytes());
+        config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, metering.commitInterval().toMillis());
         return new KafkaStreamsConfiguration(config);
     }
 

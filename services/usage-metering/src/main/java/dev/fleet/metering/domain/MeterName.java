@@ -1,5 +1,6 @@
 package dev.fleet.metering.domain;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -11,17 +12,21 @@ import dev.fleet.events.v1.Meter;
  */
 public final class MeterName {
 
+    private static final Meter[] METERS = Meter.values();
+    private static final String[] NAMES = Arrays.stream(METERS)
+            .map(meter -> meter.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+
     private MeterName() {
     }
 
     public static String of(Meter meter) {
-        return meter.name().toLowerCase(Locale.ROOT);
+        return NAMES[meter.ordinal()];
     }
 
     /** The meter spelled {@code name}, if there is one. */
     public static Optional<Meter> parse(String name) {
-        for (Meter meter : Meter.values()) {
-            if (of(meter).equals(name)) {
+        for (Meter meter : METERS) {
+            if (NAMES[meter.ordinal()].equals(name)) {
                 return Optional.of(meter);
             }
         }

@@ -1,10 +1,12 @@
 package dev.fleet.metering.domain;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,6 +19,10 @@ import dev.fleet.events.v1.Granularity;
  */
 public record RollupWindow(Granularity granularity, Instant start, Instant end) {
 
+    private static final Granularity[] GRANULARITIES = Granularity.values();
+    private static final String[] NAMES = Arrays.stream(GRANULARITIES)
+            .map(granularity -> granularity.name().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+
     public RollupWindow {
         Objects.requireNonNull(granularity, "granularity");
         Objects.requireNonNull(start, "start");
@@ -25,20 +31,21 @@ public record RollupWindow(Granularity granularity, Instant start, Instant end) 
 
     /** The window of {@code granularity} that {@code instant} falls in. */
     public static RollupWindow containing(Granularity granularity, Instant instant) {
-        ZonedDateTime utc = instant.atZone(ZoneOffset.UTC);
-        ZonedDateTime start = switch (granularity) {
-            case MINUTE -> utc.truncatedTo(ChronoUnit.MINUTES);
-            case HOUR -> utc.truncatedTo(ChronoUnit.HOURS);
-            case DAY -> utc.truncatedTo(ChronoUnit.DAYS);
-            case MONTH -> utc.truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
+        // minutes, hours and days are fixed lengths of UTC time: truncated without a calendar (every
+        // usage record asks for four windows); only the month needs one
+        return switch (granularity) {
+            case MINUTE -> fixed(granularity, instant.truncatedTo(ChronoUnit.MINUTES), Duration.ofMinutes(1));
+            case HOUR -> fixed(granularity, instant.truncatedTo(ChronoUnit.HOURS), Duration.ofHours(1));
+            case DAY -> fixed(granularity, instant.truncatedTo(ChronoUnit.DAYS), Duration.ofDays(1));
+            case MONTH -> {
+                ZonedDateTime start = instant.atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
+                yield new RollupWindow(granularity, start.toInstant(), start.plusMonths(1).toInstant());
+            }
         };
-        ZonedDateTime end = switch (granularity) {
-            case MINUTE -> start.plusMinutes(1);
-            case HOUR -> start.plusHours(1);
-            case DAY -> start.plusDays(1);
-            case MONTH -> start.plusMonths(1);
-        };
-        return new RollupWindow(granularity, start.toInstant(), end.toInstant());
+    }
+
+    private static RollupWindow fixed(Granularity granularity, Instant start, Duration length) {
+        return new RollupWindow(granularity, start, start.plus(length));
     }
 
     /** The UTC calendar month of {@code instant}, as quotas count it. */
@@ -47,13 +54,13 @@ public record RollupWindow(Granularity granularity, Instant start, Instant end) 
     }
 
     public static String name(Granularity granularity) {
-        return granularity.name().toLowerCase(Locale.ROOT);
+        return NAMES[granularity.ordinal()];
     }
 
     /** The granularity spelled {@code name} ({@code minute}, {@code hour}, {@code day}, {@code month}). */
     public static Optional<Granularity> parse(String name) {
-        for (Granularity granularity : Granularity.values()) {
-            if (name(granularity).equals(name)) {
+        for (Granularity granularity : GRANULARITIES) {
+            if (NAMES[granularity.ordinal()].equals(name)) {
                 return Optional.of(granularity);
             }
         }

@@ -2,7 +2,9 @@ package dev.fleet.metering.messaging;
 
 import java.time.Instant;
 import java.time.YearMonth;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -43,6 +45,12 @@ final class QuotaTracker {
     private final KeyValueStore<String, QuotaStatus> statuses;
     private final String producedBy;
     private final Set<String> usedChanged = new HashSet<>();
+    /**
+     * The statuses of {@link #statuses} this task has read or written, so a record costs no Avro decoding
+     * of its tenant's status; only this processor writes that store, and a task that is revived (after
+     * an aborted transaction, say) gets a new processor and so a new tracker.
+     */
+    private final Map<String, QuotaStatus> written = new HashMap<>();
     private YearMonth monthChecked;
 
     QuotaTracker(ProcessorContext<String, SpecificRecord> context, String producedBy) {
@@ -65,10 +73,12 @@ final class QuotaTracker {
     }
 
     void addTokens(String tenantId, Instant occurredAt, long tokens, Headers cause) {
-        String key = tenantId + "/" + RollupWindow.month(occurredAt);
+        YearMonth month = RollupWindow.month(occurredAt);
+        String key = tenantId + "/" + month;
         Long before = used.get(key);
-        used.put(key, Math.addExact(before == null ? 0 : before, tokens));
-        evaluate(tenantId, cause);
+        long after = Math.addExact(before == null ? 0 : before, tokens);
+        used.put(key, after);
+        evaluate(tenantId, cause, month, after);
     }
 
     void limitChanged(String tenantId, Long monthlyTokens, Headers cause) {
@@ -77,7 +87,7 @@ final class QuotaTracker {
         } else {
             limits.put(tenantId, monthlyTokens);
         }
-        evaluate(tenantId, cause);
+        evaluate(tenantId, cause, null, 0);
     }
 
     /** Writes the {@code used} of tenants changed since the last flush, and every status when the month turned. */
@@ -95,14 +105,15 @@ final class QuotaTracker {
             }
         }
         for (String tenantId : Set.copyOf(usedChanged)) {
-            write(tenantId, current(tenantId), statuses.get(tenantId), null);
+            write(tenantId, current(tenantId, null, 0), written(tenantId), null);
         }
         usedChanged.clear();
     }
 
-    private void evaluate(String tenantId, Headers cause) {
-        QuotaStatus next = current(tenantId);
-        QuotaStatus previous = statuses.get(tenantId);
+    /** {@code usedMonth}, if not null, is a month whose {@code used} tokens the caller has just written as {@code usedThen}. */
+    private void evaluate(String tenantId, Headers cause, YearMonth usedMonth, long usedThen) {
+        QuotaStatus next = current(tenantId, usedMonth, usedThen);
+        QuotaStatus previous = written(tenantId);
         boolean changed = previous == null || previous.getState() != next.getState()
                 || !Objects.equals(previous.getLimit(), next.getLimit())
                 || !previous.getMonth().equals(next.getMonth());
@@ -113,10 +124,22 @@ final class QuotaTracker {
         }
     }
 
-    private QuotaStatus current(String tenantId) {
+    /** The status last written for {@code tenantId}: from memory, else (first use since the task started) from the store. */
+    private QuotaStatus written(String tenantId) {
+        QuotaStatus status = written.get(tenantId);
+        if (status == null) {
+            status = statuses.get(tenantId);
+            if (status != null) {
+                written.put(tenantId, status);
+            }
+        }
+        return status;
+    }
+
+    private QuotaStatus current(String tenantId, YearMonth usedMonth, long usedThen) {
         Instant now = now();
         YearMonth month = RollupWindow.month(now);
-        Long usedTokens = used.get(tenantId + "/" + month);
+        Long usedTokens = month.equals(usedMonth) ? Long.valueOf(usedThen) : used.get(tenantId + "/" + month);
         long usedNow = usedTokens == null ? 0 : usedTokens;
         Long limit = limits.get(tenantId);
         return new QuotaStatus(tenantId, month.toString(), usedNow, limit, stateOf(usedNow, limit), now);
@@ -125,6 +148,7 @@ final class QuotaTracker {
     private void write(String tenantId, QuotaStatus status, QuotaStatus previous, Headers cause) {
         usedChanged.remove(tenantId);
         statuses.put(tenantId, status);
+        written.put(tenantId, status);
         String identity = "quota/" + tenantId + "/" + status.getMonth() + "/" + status.getState() + "/"
                 + status.getLimit() + "/" + status.getUsed();
         long timestamp = status.getUpdatedAt().toEpochMilli();
