@@ -82,6 +82,7 @@ fleet.domain.events.v1: 3
 fleet.chat.replies.v1: 6
 fleet.embedding.replies.v1: 6
 fleet.score.replies.v1: 6
+fleet.responses.lookup-results.v1: 6
 {{- end -}}
 
 {{/*
@@ -89,7 +90,7 @@ The reply topics a requesting service's replicas share (one partition at least p
 "replies reach the replica that asked"): a replica beyond their partitions stays not ready.
 */}}
 {{- define "fleet.replyTopics" -}}
-gateway: [fleet.chat.replies.v1, fleet.embedding.replies.v1, fleet.score.replies.v1]
+gateway: [fleet.chat.replies.v1, fleet.embedding.replies.v1, fleet.score.replies.v1, fleet.responses.lookup-results.v1]
 orchestrator: [fleet.embedding.replies.v1, fleet.score.replies.v1]
 {{- end -}}
 

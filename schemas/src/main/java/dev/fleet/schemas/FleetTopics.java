@@ -143,12 +143,12 @@ public final class FleetTopics {
                     + "DRAFT until the month closes.");
 
     public static final Topic<ResponseLookup> RESPONSE_LOOKUPS = new Topic<>("fleet.responses.lookups.v1",
-            "requestId", ResponseLookup.class, 3, Cleanup.DELETE, SHORT, Set.of(GATEWAY), Set.of(ORCHESTRATOR),
+            "requestId", ResponseLookup.class, 6, Cleanup.DELETE, SHORT, Set.of(GATEWAY), Set.of(ORCHESTRATOR),
             "Retrievals and deletions of stored Responses API responses (GET / DELETE /v1/responses/{id}), "
                     + "asked by the gateway of the orchestrator that stores them.");
 
     public static final Topic<ResponseLookupResult> RESPONSE_LOOKUP_RESULTS = new Topic<>(
-            "fleet.responses.lookup-results.v1", "requestId", ResponseLookupResult.class, 3, Cleanup.DELETE, SHORT,
+            "fleet.responses.lookup-results.v1", "requestId", ResponseLookupResult.class, 6, Cleanup.DELETE, SHORT,
             Set.of(ORCHESTRATOR), Set.of(GATEWAY),
             "The stored response (instructions, input, output) or why there is none, on the partition the asking "
                     + "gateway replica reads; short retention, since it carries content.");
