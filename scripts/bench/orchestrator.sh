@@ -35,11 +35,6 @@ bench_heap_mb() {
     awk '/^jvm_memory_used_bytes\{/ && /area="heap"/ { s += $NF } END { printf "%.1f", s / 1048576 }'
 }
 
-# bench_cpu_s PID: CPU seconds (user + system) the process has used so far, from /proc/PID/stat
-bench_cpu_s() {
-  awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"
-}
-
 # bench_gc PID: a full GC in that JVM (so "heap" means what is retained)
 bench_gc() {
   jcmd "$1" GC.run >/dev/null 2>&1 || warn "jcmd $1 GC.run failed; heap figures include garbage"
@@ -89,17 +84,15 @@ bench_orchestrator() {
   bench_chats_idle
 
   bench_gc "$pid"
-  local heap_before heap_after heap_after_gc model0 model1 cpu0 cpu1 calls0 calls1
+  local heap_before heap_after heap_after_gc model0 model1
   heap_before="$(bench_heap_mb)"
   model0="$(bench_scrape "$ADMIN_URL" gen_ai_client_operation_seconds 'gen_ai_request_model="sim-model"')"
-  cpu0="$(bench_cpu_s "$pid")"
   say "Driving $c closed-loop clients: direct to the simulator, then through the orchestrator ($BENCH_ORCH_WARMUP s warm-up + $BENCH_ORCH_SECONDS s each)"
   out="$(bench_java dev.fleet.bench.OrchestratorLoad --bootstrap 127.0.0.1:9092 \
     --simulator "http://127.0.0.1:$BENCH_SIM_PORT" --model sim-model --concurrency "$c" \
-    --seconds "$BENCH_ORCH_SECONDS" --warmup-seconds "$BENCH_ORCH_WARMUP")" || die "the load driver failed: $out"
+    --seconds "$BENCH_ORCH_SECONDS" --warmup-seconds "$BENCH_ORCH_WARMUP" --cpu-pid "$pid")" || die "the load driver failed: $out"
   heap_after="$(bench_heap_mb)"
   model1="$(bench_scrape "$ADMIN_URL" gen_ai_client_operation_seconds 'gen_ai_request_model="sim-model"')"
-  cpu1="$(bench_cpu_s "$pid")"
   curl -s --max-time 5 "$ADMIN_URL/actuator/prometheus" | grep -E '^(gen_ai_client_operation|fleet_orchestrator_chats)' \
     >"$BENCH_DIR/orchestrator-metrics.txt" || true
   bench_gc "$pid"
@@ -131,15 +124,11 @@ bench_orchestrator() {
   printf '    %-62s %9s ms %9s ms\n' "added latency (orchestrator - direct)" "$(calc "$orch_p50 - $direct_p50")" \
     "$(calc "$orch_p99 - $direct_p99")"
   printf '    %-62s %s ms\n' "  of which the model call inside the orchestrator (mean)" "$(bench_mean_ms "$model0" "$model1")"
-  read -r _ calls0 <<<"$model0"
-  read -r _ calls1 <<<"$model1"
-  if ((calls1 > calls0)); then
-    # CPU per answered chat does not depend on what else runs on the machine (throughput does): it
-    # is the orchestrator's own cost, and what its throughput on N free cores is bounded by
-    printf '    %-62s %s ms  (%s CPU-s for %s model calls, direct phase included)\n' \
-      "orchestrator CPU per chat" "$(calc "($cpu1 - $cpu0) * 1000 / ($calls1 - $calls0)")" \
-      "$(calc "$cpu1 - $cpu0")" "$((calls1 - calls0))"
-  fi
+  line="$(grep '^orchestrator_cpu ' <<<"$out")" &&
+    # CPU per answered chat in the measured window does not depend on what else runs on the machine
+    # (throughput does): the orchestrator's own cost, what its throughput on N free cores is bounded by
+    printf '    %-62s %s ms  (%s cores busy)\n' "orchestrator CPU per chat (measured window)" \
+      "$(val ms_per_completion)" "$(val cores_used)"
   printf '    %-62s %s MiB; %s MiB; %s MiB (max %s)\n' "orchestrator heap: before (after GC); after; after GC" \
     "$heap_before" "$heap_after" "$heap_after_gc" "$SERVICE_HEAP"
 }

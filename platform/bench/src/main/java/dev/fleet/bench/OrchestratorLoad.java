@@ -48,7 +48,7 @@ import dev.fleet.schemas.FleetTopics;
  * wire format), headers {@code event-id} and {@code tenant-id} as a gateway sets them.
  * <pre>java -cp … dev.fleet.bench.OrchestratorLoad [--bootstrap 127.0.0.1:9092]
  *     [--simulator http://127.0.0.1:18080] [--model sim-model] [--concurrency 1000] [--seconds 30]
- *     [--warmup-seconds 10] [--tenants 100] [--single 20]</pre>
+ *     [--warmup-seconds 10] [--tenants 100] [--single 20] [--cpu-pid PID]</pre>
  * Prints {@code direct_one …} (one stream at a time, direct), {@code direct …} and
  * {@code orchestrated …} (latency percentiles of the answers that ended in the measured window, closed loop at
  * {@code concurrency}), and {@code throughput …} (completions/s of both, the ideal
@@ -74,7 +74,7 @@ public final class OrchestratorLoad {
     public static void main(String[] args) throws Exception {
         Map<String, String> flags = Flags.parse(args, Map.of("bootstrap", "127.0.0.1:9092",
                 "simulator", "http://127.0.0.1:18080", "model", "sim-model", "concurrency", "1000",
-                "seconds", "30", "warmup-seconds", "10", "tenants", "100", "single", "20"));
+                "seconds", "30", "warmup-seconds", "10", "tenants", "100", "single", "20", "cpu-pid", ""));
         new OrchestratorLoad(flags).run();
         System.exit(0); // the HTTP client's and Kafka's threads
     }
@@ -110,6 +110,12 @@ public final class OrchestratorLoad {
                     + "direct_errors=%d%n", concurrency, one.p50Millis(), ideal, direct.perSecond(),
                     direct.perSecond() / ideal, through.perSecond(), through.perSecond() / ideal, through.errors(),
                     direct.errors());
+            if (through.cpuMillis() >= 0 && through.completed() > 0) {
+                System.out.printf(java.util.Locale.ROOT, "orchestrator_cpu window_cpu_ms=%d completions=%d "
+                        + "ms_per_completion=%.2f cores_used=%.2f%n", through.cpuMillis(), through.completed(),
+                        (double) through.cpuMillis() / through.completed(),
+                        through.cpuMillis() / (double) measured.toMillis());
+            }
         }
     }
 
@@ -126,7 +132,7 @@ public final class OrchestratorLoad {
     }
 
     /** What one closed-loop run measured. */
-    private record Window(List<Long> latencyNanos, long completed, long errors, Duration length) {
+    private record Window(List<Long> latencyNanos, long completed, long errors, Duration length, long cpuMillis) {
 
         Percentiles latencies() {
             return Percentiles.of(latencyNanos);
@@ -160,9 +166,31 @@ public final class OrchestratorLoad {
         }
         System.err.printf("%s: %d clients, %d s warm-up, %d s measured ...%n", label, concurrency,
                 warmup.toSeconds(), measured.toSeconds());
-        Thread.sleep(Duration.ofNanos(until - System.nanoTime()).toMillis());
+        Thread.sleep(Math.max(0, Duration.ofNanos(from - System.nanoTime()).toMillis()));
+        long cpuFrom = cpuMillis();
+        Thread.sleep(Math.max(0, Duration.ofNanos(until - System.nanoTime()).toMillis()));
+        long cpuUntil = cpuMillis();
         stop.set(true);
-        return new Window(new ArrayList<>(latencies), completed.get(), errors.get(), measured);
+        return new Window(new ArrayList<>(latencies), completed.get(), errors.get(), measured,
+                cpuFrom < 0 || cpuUntil < 0 ? -1 : cpuUntil - cpuFrom);
+    }
+
+    /**
+     * CPU time (user + system, ms) the process {@code --cpu-pid} has used so far, from
+     * {@code /proc/PID/stat} (clock ticks of 10 ms); -1 without the flag or on another OS.
+     */
+    private long cpuMillis() {
+        String pid = flags.get("cpu-pid");
+        if (pid == null || pid.isBlank()) {
+            return -1;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", pid, "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10; // utime, stime (fields 14, 15)
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
     }
 
     private void loop(int slot, Client client, long from, long until, List<Long> latencies, AtomicLong completed,
