@@ -76,6 +76,7 @@ class ScorerIntegrationTest {
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry registry) {
         FleetTestEnvironment.kafka(registry);
+        registry.add("management.endpoint.health.group.readiness.show-details", () -> "always");
     }
 
     @AfterAll
@@ -282,14 +283,15 @@ class ScorerIntegrationTest {
 
     @Test
     void reportsReadyOnceItsItemVectorPartitionsAreRebuilt() {
-        web.get().uri("/actuator/health/readiness").exchange()
+        // the only replica of its group: every partition, each rebuilt
+        await().atMost(TIMEOUT).untilAsserted(() -> web.get().uri("/actuator/health/readiness").exchange()
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.status").isEqualTo("UP")
                 .jsonPath("$.components.itemVectorShards.status").isEqualTo("UP")
                 .jsonPath("$.components.itemVectorShards.details.assigned").isEqualTo(true)
                 .jsonPath("$.components.itemVectorShards.details.0").isEqualTo("ready")
-                .jsonPath("$.components.itemVectorShards.details.5").isEqualTo("ready");
+                .jsonPath("$.components.itemVectorShards.details.5").isEqualTo("ready"));
     }
 
     private ScoreResult search(ScoreRequested request) throws Exception {
