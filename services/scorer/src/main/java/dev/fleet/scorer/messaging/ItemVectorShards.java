@@ -20,12 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
-import dev.fleet.events.v1.ItemVector;
 import dev.fleet.platform.kafka.DeadLetters;
 import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.schemas.CollectionPartition;
 import dev.fleet.schemas.FleetTopics;
-import dev.fleet.schemas.ItemKey;
 import dev.fleet.scorer.domain.ShardStates;
 import dev.fleet.scorer.domain.VectorIndex;
 
@@ -37,9 +35,7 @@ import dev.fleet.scorer.domain.VectorIndex;
  * rebalance are left alone. One thread owns the consumer (no group: {@code assign}); assignment changes are
  * handed to it ({@link #assign}) and take effect at once ({@code wakeup}).
  * <p>
- * An {@code ItemVector} adds or replaces its item, a tombstone removes it. A record whose key does not
- * parse, names another item than its value, or sits on another partition than its collection's goes to the
- * dead-letter topic: a search could never find it.
+ * Each record is applied by {@link ItemVectorRecords}; one it refuses goes to the dead-letter topic.
  */
 public class ItemVectorShards implements SmartLifecycle {
 
@@ -53,6 +49,7 @@ public class ItemVectorShards implements SmartLifecycle {
     private final DeadLetters deadLetters;
     private final VectorIndex index;
     private final ShardStates states;
+    private final ItemVectorRecords records;
     private final int partitions = FleetTopics.ITEM_VECTORS.partitions();
 
     /** Assignment changes not yet applied by the loop; guarded by {@code this}. */
@@ -75,6 +72,7 @@ public class ItemVectorShards implements SmartLifecycle {
         this.deadLetters = deadLetters;
         this.index = index;
         this.states = states;
+        this.records = new ItemVectorRecords(index, partitions);
     }
 
     /**
@@ -113,25 +111,10 @@ public class ItemVectorShards implements SmartLifecycle {
         }
     }
 
-    /** Applies one record of a partition this replica holds. */
-    void apply(ConsumerRecord<byte[], byte[]> raw) {
-        String rawKey = raw.key() == null ? null : new String(raw.key(), StandardCharsets.UTF_8);
-        ItemKey key = ItemKey.parse(rawKey);
-        int home = CollectionPartition.of(key, partitions);
-        if (home != raw.partition()) {
-            throw new IllegalArgumentException("item '" + key + "' is on partition " + raw.partition()
-                    + " but its collection's partition is " + home + " (decision 0034); searches cannot see it");
-        }
-        ItemVector vector = serde.deserialize(FleetTopics.ITEM_VECTORS, raw.value());
-        if (vector == null) {
-            index.remove(key);
-            return;
-        }
-        ItemKey named = ItemKey.of(vector);
-        if (!named.equals(key)) {
-            throw new IllegalArgumentException("record key '" + key + "' does not match its item '" + named + "'");
-        }
-        index.upsert(key, vector.getVector(), vector.getText(), vector.getMetadata());
+    /** Applies one record of a partition this replica holds (see {@link ItemVectorRecords}). */
+    private void apply(ConsumerRecord<byte[], byte[]> raw) {
+        String key = raw.key() == null ? null : new String(raw.key(), StandardCharsets.UTF_8);
+        records.apply(key, raw.partition(), serde.deserialize(FleetTopics.ITEM_VECTORS, raw.value()));
     }
 
     @Override
