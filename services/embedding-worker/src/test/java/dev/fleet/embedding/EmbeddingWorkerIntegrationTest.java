@@ -42,6 +42,7 @@ import dev.fleet.platform.kafka.AvroSingleObjectSerde;
 import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetSchemaStore;
 import dev.fleet.platform.kafka.KnowledgeClient;
+import dev.fleet.schemas.CollectionPartition;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.schemas.Topic;
 import dev.fleet.test.FleetTestEnvironment;
@@ -164,6 +165,8 @@ class EmbeddingWorkerIntegrationTest {
             assertThat(dot(vector.getVector(), vector.getVector())).isCloseTo(1.0, within(1e-4));
             assertThat(vector.getText()).isEqualTo("Cats are small domesticated felines.");
             assertThat(vector.getMetadata()).containsEntry("lang", "en");
+            assertThat(upsert.partition()).as("its collection's partition, where the scorer looks (decision 0034)")
+                    .isEqualTo(CollectionPartition.of(tenant, "docs", FleetTopics.ITEM_VECTORS.partitions()));
             UsageRecorded used = (UsageRecorded) usage.awaitRecord(r -> r.key().equals(tenant), TIMEOUT).value();
             assertThat(used.getMeter()).isEqualTo(Meter.EMBEDDING_TOKENS);
             assertThat(used.getQuantity()).isPositive();

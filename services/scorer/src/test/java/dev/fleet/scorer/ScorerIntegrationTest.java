@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -40,6 +41,7 @@ import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.platform.kafka.AvroSingleObjectSerde;
 import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetSchemaStore;
+import dev.fleet.schemas.CollectionPartition;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.schemas.Topic;
 import dev.fleet.scorer.domain.VectorIndex;
@@ -49,6 +51,7 @@ import dev.fleet.test.TopicReader;
 
 /** The scorer against the real in-JVM broker, driven through Kafka. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS) // leaves the broker to the sharding test's replicas
 class ScorerIntegrationTest {
 
     private static final Deserializer<SpecificRecord> FLEET_VALUES =
@@ -73,6 +76,7 @@ class ScorerIntegrationTest {
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry registry) {
         FleetTestEnvironment.kafka(registry);
+        registry.add("management.endpoint.health.group.readiness.show-details", () -> "always");
     }
 
     @AfterAll
@@ -97,7 +101,7 @@ class ScorerIntegrationTest {
         try (var replies = TopicReader.decoded(FleetTopics.SCORE_REPLIES.name(), FLEET_VALUES);
                 var usage = TopicReader.decoded(FleetTopics.USAGE.name(), FLEET_VALUES)) {
             // when
-            send(FleetTopics.SCORE_REQUESTS.name(), request.getRequestId(), request);
+            sendRequest(request);
 
             // then
             ConsumerRecord<String, SpecificRecord> reply = replies.awaitRecord(
@@ -126,7 +130,8 @@ class ScorerIntegrationTest {
         awaitIndexed(tenant, "docs", 2);
 
         // when
-        producer.send(new ProducerRecord<>(FleetTopics.ITEM_VECTORS.name(), tenant + "/docs/guides/drop", null)).get();
+        producer.send(new ProducerRecord<>(FleetTopics.ITEM_VECTORS.name(), home(tenant, "docs"),
+                tenant + "/docs/guides/drop", null)).get();
         awaitIndexed(tenant, "docs", 1);
 
         // then
@@ -183,7 +188,8 @@ class ScorerIntegrationTest {
 
         try (var dlq = TopicReader.raw(FleetTopics.ITEM_VECTORS.dlq())) {
             // when
-            rawProducer.send(new ProducerRecord<>(FleetTopics.ITEM_VECTORS.name(), poisonKey, garbage)).get();
+            rawProducer.send(new ProducerRecord<>(FleetTopics.ITEM_VECTORS.name(), home(tenant, "docs"), poisonKey,
+                    garbage)).get();
             publishVector(tenant, "docs", "fine", 0, 1, 0, 0);
 
             // then
@@ -203,7 +209,7 @@ class ScorerIntegrationTest {
 
         try (var replies = TopicReader.decoded(FleetTopics.SCORE_REPLIES.name(), FLEET_VALUES)) {
             // when
-            send(FleetTopics.SCORE_REQUESTS.name(), request.getRequestId(), request);
+            sendRequest(request);
 
             // then
             ConsumerRecord<String, SpecificRecord> reply = replies.awaitRecord(
@@ -246,15 +252,51 @@ class ScorerIntegrationTest {
     }
 
     @Test
-    void reportsReadyOnceTheItemVectorsAreLoaded() {
-        web.get().uri("/actuator/health/readiness").exchange()
+    void deadLettersAnItemVectorOnAnotherPartitionThanItsCollectionsAndRefusesAMisroutedSearch() throws Exception {
+        // given
+        String tenant = UUID.randomUUID().toString();
+        String key = tenant + "/docs/stray";
+        ItemVector stray = ItemVector.newBuilder().setTenantId(tenant).setCollection("docs").setItemId("stray")
+                .setModel("all-minilm-l6-v2").setVector(List.of(1f, 0f)).setText("stray").setMetadata(Map.of())
+                .build();
+        int elsewhere = (home(tenant, "docs") + 1) % FleetTopics.ITEM_VECTORS.partitions();
+        ScoreRequested misrouted = request(tenant, "docs", 3, 1f, 0f);
+
+        try (var dlq = TopicReader.raw(FleetTopics.ITEM_VECTORS.dlq());
+                var replies = TopicReader.decoded(FleetTopics.SCORE_REPLIES.name(), FLEET_VALUES)) {
+            // when
+            producer.send(new ProducerRecord<>(FleetTopics.ITEM_VECTORS.name(), elsewhere, key, stray)).get();
+            producer.send(new ProducerRecord<>(FleetTopics.SCORE_REQUESTS.name(), elsewhere,
+                    misrouted.getRequestId(), misrouted)).get();
+
+            // then
+            ConsumerRecord<byte[], byte[]> dead = dlq.awaitRecord(
+                    r -> Arrays.equals(r.key(), key.getBytes(StandardCharsets.UTF_8)), TIMEOUT);
+            assertThat(new String(dead.headers().lastHeader("kafka_dlt-exception-message").value(),
+                    StandardCharsets.UTF_8)).contains("its collection's partition is " + home(tenant, "docs"));
+            ScoreResult refused = (ScoreResult) replies.awaitRecord(
+                    r -> r.key().equals(misrouted.getRequestId()), TIMEOUT).value();
+            assertThat(refused.getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+            assertThat(index.size(tenant, "docs")).isZero();
+        }
+    }
+
+    @Test
+    void reportsReadyOnceItsItemVectorPartitionsAreRebuilt() {
+        // the only replica of its group: every partition, each rebuilt
+        await().atMost(TIMEOUT).untilAsserted(() -> web.get().uri("/actuator/health/readiness").exchange()
                 .expectStatus().isOk()
-                .expectBody().jsonPath("$.status").isEqualTo("UP");
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("UP")
+                .jsonPath("$.components.itemVectorShards.status").isEqualTo("UP")
+                .jsonPath("$.components.itemVectorShards.details.assigned").isEqualTo(true)
+                .jsonPath("$.components.itemVectorShards.details.0").isEqualTo("ready")
+                .jsonPath("$.components.itemVectorShards.details.5").isEqualTo("ready"));
     }
 
     private ScoreResult search(ScoreRequested request) throws Exception {
         try (var replies = TopicReader.decoded(FleetTopics.SCORE_REPLIES.name(), FLEET_VALUES)) {
-            send(FleetTopics.SCORE_REQUESTS.name(), request.getRequestId(), request);
+            sendRequest(request);
             return (ScoreResult) replies.awaitRecord(r -> r.key().equals(request.getRequestId()), TIMEOUT).value();
         }
     }
@@ -283,17 +325,25 @@ class ScorerIntegrationTest {
                 .setText("text of " + itemId)
                 .setMetadata(metadata)
                 .build();
-        send(FleetTopics.ITEM_VECTORS.name(), tenant + "/" + collection + "/" + itemId, item);
+        producer.send(new ProducerRecord<>(FleetTopics.ITEM_VECTORS.name(), home(tenant, collection),
+                tenant + "/" + collection + "/" + itemId, item)).get();
+    }
+
+    /** The partition of a collection's vectors and searches (decision 0034). */
+    private static int home(String tenant, String collection) {
+        return CollectionPartition.of(tenant, collection, FleetTopics.ITEM_VECTORS.partitions());
+    }
+
+    /** A search, on its collection's partition, as the platform's KnowledgeClient sends it. */
+    private static void sendRequest(ScoreRequested request) throws Exception {
+        producer.send(new ProducerRecord<>(FleetTopics.SCORE_REQUESTS.name(),
+                home(request.getTenantId(), request.getCollection()), request.getRequestId(), request)).get();
     }
 
     /** A partition of {@code topic} that is not where the default partitioner would put {@code key}. */
     private static int notTheKeysPartition(String key, Topic<?> topic) {
         int keyed = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % topic.partitions();
         return (keyed + 1) % topic.partitions();
-    }
-
-    private static void send(String topic, String key, SpecificRecord value) throws Exception {
-        producer.send(new ProducerRecord<>(topic, key, value)).get();
     }
 
     private static ScoreRequested request(String tenant, String collection, int topK, Float... query) {

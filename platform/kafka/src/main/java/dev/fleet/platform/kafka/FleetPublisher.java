@@ -69,6 +69,12 @@ public class FleetPublisher {
         return template.send(record(topic, null, key, null, context));
     }
 
+    /** {@link #tombstone} to a given partition (a topic whose producers choose partitions themselves). */
+    public CompletableFuture<SendResult<String, SpecificRecord>> tombstone(
+            Topic<?> topic, Integer partition, String key, EventContext context) {
+        return template.send(record(topic, partition, key, null, context));
+    }
+
     /** The application name this publisher stamps into {@code produced-by}. */
     public String producedBy() {
         return producedBy;

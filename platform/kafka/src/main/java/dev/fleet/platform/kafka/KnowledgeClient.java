@@ -12,6 +12,7 @@ import dev.fleet.events.v1.EmbeddingVector;
 import dev.fleet.events.v1.RecommendExamples;
 import dev.fleet.events.v1.ScoreRequested;
 import dev.fleet.events.v1.ScoreResult;
+import dev.fleet.schemas.CollectionPartition;
 import dev.fleet.schemas.FleetTopics;
 
 import reactor.core.publisher.Mono;
@@ -21,7 +22,9 @@ import reactor.core.publisher.Mono;
  * in a tenant's collection (embed the query, then score it), optionally filtered by metadata, and
  * recommendations by example items. Used by the gateway and the
  * orchestrator; each call waits at most {@code timeout}. Each request names the reply partition
- * its {@link ReplyRouter} pinned it to, one this replica reads ({@code replyPartition}).
+ * its {@link ReplyRouter} pinned it to, one this replica reads ({@code replyPartition}). A score request
+ * goes to the partition of its collection ({@link CollectionPartition}), where the scorer replica holding
+ * that collection's vectors reads it.
  */
 public class KnowledgeClient {
 
@@ -134,7 +137,11 @@ public class KnowledgeClient {
                     .setRequestedAt(Instant.now())
                     .build();
             Mono<ScoreResult> reply = registration.replies().next();
-            return publisher.send(FleetTopics.SCORE_REQUESTS, requestId, request, context)
+            // co-partitioned (decision 0034): the scorer replica that holds the collection's vectors reads
+            // the score-requests partition with the same number
+            int partition = CollectionPartition.of(context.tenantId(), collection,
+                    FleetTopics.ITEM_VECTORS.partitions());
+            return publisher.inOrder().send(FleetTopics.SCORE_REQUESTS, partition, requestId, request, context)
                     .doOnError(e -> scores.forget(requestId))
                     .then(reply)
                     .timeout(timeout)

@@ -41,6 +41,11 @@ public final class PendingSends {
         sends.add(publisher.tombstone(topic, key, context));
     }
 
+    /** A tombstone to {@code partition}, or by key when it is null. */
+    public void tombstone(Topic<?> topic, Integer partition, String key, EventContext context) {
+        sends.add(publisher.tombstone(topic, partition, key, context));
+    }
+
     /** Waits until every send is acknowledged; fails if one failed or {@code timeout} passed. */
     public void awaitAcknowledged(Duration timeout) {
         try {

@@ -24,6 +24,7 @@ import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.PendingSends;
 import dev.fleet.platform.kafka.TransientFailures;
 import dev.fleet.platform.kafka.UsageRecorder;
+import dev.fleet.schemas.CollectionPartition;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.schemas.ItemKey;
 
@@ -93,6 +94,11 @@ public class ItemListener {
         }
     }
 
+    /** The item-vectors partition of the item's collection: co-partitioned with its searches (decision 0034). */
+    private static int partition(ItemKey key) {
+        return CollectionPartition.of(key, FleetTopics.ITEM_VECTORS.partitions());
+    }
+
     private void process(List<ConsumerRecord<String, ItemEvent>> records) {
         List<ItemEvent> upserts = new ArrayList<>();
         for (ConsumerRecord<String, ItemEvent> record : records) {
@@ -106,7 +112,7 @@ public class ItemListener {
             ItemEvent event = record.value();
             if (event == null) {
                 ItemKey key = ItemKey.parse(record.key());
-                sends.tombstone(FleetTopics.ITEM_VECTORS, key.toString(),
+                sends.tombstone(FleetTopics.ITEM_VECTORS, partition(key), key.toString(),
                         EventContext.causedBy(record.headers(), key.tenantId()));
                 continue;
             }
@@ -114,11 +120,13 @@ public class ItemListener {
             Object change = event.getChange();
             if (change instanceof ItemUpserted) {
                 VectorizedItem item = vectors.next();
-                sends.publish(FleetTopics.ITEM_VECTORS, item.key().toString(), item.vector(), context);
+                sends.publish(FleetTopics.ITEM_VECTORS, partition(item.key()), item.key().toString(), item.vector(),
+                        context);
                 usage.publish(sends, record.headers(), event.getTenantId(), Meter.EMBEDDING_TOKENS, item.tokens(),
                         item.vector().getModel());
             } else if (change instanceof ItemDeleted) {
-                sends.tombstone(FleetTopics.ITEM_VECTORS, ItemKey.of(event).toString(), context);
+                ItemKey key = ItemKey.of(event);
+                sends.tombstone(FleetTopics.ITEM_VECTORS, partition(key), key.toString(), context);
             } else {
                 throw new IllegalStateException("unknown item change " + change.getClass().getName());
             }

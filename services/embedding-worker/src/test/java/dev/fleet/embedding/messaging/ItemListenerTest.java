@@ -15,10 +15,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.listener.BatchListenerFailedException;
+import org.springframework.kafka.support.SendResult;
 
 import dev.fleet.embedding.config.FleetEmbeddingProperties;
 import dev.fleet.embedding.domain.EmbeddingBatcher;
@@ -40,8 +42,10 @@ class ItemListenerTest {
     @Test
     void reportsOutputsTheBrokerDidNotAcknowledgeAsATransientFailureOfTheWholeBatch() {
         // given the broker expires the batch's outputs (the producer's delivery timeout)
-        given(publisher.publish(any(), anyString(), any(), any())).willReturn(CompletableFuture.failedFuture(
-                new TimeoutException("Expiring 2 record(s) for fleet.item-vectors.v1-0: 30000 ms has passed")));
+        CompletableFuture<SendResult<String, SpecificRecord>> expired = CompletableFuture.failedFuture(
+                new TimeoutException("Expiring 2 record(s) for fleet.item-vectors.v1-0: 30000 ms has passed"));
+        given(publisher.publish(any(), anyString(), any(), any())).willReturn(expired);
+        given(publisher.publish(any(), any(), anyString(), any(), any())).willReturn(expired); // a vector, to its partition
 
         // when / then: reported at the first record, as transient, so the platform retries it and dead-letters nothing
         assertThatThrownBy(() -> listener.on(List.of(record(0, "Cats purr."), record(1, "Dogs bark."))))
@@ -55,6 +59,7 @@ class ItemListenerTest {
     void reportsOutputsNotAcknowledgedInTimeAsTransientToo() {
         // given sends that never complete
         given(publisher.publish(any(), anyString(), any(), any())).willReturn(new CompletableFuture<>());
+        given(publisher.publish(any(), any(), anyString(), any(), any())).willReturn(new CompletableFuture<>());
 
         // when / then
         assertThatThrownBy(() -> listener.on(List.of(record(0, "Cats purr."))))
@@ -68,6 +73,8 @@ class ItemListenerTest {
     void reportsAnItemItCannotEmbedByIndexAndNotAsTransient() {
         // given a broker that acknowledges everything
         given(publisher.publish(any(), anyString(), any(), any())).willReturn(CompletableFuture.completedFuture(null));
+        given(publisher.publish(any(), any(), anyString(), any(), any()))
+                .willReturn(CompletableFuture.completedFuture(null));
 
         // when / then: the blank text is the record's own failure, to be dead-lettered
         assertThatThrownBy(() -> listener.on(List.of(record(0, "Cats purr."), record(1, "   "))))

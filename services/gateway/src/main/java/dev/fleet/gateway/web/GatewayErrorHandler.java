@@ -78,6 +78,10 @@ public class GatewayErrorHandler {
 
     @ExceptionHandler(UpstreamFailureException.class)
     ResponseEntity<Map<String, Object>> upstream(UpstreamFailureException e) {
-        return ApiErrorHandler.respond(UpstreamErrors.forKnowledge(e.error()));
+        ApiError error = UpstreamErrors.forKnowledge(e.error());
+        if (UpstreamErrors.retryable(e.error())) {
+            return ApiErrorHandler.respond(new ApiErrorException(error, retryAfter));
+        }
+        return ApiErrorHandler.respond(error);
     }
 }

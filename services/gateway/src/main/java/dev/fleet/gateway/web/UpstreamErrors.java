@@ -13,7 +13,8 @@ import dev.fleet.schemas.OpenAiNames;
  * {@code NOT_FOUND_ERROR} (another tenant's or no such conversation) 404, any other {@code INVALID_REQUEST_ERROR} 400,
  * {@code RATE_LIMIT_ERROR} 429 with OpenAI's code {@code rate_limit_exceeded} (every model provider
  * was rate limited; ErrorCode has no such symbol yet), {@code PROVIDER_UNAVAILABLE} 502, {@code TIMEOUT} 504,
- * anything else 500. Embeddings and search: 404 / 400 as for chat, anything else 502 (the worker is
+ * anything else 500. Embeddings and search: 404 / 400 as for chat, {@code SERVER_ERROR}/{@code TIMEOUT} 503
+ * (a scorer partition being rebuilt; the handler adds {@code Retry-After}), anything else 502 (the worker is
  * this gateway's upstream). Type and code reach the client in OpenAI's lower-case spelling.
  */
 final class UpstreamErrors {
@@ -37,7 +38,19 @@ final class UpstreamErrors {
     }
 
     static ApiError forKnowledge(ReplyError error) {
+        if (retryable(error)) {
+            return apiError(error, HttpStatus.SERVICE_UNAVAILABLE);
+        }
         return apiError(error, status(error, HttpStatus.BAD_GATEWAY));
+    }
+
+    /**
+     * A knowledge error worth retrying shortly: the scorer's {@code SERVER_ERROR}/{@code TIMEOUT}, which it
+     * answers when the index partition of the collection is being rebuilt after a rebalance (decision 0034);
+     * 503 with {@code Retry-After}.
+     */
+    static boolean retryable(ReplyError error) {
+        return error.getType() == ErrorType.SERVER_ERROR && error.getCode() == ErrorCode.TIMEOUT;
     }
 
     /** 404 for an unknown model, 400 for any other invalid request, otherwise {@code serverFault}. */

@@ -703,6 +703,22 @@ class GatewayWebTest {
                 .expectBody().jsonPath("$.error.message").value(m -> assertThat((String) m).contains("ghost"));
     }
 
+    @Test
+    void shouldAnswerASearchOfAScorerPartitionBeingRebuiltWith503AndRetryAfter() {
+        // given the scorer's answer while the collection's partition is rebuilt after a rebalance (decision 0034)
+        Stubs.search = Mono.error(new UpstreamFailureException(new ReplyError(ErrorType.SERVER_ERROR,
+                ErrorCode.TIMEOUT, "the index partition of 'docs' is being rebuilt; retry shortly.")));
+
+        // when / then
+        client.post().uri("/v1/collections/docs/search").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("query", "alpha"))
+                .exchange().expectStatus().isEqualTo(503)
+                .expectHeader().exists(HttpHeaders.RETRY_AFTER)
+                .expectBody()
+                .jsonPath("$.error.code").isEqualTo("timeout")
+                .jsonPath("$.error.message").value(m -> assertThat((String) m).contains("rebuilt"));
+    }
+
     private WebTestClient.RequestHeadersSpec<?> embeddings() {
         return client.post().uri("/v1/embeddings").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("model", "all-minilm-l6-v2", "input", "a"));

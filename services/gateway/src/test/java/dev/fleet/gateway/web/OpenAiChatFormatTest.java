@@ -120,7 +120,9 @@ class OpenAiChatFormatTest {
         assertThat(knowledgeStatus(ErrorType.INVALID_REQUEST_ERROR, ErrorCode.DIMENSION_MISMATCH))
                 .isEqualTo(HttpStatus.BAD_REQUEST);
         assertThat(knowledgeStatus(ErrorType.SERVER_ERROR, ErrorCode.INTERNAL_ERROR)).isEqualTo(HttpStatus.BAD_GATEWAY);
-        assertThat(knowledgeStatus(ErrorType.SERVER_ERROR, ErrorCode.TIMEOUT)).isEqualTo(HttpStatus.BAD_GATEWAY);
+        // the scorer's "partition being rebuilt" (decision 0034): retryable, 503 + Retry-After
+        assertThat(knowledgeStatus(ErrorType.SERVER_ERROR, ErrorCode.TIMEOUT))
+                .isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
     }
 
     @Test

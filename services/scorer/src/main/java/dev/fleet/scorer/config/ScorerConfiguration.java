@@ -1,13 +1,25 @@
 package dev.fleet.scorer.config;
 
+import java.util.Map;
+
+import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import dev.fleet.platform.kafka.DeadLetters;
+import dev.fleet.platform.kafka.FleetSerde;
+import dev.fleet.schemas.FleetTopics;
 import dev.fleet.scorer.domain.CollectionSearch;
+import dev.fleet.scorer.domain.ShardedSearch;
+import dev.fleet.scorer.domain.ShardStates;
 import dev.fleet.scorer.domain.VectorIndex;
+import dev.fleet.scorer.messaging.ItemVectorShards;
 
-/** The scorer's domain objects: one vector index per instance and the search over it. */
+/**
+ * The scorer's domain objects: one vector index per instance (the collections of the item-vectors
+ * partitions it holds), the states of those partitions, the reader that fills the index, and the search.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(FleetScorerProperties.class)
 public class ScorerConfiguration {
@@ -18,7 +30,29 @@ public class ScorerConfiguration {
     }
 
     @Bean
+    ShardStates shardStates() {
+        return new ShardStates();
+    }
+
+    @Bean
+    ItemVectorShards itemVectorShards(KafkaProperties kafka, FleetSerde serde, DeadLetters deadLetters,
+            VectorIndex index, ShardStates states) {
+        Map<String, Object> config = kafka.buildConsumerProperties(null);
+        return new ItemVectorShards(config, serde, deadLetters, index, states);
+    }
+
+    @Bean
+    ItemVectorShardsHealthIndicator itemVectorShardsHealthIndicator(ShardStates states) {
+        return new ItemVectorShardsHealthIndicator(states);
+    }
+
+    @Bean
     CollectionSearch collectionSearch(VectorIndex vectorIndex, FleetScorerProperties properties) {
         return new CollectionSearch(vectorIndex, properties.maxTopK());
+    }
+
+    @Bean
+    ShardedSearch shardedSearch(CollectionSearch search, ShardStates states, FleetScorerProperties properties) {
+        return new ShardedSearch(search, states, FleetTopics.ITEM_VECTORS.partitions(), properties.rebuildWait());
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 import dev.fleet.events.v1.ScoredItem;
@@ -26,8 +27,9 @@ import dev.fleet.scorer.domain.kernel.DotProducts;
  * read lock, so a search sees each item either before or after a concurrent write, never half of it.
  * <p>
  * Limits: a search is an exact brute-force scan, O(items × dimensions), bounded by memory bandwidth
- * (see {@code docs/benchmarks.md}); the whole index lives on the heap of every replica (about 1.6 kB per
- * 384-d item plus its id, text and metadata) and is rebuilt from the compacted topic at start-up.
+ * (see {@code docs/benchmarks.md}); a replica's index holds the collections of the item-vectors partitions
+ * assigned to it (about 1.6 kB per 384-d item plus its id, text and metadata), rebuilt from the compacted
+ * topic when a partition is assigned (decision 0034).
  */
 public class VectorIndex {
 
@@ -125,6 +127,41 @@ public class VectorIndex {
         } finally {
             collection.lock.writeLock().unlock();
         }
+    }
+
+    /**
+     * Drops every collection {@code which} selects (by tenant and collection name), e.g. those of an
+     * item-vectors partition this replica no longer holds; returns how many items went.
+     */
+    public synchronized int removeCollections(BiPredicate<String, String> which) {
+        int removed = 0;
+        for (CollectionKey key : List.copyOf(collections.keySet())) {
+            if (!which.test(key.tenantId(), key.collection())) {
+                continue;
+            }
+            Collection collection = collections.remove(key);
+            collection.lock.writeLock().lock(); // waits for scans still running on it
+            try {
+                removed += collection.size();
+            } finally {
+                collection.lock.writeLock().unlock();
+            }
+        }
+        return removed;
+    }
+
+    /** Items in every collection this index holds. */
+    public int size() {
+        int size = 0;
+        for (Collection c : collections.values()) {
+            c.lock.readLock().lock();
+            try {
+                size += c.size();
+            } finally {
+                c.lock.readLock().unlock();
+            }
+        }
+        return size;
     }
 
     /** Items in a tenant's collection (0 for an unknown one). */

@@ -1,7 +1,14 @@
 package dev.fleet.scorer.messaging;
 
+import java.util.Collection;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
 
 import dev.fleet.events.v1.Meter;
@@ -13,43 +20,63 @@ import dev.fleet.platform.kafka.PendingSends;
 import dev.fleet.platform.kafka.UsageRecorder;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.scorer.config.FleetScorerProperties;
-import dev.fleet.scorer.domain.CollectionSearch;
+import dev.fleet.scorer.domain.ShardedSearch;
 
 /**
  * Answers searches and recommendations (a {@code ScoreRequested} with {@code recommend} set): each gets a
  * {@code ScoreResult} keyed by its request id
  * (on the partition the requester reads when it named one: {@code replyPartition}) and, when it
  * did not fail, a {@code UsageRecorded} of one search query. The offset is committed only after
- * the broker acknowledged both. Searches wait (once, bounded) for the index to be loaded
- * at start-up, so early answers are not missing items.
+ * the broker acknowledged both.
+ * <p>
+ * Co-partitioned (decision 0034): the score-requests partitions this replica is assigned decide which
+ * item-vectors partitions it holds ({@link ItemVectorShards}); a request arrives on its collection's
+ * partition, and {@link ShardedSearch} answers it only from a complete partition.
  */
 @Component
-public class ScoreRequestListener {
+public class ScoreRequestListener implements ConsumerSeekAware {
 
-    private final CollectionSearch search;
-    private final ItemVectorMirror itemVectors;
+    private final ShardedSearch search;
+    private final ItemVectorShards shards;
     private final FleetPublisher publisher;
     private final FleetScorerProperties properties;
     private final UsageRecorder usage;
+    private final Set<Integer> owned = new TreeSet<>();
 
-    public ScoreRequestListener(CollectionSearch search, ItemVectorMirror itemVectors, FleetPublisher publisher,
+    public ScoreRequestListener(ShardedSearch search, ItemVectorShards shards, FleetPublisher publisher,
             FleetScorerProperties properties, UsageRecorder usage) {
         this.search = search;
-        this.itemVectors = itemVectors;
+        this.shards = shards;
         this.publisher = publisher;
         this.properties = properties;
         this.usage = usage;
     }
 
+    /**
+     * Called on every rebalance (with the newly assigned partitions; with none too): the item-vectors
+     * partitions follow. Revocations alone change nothing, so an eager rebalance that revokes everything
+     * and gives most of it back rebuilds only what moved.
+     */
+    @Override
+    public synchronized void onPartitionsAssigned(Map<TopicPartition, Long> assignments,
+            ConsumerSeekCallback callback) {
+        assignments.keySet().forEach(tp -> owned.add(tp.partition()));
+        shards.assign(Set.copyOf(owned));
+    }
+
+    @Override
+    public synchronized void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        partitions.forEach(tp -> owned.remove(tp.partition()));
+    }
+
     @KafkaListener(id = "score-requests", idIsGroup = false,
             topics = "#{T(dev.fleet.schemas.FleetTopics).SCORE_REQUESTS.name()}")
-    public void on(ConsumerRecord<String, ScoreRequested> record) {
+    public void on(ConsumerRecord<String, ScoreRequested> record) throws InterruptedException {
         ScoreRequested request = record.value();
         if (request == null) {
             throw new IllegalArgumentException("score request " + record.key() + " has no value");
         }
-        itemVectors.awaitLoaded(properties.catchUpTimeout());
-        ScoreResult result = search.answer(request);
+        ScoreResult result = search.answer(request, record.partition());
         PendingSends sends = new PendingSends(publisher);
         sends.publish(FleetTopics.SCORE_REPLIES, request.getReplyPartition(), request.getRequestId(), result,
                 EventContext.causedBy(record.headers(), request.getTenantId()));
@@ -58,4 +85,5 @@ public class ScoreRequestListener {
         }
         sends.awaitAcknowledged(properties.publishTimeout());
     }
+
 }

@@ -6,32 +6,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 import dev.fleet.events.v1.ItemVector;
-import dev.fleet.platform.kafka.AvroSingleObjectSerde;
-import dev.fleet.platform.kafka.FleetSchemaStore;
-import dev.fleet.platform.kafka.MirroredRecord;
-import dev.fleet.platform.kafka.TopicMirrors;
+import dev.fleet.schemas.CollectionPartition;
 import dev.fleet.scorer.domain.VectorIndex;
 
-class ItemVectorMirrorTest {
+class ItemVectorRecordsTest {
+
+    private static final int PARTITIONS = 6;
 
     private final VectorIndex index = new VectorIndex();
-    private final ItemVectorMirror mirror = new ItemVectorMirror(
-            new TopicMirrors(Map.of(), new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog()), null), index);
+    private final ItemVectorRecords records = new ItemVectorRecords(index, PARTITIONS);
 
     @Test
     void indexesAnItemVectorAndRemovesItOnATombstone() {
         // when
-        mirror.apply(record("t1/docs/a/1", vector("t1", "docs", "a/1")));
+        records.apply("t1/docs/a/1", home("t1", "docs"), vector("t1", "docs", "a/1"));
 
         // then
         assertThat(index.size("t1", "docs")).isEqualTo(1);
 
         // when
-        mirror.apply(record("t1/docs/a/1", null));
+        records.apply("t1/docs/a/1", home("t1", "docs"), null);
 
         // then
         assertThat(index.size("t1", "docs")).isZero();
@@ -39,19 +36,29 @@ class ItemVectorMirrorTest {
 
     @Test
     void refusesAVectorWhoseKeyNamesAnotherTenantsItem() {
-        assertThatThrownBy(() -> mirror.apply(record("t2/docs/a", vector("t1", "docs", "a"))))
+        assertThatThrownBy(() -> records.apply("t2/docs/a", home("t2", "docs"), vector("t1", "docs", "a")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not match");
         assertThat(index.size("t1", "docs")).isZero();
         assertThat(index.size("t2", "docs")).isZero();
     }
 
     @Test
-    void refusesAnUnparseableKey() {
-        assertThatThrownBy(() -> mirror.apply(record("no-slashes", null))).isInstanceOf(IllegalArgumentException.class);
+    void refusesAVectorOnAnotherPartitionThanItsCollections() {
+        int elsewhere = (home("t1", "docs") + 1) % PARTITIONS;
+
+        assertThatThrownBy(() -> records.apply("t1/docs/a", elsewhere, vector("t1", "docs", "a")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("its collection's partition is " + home("t1", "docs"));
+        assertThat(index.size("t1", "docs")).isZero();
     }
 
-    private static MirroredRecord<ItemVector> record(String key, ItemVector value) {
-        return new MirroredRecord<>(key, value, new RecordHeaders(), 0, 0);
+    @Test
+    void refusesAnUnparseableKey() {
+        assertThatThrownBy(() -> records.apply("no-slashes", 0, null)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static int home(String tenant, String collection) {
+        return CollectionPartition.of(tenant, collection, PARTITIONS);
     }
 
     private static ItemVector vector(String tenant, String collection, String itemId) {
