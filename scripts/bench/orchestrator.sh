@@ -11,7 +11,7 @@
 # (BENCH_DIR, P50, P99, BENCH_FLEET_STARTED) are read in another, which shellcheck cannot follow
 BENCH_ORCH_CONCURRENCY="${FLEET_BENCH_CONCURRENCY:-1000}"
 BENCH_ORCH_SECONDS="${FLEET_BENCH_SECONDS:-30}"
-BENCH_ORCH_WARMUP="${FLEET_BENCH_WARMUP_SECONDS:-15}"
+BENCH_ORCH_WARMUP="${FLEET_BENCH_WARMUP_SECONDS:-60}"
 BENCH_ORCH_TTFT=500ms
 BENCH_ORCH_DB_POOL="${FLEET_BENCH_DB_POOL:-50}"
 
@@ -42,7 +42,7 @@ bench_gc() {
 }
 
 bench_orchestrator() {
-  (($# == 0)) || die "usage: $PROG bench orchestrator   (knobs: FLEET_BENCH_CONCURRENCY [1000], FLEET_BENCH_SECONDS [30], FLEET_BENCH_WARMUP_SECONDS [15], FLEET_BENCH_DB_POOL [50])"
+  (($# == 0)) || die "usage: $PROG bench orchestrator   (knobs: FLEET_BENCH_CONCURRENCY [1000], FLEET_BENCH_SECONDS [30], FLEET_BENCH_WARMUP_SECONDS [60], FLEET_BENCH_DB_POOL [50])"
   need_java
   need_mvn
   need_cmd curl "install curl (apt-get install -y curl)"
