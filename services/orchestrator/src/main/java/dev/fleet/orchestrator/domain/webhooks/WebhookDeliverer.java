@@ -8,10 +8,9 @@ import java.util.Optional;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 
-import reactor.core.Disposable;
-import reactor.core.publisher.Flux;
+import dev.fleet.orchestrator.domain.PeriodicWork;
+
 import reactor.core.publisher.Mono;
 
 /**
@@ -25,7 +24,7 @@ import reactor.core.publisher.Mono;
  * the outcome was written) gets the delivery again, with the same {@code x-fleet-event-id}.
  * A webhook removed after the event was consumed makes its deliveries dead ("webhook removed").
  */
-public class WebhookDeliverer implements SmartLifecycle {
+public class WebhookDeliverer extends PeriodicWork {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookDeliverer.class);
 
@@ -33,21 +32,24 @@ public class WebhookDeliverer implements SmartLifecycle {
     private final WebhookSender sender;
     private final RetryBackoff backoff;
     private final Clock clock;
-    private final Duration pollInterval;
     private final Duration lease;
     private final int batchSize;
-    private volatile Disposable loop;
 
     /** @param lease how long a claimed delivery is left alone: longer than a POST may take */
     public WebhookDeliverer(WebhookStore store, WebhookSender sender, RetryBackoff backoff, Clock clock,
             Duration pollInterval, Duration lease, int batchSize) {
+        super("working off webhook deliveries", pollInterval, pollInterval);
         this.store = store;
         this.sender = sender;
         this.backoff = backoff;
         this.clock = clock;
-        this.pollInterval = pollInterval;
         this.lease = lease;
         this.batchSize = batchSize;
+    }
+
+    @Override
+    protected Mono<Long> runOnce() {
+        return deliverDue();
     }
 
     /** One round: sends what is due now; emits how many were attempted. */
@@ -85,30 +87,5 @@ public class WebhookDeliverer implements SmartLifecycle {
                     delivery.tenantId(), delivery.attempts(), error);
         }
         return store.markFailed(delivery.eventId(), status, error, pause == null ? null : now.plus(pause), now);
-    }
-
-    @Override
-    public void start() {
-        loop = Flux.interval(pollInterval)
-                .onBackpressureDrop()
-                .concatMap(tick -> deliverDue().onErrorResume(e -> {
-                    log.warn("webhook deliveries could not be worked off: {}", e.toString());
-                    return Mono.empty();
-                }), 1)
-                .subscribe();
-    }
-
-    @Override
-    public void stop() {
-        Disposable running = loop;
-        if (running != null) {
-            running.dispose();
-        }
-        loop = null;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return loop != null;
     }
 }
