@@ -1,12 +1,14 @@
 package dev.fleet.orchestrator.providers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -26,18 +28,26 @@ import dev.fleet.test.TcpProxy;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 import io.micrometer.observation.ObservationRegistry;
+import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
  * Streamed completions reuse the provider connection: Spring AI stops reading at {@code [DONE]},
  * and without {@link KeepAliveAfterCancel} Reactor Netty closed the connection each time, so every
- * completion opened a new one (counted here by a TCP proxy in front of the simulator).
+ * completion opened a new one (counted here by a TCP proxy in front of the simulator). The rest of a
+ * body is read after the caller has its answer, so the test waits for the pool to have no
+ * connection in use before the next completion; without the filter that connection is closed and
+ * the next completion opens another.
  */
 class ProviderConnectionReuseTest {
 
     private static final OpenAiSimulator SIMULATOR = OpenAiSimulator.start();
     private static final TcpProxy PROXY = TcpProxy.open().forwardTo("127.0.0.1", SIMULATOR.port());
-    private static final ConnectionProvider POOL = ConnectionProvider.create("connection-reuse-test", 4);
+    private static final AtomicReference<ConnectionPoolMetrics> POOL_METRICS = new AtomicReference<>();
+    private static final ConnectionProvider POOL = ConnectionProvider.builder("connection-reuse-test")
+            .maxConnections(4)
+            .metrics(true, () -> (poolName, id, address, metrics) -> POOL_METRICS.set(metrics))
+            .build();
 
     @AfterAll
     static void stop() {
@@ -61,6 +71,8 @@ class ProviderConnectionReuseTest {
             String text = provider.stream(request("question " + i), null)
                     .map(ProviderChunk::text).reduce("", String::concat).block(Duration.ofSeconds(20));
             assertThat(text).isEqualTo(OpenAiSimulator.answerTo("question " + i));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> POOL_METRICS.get() != null && POOL_METRICS.get().acquiredSize() == 0);
         }
 
         // then they shared one connection
