@@ -37,9 +37,13 @@ import dev.fleet.events.v1.RateLimitClaim;
 import dev.fleet.events.v1.RateLimitGrant;
 import dev.fleet.events.v1.ResponseLookup;
 import dev.fleet.events.v1.ResponseLookupResult;
+import dev.fleet.events.v1.RiskCaseOutcome;
+import dev.fleet.events.v1.RiskDecision;
+import dev.fleet.events.v1.RiskRuleSet;
 import dev.fleet.events.v1.ScoreRequested;
 import dev.fleet.events.v1.ScoreResult;
 import dev.fleet.events.v1.Tenant;
+import dev.fleet.events.v1.TransactionSubmitted;
 import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.events.v1.UsageRollup;
 
@@ -153,11 +157,39 @@ public final class FleetTopics {
             "The stored response (instructions, input, output) or why there is none, on the partition the asking "
                     + "gateway replica reads; short retention, since it carries content.");
 
+    public static final Topic<TransactionSubmitted> TRANSACTIONS = new Topic<>("fleet.transactions.v1",
+            "tenantId/accountId", TransactionSubmitted.class, 6, Cleanup.DELETE, WEEK, Set.of(PRODUCT_APPS, GATEWAY),
+            Set.of(SCORER, ORCHESTRATOR, ANALYTICS),
+            "Payments product apps ask the fleet to score (directly, or through POST /v1/risk/transactions); every "
+                    + "one gets exactly one decision. Key each account's transactions alike so they stay in order.");
+
+    public static final Topic<RiskDecision> RISK_DECISIONS = new Topic<>("fleet.risk.decisions.v1",
+            "tenantId/accountId", RiskDecision.class, 6, Cleanup.DELETE, LONG, Set.of(SCORER),
+            Set.of(PRODUCT_APPS, GATEWAY, ORCHESTRATOR, ANALYTICS),
+            "The enforced decision for each transaction (approve, review, decline) with its score, the rules that "
+                    + "fired, the feature values and the rule-set version; exactly one per transaction.");
+
+    public static final Topic<RiskDecision> RISK_SHADOW_DECISIONS = new Topic<>("fleet.risk.shadow-decisions.v1",
+            "tenantId/accountId", RiskDecision.class, 6, Cleanup.DELETE, WEEK, Set.of(SCORER),
+            Set.of(ANALYTICS), "What a tenant's shadow rule set would have decided; never enforced, compared "
+                    + "with fleet.risk.decisions.v1 before the version is promoted.");
+
+    public static final Topic<RiskRuleSet> RISK_RULE_SETS = new Topic<>("fleet.risk.rule-sets.v1", "tenantId",
+            RiskRuleSet.class, 3, Cleanup.COMPACT, null, Set.of(ORCHESTRATOR), Set.of(SCORER, ANALYTICS),
+            "Each tenant's active risk rule set and its shadow candidate (config as events); a tenant without one "
+                    + "is scored with the built-in default rules.");
+
+    public static final Topic<RiskCaseOutcome> RISK_CASE_OUTCOMES = new Topic<>("fleet.risk.case-outcomes.v1",
+            "tenantId/accountId", RiskCaseOutcome.class, 3, Cleanup.DELETE, LONG, Set.of(ORCHESTRATOR),
+            Set.of(PRODUCT_APPS, ANALYTICS),
+            "How each review case ended: release (approved) or cancel (declined) the held transaction.");
+
     /** Every topic, in catalog order. */
     public static final List<Topic<?>> ALL = List.of(TENANTS, API_KEYS, CHAT_REQUESTS, CHAT_REPLIES,
             EMBEDDING_REQUESTS, EMBEDDING_REPLIES, ITEMS, ITEM_VECTORS, SCORE_REQUESTS, SCORE_REPLIES, USAGE,
             USAGE_ROLLUPS, QUOTA_STATUS, DOMAIN_EVENTS, RATE_LIMIT_CLAIMS, RATE_LIMIT_GRANTS, PROMPTS,
-            MODEL_ALIASES, PRICE_BOOK, BILLING_LINES, RESPONSE_LOOKUPS, RESPONSE_LOOKUP_RESULTS);
+            MODEL_ALIASES, PRICE_BOOK, BILLING_LINES, RESPONSE_LOOKUPS, RESPONSE_LOOKUP_RESULTS, TRANSACTIONS,
+            RISK_DECISIONS, RISK_SHADOW_DECISIONS, RISK_RULE_SETS, RISK_CASE_OUTCOMES);
 
     private static final Map<String, Topic<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(Topic::name, Function.identity()));

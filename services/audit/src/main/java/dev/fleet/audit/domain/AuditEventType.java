@@ -18,6 +18,11 @@ import dev.fleet.events.v1.QuotaExceeded;
 import dev.fleet.events.v1.QuotaWarningReached;
 import dev.fleet.events.v1.QuotaWebhookChanged;
 import dev.fleet.events.v1.ResponseDeleted;
+import dev.fleet.events.v1.RiskCaseDecided;
+import dev.fleet.events.v1.RiskCaseEscalated;
+import dev.fleet.events.v1.RiskCaseOpened;
+import dev.fleet.events.v1.RiskCaseReviewed;
+import dev.fleet.events.v1.RiskRuleSetChanged;
 import dev.fleet.events.v1.StreamAborted;
 import dev.fleet.events.v1.StreamCompleted;
 import dev.fleet.events.v1.StreamStarted;
@@ -50,7 +55,12 @@ public enum AuditEventType {
     STREAM_ABORTED(StreamAborted.class),
     PRICE_BOOK_PUBLISHED(PriceBookPublished.class),
     QUOTA_WEBHOOK_CHANGED(QuotaWebhookChanged.class),
-    RESPONSE_DELETED(ResponseDeleted.class);
+    RESPONSE_DELETED(ResponseDeleted.class),
+    RISK_RULE_SET_CHANGED(RiskRuleSetChanged.class),
+    RISK_CASE_OPENED(RiskCaseOpened.class),
+    RISK_CASE_REVIEWED(RiskCaseReviewed.class),
+    RISK_CASE_DECIDED(RiskCaseDecided.class),
+    RISK_CASE_ESCALATED(RiskCaseEscalated.class);
 
     private final Class<? extends SpecificRecord> payloadType;
 
