@@ -59,16 +59,19 @@ app.kubernetes.io/instance: {{ .root.Release.Name }}
 {{- end -}}
 
 {{/*
-What each consumer service scales on: its consumer group (read from the service's code: the group
-is fleet.kafka.service for @KafkaListener containers, the Streams application id for usage-metering)
-and the topics whose lag it works off.
+What each consumer service scales on: one entry per consumer group it runs (read from the
+service's code: the group is fleet.kafka.service for @KafkaListener containers, a Streams
+application id otherwise, overridable by the env variable named in groupEnv) and the topics whose
+lag that group works off.
 */}}
 {{- define "fleet.consumers" -}}
-orchestrator: { group: orchestrator, topics: [fleet.chat.requests.v1] }
-embedding-worker: { group: embedding-worker, topics: [fleet.embedding.requests.v1, fleet.items.v1] }
-scorer: { group: scorer, topics: [fleet.score.requests.v1] }
-usage-metering: { group: fleet-usage-metering, topics: [fleet.usage.v1] }
-audit: { group: audit, topics: [fleet.domain.events.v1] }
+orchestrator: [{ group: orchestrator, topics: [fleet.chat.requests.v1] }]
+embedding-worker: [{ group: embedding-worker, topics: [fleet.embedding.requests.v1, fleet.items.v1] }]
+scorer:
+  - { group: scorer, topics: [fleet.score.requests.v1] }
+  - { group: fleet-scorer-risk, groupEnv: FLEET_SCORER_RISK_APPLICATION_ID, topics: [fleet.transactions.v1] }
+usage-metering: [{ group: fleet-usage-metering, groupEnv: FLEET_METERING_APPLICATION_ID, topics: [fleet.usage.v1] }]
+audit: [{ group: audit, topics: [fleet.domain.events.v1] }]
 {{- end -}}
 
 {{/* The catalog's partitions of the topics a consumer service scales on (schemas' FleetTopics). */}}
@@ -83,6 +86,7 @@ fleet.chat.replies.v1: 6
 fleet.embedding.replies.v1: 6
 fleet.score.replies.v1: 6
 fleet.responses.lookup-results.v1: 6
+fleet.transactions.v1: 6
 {{- end -}}
 
 {{/*
@@ -145,16 +149,20 @@ orchestrator: [fleet.embedding.replies.v1, fleet.score.replies.v1]
 {{- fail "global.kafka.security.sasl needs a password or an existingSecret" -}}
 {{- end -}}
 {{- $consumers := include "fleet.consumers" . | fromYaml -}}
-{{- range $name, $c := $consumers -}}
+{{- range $name, $groups := $consumers -}}
 {{- $svc := index $.Values.services $name -}}
 {{- if and $svc.enabled $svc.keda.enabled -}}
 {{- $max := 0 -}}
+{{- $topics := list -}}
+{{- range $c := $groups -}}
 {{- range $topic := $c.topics -}}
+{{- $topics = append $topics $topic -}}
 {{- $p := int (include "fleet.partitions" (dict "root" $ "topic" $topic)) -}}
 {{- if gt $p $max }}{{ $max = $p }}{{ end -}}
 {{- end -}}
+{{- end -}}
 {{- if gt (int $svc.keda.maxReplicaCount) $max -}}
-{{- fail (printf "services.%s.keda.maxReplicaCount (%v) exceeds the partitions of %s (%d): replicas beyond them would read nothing" $name $svc.keda.maxReplicaCount (join ", " $c.topics) $max) -}}
+{{- fail (printf "services.%s.keda.maxReplicaCount (%v) exceeds the partitions of %s (%d): replicas beyond them would read nothing" $name $svc.keda.maxReplicaCount (join ", " $topics) $max) -}}
 {{- end -}}
 {{- if gt (int $svc.keda.minReplicaCount) (int $svc.keda.maxReplicaCount) -}}
 {{- fail (printf "services.%s.keda.minReplicaCount is above maxReplicaCount" $name) -}}

@@ -213,7 +213,7 @@ class FleetChartTest {
         assertThat(groups).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "orchestrator", "orchestrator fleet.chat.requests.v1",
                 "embedding-worker", "embedding-worker fleet.embedding.requests.v1, embedding-worker fleet.items.v1",
-                "scorer", "scorer fleet.score.requests.v1",
+                "scorer", "scorer fleet.score.requests.v1, fleet-scorer-risk fleet.transactions.v1",
                 "usage-metering", "fleet-usage-metering fleet.usage.v1",
                 "audit", "audit fleet.domain.events.v1"));
         assertThat(production.named("ScaledObject", "fleet-orchestrator").at("/spec/triggers/0/metadata/lagThreshold")
