@@ -3,6 +3,8 @@ package dev.fleet.platform.kafka.guide;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +13,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -112,6 +116,24 @@ class ProductAppTransactionsTest {
             assertThat(d.getTransactionId()).isEqualTo("tx-1");
             assertThat(d.getVerdict()).isEqualTo(RiskVerdict.REVIEW);
         });
+    }
+
+    @Test
+    void guideQuotesTheExampleUnchanged() throws Exception {
+        // given
+        String example = Files.readString(
+                Path.of("src/test/java/dev/fleet/platform/kafka/guide/ProductAppTransactions.java"));
+        String guide = Files.readString(Path.of("../../docs/risk.md"));
+        Matcher parts = Pattern.compile("// --8<-- \\[start:(\\w+)]\n(.*?)    // --8<-- \\[end:\\1]", Pattern.DOTALL)
+                .matcher(example);
+        // when / then
+        int quoted = 0;
+        while (parts.find()) {
+            assertThat(guide).as("docs/risk.md quotes the %s of ProductAppTransactions", parts.group(1))
+                    .contains("```java\n" + parts.group(2) + "```");
+            quoted++;
+        }
+        assertThat(quoted).isEqualTo(2);
     }
 
     private static TransactionSubmitted transaction(String tenantId) {
