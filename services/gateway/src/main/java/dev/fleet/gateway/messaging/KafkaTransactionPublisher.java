@@ -13,7 +13,7 @@ import reactor.core.publisher.Mono;
  * Publishes transactions on {@code fleet.transactions.v1}, keyed {@code tenantId/accountId} so each
  * account's transactions stay in order. The event id is derived from the tenant and transaction id:
  * a client that retries a transaction (after a 503 or a lost answer) publishes the same event, which
- * the scorer counts once.
+ * consumers that dedupe on {@code event-id} count once.
  */
 public class KafkaTransactionPublisher implements TransactionPublisher {
 
