@@ -8,11 +8,13 @@ import java.util.concurrent.ExecutionException;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -82,6 +84,16 @@ public final class ProductAppTransactions implements AutoCloseable {
                 new KafkaConsumer<>(props, new StringDeserializer(), SERDE.deserializer());
         consumer.subscribe(List.of(topic));
         return consumer;
+    }
+
+    /** One poll; a record that cannot be decoded is skipped (log it), never retried forever. */
+    public static ConsumerRecords<String, SpecificRecord> poll(KafkaConsumer<String, SpecificRecord> consumer) {
+        try {
+            return consumer.poll(Duration.ofMillis(500));
+        } catch (RecordDeserializationException e) {
+            consumer.seek(e.topicPartition(), e.offset() + 1);
+            return ConsumerRecords.empty();
+        }
     }
     // --8<-- [end:consumer]
 

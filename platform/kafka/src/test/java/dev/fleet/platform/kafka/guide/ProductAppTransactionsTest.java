@@ -94,16 +94,17 @@ class ProductAppTransactionsTest {
 
     @Test
     void readsTheDecisionsWithItsOwnGroup() throws Exception {
-        // given a decision, as the scorer publishes it
+        // given a record nobody can decode, then a decision as the scorer publishes it, on the same partition
         String tenantId = UUID.randomUUID().toString();
         TransactionSubmitted tx = transaction(tenantId);
+        publishPoison(tx);
         publishDecision(tx);
         // when
         List<RiskDecision> mine = new ArrayList<>();
         try (KafkaConsumer<String, SpecificRecord> decisions = ProductAppTransactions.decisions(
                 SharedKafka.bootstrapServers(), "checkout-app-" + tenantId, FleetTopics.RISK_DECISIONS.name())) {
             await().atMost(WAIT).until(() -> {
-                decisions.poll(Duration.ofMillis(200)).forEach(r -> {
+                ProductAppTransactions.poll(decisions).forEach(r -> {
                     if (r.value() instanceof RiskDecision d && d.getTenantId().equals(tenantId)) {
                         mine.add(d);
                     }
@@ -141,6 +142,16 @@ class ProductAppTransactionsTest {
                 .setAccountId("acct-1").setAmount(new Money("12.50", "EUR")).setMerchant("coffee-corner")
                 .setMerchantCategory("5814").setCountry("DE").setDeviceId("device-7").setChannel("ecommerce")
                 .setOccurredAt(Instant.parse("2026-12-01T10:15:30Z")).setMetadata(Map.of("order", "o-42")).build();
+    }
+
+    private static void publishPoison(TransactionSubmitted tx) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(FleetTopics.RISK_DECISIONS.name(),
+                    tx.getTenantId() + "/" + tx.getAccountId(), "not avro")).get();
+        }
     }
 
     private static void publishDecision(TransactionSubmitted tx) throws Exception {
