@@ -53,7 +53,7 @@ import dev.fleet.test.TopicReader;
  * {@code fleet.risk.decisions.v1}, keyed {@code tenantId/accountId} as the scorer does.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "fleet.gateway.risk.wait-timeout=6s")
+        properties = "fleet.gateway.risk.wait-timeout=8s")
 class RiskTransactionsIntegrationTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -193,7 +193,7 @@ public class GatewayConfiguration {
 
     @Bean
     RiskTransactions riskTransactions(FleetPublisher fleetPublisher, RiskDecisionWaits waits,
-            TopicTail<RiskDecision> riskDecisionFeed, FleetGatewayProperties properties) {
+            FleetGatewayProperties properties) {
         return new RiskTransactions(new KafkaTransactionPublisher(fleetPublisher), waits,
                 properties.risk().waitTimeout());
     }

@@ -117,10 +117,10 @@ public final class RiskDecisionWaits {
                 joined[0] = existing;
                 return existing;
             }
-            if (size.get() >= maxWaits) {
+            if (size.incrementAndGet() > maxWaits) {
+                size.decrementAndGet();
                 return null;
             }
-            size.incrementAndGet();
             Entry entry = new Entry(accountKey(tenantId, accountId), now);
             accounts.merge(entry.accountKey, 1, Integer::sum);
             joined[0] = entry;
