@@ -150,6 +150,13 @@ class KafkaOutageIntegrationTest {
                 "messages", List.of(Map.of("role", "user", "content", "anyone there?"))));
         assertThat(chat.getStatus().value()).isEqualTo(503);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(FAST);
+        EntityExchangeResult<String> transaction = post(key, "/v1/risk/transactions", Map.of("transaction_id",
+                "tx-1", "account_id", "acct-1", "amount", "12.50", "currency", "EUR", "merchant", "shop",
+                "merchant_category", "5411", "country", "DE", "channel", "ecommerce", "wait", true));
+        assertThat(transaction.getStatus().value()).isEqualTo(503);
+        assertThat(transaction.getResponseHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("2");
+        assertThat(JSON.readTree(transaction.getResponseBody()).at("/error/code").asText())
+                .isEqualTo("kafka_unavailable");
         // while what this replica answers from its own state still works
         client.get().uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange()
                 .expectStatus().isOk();

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.springframework.context.SmartLifecycle;
@@ -11,7 +12,7 @@ import org.springframework.context.SmartLifecycle;
 import dev.fleet.schemas.Topic;
 
 /**
- * Creates this service's {@link TopicMirror}s and runs them with the
+ * Creates this service's {@link TopicMirror}s and {@link TopicTail}s and runs them with the
  * application: started before the listener containers and the web server, stopped after them.
  * The mirrors share one admin client for their catch-ups' end offsets, created on first use.
  */
@@ -22,6 +23,7 @@ public class TopicMirrors implements SmartLifecycle {
     private final DeadLetters deadLetters;
     private final AdminEndOffsets endOffsets;
     private final List<TopicMirror<?>> mirrors = new CopyOnWriteArrayList<>();
+    private final List<TopicTail<?>> tails = new CopyOnWriteArrayList<>();
     private volatile boolean running;
 
     public TopicMirrors(Map<String, Object> consumerConfig, FleetSerde serde, DeadLetters deadLetters) {
@@ -43,6 +45,20 @@ public class TopicMirrors implements SmartLifecycle {
                 options, endOffsets));
     }
 
+    /**
+     * Follows {@code topic} from its end at start, handing {@code handler} the records whose key passes
+     * {@code wantsKey} (see {@link TopicTail}).
+     */
+    public synchronized <V extends SpecificRecord> TopicTail<V> fromEnd(Topic<V> topic, Predicate<String> wantsKey,
+            Consumer<MirroredRecord<V>> handler) {
+        TopicTail<V> tail = new TopicTail<>(topic, consumerConfig, serde, wantsKey, handler);
+        tails.add(tail);
+        if (running) {
+            tail.start();
+        }
+        return tail;
+    }
+
     /** Every mirror created so far. */
     public List<TopicMirror<?>> all() {
         return List.copyOf(mirrors);
@@ -59,6 +75,7 @@ public class TopicMirrors implements SmartLifecycle {
     @Override
     public synchronized void start() {
         mirrors.forEach(TopicMirror::start);
+        tails.forEach(TopicTail::start);
         running = true;
     }
 
@@ -66,6 +83,7 @@ public class TopicMirrors implements SmartLifecycle {
     public synchronized void stop() {
         running = false;
         mirrors.forEach(TopicMirror::stop);
+        tails.forEach(TopicTail::stop);
         endOffsets.close();
     }
 

@@ -33,6 +33,7 @@ import jakarta.validation.constraints.NotNull;
  * @param usageRetention      how far back {@code GET /v1/usage} can see; older rollups are not kept in memory
  *                            ({@code FLEET_GATEWAY_USAGE_RETENTION})
  * @param rateLimits          how the replicas share rate limits ({@link RateLimits})
+ * @param risk                {@code POST /v1/risk/transactions} ({@link Risk})
  */
 @Validated
 @ConfigurationProperties("fleet.gateway")
@@ -48,7 +49,26 @@ public record FleetGatewayProperties(
         @Min(1) @DefaultValue("262144") int maxCompletionTokens,
         @Min(1) @DefaultValue("32768") int maxItemChars,
         @NotNull @DurationMin(hours = 1) @DefaultValue("7d") Duration usageRetention,
-        @NotNull @Valid @DefaultValue RateLimits rateLimits) {
+        @NotNull @Valid @DefaultValue RateLimits rateLimits,
+        @NotNull @Valid @DefaultValue Risk risk) {
+
+    /**
+     * Transactions submitted over HTTP (decision 0037).
+     *
+     * @param waitTimeout longest a {@code "wait": true} request waits for its decision once the transaction is
+     *                    published; then 202 {@code pending} ({@code FLEET_GATEWAY_RISK_WAIT_TIMEOUT})
+     * @param maxWaits    transactions one replica waits for at once; beyond, a waiting request answers
+     *                    {@code pending} at once ({@code FLEET_GATEWAY_RISK_MAX_WAITS})
+     */
+    public record Risk(
+            @NotNull @DurationMin(millis = 1) @DefaultValue("PT2S") Duration waitTimeout,
+            @Min(1) @DefaultValue("10000") int maxWaits) {
+
+        /** A wait its request never released (it should not happen) is dropped after this. */
+        public Duration staleAfter() {
+            return waitTimeout.multipliedBy(2).plusSeconds(30);
+        }
+    }
 
     /**
      * Rate limits: every replica takes part in owning the budgets (a Kafka Streams application) and

@@ -12,7 +12,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.RiskDecision;
 import dev.fleet.gateway.domain.ApiKeyAuthenticator;
 import dev.fleet.gateway.domain.ApiKeyDirectory;
 import dev.fleet.gateway.domain.ChatCompletions;
@@ -23,12 +28,16 @@ import dev.fleet.gateway.domain.ratelimit.LimitsDirectory;
 import dev.fleet.gateway.domain.ratelimit.RateLimiter;
 import dev.fleet.gateway.domain.QuotaDirectory;
 import dev.fleet.gateway.domain.StoredResponses;
+import dev.fleet.gateway.domain.risk.RiskDecisionWaits;
+import dev.fleet.gateway.domain.risk.RiskTransactions;
 import dev.fleet.gateway.domain.UsageLedger;
 import dev.fleet.gateway.messaging.ApiKeyDirectoryFeed;
 import dev.fleet.gateway.messaging.KafkaChatRequestChannel;
 import dev.fleet.gateway.messaging.KafkaItemEventPublisher;
 import dev.fleet.gateway.messaging.KafkaKnowledge;
 import dev.fleet.gateway.messaging.KafkaStoredResponses;
+import dev.fleet.gateway.messaging.KafkaTransactionPublisher;
+import dev.fleet.gateway.messaging.RiskDecisionFeed;
 import dev.fleet.gateway.messaging.RecordSizeLimit;
 import dev.fleet.gateway.messaging.SizeCheckedChatRequestChannel;
 import dev.fleet.gateway.messaging.ModelAliasFeed;
@@ -41,6 +50,7 @@ import dev.fleet.platform.kafka.KnowledgeClient;
 import dev.fleet.platform.kafka.ReplyConsumers;
 import dev.fleet.platform.kafka.ReplyRouter;
 import dev.fleet.platform.kafka.TopicMirrors;
+import dev.fleet.platform.kafka.TopicTail;
 import dev.fleet.platform.tokens.TokenCounter;
 import dev.fleet.schemas.FleetTopics;
 
@@ -156,5 +166,35 @@ public class GatewayConfiguration {
     @Bean
     QuotaDirectory quotaDirectory(TopicMirrors topicMirrors, Clock clock) {
         return QuotaStatusFeed.feed(topicMirrors, new QuotaDirectory(clock));
+    }
+
+    @Bean
+    RiskDecisionWaits riskDecisionWaits(FleetGatewayProperties properties, MeterRegistry meters) {
+        RiskDecisionWaits waits = new RiskDecisionWaits(properties.risk().maxWaits(), properties.risk().staleAfter());
+        Gauge.builder("fleet.gateway.risk.waits", waits, RiskDecisionWaits::size)
+                .description("transactions this replica waits for a decision of").register(meters);
+        FunctionCounter.builder("fleet.gateway.risk.waits.refused", waits, RiskDecisionWaits::refused)
+                .description("waiting requests answered pending at once: FLEET_GATEWAY_RISK_MAX_WAITS reached")
+                .register(meters);
+        FunctionCounter.builder("fleet.gateway.risk.waits.stale", waits, RiskDecisionWaits::dropped)
+                .description("waits dropped because their request never released them").register(meters);
+        return waits;
+    }
+
+    /** Every replica follows the decisions from their end, outside any group (decision 0037). */
+    @Bean
+    TopicTail<RiskDecision> riskDecisionFeed(TopicMirrors topicMirrors, RiskDecisionWaits waits, MeterRegistry meters) {
+        TopicTail<RiskDecision> tail = RiskDecisionFeed.feed(topicMirrors, waits);
+        FunctionCounter.builder("fleet.gateway.risk.decisions.unreadable", tail, TopicTail::unreadable)
+                .description("decision records of an awaited account that could not be read, skipped")
+                .register(meters);
+        return tail;
+    }
+
+    @Bean
+    RiskTransactions riskTransactions(FleetPublisher fleetPublisher, RiskDecisionWaits waits,
+            FleetGatewayProperties properties) {
+        return new RiskTransactions(new KafkaTransactionPublisher(fleetPublisher), waits,
+                properties.risk().waitTimeout());
     }
 }

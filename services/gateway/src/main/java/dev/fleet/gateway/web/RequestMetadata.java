@@ -25,6 +25,9 @@ record RequestMetadata(int maxEntries, int maxKeyLength, int maxValueLength) {
     /** Item metadata: returned with search hits, so generous but bounded. */
     static final RequestMetadata ITEM = new RequestMetadata(64, 128, 4096);
 
+    /** A transaction's metadata: kept with its decision and shown to reviewers. */
+    static final RequestMetadata TRANSACTION = new RequestMetadata(32, 64, 1024);
+
     Map<String, String> toStrings(Map<String, JsonNode> raw, String param) {
         Map<String, String> result = new LinkedHashMap<>();
         if (raw == null) {

@@ -51,4 +51,22 @@ class FleetGatewayPropertiesTest {
         runner.withPropertyValues("fleet.gateway.reply-timeout=0s").run(context ->
                 assertThat(context).hasFailed());
     }
+
+    @Test
+    void shouldWaitTwoSecondsForARiskDecisionAndBoundTheWaitsByDefault() {
+        runner.run(context -> {
+            FleetGatewayProperties.Risk risk = context.getBean(FleetGatewayProperties.class).risk();
+            assertThat(risk.waitTimeout()).isEqualTo(Duration.ofSeconds(2));
+            assertThat(risk.maxWaits()).isEqualTo(10_000);
+            assertThat(risk.staleAfter()).isEqualTo(Duration.ofSeconds(34));
+        });
+    }
+
+    @Test
+    void shouldReadAnIsoRiskWaitTimeoutAndRefuseNoRoomForAWait() {
+        runner.withPropertyValues("fleet.gateway.risk.wait-timeout=PT0.5S").run(context ->
+                assertThat(context.getBean(FleetGatewayProperties.class).risk().waitTimeout())
+                        .isEqualTo(Duration.ofMillis(500)));
+        runner.withPropertyValues("fleet.gateway.risk.max-waits=0").run(context -> assertThat(context).hasFailed());
+    }
 }

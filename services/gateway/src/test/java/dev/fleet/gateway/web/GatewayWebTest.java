@@ -53,6 +53,7 @@ import dev.fleet.events.v1.ScoredItem;
 import dev.fleet.events.v1.Tenant;
 import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.events.v1.TokenUsage;
+import dev.fleet.events.v1.TransactionSubmitted;
 import dev.fleet.gateway.config.FleetGatewayProperties;
 import dev.fleet.gateway.config.GatewayTestProperties;
 import dev.fleet.gateway.domain.ApiKeyAuthenticator;
@@ -63,6 +64,8 @@ import dev.fleet.gateway.domain.ChatRequestChannel;
 import dev.fleet.gateway.domain.CollectionItems;
 import dev.fleet.gateway.domain.EventBusUnavailableException;
 import dev.fleet.gateway.domain.Knowledge;
+import dev.fleet.gateway.domain.risk.RiskDecisionWaits;
+import dev.fleet.gateway.domain.risk.RiskTransactions;
 import dev.fleet.gateway.domain.ModelCatalog;
 import dev.fleet.gateway.domain.QuotaDirectory;
 import dev.fleet.gateway.domain.RefusalCounter;
@@ -102,6 +105,7 @@ class GatewayWebTest {
         static volatile List<Object> lastKnowledgeCall;
         static final List<ChatRequested> chatRequests = new CopyOnWriteArrayList<>();
         static final List<ItemEvent> items = new CopyOnWriteArrayList<>();
+        static final List<TransactionSubmitted> transactions = new CopyOnWriteArrayList<>();
         static final Map<String, BudgetWindow> windows = new HashMap<>();
         static final RefusalCounter refusals = new RefusalCounter(Clock.systemUTC());
 
@@ -235,6 +239,12 @@ class GatewayWebTest {
             return new CollectionItems((tenant, events) -> Mono.fromRunnable(() -> items.addAll(events)),
                     Clock.systemUTC());
         }
+
+        @Bean
+        RiskTransactions riskTransactions() {
+            return new RiskTransactions(tx -> Mono.fromRunnable(() -> transactions.add(tx)),
+                    new RiskDecisionWaits(10, Duration.ofMinutes(1)), Duration.ofMillis(1));
+        }
     }
 
     @Autowired
@@ -247,6 +257,7 @@ class GatewayWebTest {
         Stubs.chat = request -> Mono.just(Flux.never());
         Stubs.chatRequests.clear();
         Stubs.items.clear();
+        Stubs.transactions.clear();
         synchronized (Stubs.windows) {
             Stubs.windows.clear();
         }
@@ -792,4 +803,58 @@ class GatewayWebTest {
                 .setRequestsPerMinute(60).setTokensPerDay(1000).setUpdatedAt(Instant.now()).build();
     }
 
+
+    @Test
+    void shouldRefuseTransactionWhoseTimeOrWaitHasTheWrongShape() {
+        assertTransactionRefused(Map.of("occurred_at", "yesterday"), "occurred_at", "RFC 3339");
+        assertTransactionRefused(Map.of("occurred_at", 1764583530), "occurred_at", "RFC 3339");
+        assertTransactionRefused(Map.of("wait", "yes"), "wait", "true or false");
+        assertTransactionRefused(Map.of("amount", 12.5), "amount", "decimal string");
+        assertTransactionRefused(Map.of("metadata", Map.of("nested", Map.of("a", "b"))), "metadata.nested", "string");
+        assertThat(Stubs.transactions).isEmpty();
+    }
+
+    @Test
+    void shouldNameEveryProblemOfATransactionAndTheFirstAsParam() {
+        Map<String, Object> body = new java.util.HashMap<>(transaction());
+        body.remove("merchant_category");
+        body.put("country", "Germany");
+        client.post().uri("/v1/risk/transactions").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.param").isEqualTo("merchant_category")
+                .jsonPath("$.error.message").value(message -> assertThat((String) message)
+                        .contains("merchant_category is required").contains("country must be an ISO 3166-1"));
+        assertThat(Stubs.transactions).isEmpty();
+    }
+
+    @Test
+    void shouldAcceptTransactionAndPublishItForTheCallersTenant() {
+        client.post().uri("/v1/risk/transactions").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(transaction()).exchange()
+                .expectStatus().isAccepted()
+                .expectBody().jsonPath("$.transaction_id").isEqualTo("tx-1").jsonPath("$.status").isEqualTo("accepted");
+        assertThat(Stubs.transactions).singleElement().satisfies(tx -> {
+            assertThat(tx.getTenantId()).isEqualTo("t1");
+            assertThat(tx.getAmount().getAmount()).isEqualTo("12.50");
+        });
+    }
+
+    private void assertTransactionRefused(Map<String, Object> change, String param, String messagePart) {
+        Map<String, Object> body = new java.util.HashMap<>(transaction());
+        body.putAll(change);
+        client.post().uri("/v1/risk/transactions").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody()
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.param").isEqualTo(param)
+                .jsonPath("$.error.message").value(message -> assertThat((String) message).contains(messagePart));
+    }
+
+    private static Map<String, Object> transaction() {
+        return Map.of("transaction_id", "tx-1", "account_id", "acct-1", "amount", "12.50", "currency", "EUR",
+                "merchant", "shop", "merchant_category", "5411", "country", "DE", "channel", "ecommerce");
+    }
 }
