@@ -7,6 +7,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 import dev.fleet.events.v1.RiskRuleSet;
@@ -54,13 +55,31 @@ public final class RiskTopology {
      * @param producedBy the service running it, stamped into each output's {@code produced-by}
      */
     public static Topology build(FleetSerde serde, RiskFeatureSettings settings, String producedBy) {
+        return build(serde, settings, producedBy, Stores.persistentKeyValueStore(ACCOUNTS_STORE));
+    }
+
+    /**
+     * The topology with the account states in {@code accounts} (named {@link #ACCOUNTS_STORE}): a test
+     * that pipes thousands of records may pass an in-memory store, as {@code TopologyTestDriver} commits,
+     * and so flushes RocksDB to disk, after every record.
+     */
+    public static Topology build(FleetSerde serde, RiskFeatureSettings settings, String producedBy,
+            KeyValueBytesStoreSupplier accounts) {
         Topology topology = new Topology();
-        define(topology, serde, settings, producedBy);
+        define(topology, serde, settings, producedBy, accounts);
         return topology;
     }
 
-    /** Adds the risk scoring to {@code topology}, which may be Spring's (see {@link #build}). */
+    /** Adds the risk scoring to {@code topology}, which may be Spring's (see {@link #build}); account states in RocksDB. */
     public static void define(Topology topology, FleetSerde serde, RiskFeatureSettings settings, String producedBy) {
+        define(topology, serde, settings, producedBy, Stores.persistentKeyValueStore(ACCOUNTS_STORE));
+    }
+
+    private static void define(Topology topology, FleetSerde serde, RiskFeatureSettings settings, String producedBy,
+            KeyValueBytesStoreSupplier accounts) {
+        if (!ACCOUNTS_STORE.equals(accounts.name())) {
+            throw new IllegalArgumentException("the account store must be named " + ACCOUNTS_STORE);
+        }
         if (producedBy == null || producedBy.isBlank()) {
             throw new IllegalArgumentException("producedBy must name the producing service");
         }
@@ -73,7 +92,7 @@ public final class RiskTopology {
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 FleetTopics.TRANSACTIONS.name());
         topology.addProcessor(SCORE, () -> new TransactionScoring(serde, settings, decider, producedBy), SOURCE);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACCOUNTS_STORE),
+        topology.addStateStore(Stores.keyValueStoreBuilder(accounts,
                 Serdes.String(), accountStateSerde()), SCORE);
         topology.addSink(DECISIONS_SINK, FleetTopics.RISK_DECISIONS.name(), new StringSerializer(),
                 serde.serde(FleetTopics.RISK_DECISIONS).serializer(), SCORE);

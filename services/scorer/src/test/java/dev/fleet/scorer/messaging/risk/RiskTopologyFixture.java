@@ -12,6 +12,8 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.test.TestRecord;
 
 import dev.fleet.events.v1.Money;
@@ -41,13 +43,17 @@ final class RiskTopologyFixture implements AutoCloseable {
     final TestOutputTopic<byte[], byte[]> deadLetters;
 
     RiskTopologyFixture(Path stateDir, RiskFeatureSettings settings, Instant wallClock) {
+        this(stateDir, settings, wallClock, Stores.persistentKeyValueStore(RiskTopology.ACCOUNTS_STORE));
+    }
+
+    RiskTopologyFixture(Path stateDir, RiskFeatureSettings settings, Instant wallClock,
+            KeyValueBytesStoreSupplier accounts) {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SkipUnprocessableRecords.class);
-        driver = new TopologyTestDriver(RiskTopology.build(serde, settings, SERVICE), config, wallClock);
+        driver = new TopologyTestDriver(RiskTopology.build(serde, settings, SERVICE, accounts), config, wallClock);
         transactions = driver.createInputTopic(FleetTopics.TRANSACTIONS.name(), Serdes.String().serializer(),
                 serde.serde(FleetTopics.TRANSACTIONS).serializer());
         rawTransactions = driver.createInputTopic(FleetTopics.TRANSACTIONS.name(), Serdes.String().serializer(),
