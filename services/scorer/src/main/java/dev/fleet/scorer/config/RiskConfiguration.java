@@ -43,6 +43,7 @@ public class RiskConfiguration {
                 : Path.of(risk.stateDir(), risk.applicationId());
         Map<String, Object> config = FleetStreams.config(kafka, risk.applicationId(), stateDir, deadLetters);
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, risk.commitInterval().toMillis());
+        FleetStreams.handOverOnClose(config); // a stopping replica's accounts are scored elsewhere at once
         return new KafkaStreamsConfiguration(config);
     }
 
