@@ -84,7 +84,7 @@ final class TransactionScoring implements Processor<byte[], byte[], Object, Obje
         if (state == null) {
             state = AccountState.EMPTY;
         } else if (state.remembers(tx.getTransactionId())) {
-            log.info("transaction {} of {} was already decided; dropping the duplicate", tx.getTransactionId(), key);
+            log.debug("transaction {} of {} was already decided; dropping the duplicate", tx.getTransactionId(), key);
             return;
         }
         AccountFeatures.Step step = AccountFeatures.next(state, tx, settings);
