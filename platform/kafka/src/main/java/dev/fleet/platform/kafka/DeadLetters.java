@@ -65,7 +65,11 @@ public class DeadLetters {
         }
     }
 
-    static void addErrorHeaders(Headers headers, String topic, int partition, long offset, Exception cause) {
+    /**
+     * Adds the dead-letter error headers to {@code headers}: for a topology that writes its dead letters
+     * itself, inside its exactly-once transaction (the scorer's transactions).
+     */
+    public static void addErrorHeaders(Headers headers, String topic, int partition, long offset, Exception cause) {
         headers.add(KafkaHeaders.DLT_ORIGINAL_TOPIC, utf8(topic));
         headers.add(KafkaHeaders.DLT_ORIGINAL_PARTITION, utf8(Integer.toString(partition)));
         headers.add(KafkaHeaders.DLT_ORIGINAL_OFFSET, utf8(Long.toString(offset)));

@@ -71,6 +71,10 @@ public final class TransactionChecks {
             problems.add(new TransactionProblem("amount", "must be positive, not " + money.getAmount()));
         } else if (amount.precision() > MAX_AMOUNT_DIGITS) {
             problems.add(new TransactionProblem("amount", "has more than " + MAX_AMOUNT_DIGITS + " digits"));
+        } else if (amount.precision() - amount.scale() > MAX_AMOUNT_DIGITS || amount.scale() > MAX_AMOUNT_DIGITS) {
+            // an exponent (1E+400, 1E-400) would leave the digits few but the number out of any double's range
+            problems.add(new TransactionProblem("amount", "has more than " + MAX_AMOUNT_DIGITS
+                    + " digits before or after the decimal point, was " + money.getAmount()));
         }
         if (!knownCurrency(money.getCurrency())) {
             problems.add(new TransactionProblem("currency", "must be an ISO 4217 code in upper case, e.g. EUR, not "

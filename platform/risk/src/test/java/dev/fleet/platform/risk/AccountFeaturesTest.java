@@ -235,7 +235,7 @@ class AccountFeaturesTest {
         assertThatThrownBy(() -> AccountStateCodec.decode(bytes)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("format 9");
         assertThatThrownBy(() -> AccountStateCodec.decode(new byte[] {1, 0})).isInstanceOf(
-                IllegalArgumentException.class).hasMessageContaining("truncated");
+                IllegalArgumentException.class).hasMessageContaining("truncated or corrupt");
     }
 
     private RiskFeatures score(String amount, Instant at, String country, String device, String merchant) {

@@ -39,4 +39,16 @@ class TransactionChecksTest {
                 .containsExactly("amount: must be a decimal number such as 12.50, not '12,50'",
                         "currency: must be an ISO 4217 code in upper case, e.g. EUR, not 'XYZ'");
     }
+
+    @Test
+    void refusesAnAmountWhoseExponentPutsItOutOfRange() {
+        for (String amount : new String[] {"1E+400", "1E-400"}) {
+            TransactionSubmitted bad = TransactionSubmitted.newBuilder(GOOD).setAmount(new Money(amount, "EUR")).build();
+
+            assertThat(TransactionChecks.problems(bad)).extracting(TransactionProblem::toString)
+                    .containsExactly("amount: has more than 18 digits before or after the decimal point, was " + amount);
+        }
+        assertThat(TransactionChecks.problems(TransactionSubmitted.newBuilder(GOOD)
+                .setAmount(new Money("1E+3", "EUR")).build())).isEmpty();
+    }
 }
