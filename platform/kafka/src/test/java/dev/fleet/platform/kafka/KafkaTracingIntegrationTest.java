@@ -1,0 +1,189 @@
+package dev.fleet.platform.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.annotation.EnableKafka;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import dev.fleet.events.v1.ScoreRequested;
+import dev.fleet.schemas.FleetTopics;
+import dev.fleet.test.FleetTestEnvironment;
+
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+
+/**
+ * Traces across a topic (decision 0038): a send records a producer span, the record listener that
+ * receives it a consumer span under it, one {@code traceparent} header carries the link, and the
+ * listener's {@link EventContext} continues the consumer span.
+ */
+@SpringBootTest(classes = KafkaTracingIntegrationTest.App.class, properties = {
+        "fleet.kafka.service=scorer", "spring.main.web-application-type=none"})
+@AutoConfigureObservability(metrics = false) // tests turn tracing off unless asked
+class KafkaTracingIntegrationTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @DynamicPropertySource
+    static void kafka(DynamicPropertyRegistry registry) {
+        FleetTestEnvironment.kafka(registry);
+    }
+
+    @Autowired
+    FleetPublisher publisher;
+    @Autowired
+    Listener listener;
+    /** Not a bean: Spring Boot would also hand a SpanExporter bean to its own batching processor. */
+    static final InMemorySpanExporter spans = InMemorySpanExporter.create();
+    @Autowired
+    KafkaReachability reachability;
+    @Autowired
+    KafkaTemplate<String, SpecificRecord> template;
+
+    @Test
+    void consumerSpanOfTheListenerIsTheChildOfTheProducerSpanOfTheSend() {
+        // given an event that continues a trace
+        String requestId = "traced-" + UUID.randomUUID();
+        EventContext context = EventContext.newEvent("tenant-t");
+
+        // when it is published and the listener receives it
+        publisher.publish(FleetTopics.SCORE_REQUESTS, requestId, scoreRequest(requestId), context).join();
+        await().atMost(WAIT).until(() -> listener.received.containsKey(requestId)
+                && consumerSpan(requestId) != null && producerSpan(requestId) != null);
+
+        // then both spans are in the event's trace, the consumer's parent is the producer span
+        SpanData producer = producerSpan(requestId);
+        SpanData consumer = consumerSpan(requestId);
+        assertThat(producer.getTraceId()).isEqualTo(context.trace().traceId());
+        assertThat(producer.getParentSpanId()).isEqualTo(context.trace().spanId());
+        assertThat(consumer.getTraceId()).isEqualTo(producer.getTraceId());
+        assertThat(consumer.getParentSpanId()).isEqualTo(producer.getSpanId());
+
+        // and the record carried one traceparent, naming the producer span
+        Delivery delivery = listener.received.get(requestId);
+        assertThat(delivery.traceparents()).containsExactly(
+                "00-" + producer.getTraceId() + "-" + producer.getSpanId() + "-01");
+        // and the event the listener causes continues the consumer span
+        assertThat(delivery.caused().trace().traceId()).isEqualTo(consumer.getTraceId());
+        assertThat(delivery.caused().trace().spanId()).isEqualTo(consumer.getSpanId());
+    }
+
+    @Test
+    void producerSpanNamesTheClusterTheReachabilityCheckSawWithoutLookingItUp() {
+        String requestId = "cluster-" + UUID.randomUUID();
+
+        publisher.publish(FleetTopics.SCORE_REQUESTS, requestId, scoreRequest(requestId),
+                EventContext.newEvent("tenant-t")).join();
+        await().atMost(WAIT).until(() -> producerSpan(requestId) != null);
+
+        assertThat(template.getKafkaAdmin()).isInstanceOf(KnownClusterId.class);
+        assertThat(reachability.clusterId()).isNotBlank();
+        assertThat(producerSpan(requestId).getAttributes().get(AttributeKey.stringKey("peer.service")))
+                .isEqualTo("Apache Kafka: " + reachability.clusterId());
+    }
+
+    @Test
+    void unsampledEventRecordsNoSpanButKeepsItsTrace() {
+        // given an event of a trace the sampler dropped
+        String requestId = "unsampled-" + UUID.randomUUID();
+        TraceParent dropped = new TraceParent(TraceParent.newRoot().traceId(), TraceParent.newRoot().spanId(), "00");
+        EventContext context = new EventContext("tenant-t", UUID.randomUUID().toString(), dropped);
+
+        // when it is published and received
+        publisher.publish(FleetTopics.SCORE_REQUESTS, requestId, scoreRequest(requestId), context).join();
+        await().atMost(WAIT).until(() -> listener.received.containsKey(requestId));
+
+        // then nothing is recorded, and the header still carries the trace, unsampled
+        assertThat(spans.getFinishedSpanItems()).noneMatch(s -> s.getTraceId().equals(dropped.traceId()));
+        assertThat(listener.received.get(requestId).traceparents()).singleElement()
+                .satisfies(header -> assertThat(header).startsWith("00-" + dropped.traceId() + "-").endsWith("-00"));
+    }
+
+    private SpanData producerSpan(String requestId) {
+        return span(requestId, SpanKind.PRODUCER);
+    }
+
+    private SpanData consumerSpan(String requestId) {
+        return span(requestId, SpanKind.CONSUMER);
+    }
+
+    /** The span of {@code kind} of the record keyed {@code requestId}, found through the trace the listener saw. */
+    private SpanData span(String requestId, SpanKind kind) {
+        String traceId = listener.traceIds.get(requestId);
+        return spans.getFinishedSpanItems().stream()
+                .filter(s -> s.getKind() == kind && s.getTraceId().equals(traceId))
+                .filter(s -> kind == SpanKind.CONSUMER || s.getSpanId().equals(listener.parentSpanIds.get(requestId)))
+                .findFirst().orElse(null);
+    }
+
+    private static ScoreRequested scoreRequest(String requestId) {
+        return ScoreRequested.newBuilder().setRequestId(requestId).setTenantId("t").setCollection("c")
+                .setQueryVector(List.of(1f, 0f)).setTopK(1).setReplyTo("test").setRequestedAt(Instant.now()).build();
+    }
+
+    /** What the listener saw of one record. */
+    record Delivery(List<String> traceparents, EventContext caused) {
+    }
+
+    static class Listener {
+        final Map<String, Delivery> received = new ConcurrentHashMap<>();
+        final Map<String, String> traceIds = new ConcurrentHashMap<>();
+        final Map<String, String> parentSpanIds = new ConcurrentHashMap<>();
+
+        @KafkaListener(topics = "#{T(dev.fleet.schemas.FleetTopics).SCORE_REQUESTS.name()}",
+                groupId = "platform-tracing-test")
+        void on(ConsumerRecord<String, ScoreRequested> record) {
+            List<String> traceparents = new java.util.ArrayList<>();
+            for (Header header : record.headers().headers(FleetHeaders.TRACEPARENT)) {
+                traceparents.add(new String(header.value(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            String id = record.value().getRequestId();
+            TraceParent.parse(traceparents.get(traceparents.size() - 1)).ifPresent(parent -> {
+                traceIds.put(id, parent.traceId());
+                parentSpanIds.put(id, parent.spanId());
+            });
+            received.put(id, new Delivery(traceparents, EventContext.causedBy(record.headers(), "fallback")));
+        }
+    }
+
+    @SpringBootConfiguration
+    @EnableAutoConfiguration
+    @EnableKafka
+    static class App {
+
+        @Bean
+        SpanProcessor testSpanProcessor() {
+            return SimpleSpanProcessor.create(spans);
+        }
+
+        @Bean
+        Listener listener() {
+            return new Listener();
+        }
+    }
+}
