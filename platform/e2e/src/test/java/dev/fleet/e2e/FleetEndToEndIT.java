@@ -184,14 +184,26 @@ class FleetEndToEndIT {
     @Test
     @Order(4)
     void oneChatIsOneTraceAcrossTheServicesItPasses() throws Exception {
-        // given the collection of the test before; when one extractive chat is answered
+        // given the collection of the test before; when one extractive chat is answered, asked within
+        // a caller's trace
+        String callerTrace = UUID.randomUUID().toString().replace("-", "");
         long sentAt = System.currentTimeMillis() * 1_000_000;
-        HttpResponse<String> answer = gateway("POST", "/v1/chat/completions", Map.of("model", "extractive",
-                "stream", false, "metadata", Map.of("collection", "kb"),
-                "messages", List.of(Map.of("role", "user", "content", "Why does the dough rise?"))), apiKey);
+        HttpRequest chat = HttpRequest.newBuilder(URI.create(fleet.get("gateway").url() + "/v1/chat/completions"))
+                .timeout(FLOW).header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+                .header("traceparent", "00-" + callerTrace + "-00f067aa0ba902b7-01")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("model", "extractive",
+                        "stream", false, "metadata", Map.of("collection", "kb"),
+                        "messages", List.of(Map.of("role", "user", "content", "Why does the dough rise?"))))))
+                .build();
+        HttpResponse<String> answer = HTTP.send(chat, HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
 
-        // then the trace its request record started holds spans of gateway, orchestrator, embedding
+        // then the gateway's HTTP server span continues the caller's trace
+        await("the gateway's server span").atMost(FLOW).pollInterval(Duration.ofMillis(500))
+                .until(() -> collector.trace(callerTrace).stream().anyMatch(span -> span.service().equals("gateway")
+                        && span.kind() == ReceivedSpan.SERVER && span.parentSpanId().equals("00f067aa0ba902b7")));
+
+        // and the trace its request record started holds spans of gateway, orchestrator, embedding
         // worker (the query's embedding) and scorer (the search), exported over OTLP
         List<String> expected = List.of("gateway", "orchestrator", "embedding-worker", "scorer");
         try {
