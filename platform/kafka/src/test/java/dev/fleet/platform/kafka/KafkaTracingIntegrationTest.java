@@ -114,9 +114,13 @@ class KafkaTracingIntegrationTest {
         TraceParent dropped = new TraceParent(TraceParent.newRoot().traceId(), TraceParent.newRoot().spanId(), "00");
         EventContext context = new EventContext("tenant-t", UUID.randomUUID().toString(), dropped);
 
-        // when it is published and received
+        // when it is published and received, followed by a sampled one on the same partition (same key),
+        // whose consumer span ends after the first record's would have
+        String marker = requestId + "-marker";
         publisher.publish(FleetTopics.SCORE_REQUESTS, requestId, scoreRequest(requestId), context).join();
-        await().atMost(WAIT).until(() -> listener.received.containsKey(requestId));
+        publisher.publish(FleetTopics.SCORE_REQUESTS, requestId, scoreRequest(marker), EventContext.newEvent("t"))
+                .join();
+        await().atMost(WAIT).until(() -> listener.received.containsKey(requestId) && consumerSpan(marker) != null);
 
         // then nothing is recorded, and the header still carries the trace, unsampled
         assertThat(spans.getFinishedSpanItems()).noneMatch(s -> s.getTraceId().equals(dropped.traceId()));
