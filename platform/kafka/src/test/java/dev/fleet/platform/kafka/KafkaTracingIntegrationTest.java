@@ -23,6 +23,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.kafka.annotation.EnableKafka;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -39,8 +40,8 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 
 /**
  * Traces across a topic (decision 0038): a send records a producer span, the record listener that
- * receives it a consumer span under it, one {@code traceparent} header carries the link, and the
- * listener's {@link EventContext} continues the consumer span.
+ * receives it a consumer span under it (a batch listener one per record), one {@code traceparent}
+ * header carries the link, and the listener's {@link EventContext} continues the consumer span.
  */
 @SpringBootTest(classes = KafkaTracingIntegrationTest.App.class, properties = {
         "fleet.kafka.service=scorer", "spring.main.web-application-type=none"})
@@ -48,6 +49,9 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 class KafkaTracingIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String RECORD_LISTENER = "tracing-records";
+    private static final String BATCH_LISTENER_GROUP = "platform-tracing-batch-test";
+    private static final AttributeKey<String> LISTENER_ID = AttributeKey.stringKey("spring.kafka.listener.id");
 
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
@@ -58,6 +62,8 @@ class KafkaTracingIntegrationTest {
     FleetPublisher publisher;
     @Autowired
     Listener listener;
+    @Autowired
+    BatchListener batches;
     /** Not a bean: Spring Boot would also hand a SpanExporter bean to its own batching processor. */
     static final InMemorySpanExporter spans = InMemorySpanExporter.create();
     @Autowired
@@ -91,6 +97,22 @@ class KafkaTracingIntegrationTest {
         // and the event the listener causes continues the consumer span
         assertThat(delivery.caused().trace().traceId()).isEqualTo(consumer.getTraceId());
         assertThat(delivery.caused().trace().spanId()).isEqualTo(consumer.getSpanId());
+    }
+
+    @Test
+    void batchListenerRecordsAConsumerSpanPerRecordUnderItsProducerSpan() {
+        String requestId = "batched-" + UUID.randomUUID();
+
+        publisher.publish(FleetTopics.SCORE_REQUESTS, requestId, scoreRequest(requestId),
+                EventContext.newEvent("tenant-t")).join();
+        await().atMost(WAIT).until(() -> batches.received.contains(requestId) && producerSpan(requestId) != null
+                && span(requestId, SpanKind.CONSUMER, BATCH_LISTENER_GROUP) != null);
+
+        SpanData producer = producerSpan(requestId);
+        SpanData batchConsumer = span(requestId, SpanKind.CONSUMER, BATCH_LISTENER_GROUP);
+        assertThat(batchConsumer.getTraceId()).isEqualTo(producer.getTraceId());
+        assertThat(batchConsumer.getParentSpanId()).isEqualTo(producer.getSpanId());
+        assertThat(batchConsumer.getName()).isEqualTo(FleetTopics.SCORE_REQUESTS.name() + " receive");
     }
 
     @Test
@@ -129,19 +151,26 @@ class KafkaTracingIntegrationTest {
     }
 
     private SpanData producerSpan(String requestId) {
-        return span(requestId, SpanKind.PRODUCER);
+        return span(requestId, SpanKind.PRODUCER, "");
     }
 
+    /** The record listener's consumer span of the record {@code requestId}. */
     private SpanData consumerSpan(String requestId) {
-        return span(requestId, SpanKind.CONSUMER);
+        return span(requestId, SpanKind.CONSUMER, RECORD_LISTENER);
     }
 
-    /** The span of {@code kind} of the record keyed {@code requestId}, found through the trace the listener saw. */
-    private SpanData span(String requestId, SpanKind kind) {
-        String traceId = listener.traceIds.get(requestId);
+    /**
+     * The span of {@code kind} of the record {@code requestId} (of a listener whose id starts with
+     * {@code listener}), found through the traceparent the record listener saw.
+     */
+    private SpanData span(String requestId, SpanKind kind, String listener) {
+        String traceId = this.listener.traceIds.get(requestId);
+        String producerSpanId = this.listener.parentSpanIds.get(requestId);
         return spans.getFinishedSpanItems().stream()
                 .filter(s -> s.getKind() == kind && s.getTraceId().equals(traceId))
-                .filter(s -> kind == SpanKind.CONSUMER || s.getSpanId().equals(listener.parentSpanIds.get(requestId)))
+                .filter(s -> kind == SpanKind.CONSUMER || s.getSpanId().equals(producerSpanId))
+                .filter(s -> kind == SpanKind.PRODUCER
+                        || String.valueOf(s.getAttributes().get(LISTENER_ID)).startsWith(listener))
                 .findFirst().orElse(null);
     }
 
@@ -159,7 +188,7 @@ class KafkaTracingIntegrationTest {
         final Map<String, String> traceIds = new ConcurrentHashMap<>();
         final Map<String, String> parentSpanIds = new ConcurrentHashMap<>();
 
-        @KafkaListener(topics = "#{T(dev.fleet.schemas.FleetTopics).SCORE_REQUESTS.name()}",
+        @KafkaListener(id = RECORD_LISTENER, topics = "#{T(dev.fleet.schemas.FleetTopics).SCORE_REQUESTS.name()}",
                 groupId = "platform-tracing-test")
         void on(ConsumerRecord<String, ScoreRequested> record) {
             List<String> traceparents = new java.util.ArrayList<>();
@@ -172,6 +201,22 @@ class KafkaTracingIntegrationTest {
                 parentSpanIds.put(id, parent.spanId());
             });
             received.put(id, new Delivery(traceparents, EventContext.causedBy(record.headers(), "fallback")));
+        }
+    }
+
+    /** A micro-batching consumer, as the audit and the embedding worker are. */
+    static class BatchListener {
+        final java.util.Set<String> received = ConcurrentHashMap.newKeySet();
+
+        @KafkaListener(id = "tracing-batches", topics = "#{T(dev.fleet.schemas.FleetTopics).SCORE_REQUESTS.name()}",
+                groupId = BATCH_LISTENER_GROUP, containerFactory = "fleetBatchListenerFactory")
+        void on(List<ConsumerRecord<String, ScoreRequested>> records) {
+            for (int i = 0; i < records.size(); i++) {
+                if (records.get(i).value() == null) { // undecodable (another test's poison record)
+                    throw new BatchListenerFailedException("undecodable", i);
+                }
+                received.add(records.get(i).value().getRequestId());
+            }
         }
     }
 
@@ -188,6 +233,11 @@ class KafkaTracingIntegrationTest {
         @Bean
         Listener listener() {
             return new Listener();
+        }
+
+        @Bean
+        BatchListener batchListener() {
+            return new BatchListener();
         }
     }
 }
