@@ -204,8 +204,9 @@ class FleetEndToEndIT {
                         && span.kind() == ReceivedSpan.SERVER && span.parentSpanId().equals("00f067aa0ba902b7")));
 
         // and the trace its request record started holds spans of gateway, orchestrator, embedding
-        // worker (the query's embedding) and scorer (the search), exported over OTLP
-        List<String> expected = List.of("gateway", "orchestrator", "embedding-worker", "scorer");
+        // worker (the query's embedding), scorer (the search) and audit (the completion's domain
+        // event), exported over OTLP
+        List<String> expected = List.of("gateway", "orchestrator", "embedding-worker", "scorer", "audit");
         try {
             await("spans of one chat from " + expected).atMost(FLOW).pollInterval(Duration.ofMillis(500))
                     .until(() -> chatTraces(sentAt).stream().anyMatch(trace -> services(trace).containsAll(expected)));
