@@ -22,9 +22,10 @@ import io.micrometer.observation.ObservationRegistry;
  * listener and stopped when the listener returned or threw. So a record that the audit or the
  * embedding worker consumes in a batch shows in its trace, as the child of its producer span.
  * <p>
+ * <p>
  * Limits: every span of a batch lasts as long as the whole batch; the listener id tag is the
- * consumer group. Not thread-safe across batches of one thread (there are none: a consumer thread
- * handles one batch at a time).
+ * consumer group. The open observations are kept per consumer thread, which handles one batch at a
+ * time.
  */
 final class BatchReceiveObservations implements BatchInterceptor<String, SpecificRecord> {
 

@@ -11,9 +11,9 @@ import org.springframework.kafka.core.KafkaTemplate;
  * each record listener a consumer span, linked through the {@code traceparent} header. Templates get
  * a {@link KnownClusterId}, so no send ever waits for a cluster-id lookup.
  * <p>
- * Limits (spring-kafka 3.3): batch listeners record no consumer span (their records' trace still
- * continues through {@link EventContext#causedBy}); containers look their cluster id up themselves,
- * once, on the consumer thread.
+ * Limits (spring-kafka 3.3): the container observation covers record listeners only (batch listeners
+ * of the platform's factory get theirs from {@link BatchReceiveObservations}); containers look their
+ * cluster id up themselves, once, on the consumer thread.
  */
 class KafkaObservations implements BeanPostProcessor {
 
