@@ -52,6 +52,8 @@ class KafkaTracingIntegrationTest {
     private static final String RECORD_LISTENER = "tracing-records";
     private static final String BATCH_LISTENER_GROUP = "platform-tracing-batch-test";
     private static final AttributeKey<String> LISTENER_ID = AttributeKey.stringKey("spring.kafka.listener.id");
+    /** Not a bean: Spring Boot would also hand a SpanExporter bean to its own batching processor. */
+    static final InMemorySpanExporter spans = InMemorySpanExporter.create();
 
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
@@ -64,8 +66,6 @@ class KafkaTracingIntegrationTest {
     Listener listener;
     @Autowired
     BatchListener batches;
-    /** Not a bean: Spring Boot would also hand a SpanExporter bean to its own batching processor. */
-    static final InMemorySpanExporter spans = InMemorySpanExporter.create();
     @Autowired
     KafkaReachability reachability;
     @Autowired
