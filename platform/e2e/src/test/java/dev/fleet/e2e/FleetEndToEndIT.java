@@ -49,6 +49,8 @@ import dev.fleet.platform.kafka.AvroSingleObjectSerde;
 import dev.fleet.platform.kafka.FleetSchemaStore;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.test.OpenAiSimulator;
+import dev.fleet.test.OtlpTraceReceiver;
+import dev.fleet.test.ReceivedSpan;
 import dev.fleet.test.SharedKafka;
 import dev.fleet.test.SharedPostgres;
 import dev.fleet.test.TopicProbe;
@@ -70,6 +72,7 @@ class FleetEndToEndIT {
 
     private static final Map<String, FleetProcess> fleet = new LinkedHashMap<>();
     private static OpenAiSimulator simulator;
+    private static OtlpTraceReceiver collector;
     private static TopicProbe probe;
 
     private static String tenantId;
@@ -82,6 +85,7 @@ class FleetEndToEndIT {
         String bootstrap = SharedKafka.bootstrapServers();
         probe = new TopicProbe(bootstrap);
         simulator = OpenAiSimulator.start();
+        collector = OtlpTraceReceiver.start();
         Path stateDir = Files.createTempDirectory("fleet-e2e-state");
         Map<String, String> env = Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
@@ -91,7 +95,8 @@ class FleetEndToEndIT {
                 "FLEET_OPENAI_BASE_URL", simulator.baseUrl(),
                 "FLEET_OPENAI_API_KEY", "sim-key",
                 "FLEET_OPENAI_MODELS", SIM_MODEL,
-                "FLEET_STATE_DIR", stateDir.toString());
+                "FLEET_STATE_DIR", stateDir.toString(),
+                "FLEET_OTLP_ENDPOINT", collector.endpoint());
         for (String name : List.of("orchestrator", "embedding-worker", "scorer", "usage-metering", "audit",
                 "gateway")) {
             fleet.put(name, FleetProcess.start(repo, name, env));
@@ -112,6 +117,9 @@ class FleetEndToEndIT {
         fleet.values().forEach(FleetProcess::close);
         if (simulator != null) {
             simulator.close();
+        }
+        if (collector != null) {
+            collector.close();
         }
     }
 
@@ -175,6 +183,65 @@ class FleetEndToEndIT {
 
     @Test
     @Order(4)
+    void oneChatIsOneTraceAcrossTheServicesItPasses() throws Exception {
+        // given the collection of the test before; when one extractive chat is answered, asked within
+        // a caller's trace
+        String callerTrace = UUID.randomUUID().toString().replace("-", "");
+        long sentAt = System.currentTimeMillis() * 1_000_000;
+        HttpRequest chat = HttpRequest.newBuilder(URI.create(fleet.get("gateway").url() + "/v1/chat/completions"))
+                .timeout(FLOW).header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+                .header("traceparent", "00-" + callerTrace + "-00f067aa0ba902b7-01")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("model", "extractive",
+                        "stream", false, "metadata", Map.of("collection", "kb"),
+                        "messages", List.of(Map.of("role", "user", "content", "Why does the dough rise?"))))))
+                .build();
+        HttpResponse<String> answer = HTTP.send(chat, HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+
+        // then the gateway's HTTP server span continues the caller's trace
+        await("the gateway's server span").atMost(FLOW).pollInterval(Duration.ofMillis(500))
+                .until(() -> collector.trace(callerTrace).stream().anyMatch(span -> span.service().equals("gateway")
+                        && span.kind() == ReceivedSpan.SERVER && span.parentSpanId().equals("00f067aa0ba902b7")));
+
+        // and the trace its request record started holds spans of gateway, orchestrator, embedding
+        // worker (the query's embedding), scorer (the search) and audit (the completion's domain
+        // event), exported over OTLP
+        List<String> expected = List.of("gateway", "orchestrator", "embedding-worker", "scorer", "audit");
+        try {
+            await("spans of one chat from " + expected).atMost(FLOW).pollInterval(Duration.ofMillis(500))
+                    .until(() -> chatTraces(sentAt).stream().anyMatch(trace -> services(trace).containsAll(expected)));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("traces of the chat: " + chatTraces(sentAt).stream()
+                    .map(trace -> trace.get(0).traceId() + " " + services(trace)).toList(), e);
+        }
+        List<ReceivedSpan> trace = chatTraces(sentAt).stream()
+                .filter(spans -> services(spans).containsAll(expected)).findFirst().orElseThrow();
+        ReceivedSpan request = trace.stream().filter(span -> span.service().equals("gateway")
+                && span.kind() == ReceivedSpan.PRODUCER && span.name().startsWith(FleetTopics.CHAT_REQUESTS.name()))
+                .findFirst().orElseThrow();
+        assertThat(trace).as("the orchestrator's consumer span is the child of the gateway's producer span")
+                .anySatisfy(span -> {
+                    assertThat(span.service()).isEqualTo("orchestrator");
+                    assertThat(span.kind()).isEqualTo(ReceivedSpan.CONSUMER);
+                    assertThat(span.parentSpanId()).isEqualTo(request.spanId());
+                });
+    }
+
+    /** The traces (their spans so far) started by a chat request the gateway published after {@code sentAt}. */
+    private static List<List<ReceivedSpan>> chatTraces(long sentAt) {
+        return collector.spans().stream()
+                .filter(span -> span.service().equals("gateway") && span.kind() == ReceivedSpan.PRODUCER
+                        && span.name().startsWith(FleetTopics.CHAT_REQUESTS.name()) && span.startEpochNanos() >= sentAt)
+                .map(ReceivedSpan::traceId).distinct().map(collector::trace).toList();
+    }
+
+    private static java.util.Set<String> services(List<ReceivedSpan> trace) {
+        return trace.stream().map(ReceivedSpan::service).collect(java.util.stream.Collectors.toCollection(
+                java.util.TreeSet::new));
+    }
+
+    @Test
+    @Order(5)
     void chatCompletionStreamsThroughTheExternalModel() throws Exception {
         String question = "What is the fleet?";
 
@@ -195,7 +262,7 @@ class FleetEndToEndIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void chatCompletionWithoutStreamingCarriesUsage() throws Exception {
         String question = "And without streaming?";
 
@@ -211,7 +278,7 @@ class FleetEndToEndIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void storedResponseIsContinuedRetrievedAndDeletedAcrossGatewayAndOrchestrator() throws Exception {
         // given a response stored by the orchestrator
         HttpResponse<String> first = gateway("POST", "/v1/responses", Map.of("model", SIM_MODEL,
@@ -247,7 +314,7 @@ class FleetEndToEndIT {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void poisonRecordLandsInTheDeadLetterTopicAndTheConsumerGoesOn() throws Exception {
         String poisonKey = "poison-" + UUID.randomUUID();
         byte[] poison = "this is not an avro record".getBytes(StandardCharsets.UTF_8);
@@ -264,7 +331,7 @@ class FleetEndToEndIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void usageAppearsInMetering() {
         await("usage metered").atMost(FLOW).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             HttpResponse<String> usage = send("GET", fleet.get("usage-metering").url() + "/usage/" + tenantId, null,
@@ -278,7 +345,7 @@ class FleetEndToEndIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void eachDomainEventHasExactlyOneAuditRowEvenWhenDeliveredTwice() throws Exception {
         await("audit rows").atMost(FLOW).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
             JsonNode events = auditEvents();
@@ -310,14 +377,14 @@ class FleetEndToEndIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void revokedKeyIsRefused() {
         await("revocation reaches the gateway").atMost(FLOW).pollInterval(Duration.ofMillis(250))
                 .until(() -> gateway("GET", "/v1/models", null, apiKey).statusCode() == 401);
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void everyServiceReportsLivenessAndPrometheusMetrics() throws Exception {
         for (FleetProcess process : fleet.values()) {
             HttpResponse<String> liveness = send("GET", process.url() + "/actuator/health/liveness", null, null);
@@ -338,7 +405,7 @@ class FleetEndToEndIT {
      * after that refusal was admitted and that the overshoot is within the bound.
      */
     @Test
-    @Order(12)
+    @Order(13)
     void quotaOvershootIsBoundedByTheRequestsAdmittedBeforeTheGatewayKnew() throws Exception {
         long limit = 3_000;
         JsonNode tenant = admin("POST", "/admin/tenants", Map.of("name", "Quota Co", "plan", "pro",

@@ -2,6 +2,7 @@ package dev.fleet.platform.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.apache.kafka.common.header.Headers;
@@ -18,16 +19,26 @@ public record EventContext(String tenantId, String eventId, TraceParent trace) {
         Objects.requireNonNull(trace, "trace");
     }
 
-    /** A new event of {@code tenantId}, starting a new trace. */
+    /**
+     * A new event of {@code tenantId}, in the trace of the span current on this thread (an HTTP
+     * request's) if there is one, else starting a new trace.
+     */
     public static EventContext newEvent(String tenantId) {
-        return new EventContext(tenantId, RandomIds.uuidString(), TraceParent.newRoot());
+        return new EventContext(tenantId, RandomIds.uuidString(), TraceParent.currentOrNewRoot());
     }
 
-    /** A new event caused by a consumed record: same tenant, same trace (next span). */
+    /**
+     * A new event caused by a consumed record: same tenant, same trace. Its parent span is the
+     * listener's consumer span when that is current on this thread, else a new span id under the
+     * record's.
+     */
     public static EventContext causedBy(Headers headers, String fallbackTenantId) {
         String tenant = FleetHeaders.get(headers, FleetHeaders.TENANT_ID).orElse(fallbackTenantId);
+        Optional<TraceParent> current = TraceParent.current();
         TraceParent trace = FleetHeaders.get(headers, FleetHeaders.TRACEPARENT).flatMap(TraceParent::parse)
-                .map(TraceParent::child).orElseGet(TraceParent::newRoot);
+                .map(cause -> current.filter(span -> span.traceId().equals(cause.traceId()))
+                        .orElseGet(cause::child))
+                .orElseGet(() -> current.orElseGet(TraceParent::newRoot));
         return new EventContext(tenant, RandomIds.uuidString(), trace);
     }
 

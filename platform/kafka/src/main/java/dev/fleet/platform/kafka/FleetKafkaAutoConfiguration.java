@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -32,6 +33,7 @@ import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.CompositeBatchInterceptor;
 import org.springframework.kafka.listener.ContainerPausingBackOffHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.ListenerContainerPauseService;
@@ -41,6 +43,8 @@ import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
+
+import io.micrometer.observation.ObservationRegistry;
 
 /**
  * The fleet's Kafka conventions, applied to every service that has this library: the Avro
@@ -189,17 +193,19 @@ public class FleetKafkaAutoConfiguration {
     /**
      * Batch listeners (micro-batching workers). A listener that cannot process record {@code i}
      * throws {@code BatchListenerFailedException(i)}; a value that failed to decode arrives as
-     * {@code null} and must be reported the same way.
+     * {@code null} and must be reported the same way. Each record gets a consumer span
+     * ({@link BatchReceiveObservations}).
      */
     @Bean
     ConcurrentKafkaListenerContainerFactory<String, SpecificRecord> fleetBatchListenerFactory(
             ConsumerFactory<String, SpecificRecord> consumerFactory, DefaultErrorHandler errorHandler,
-            ListenerOutages outages) {
+            ListenerOutages outages, ObjectProvider<ObservationRegistry> observations) {
         ConcurrentKafkaListenerContainerFactory<String, SpecificRecord> factory =
                 new ConcurrentKafkaListenerContainerFactory<>();
         factory.setConsumerFactory(consumerFactory);
         factory.setCommonErrorHandler(errorHandler);
-        factory.setBatchInterceptor(outages.batchInterceptor());
+        factory.setBatchInterceptor(new CompositeBatchInterceptor<>(outages.batchInterceptor(),
+                new BatchReceiveObservations(observations.getIfUnique(() -> ObservationRegistry.NOOP))));
         factory.setBatchListener(true);
         return factory;
     }

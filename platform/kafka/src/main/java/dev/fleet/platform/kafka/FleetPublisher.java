@@ -9,11 +9,14 @@ import org.springframework.kafka.support.SendResult;
 
 import dev.fleet.schemas.Topic;
 
+import io.opentelemetry.context.Scope;
+
 import reactor.core.publisher.Mono;
 
 /**
  * Publishes catalog-typed records with the fleet's headers through the idempotent producer.
- * The only way services write to Kafka.
+ * The only way services write to Kafka. Each record's producer span (when tracing is on) continues
+ * the trace of its {@link EventContext}.
  */
 public class FleetPublisher {
 
@@ -35,7 +38,7 @@ public class FleetPublisher {
      */
     public <V extends SpecificRecord> CompletableFuture<SendResult<String, SpecificRecord>> publish(
             Topic<V> topic, String key, V value, EventContext context) {
-        return template.send(record(topic, null, key, value, context));
+        return send(record(topic, null, key, value, context), context);
     }
 
     /**
@@ -44,7 +47,7 @@ public class FleetPublisher {
      */
     public <V extends SpecificRecord> CompletableFuture<SendResult<String, SpecificRecord>> publish(
             Topic<V> topic, Integer partition, String key, V value, EventContext context) {
-        return template.send(record(topic, partition, key, value, context));
+        return send(record(topic, partition, key, value, context), context);
     }
 
     /**
@@ -66,18 +69,29 @@ public class FleetPublisher {
     /** Sends a tombstone (null value) for {@code key} of a compacted topic. */
     public CompletableFuture<SendResult<String, SpecificRecord>> tombstone(
             Topic<?> topic, String key, EventContext context) {
-        return template.send(record(topic, null, key, null, context));
+        return send(record(topic, null, key, null, context), context);
     }
 
     /** {@link #tombstone} to a given partition (a topic whose producers choose partitions themselves). */
     public CompletableFuture<SendResult<String, SpecificRecord>> tombstone(
             Topic<?> topic, Integer partition, String key, EventContext context) {
-        return template.send(record(topic, partition, key, null, context));
+        return send(record(topic, partition, key, null, context), context);
     }
 
     /** The application name this publisher stamps into {@code produced-by}. */
     public String producedBy() {
         return producedBy;
+    }
+
+    /**
+     * Hands {@code record} to the producer in the event's trace: with tracing on, the template's
+     * producer span continues it and replaces the {@code traceparent} written here with its own.
+     */
+    private CompletableFuture<SendResult<String, SpecificRecord>> send(ProducerRecord<String, SpecificRecord> record,
+            EventContext context) {
+        try (Scope trace = TraceContinuation.of(context.trace())) {
+            return template.send(record);
+        }
     }
 
     private ProducerRecord<String, SpecificRecord> record(Topic<?> topic, Integer partition, String key,

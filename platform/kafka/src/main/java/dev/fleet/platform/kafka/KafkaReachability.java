@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,7 @@ public class KafkaReachability implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final State notAskedYet = State.notAskedYet();
     private volatile State state = notAskedYet;
+    private volatile String clusterId;
 
     public KafkaReachability(Map<String, Object> adminConfig, Duration interval, Duration timeout) {
         Map<String, Object> config = new HashMap<>(adminConfig);
@@ -74,12 +76,19 @@ public class KafkaReachability implements AutoCloseable {
         return state;
     }
 
+    /** The cluster's id from the last answer; null until the cluster has answered once. */
+    public String clusterId() {
+        return clusterId;
+    }
+
     /** Asks the cluster once and records the answer. */
     void check() {
         State next;
         try {
-            int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
-                    .nodes().get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS).size();
+            DescribeClusterResult cluster = admin.describeCluster(
+                    new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()));
+            int nodes = cluster.nodes().get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS).size();
+            clusterId = cluster.clusterId().get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
             next = new State(true, nodes, null, Instant.now());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -7,6 +7,13 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+
 class EventContextTest {
 
     @Test
@@ -36,6 +43,20 @@ class EventContextTest {
         assertThat(context.trace().traceId()).isEqualTo(parent.traceId());
         assertThat(context.trace().spanId()).isNotEqualTo(parent.spanId());
         assertThat(context.next().eventId()).isNotEqualTo(context.eventId());
+    }
+
+    @Test
+    void shouldContinueTheListenersConsumerSpanWhenItIsCurrent() {
+        TraceParent producer = TraceParent.newRoot();
+        RecordHeaders cause = headers("event-1");
+        cause.add(FleetHeaders.TRACEPARENT, producer.toString().getBytes(StandardCharsets.UTF_8));
+        SpanContext consumer = SpanContext.create(producer.traceId(), "b7ad6b7169203331", TraceFlags.getSampled(),
+                TraceState.getDefault());
+
+        try (Scope scope = Context.root().with(Span.wrap(consumer)).makeCurrent()) {
+            assertThat(EventContext.causedBy(cause, "t").trace())
+                    .isEqualTo(new TraceParent(producer.traceId(), "b7ad6b7169203331", "01"));
+        }
     }
 
     @Test

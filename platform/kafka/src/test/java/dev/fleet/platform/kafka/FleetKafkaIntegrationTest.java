@@ -105,8 +105,10 @@ class FleetKafkaIntegrationTest {
         Map<String, String> headers = received.headers.get(requestId);
         assertThat(headers).containsEntry(FleetHeaders.EVENT_ID, context.eventId())
                 .containsEntry(FleetHeaders.TENANT_ID, "tenant-h")
-                .containsEntry(FleetHeaders.TRACEPARENT, context.trace().toString())
                 .containsEntry(FleetHeaders.PRODUCED_BY, "scorer");
+        // the producer span's (decision 0038): the event's trace, the span the send recorded
+        assertThat(TraceParent.parse(headers.get(FleetHeaders.TRACEPARENT))).get()
+                .satisfies(trace -> assertThat(trace.traceId()).isEqualTo(context.trace().traceId()));
     }
 
     @Test
