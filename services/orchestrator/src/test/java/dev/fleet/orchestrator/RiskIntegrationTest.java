@@ -327,7 +327,15 @@ class RiskIntegrationTest {
             assertThat(opened).containsExactly("tx-twice", "tx-marker");
         }
 
-        // and the list filters by score and age
+        // and the list pages and filters by score and age
+        Map<String, Object> firstPage = get(cases(tenant) + "?limit=1");
+        assertThat(firstPage).containsEntry("has_more", true);
+        assertThat((List<Map<String, Object>>) firstPage.get("data")).extracting(c -> c.get("transaction_id"))
+                .containsExactly("tx-twice");
+        Map<String, Object> secondPage = get(cases(tenant) + "?limit=1&offset=1");
+        assertThat(secondPage).containsEntry("has_more", false);
+        assertThat((List<Map<String, Object>>) secondPage.get("data")).extracting(c -> c.get("transaction_id"))
+                .containsExactly("tx-marker");
         assertThat(cases(tenant, "&min_score=61")).isEmpty();
         assertThat(cases(tenant, "&min_age=PT1H")).isEmpty();
         admin(web.get().uri(cases(tenant) + "?status=lost")).exchange().expectStatus().isBadRequest();

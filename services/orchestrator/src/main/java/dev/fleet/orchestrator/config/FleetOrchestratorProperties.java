@@ -50,12 +50,15 @@ public record FleetOrchestratorProperties(
      * @param caseSla            how long a case may stay open before it is escalated ({@code FLEET_RISK_CASE_SLA})
      * @param escalationInterval how often open cases are checked against their SLA
      * @param writeTimeout       longest wait of the decision consumer for a case to be written
+     * @param casesGroup         the decision consumer's group ({@code FLEET_RISK_CASES_GROUP}; read by its
+     *                           {@code @KafkaListener}, here so that a blank value fails at start-up)
      */
     public record Risk(
             @DefaultValue("1000") @NotNull @DecimalMin("0") java.math.BigDecimal fourEyesAmount,
             @DefaultValue("PT4H") @NotNull Duration caseSla,
             @DefaultValue("1m") @NotNull Duration escalationInterval,
-            @DefaultValue("10s") @NotNull Duration writeTimeout) {
+            @DefaultValue("10s") @NotNull Duration writeTimeout,
+            @DefaultValue("orchestrator-risk-cases") @NotBlank String casesGroup) {
     }
 
     /**

@@ -10,7 +10,8 @@ import dev.fleet.orchestrator.domain.risk.RiskCases;
 
 /**
  * Opens a review case for each REVIEW decision on {@code fleet.risk.decisions.v1}, in a consumer
- * group of its own ({@value #GROUP}), so it neither shares offsets with nor slows the chat consumers.
+ * group of its own ({@code FLEET_RISK_CASES_GROUP}, by default {@value #GROUP}), so it neither shares
+ * offsets with nor slows the chat consumers.
  * The case and its event are written in one transaction, idempotently (a redelivered decision opens
  * nothing), before the offset is committed; other verdicts are skipped.
  * <p>
@@ -20,7 +21,7 @@ import dev.fleet.orchestrator.domain.risk.RiskCases;
  */
 public class RiskDecisionListener {
 
-    /** The listener container's id and consumer group. */
+    /** The listener container's id and its default consumer group. */
     public static final String GROUP = "orchestrator-risk-cases";
 
     private final RiskCases cases;
@@ -31,7 +32,8 @@ public class RiskDecisionListener {
         this.writeTimeout = writeTimeout;
     }
 
-    @KafkaListener(id = GROUP, topics = "#{T(dev.fleet.schemas.FleetTopics).RISK_DECISIONS.name()}")
+    @KafkaListener(id = GROUP, groupId = "${fleet.orchestrator.risk.cases-group:" + GROUP + "}",
+            topics = "#{T(dev.fleet.schemas.FleetTopics).RISK_DECISIONS.name()}")
     void on(ConsumerRecord<String, RiskDecision> record) {
         if (record.value() == null) {
             throw new IllegalArgumentException("a risk decision without a value (tombstone), key " + record.key());

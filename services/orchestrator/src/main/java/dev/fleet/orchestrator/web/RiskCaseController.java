@@ -70,19 +70,21 @@ public class RiskCaseController {
             @RequestParam(defaultValue = "50") String limit,
             @RequestParam(defaultValue = "0") String offset) {
         UUID tenant = TenantIds.parse(tenantId);
+        int pageSize = integer(limit, "limit", 1, MAX_LIMIT);
+        int skipped = integer(offset, "offset", 0, Integer.MAX_VALUE);
+        // one more than the page, to tell whether there is a next page
         CaseQuery query = new CaseQuery(statuses(status), minScore == null ? null : score(minScore),
-                minAge == null ? null : age(minAge), sort(sort), integer(limit, "limit", 1, MAX_LIMIT),
-                integer(offset, "offset", 0, Integer.MAX_VALUE));
+                minAge == null ? null : age(minAge), sort(sort), pageSize + 1, skipped);
         return tenants.findTenant(tenant)
                 .switchIfEmpty(Mono.error(() -> TenantIds.notFound(tenantId)))
                 .flatMap(found -> cases.list(tenant, query).map(c -> json(c, false)).collectList())
                 .map(data -> {
                     Map<String, Object> page = new LinkedHashMap<>();
                     page.put("object", "list");
-                    page.put("data", data);
-                    page.put("limit", query.limit());
-                    page.put("offset", query.offset());
-                    page.put("has_more", data.size() == query.limit());
+                    page.put("data", data.subList(0, Math.min(pageSize, data.size())));
+                    page.put("limit", pageSize);
+                    page.put("offset", skipped);
+                    page.put("has_more", data.size() > pageSize);
                     return page;
                 });
     }
