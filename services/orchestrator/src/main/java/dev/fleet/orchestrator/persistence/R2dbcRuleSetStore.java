@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -130,7 +131,7 @@ public class R2dbcRuleSetStore implements RuleSetStore {
             String ruleId = row.get("rule_id", String.class);
             RiskRule rule = ruleId == null ? null : new RiskRule(ruleId, row.get("condition", String.class),
                     row.get("score", Double.class), row.get("reason", String.class));
-            return Map.entry(header, java.util.Optional.ofNullable(rule));
+            return Map.entry(header, Optional.ofNullable(rule));
         }).all().collect(LinkedHashMap<Integer, RiskRuleSetVersion>::new, (versions, entry) -> {
             RiskRuleSetVersion kept = versions.computeIfAbsent(entry.getKey().getVersion(), v -> entry.getKey());
             entry.getValue().ifPresent(kept.getRules()::add);

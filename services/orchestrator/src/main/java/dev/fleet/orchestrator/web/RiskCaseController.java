@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -23,12 +22,10 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleet.events.v1.RiskCaseResolution;
-import dev.fleet.events.v1.RiskFeatures;
 import dev.fleet.orchestrator.domain.TenantStore;
 import dev.fleet.orchestrator.domain.risk.CaseConflictException;
 import dev.fleet.orchestrator.domain.risk.CaseQuery;
 import dev.fleet.orchestrator.domain.risk.CaseStatus;
-import dev.fleet.orchestrator.domain.risk.RiskCase;
 import dev.fleet.orchestrator.domain.risk.RiskCases;
 import dev.fleet.platform.web.ApiError;
 import dev.fleet.platform.web.ApiErrorException;
@@ -77,7 +74,7 @@ public class RiskCaseController {
                 minAge == null ? null : age(minAge), sort(sort), pageSize + 1, skipped);
         return tenants.findTenant(tenant)
                 .switchIfEmpty(Mono.error(() -> TenantIds.notFound(tenantId)))
-                .flatMap(found -> cases.list(tenant, query).map(c -> json(c, false)).collectList())
+                .flatMap(found -> cases.list(tenant, query).map(c -> RiskCaseJson.summary(c)).collectList())
                 .map(data -> {
                     Map<String, Object> page = new LinkedHashMap<>();
                     page.put("object", "list");
@@ -91,7 +88,7 @@ public class RiskCaseController {
 
     @GetMapping("/{caseId}")
     public Mono<Map<String, Object>> riskCase(@PathVariable String tenantId, @PathVariable String caseId) {
-        return cases.find(TenantIds.parse(tenantId), caseId(tenantId, caseId)).map(c -> json(c, true))
+        return cases.find(TenantIds.parse(tenantId), caseId(tenantId, caseId)).map(c -> RiskCaseJson.detail(c))
                 .switchIfEmpty(Mono.error(() -> caseNotFound(tenantId, caseId)));
     }
 
@@ -107,7 +104,7 @@ public class RiskCaseController {
         RiskCaseResolution resolution = resolution(text(body, "resolution"));
         String reviewer = text(body, "reviewer").trim();
         String reason = text(body, "reason").trim();
-        return cases.review(tenant, id, resolution, reviewer, reason).map(c -> json(c, true))
+        return cases.review(tenant, id, resolution, reviewer, reason).map(c -> RiskCaseJson.detail(c))
                 .switchIfEmpty(Mono.error(() -> caseNotFound(tenantId, caseId)));
     }
 
@@ -209,54 +206,5 @@ public class RiskCaseController {
 
     private static ApiErrorException invalid(String message, String param) {
         return new ApiErrorException(ApiError.invalidRequest(message, param));
-    }
-
-    static Map<String, Object> json(RiskCase c, boolean detail) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("id", c.id().toString());
-        body.put("transaction_id", c.transactionId());
-        body.put("account_id", c.accountId());
-        body.put("amount", c.amount().toPlainString());
-        body.put("currency", c.currency());
-        body.put("score", c.score());
-        body.put("rule_set_version", c.ruleSetVersion());
-        body.put("status", c.status().label());
-        body.put("resolution", c.resolution() == null ? null : label(c.resolution()));
-        body.put("opened_at", c.openedAt().toString());
-        body.put("due_at", c.dueAt().toString());
-        body.put("escalated_at", c.escalatedAt() == null ? null : c.escalatedAt().toString());
-        body.put("decided_at", c.decidedAt() == null ? null : c.decidedAt().toString());
-        body.put("reasons", c.decision().getReasons().stream().map(reason -> {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("rule", reason.getRule());
-            entry.put("reason", reason.getReason());
-            entry.put("score", reason.getScore());
-            return entry;
-        }).toList());
-        if (detail) {
-            body.put("features", features(c.decision().getFeatures()));
-            body.put("reviews", c.reviews().stream().map(review -> {
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("reviewer", review.reviewer());
-                entry.put("resolution", label(review.resolution()));
-                entry.put("reason", review.reason());
-                entry.put("reviewed_at", review.reviewedAt().toString());
-                return entry;
-            }).toList());
-        }
-        return body;
-    }
-
-    /** The features under their schema names, as the rules name them. */
-    private static Map<String, Object> features(RiskFeatures features) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (var field : features.getSchema().getFields()) {
-            values.put(field.name(), features.get(field.pos()));
-        }
-        return values;
-    }
-
-    private static String label(RiskCaseResolution resolution) {
-        return resolution.name().toLowerCase(Locale.ROOT);
     }
 }

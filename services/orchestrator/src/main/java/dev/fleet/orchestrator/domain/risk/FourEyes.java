@@ -3,6 +3,7 @@ package dev.fleet.orchestrator.domain.risk;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import dev.fleet.events.v1.RiskCaseResolution;
@@ -24,7 +25,7 @@ public record FourEyes(BigDecimal threshold) {
     public Optional<List<String>> decides(RiskCase riskCase, CaseReview review) {
         if (riskCase.status() == CaseStatus.DECIDED) {
             throw new CaseConflictException("case " + riskCase.id() + " is already decided ("
-                    + riskCase.resolution().name().toLowerCase(java.util.Locale.ROOT) + ")", "case_decided");
+                    + riskCase.resolution().name().toLowerCase(Locale.ROOT) + ")", "case_decided");
         }
         if (riskCase.reviews().stream().anyMatch(r -> r.reviewer().equals(review.reviewer()))) {
             throw new CaseConflictException("reviewer " + review.reviewer() + " already reviewed case "

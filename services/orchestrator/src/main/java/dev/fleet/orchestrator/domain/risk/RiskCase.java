@@ -1,7 +1,9 @@
 package dev.fleet.orchestrator.domain.risk;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -22,7 +24,7 @@ public record RiskCase(UUID id, UUID tenantId, String transactionId, String acco
     }
 
     /** A case for {@code decision}, opened at {@code now}, due {@code sla} later. */
-    static RiskCase open(RiskDecision decision, Instant now, java.time.Duration sla) {
+    static RiskCase open(RiskDecision decision, Instant now, Duration sla) {
         UUID tenantId;
         BigDecimal amount;
         try {
@@ -38,7 +40,7 @@ public record RiskCase(UUID id, UUID tenantId, String transactionId, String acco
     }
 
     RiskCase withReview(CaseReview review) {
-        List<CaseReview> all = new java.util.ArrayList<>(reviews);
+        List<CaseReview> all = new ArrayList<>(reviews);
         all.add(review);
         return new RiskCase(id, tenantId, transactionId, accountId, amount, currency, score, ruleSetVersion, decision,
                 status, resolution, openedAt, dueAt, escalatedAt, decidedAt, all);

@@ -99,11 +99,6 @@ public class RiskCases {
                 .count();
     }
 
-    /** The reviewing rule in force. */
-    public FourEyes fourEyes() {
-        return fourEyes;
-    }
-
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
