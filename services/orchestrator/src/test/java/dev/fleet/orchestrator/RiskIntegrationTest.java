@@ -223,6 +223,8 @@ class RiskIntegrationTest {
         admin(web.get().uri(ruleSets(UUID.randomUUID().toString()))).exchange().expectStatus().isNotFound();
         admin(web.post().uri(ruleSets(UUID.randomUUID().toString())).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(ruleSetBody(40))).exchange().expectStatus().isNotFound();
+        admin(web.post().uri(ruleSets(UUID.randomUUID().toString())).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(ruleSetBody(-1))).exchange().expectStatus().isNotFound();
     }
 
     @Test
@@ -436,14 +438,23 @@ class RiskIntegrationTest {
         byte[] garbage = ("not a risk decision " + tenant).getBytes(StandardCharsets.UTF_8);
         TopicProbe probe = TopicProbe.shared();
 
-        // when garbage, then a review decision, on the same partition (same key)
+        RiskDecision noTenant = RiskDecision.newBuilder(decision(tenant, "tx-no-tenant", "acct-3", "30.00",
+                RiskVerdict.REVIEW)).setTenantId("not-a-uuid-" + tenant).build();
+
+        // when garbage, a decision whose tenant id is no UUID, then a review decision, on one partition (same key)
         probe.sendRaw(FleetTopics.RISK_DECISIONS.name(), tenant + "/acct-3", garbage);
+        publish(noTenant, tenant + "/acct-3");
         publish(decision(tenant, "tx-after-poison", "acct-3", "30.00", RiskVerdict.REVIEW));
 
-        // then the garbage is dead-lettered with its error and the decision opens its case
+        // then both are dead-lettered with their errors and the decision opens its case
         ConsumerRecord<byte[], byte[]> dead = probe.await(FleetTopics.RISK_DECISIONS.dlq(),
                 r -> java.util.Arrays.equals(r.value(), garbage), WAIT);
         assertThat(TopicProbe.header(dead, FleetHeaders.ERROR)).isPresent();
+        ConsumerRecord<byte[], byte[]> refused = probe.await(FleetTopics.RISK_DECISIONS.dlq(),
+                r -> decode(FleetTopics.RISK_DECISIONS.name(), r).filter(v -> v instanceof RiskDecision d
+                        && d.getTenantId().equals(noTenant.getTenantId())).isPresent(), WAIT);
+        assertThat(TopicProbe.header(refused, FleetHeaders.ERROR)).hasValueSatisfying(
+                error -> assertThat(error).contains("not a UUID"));
         await().atMost(WAIT).until(() -> cases(tenant, "").stream()
                 .anyMatch(c -> "tx-after-poison".equals(c.get("transaction_id"))));
     }
@@ -485,8 +496,12 @@ class RiskIntegrationTest {
     }
 
     private static void publish(RiskDecision decision) {
+        publish(decision, decision.getTenantId() + "/" + decision.getAccountId());
+    }
+
+    private static void publish(RiskDecision decision, String key) {
         ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(FleetTopics.RISK_DECISIONS.name(),
-                decision.getTenantId() + "/" + decision.getAccountId(), decision);
+                key, decision);
         record.headers().add(FleetHeaders.EVENT_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
         record.headers().add(FleetHeaders.TENANT_ID, decision.getTenantId().getBytes(StandardCharsets.UTF_8));
         producer.send(record);

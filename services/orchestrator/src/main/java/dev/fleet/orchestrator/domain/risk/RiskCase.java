@@ -29,10 +29,15 @@ public record RiskCase(UUID id, UUID tenantId, String transactionId, String acco
         BigDecimal amount;
         try {
             tenantId = UUID.fromString(decision.getTenantId());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the decision of transaction " + decision.getTransactionId()
+                    + " names tenant '" + decision.getTenantId() + "', which is not a UUID");
+        }
+        try {
             amount = new BigDecimal(decision.getAmount().getAmount());
-        } catch (IllegalArgumentException e) { // NumberFormatException included
-            throw new IllegalArgumentException("decision for transaction " + decision.getTransactionId()
-                    + " has a tenant id that is not a UUID or an amount that is not a decimal", e);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("the decision of transaction " + decision.getTransactionId()
+                    + " has amount '" + decision.getAmount().getAmount() + "', which is not a decimal");
         }
         return new RiskCase(UUID.randomUUID(), tenantId, decision.getTransactionId(), decision.getAccountId(),
                 amount, decision.getAmount().getCurrency(), decision.getScore(), decision.getRuleSetVersion(),

@@ -47,14 +47,15 @@ public class RuleSetAdmin {
     /**
      * Stores {@code rules} as the tenant's next version (not yet active).
      *
-     * @throws dev.fleet.platform.risk.InvalidRuleSetException when it does not compile, before anything is stored
+     * @throws dev.fleet.platform.risk.InvalidRuleSetException when it does not compile (for a tenant that
+     *     exists), before anything is stored
      */
     @Transactional
     public Mono<RiskRuleSetVersion> create(UUID tenantId, List<RiskRule> rules, double reviewAt, double declineAt) {
         RiskRuleSetVersion draft = new RiskRuleSetVersion(0, new ArrayList<>(rules), reviewAt, declineAt,
                 clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        RiskRuleSets.compile(draft);
         return locked(tenantId, () -> store.latestVersion(tenantId).flatMap(latest -> {
+            RiskRuleSets.compile(draft);
             RiskRuleSetVersion version = RiskRuleSetVersion.newBuilder(draft).setVersion(latest + 1).build();
             return store.insert(tenantId, version)
                     .then(store.pointers(tenantId))
