@@ -28,6 +28,7 @@ import jakarta.validation.constraints.NotNull;
  * @param conversations how conversation history is fitted into a model's context
  * @param webhooks   how quota webhooks are delivered
  * @param responses  how long stored Responses API responses are kept
+ * @param risk       the compliance workflow of risk review cases
  */
 @Validated
 @ConfigurationProperties("fleet.orchestrator")
@@ -38,7 +39,27 @@ public record FleetOrchestratorProperties(
         @Valid @NotNull @DefaultValue Outbox outbox,
         @Valid @NotNull @DefaultValue Conversations conversations,
         @Valid @NotNull @DefaultValue Webhooks webhooks,
-        @Valid @NotNull @DefaultValue Responses responses) {
+        @Valid @NotNull @DefaultValue Responses responses,
+        @Valid @NotNull @DefaultValue Risk risk) {
+
+    /**
+     * Risk review cases ({@code FLEET_RISK_*}, decision record 0036).
+     *
+     * @param fourEyesAmount     approving a transaction above this amount, in its own currency, takes two
+     *                           distinct reviewers ({@code FLEET_RISK_FOUR_EYES_AMOUNT})
+     * @param caseSla            how long a case may stay open before it is escalated ({@code FLEET_RISK_CASE_SLA})
+     * @param escalationInterval how often open cases are checked against their SLA
+     * @param writeTimeout       longest wait of the decision consumer for a case to be written
+     * @param casesGroup         the decision consumer's group ({@code FLEET_RISK_CASES_GROUP}; read by its
+     *                           {@code @KafkaListener}, here so that a blank value fails at start-up)
+     */
+    public record Risk(
+            @DefaultValue("1000") @NotNull @DecimalMin("0") java.math.BigDecimal fourEyesAmount,
+            @DefaultValue("PT4H") @NotNull Duration caseSla,
+            @DefaultValue("1m") @NotNull Duration escalationInterval,
+            @DefaultValue("10s") @NotNull Duration writeTimeout,
+            @DefaultValue("orchestrator-risk-cases") @NotBlank String casesGroup) {
+    }
 
     /**
      * Stored responses of the Responses API ({@code FLEET_RESPONSES_*}).

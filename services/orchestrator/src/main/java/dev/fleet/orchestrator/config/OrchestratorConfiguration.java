@@ -156,7 +156,7 @@ public class OrchestratorConfiguration {
             FleetOrchestratorProperties properties) {
         FleetOrchestratorProperties.Outbox settings = properties.outbox();
         return new OutboxDelivery(outbox, publisher, serde, clock, List.of(FleetTopics.TENANTS, FleetTopics.API_KEYS,
-                FleetTopics.PROMPTS, FleetTopics.PRICE_BOOK, FleetTopics.MODEL_ALIASES),
+                FleetTopics.PROMPTS, FleetTopics.PRICE_BOOK, FleetTopics.MODEL_ALIASES, FleetTopics.RISK_RULE_SETS),
                 settings.adminPublishTimeout(), settings.batchSize());
     }
 

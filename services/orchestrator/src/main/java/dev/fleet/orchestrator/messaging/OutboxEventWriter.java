@@ -152,6 +152,21 @@ public class OutboxEventWriter implements ControlPlaneEvents, ResponseDeletions 
                 new ResponseDeleted(responseId, requestId), TraceParent.newRoot()));
     }
 
+    /**
+     * A state record for {@code topic} and a domain event about it, under one trace; for announcers
+     * of their own (such as {@link RiskOutbox}) that need nothing but these two rows.
+     */
+    public <V extends SpecificRecord> Mono<Void> stateAndEvent(Topic<V> topic, String key, V state, UUID tenantId,
+            String actor, String subject, Object payload) {
+        TraceParent trace = TraceParent.newRoot();
+        return append(topic, key, state, tenantId, trace).then(event(tenantId, actor, subject, payload, trace));
+    }
+
+    /** Only a domain event, on a trace of its own. */
+    public Mono<Void> domainEvent(UUID tenantId, String actor, String subject, Object payload) {
+        return Mono.defer(() -> event(tenantId, actor, subject, payload, TraceParent.newRoot()));
+    }
+
     private Mono<Void> appendPrompt(PromptConfig prompt, UUID tenantId, TraceParent trace) {
         return append(FleetTopics.PROMPTS, PromptRegistry.key(prompt.tenantId(), prompt.name()),
                 PromptRecords.toRecord(prompt), tenantId, trace);

@@ -79,25 +79,25 @@ public class QuotaWebhookController {
     @PutMapping
     public Mono<WebhookResponse> register(@PathVariable String tenantId, @RequestBody WebhookBody body) {
         String url = body == null ? null : body.url();
-        UUID tenant = tenant(tenantId);
+        UUID tenant = TenantIds.parse(tenantId);
         try {
             QuotaWebhooks.validUrl(url);
         } catch (IllegalArgumentException e) {
             throw new ApiErrorException(ApiError.invalidRequest(e.getMessage(), "url"));
         }
         return webhooks.register(tenant, url).map(webhook -> WebhookResponse.of(webhook, true))
-                .switchIfEmpty(Mono.error(() -> tenantNotFound(tenantId)));
+                .switchIfEmpty(Mono.error(() -> TenantIds.notFound(tenantId)));
     }
 
     @GetMapping
     public Mono<WebhookResponse> webhook(@PathVariable String tenantId) {
-        return webhooks.find(tenant(tenantId)).map(webhook -> WebhookResponse.of(webhook, false))
+        return webhooks.find(TenantIds.parse(tenantId)).map(webhook -> WebhookResponse.of(webhook, false))
                 .switchIfEmpty(Mono.error(() -> webhookNotFound(tenantId)));
     }
 
     @DeleteMapping
     public Mono<ResponseEntity<Void>> remove(@PathVariable String tenantId) {
-        return webhooks.remove(tenant(tenantId)).flatMap(removed -> removed
+        return webhooks.remove(TenantIds.parse(tenantId)).flatMap(removed -> removed
                 ? Mono.just(ResponseEntity.noContent().<Void>build())
                 : Mono.error(webhookNotFound(tenantId)));
     }
@@ -107,25 +107,8 @@ public class QuotaWebhookController {
             @RequestParam(defaultValue = "dead") String state) {
         DeliveryState wanted = DeliveryState.parse(state).orElseThrow(() -> new ApiErrorException(
                 ApiError.invalidRequest("state must be one of pending, delivered, dead", "state")));
-        return webhooks.deliveries(tenant(tenantId), wanted, DELIVERIES_SHOWN).map(DeliveryResponse::of)
+        return webhooks.deliveries(TenantIds.parse(tenantId), wanted, DELIVERIES_SHOWN).map(DeliveryResponse::of)
                 .collectList().map(list -> new DeliveriesResponse("list", list));
-    }
-
-    /** Ids are UUIDs; anything else names no tenant (404, like an unknown UUID). */
-    private static UUID tenant(String id) {
-        try {
-            UUID parsed = UUID.fromString(id);
-            if (parsed.toString().equalsIgnoreCase(id)) {
-                return parsed;
-            }
-        } catch (IllegalArgumentException e) {
-            // falls through
-        }
-        throw tenantNotFound(id);
-    }
-
-    private static ApiErrorException tenantNotFound(String id) {
-        return new ApiErrorException(ApiError.notFound("no tenant with id " + id, "tenant_not_found"));
     }
 
     private static ApiErrorException webhookNotFound(String id) {
