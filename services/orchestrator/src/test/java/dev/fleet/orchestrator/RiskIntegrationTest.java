@@ -57,6 +57,7 @@ import dev.fleet.events.v1.RiskReason;
 import dev.fleet.events.v1.RiskRuleSet;
 import dev.fleet.events.v1.RiskRuleSetChanged;
 import dev.fleet.events.v1.RiskVerdict;
+import dev.fleet.events.v1.TransactionSubmitted;
 import dev.fleet.platform.kafka.AvroSingleObjectSerde;
 import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetSchemaStore;
@@ -75,7 +76,8 @@ import dev.fleet.test.TopicReader;
  * {@code fleet.risk.rule-sets.v1} and an event per change; review cases opened once per REVIEW
  * decision, approved by two distinct reviewers above the four-eyes amount with one outcome on
  * {@code fleet.risk.case-outcomes.v1}, escalated once past their SLA (the clock is the test's), and a
- * poison decision dead-lettered while the next one still opens its case.
+ * poison decision dead-lettered while the next one still opens its case; a backtest of a candidate
+ * version over the tenant's transactions counting exactly the decisions it changes.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext // its chat consumers must not answer the other test classes' requests in the same JVM
@@ -159,7 +161,7 @@ class RiskIntegrationTest {
     void deleteTestData() throws SQLException {
         try (Connection db = SharedPostgres.connect()) {
             for (String tenant : tenants) {
-                for (String sql : List.of("""
+                for (String sql : List.of("DELETE FROM orchestrator.risk_backtests WHERE tenant_id::text = ?", """
                         DELETE FROM orchestrator.risk_case_reviews WHERE case_id IN
                             (SELECT id FROM orchestrator.risk_cases WHERE tenant_id::text = ?)""",
                         "DELETE FROM orchestrator.risk_cases WHERE tenant_id::text = ?",
@@ -457,6 +459,94 @@ class RiskIntegrationTest {
                 error -> assertThat(error).contains("not a UUID"));
         await().atMost(WAIT).until(() -> cases(tenant, "").stream()
                 .anyMatch(c -> "tx-after-poison".equals(c.get("transaction_id"))));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void backtestsACandidateVersionOverTheTenantsTransactionsAndCountsTheChangedDecisions() {
+        // given a candidate version that reviews an account's third transaction within the hour
+        String tenant = newTenant();
+        admin(web.post().uri(ruleSets(tenant)).contentType(MediaType.APPLICATION_JSON).bodyValue("""
+                {"rules": [{"id": "third_in_an_hour", "condition": "count1h >= 3", "score": 60,
+                  "reason": "three in an hour"}], "review_at": 50, "decline_at": 90}"""))
+                .exchange().expectStatus().isCreated();
+        // and on the topic: five transactions of account a and two of b, 5 minutes apart, in the range;
+        // one of a before the range and its warm-up; another tenant's; a record without a value
+        Instant start = NOW.minus(Duration.ofHours(1));
+        for (int i = 0; i < 5; i++) {
+            publish(transaction(tenant, "a", "a" + i, start.plus(Duration.ofMinutes(5L * i))));
+        }
+        publish(transaction(tenant, "b", "b0", start.plus(Duration.ofMinutes(1))));
+        publish(transaction(tenant, "b", "b1", start.plus(Duration.ofMinutes(6))));
+        publish(transaction(tenant, "a", "a-old", start.minus(Duration.ofDays(3))));
+        publish(transaction(UUID.randomUUID().toString(), "a", "x0", start.plus(Duration.ofMinutes(2))));
+        producer.send(new ProducerRecord<>(FleetTopics.TRANSACTIONS.name(), tenant + "/a",
+                (SpecificRecord) null));
+        producer.flush();
+
+        // when the candidate is backtested against the version in force (the default) over the range
+        String body = """
+                {"from": "%s", "to": "%s", "candidate_version": 1}""".formatted(start.minus(Duration.ofMinutes(1)),
+                NOW.plus(Duration.ofMinutes(1)));
+        Map<String, Object> started = admin(web.post().uri(backtests(tenant)).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(body)).exchange().expectStatus().isAccepted()
+                .expectHeader().valueMatches("Location", ".*/risk/backtests/[0-9a-f-]{36}")
+                .expectBody(JSON).returnResult().getResponseBody();
+        assertThat(started).containsEntry("status", "running").containsEntry("baseline_version", 0)
+                .containsEntry("candidate_version", 1);
+        String uri = backtests(tenant) + "/" + started.get("id");
+        Map<String, Object> done = await().atMost(WAIT).until(() -> get(uri),
+                job -> !"running".equals(job.get("status")));
+
+        // then the seven transactions of the range are decided by both, and a's last three change
+        assertThat(done).containsEntry("status", "succeeded").containsEntry("error", null);
+        Map<String, Object> report = (Map<String, Object>) done.get("report");
+        assertThat(report).containsEntry("decided", 7).containsEntry("changed", 3)
+                .containsEntry("transitions", Map.of("approve->review", 3));
+        assertThat((List<Map<String, Object>>) report.get("examples")).extracting(e -> e.get("transaction_id"))
+                .containsExactly("a2", "a3", "a4");
+        assertThat((Map<String, Object>) report.get("skipped")).containsEntry("undecodable", 1)
+                .containsEntry("invalid", 0);
+        Map<String, Object> progress = (Map<String, Object>) done.get("progress");
+        assertThat(progress.get("records_read")).isEqualTo(progress.get("records_total"));
+        assertThat(progress).containsEntry("percent", 100);
+        assertThat((List<Map<String, Object>>) get(backtests(tenant)).get("data"))
+                .extracting(job -> job.get("id")).containsExactly(started.get("id"));
+    }
+
+    @Test
+    void refusesABacktestOfAnUnknownVersionOrAnEmptyRange() {
+        String tenant = newTenant();
+
+        admin(web.post().uri(backtests(tenant)).contentType(MediaType.APPLICATION_JSON).bodyValue("""
+                {"from": "2026-11-30T10:00:00Z", "to": "2026-11-30T11:00:00Z", "candidate_version": 7}"""))
+                .exchange().expectStatus().isNotFound();
+        admin(web.post().uri(backtests(tenant)).contentType(MediaType.APPLICATION_JSON).bodyValue("""
+                {"from": "2026-11-30T10:00:00Z", "to": "2026-11-30T10:00:00Z", "candidate_version": 0}"""))
+                .exchange().expectStatus().isBadRequest();
+        admin(web.post().uri(backtests(tenant)).contentType(MediaType.APPLICATION_JSON).bodyValue("""
+                {"from": "yesterday", "to": "2026-11-30T10:00:00Z", "candidate_version": 0}"""))
+                .exchange().expectStatus().isBadRequest().expectBody().jsonPath("$.error.param").isEqualTo("from");
+        admin(web.post().uri(backtests(UUID.randomUUID().toString())).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("""
+                        {"from": "2026-11-30T10:00:00Z", "to": "2026-11-30T11:00:00Z", "candidate_version": 0}"""))
+                .exchange().expectStatus().isNotFound();
+    }
+
+    private static TransactionSubmitted transaction(String tenant, String account, String id, Instant at) {
+        return new TransactionSubmitted(tenant, id, account, new Money("25.00", "EUR"), "grocer", "5411", "DE",
+                "device-" + account, "card_present", at, Map.of());
+    }
+
+    private static void publish(TransactionSubmitted tx) {
+        ProducerRecord<String, SpecificRecord> record = new ProducerRecord<>(FleetTopics.TRANSACTIONS.name(),
+                tx.getTenantId() + "/" + tx.getAccountId(), tx);
+        record.headers().add(FleetHeaders.EVENT_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        producer.send(record);
+    }
+
+    private static String backtests(String tenant) {
+        return "/admin/tenants/" + tenant + "/risk/backtests";
     }
 
     private String newTenant() {

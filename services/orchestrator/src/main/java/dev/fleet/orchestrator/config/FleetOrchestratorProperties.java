@@ -8,6 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 import dev.fleet.orchestrator.domain.ExtractiveProvider;
+import dev.fleet.orchestrator.domain.risk.backtest.BacktestSettings;
+import dev.fleet.platform.risk.RiskFeatureSettings;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
@@ -52,13 +54,47 @@ public record FleetOrchestratorProperties(
      * @param writeTimeout       longest wait of the decision consumer for a case to be written
      * @param casesGroup         the decision consumer's group ({@code FLEET_RISK_CASES_GROUP}; read by its
      *                           {@code @KafkaListener}, here so that a blank value fails at start-up)
+     * @param minTravel          backtests: {@code FLEET_RISK_MIN_TRAVEL}, as the scorer reads it
+     * @param merchantMemory     backtests: {@code FLEET_RISK_MERCHANT_MEMORY}, as the scorer reads it
+     * @param maxWindowTransactions backtests: {@code FLEET_RISK_MAX_WINDOW_TRANSACTIONS}, as the scorer reads it
+     * @param backtest           how backtests run
      */
     public record Risk(
             @DefaultValue("1000") @NotNull @DecimalMin("0") java.math.BigDecimal fourEyesAmount,
             @DefaultValue("PT4H") @NotNull Duration caseSla,
             @DefaultValue("1m") @NotNull Duration escalationInterval,
             @DefaultValue("10s") @NotNull Duration writeTimeout,
-            @DefaultValue("orchestrator-risk-cases") @NotBlank String casesGroup) {
+            @DefaultValue("orchestrator-risk-cases") @NotBlank String casesGroup,
+            @DefaultValue("1h") @NotNull Duration minTravel,
+            @DefaultValue("1000") @Min(1) int merchantMemory,
+            @DefaultValue("5000") @Min(1) int maxWindowTransactions,
+            @DefaultValue @NotNull @Valid Backtest backtest) {
+
+        /** The per-account feature settings, the same variables as the scorer's so a backtest computes what it does. */
+        public RiskFeatureSettings features() {
+            return new RiskFeatureSettings(minTravel, merchantMemory, maxWindowTransactions);
+        }
+    }
+
+    /**
+     * Risk backtests ({@code FLEET_RISK_BACKTEST_*}, decision 0036 addendum).
+     *
+     * @param warmUp      history replayed before the range, not decided (24 h covers every windowed feature)
+     * @param lateArrival how long after the range records are still read, for transactions produced late
+     * @param maxRange    the longest range
+     * @param maxAccounts the most accounts one backtest holds in memory
+     * @param maxRunning  backtests one replica runs at once
+     */
+    public record Backtest(
+            @DefaultValue("24h") @NotNull Duration warmUp,
+            @DefaultValue("1h") @NotNull Duration lateArrival,
+            @DefaultValue("31d") @NotNull Duration maxRange,
+            @DefaultValue("1000000") @Min(1) int maxAccounts,
+            @DefaultValue("1") @Min(1) int maxRunning) {
+
+        public BacktestSettings settings() {
+            return new BacktestSettings(warmUp, lateArrival, maxRange, maxAccounts, maxRunning);
+        }
     }
 
     /**

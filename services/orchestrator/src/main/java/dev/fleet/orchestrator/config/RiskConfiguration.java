@@ -1,9 +1,15 @@
 package dev.fleet.orchestrator.config;
 
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
 
+import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fleet.orchestrator.domain.risk.CaseEscalation;
 import dev.fleet.orchestrator.domain.risk.CaseStore;
@@ -13,9 +19,14 @@ import dev.fleet.orchestrator.domain.risk.RiskCases;
 import dev.fleet.orchestrator.domain.risk.RuleSetAdmin;
 import dev.fleet.orchestrator.domain.risk.RuleSetEvents;
 import dev.fleet.orchestrator.domain.risk.RuleSetStore;
+import dev.fleet.orchestrator.domain.risk.RuleSetStoreLookup;
+import dev.fleet.orchestrator.domain.risk.backtest.Backtests;
 import dev.fleet.orchestrator.messaging.RiskDecisionListener;
+import dev.fleet.orchestrator.messaging.TransactionTopicSource;
+import dev.fleet.orchestrator.persistence.R2dbcBacktestStore;
+import dev.fleet.platform.kafka.FleetSerde;
 
-/** Risk: tenants' rule sets, the review cases of REVIEW decisions and their escalation (decision record 0036). */
+/** Risk: tenants' rule sets, the review cases of REVIEW decisions and their escalation, backtests (decision record 0036). */
 @Configuration(proxyBeanMethods = false)
 public class RiskConfiguration {
 
@@ -38,5 +49,14 @@ public class RiskConfiguration {
     @Bean
     CaseEscalation caseEscalation(RiskCases cases, FleetOrchestratorProperties properties) {
         return new CaseEscalation(cases, properties.risk().escalationInterval());
+    }
+
+    @Bean(destroyMethod = "close")
+    Backtests backtests(RuleSetStore rules, DatabaseClient db, ObjectMapper json, KafkaProperties kafka,
+            FleetSerde serde, FleetOrchestratorProperties properties, Clock clock) {
+        Map<String, Object> consumer = new HashMap<>(kafka.buildConsumerProperties(null));
+        FleetOrchestratorProperties.Risk risk = properties.risk();
+        return new Backtests(new RuleSetStoreLookup(rules), new R2dbcBacktestStore(db, json),
+                new TransactionTopicSource(consumer, serde), risk.features(), risk.backtest().settings(), clock);
     }
 }
