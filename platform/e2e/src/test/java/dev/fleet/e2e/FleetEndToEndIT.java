@@ -14,9 +14,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +31,10 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.core.ConditionTimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -45,7 +49,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fleet.events.v1.DomainEvent;
+import dev.fleet.events.v1.RiskCaseOutcome;
+import dev.fleet.events.v1.RiskCaseResolution;
+import dev.fleet.events.v1.RiskDecision;
+import dev.fleet.events.v1.RiskVerdict;
+import dev.fleet.events.v1.TransactionSubmitted;
 import dev.fleet.platform.kafka.AvroSingleObjectSerde;
+import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetSchemaStore;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.test.OpenAiSimulator;
@@ -53,7 +63,9 @@ import dev.fleet.test.OtlpTraceReceiver;
 import dev.fleet.test.ReceivedSpan;
 import dev.fleet.test.SharedKafka;
 import dev.fleet.test.SharedPostgres;
+import dev.fleet.test.SyntheticTransactions;
 import dev.fleet.test.TopicProbe;
+import dev.fleet.test.TopicReader;
 
 /**
  * The whole fleet, end to end: the six services as separate JVMs from their runnable jars,
@@ -87,16 +99,18 @@ class FleetEndToEndIT {
         simulator = OpenAiSimulator.start();
         collector = OtlpTraceReceiver.start();
         Path stateDir = Files.createTempDirectory("fleet-e2e-state");
-        Map<String, String> env = Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS", bootstrap,
-                "FLEET_POSTGRES_URL", SharedPostgres.url(),
-                "FLEET_POSTGRES_USER", SharedPostgres.user(),
-                "FLEET_ADMIN_TOKEN", ADMIN_TOKEN,
-                "FLEET_OPENAI_BASE_URL", simulator.baseUrl(),
-                "FLEET_OPENAI_API_KEY", "sim-key",
-                "FLEET_OPENAI_MODELS", SIM_MODEL,
-                "FLEET_STATE_DIR", stateDir.toString(),
-                "FLEET_OTLP_ENDPOINT", collector.endpoint());
+        Map<String, String> env = Map.ofEntries(
+                Map.entry("KAFKA_BOOTSTRAP_SERVERS", bootstrap),
+                Map.entry("FLEET_POSTGRES_URL", SharedPostgres.url()),
+                Map.entry("FLEET_POSTGRES_USER", SharedPostgres.user()),
+                Map.entry("FLEET_ADMIN_TOKEN", ADMIN_TOKEN),
+                Map.entry("FLEET_OPENAI_BASE_URL", simulator.baseUrl()),
+                Map.entry("FLEET_OPENAI_API_KEY", "sim-key"),
+                Map.entry("FLEET_OPENAI_MODELS", SIM_MODEL),
+                Map.entry("FLEET_STATE_DIR", stateDir.toString()),
+                Map.entry("FLEET_OTLP_ENDPOINT", collector.endpoint()),
+                // every spike of the risk test needs two reviewers
+                Map.entry("FLEET_RISK_FOUR_EYES_AMOUNT", "100"));
         for (String name : List.of("orchestrator", "embedding-worker", "scorer", "usage-metering", "audit",
                 "gateway")) {
             fleet.put(name, FleetProcess.start(repo, name, env));
@@ -494,6 +508,108 @@ class FleetEndToEndIT {
             assertThat(totals.path("prompt_tokens").asLong() + totals.path("completion_tokens").asLong())
                     .isEqualTo(total);
         });
+    }
+
+    /**
+     * Issue 9's proof across the running fleet: a product app publishes a week of 2,000 synthetic transactions of
+     * 100 accounts straight to Kafka, with bursts across countries and amounts far above history injected; the
+     * scorer flags every injected one and at most 1 % of the others; a flagged spike becomes a case that two
+     * reviewers approve (the e2e fleet's four-eyes amount is 100), its outcome reaches the product app, and every
+     * step of it has its audit row.
+     */
+    @Test
+    @Order(14)
+    void riskFlagsTheInjectedFraudAndTwoReviewersApproveACaseWithAnAuditRowPerStep() throws Exception {
+        // given a week of transactions of a new tenant, published as a product app does
+        String riskTenant = admin("POST", "/admin/tenants", Map.of("name", "Risk Co", "plan", "pro"), 201)
+                .path("id").asText();
+        List<SyntheticTransactions.Labelled> week = new SyntheticTransactions(20261201L, riskTenant,
+                Instant.now().minus(Duration.ofDays(8))).generate(100, 2_000, List.of(7, 42), List.of(13, 58, 91));
+        AvroSingleObjectSerde serde = new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.ACKS_CONFIG, "all"),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (SyntheticTransactions.Labelled labelled : week) {
+                TransactionSubmitted tx = labelled.tx();
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(FleetTopics.TRANSACTIONS.name(),
+                        riskTenant + "/" + tx.getAccountId(), serde.serialize(FleetTopics.TRANSACTIONS.name(), tx));
+                record.headers().add(FleetHeaders.EVENT_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+                record.headers().add(FleetHeaders.TENANT_ID, riskTenant.getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
+            }
+            producer.flush();
+        }
+
+        // when the scorer has decided every one of them
+        Map<String, RiskDecision> decisions = new HashMap<>();
+        try (TopicReader<byte[], byte[]> reader = TopicReader.raw(FleetTopics.RISK_DECISIONS.name())) {
+            await("2,000 decisions").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                for (ConsumerRecord<byte[], byte[]> r : reader.drain(r -> r.value() != null && r.key() != null
+                        && new String(r.key(), StandardCharsets.UTF_8).startsWith(riskTenant + "/"))) {
+                    RiskDecision decision = serde.deserialize(FleetTopics.RISK_DECISIONS, r.value());
+                    decisions.put(decision.getTransactionId(), decision);
+                }
+                return decisions.size() >= week.size();
+            });
+        }
+
+        // then every injected fraud transaction is flagged, and at most 1 % of the others
+        assertThat(decisions).hasSize(week.size());
+        List<RiskDecision> fraud = week.stream().filter(l -> l.kind() == SyntheticTransactions.Kind.FRAUD)
+                .map(l -> decisions.get(l.tx().getTransactionId())).toList();
+        assertThat(fraud).hasSize(9).allSatisfy(d -> assertThat(d.getVerdict()).as(d.getTransactionId())
+                .isIn(RiskVerdict.REVIEW, RiskVerdict.DECLINE));
+        long normal = week.size() - fraud.size();
+        long flaggedNormal = week.stream().filter(l -> l.kind() == SyntheticTransactions.Kind.NORMAL)
+                .map(l -> decisions.get(l.tx().getTransactionId()))
+                .filter(d -> d.getVerdict() != RiskVerdict.APPROVE).count();
+        assertThat(flaggedNormal).isLessThanOrEqualTo(normal / 100);
+
+        // and a reviewed spike is a case: two reviewers approve it
+        RiskDecision spike = fraud.stream().filter(d -> d.getVerdict() == RiskVerdict.REVIEW).findFirst().orElseThrow();
+        String cases = "/admin/tenants/" + riskTenant + "/risk/cases";
+        JsonNode opened = await("case opened").atMost(FLOW).pollInterval(Duration.ofMillis(500)).until(
+                () -> findCase(admin("GET", cases + "?status=open&limit=100", null, 200), spike.getTransactionId()),
+                c -> c != null);
+        String caseId = opened.path("id").asText();
+        Map<String, String> ann = Map.of("resolution", "approve", "reviewer", "ann", "reason", "called the customer");
+        Map<String, String> bob = Map.of("resolution", "approve", "reviewer", "bob", "reason", "confirmed by ann");
+        assertThat(admin("POST", cases + "/" + caseId + "/decision", ann, 200).path("status").asText())
+                .isEqualTo("open");
+        assertThat(admin("POST", cases + "/" + caseId + "/decision", bob, 200).path("status").asText())
+                .isEqualTo("decided");
+
+        // and the outcome reaches the product app, and each step has its audit row
+        try (TopicReader<byte[], byte[]> outcomes = TopicReader.raw(FleetTopics.RISK_CASE_OUTCOMES.name())) {
+            ConsumerRecord<byte[], byte[]> record = outcomes.awaitRecord(r -> r.value() != null && caseId.equals(
+                    serde.deserialize(FleetTopics.RISK_CASE_OUTCOMES, r.value()).getCaseId()), FLOW);
+            RiskCaseOutcome outcome = serde.deserialize(FleetTopics.RISK_CASE_OUTCOMES, record.value());
+            assertThat(outcome.getResolution()).isEqualTo(RiskCaseResolution.APPROVED);
+            assertThat(outcome.getReviewers()).containsExactly("ann", "bob");
+            assertThat(outcome.getTransactionId()).isEqualTo(spike.getTransactionId());
+        }
+        await("each step audited").atMost(FLOW).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            HttpResponse<String> audit = send("GET", fleet.get("audit").url() + "/audit/events?tenant=" + riskTenant
+                    + "&limit=1000", null, ADMIN_TOKEN);
+            List<String> steps = new ArrayList<>();
+            for (JsonNode event : JSON.readTree(audit.body()).path("events")) {
+                if (("risk-case/" + caseId).equals(event.path("subject").asText())) {
+                    steps.add(event.path("type").asText() + " by " + event.path("actor").asText());
+                }
+            }
+            assertThat(steps).containsExactlyInAnyOrder("RiskCaseOpened by orchestrator", "RiskCaseReviewed by ann",
+                    "RiskCaseDecided by bob");
+        });
+    }
+
+    private static JsonNode findCase(JsonNode page, String transactionId) {
+        for (JsonNode c : page.path("data")) {
+            if (transactionId.equals(c.path("transaction_id").asText())) {
+                return c;
+            }
+        }
+        return null;
     }
 
     /** One request of the quota test: when it started and ended (System.nanoTime), its tokens (-1 = refused). */

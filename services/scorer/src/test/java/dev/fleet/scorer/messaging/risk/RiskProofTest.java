@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.fleet.events.v1.RiskDecision;
 import dev.fleet.events.v1.RiskVerdict;
 import dev.fleet.platform.risk.RiskFeatureSettings;
+import dev.fleet.test.SyntheticTransactions;
 
 /**
  * The issue's proof through the topology: 2,000 synthetic transactions of 100 accounts with a burst across

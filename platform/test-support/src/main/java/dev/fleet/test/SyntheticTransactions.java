@@ -1,4 +1,4 @@
-package dev.fleet.scorer.messaging.risk;
+package dev.fleet.test;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -25,12 +25,15 @@ import dev.fleet.events.v1.TransactionSubmitted;
  *   <li>an amount far above the account's history: one payment of 15 to 25 times its typical amount at
  *       a merchant it never paid, after at least eight ordinary ones ({@link Kind#FRAUD}).</li>
  * </ul>
+ * Used by the scorer's topology proof and the end-to-end risk test.
  */
-final class SyntheticTransactions {
+public final class SyntheticTransactions {
 
-    enum Kind { NORMAL, FRAUD }
+    /** Whether a transaction is one of the injected fraud patterns. */
+    public enum Kind { NORMAL, FRAUD }
 
-    record Labelled(TransactionSubmitted tx, Kind kind) {
+    /** A transaction and what it is. */
+    public record Labelled(TransactionSubmitted tx, Kind kind) {
     }
 
     private static final List<String> COUNTRIES = List.of("DE", "FR", "IT", "ES", "NL", "BE", "AT", "PL", "SE", "PT",
@@ -41,7 +44,7 @@ final class SyntheticTransactions {
     private final String tenant;
     private final Instant start;
 
-    SyntheticTransactions(long seed, String tenant, Instant start) {
+    public SyntheticTransactions(long seed, String tenant, Instant start) {
         this.random = new Random(seed);
         this.tenant = tenant;
         this.start = start;
@@ -51,7 +54,7 @@ final class SyntheticTransactions {
      * {@code total} transactions of {@code accounts} accounts in event-time order, with bursts on
      * {@code burstAccounts} and far-too-high amounts on {@code spikeAccounts}.
      */
-    List<Labelled> generate(int accounts, int total, List<Integer> burstAccounts, List<Integer> spikeAccounts) {
+    public List<Labelled> generate(int accounts, int total, List<Integer> burstAccounts, List<Integer> spikeAccounts) {
         List<Labelled> all = new ArrayList<>();
         int injected = burstAccounts.size() * 6 + spikeAccounts.size();
         int normals = total - injected;
