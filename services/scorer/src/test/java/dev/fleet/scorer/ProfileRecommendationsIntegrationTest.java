@@ -192,11 +192,16 @@ class ProfileRecommendationsIntegrationTest {
         UserProfiles.UserKey ben = new UserProfiles.UserKey(tenant, "shop", "ben");
 
         try (var dlq = TopicReader.raw(FleetTopics.INTERACTIONS.dlq())) {
-            // when: undecodable bytes, then a good interaction, on the same partition
+            // when: undecodable bytes, then a good interaction encoded as docs/recommendations.md shows (the
+            // generated class's single-object encoding, default partitioner), on the same partition
             rawProducer.send(new ProducerRecord<>(FleetTopics.INTERACTIONS.name(), home(tenant, "shop"),
                     key.getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3})).get();
-            publish(interaction(tenant, "shop", "ben", "red-shoe", InteractionKind.VIEW, null, Instant.now()),
-                    UUID.randomUUID().toString());
+            java.nio.ByteBuffer encoded = interaction(tenant, "shop", "ben", "red-shoe", InteractionKind.VIEW, null,
+                    Instant.now()).toByteBuffer();
+            byte[] value = new byte[encoded.remaining()];
+            encoded.get(value);
+            rawProducer.send(new ProducerRecord<>(FleetTopics.INTERACTIONS.name(),
+                    key.getBytes(StandardCharsets.UTF_8), value)).get();
 
             // then
             dlq.awaitRecord(r -> Arrays.equals(r.key(), key.getBytes(StandardCharsets.UTF_8)), TIMEOUT);
