@@ -35,6 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
 import dev.fleet.events.v1.Interaction;
 import dev.fleet.events.v1.InteractionKind;
 import dev.fleet.events.v1.ItemVector;
+import dev.fleet.events.v1.RecommendExamples;
 import dev.fleet.events.v1.RecommendationServed;
 import dev.fleet.events.v1.ScoreRequested;
 import dev.fleet.events.v1.ScoreResult;
@@ -181,6 +182,31 @@ class ProfileRecommendationsIntegrationTest {
                             && s.getRequestId().equals(request.getRequestId()), TIMEOUT).value();
             assertThat(served.getUser()).isEqualTo("nobody");
             assertThat(served.getItems()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRecommendationByExampleIsServedWithoutAUserAndASearchIsNot() throws Exception {
+        String tenant = UUID.randomUUID().toString();
+        publishCatalog(tenant, "shop");
+        ScoreRequested byExample = ScoreRequested.newBuilder(forUser(tenant, "shop", "x", 2, false)).setUser(null)
+                .setRecommend(new RecommendExamples(List.of("red-shoe"), List.of())).build();
+        ScoreRequested search = ScoreRequested.newBuilder(forUser(tenant, "shop", "x", 2, false)).setUser(null)
+                .setQueryVector(List.of(1f, 0f, 0f, 0f)).build();
+
+        try (var servedReader = TopicReader.decoded(FleetTopics.RECOMMENDATIONS_SERVED.name(), FLEET_VALUES)) {
+            ScoreResult searched = ask(search);
+            ScoreResult recommended = ask(byExample);
+
+            RecommendationServed served = (RecommendationServed) servedReader.awaitRecord(
+                    r -> r.value() instanceof RecommendationServed s
+                            && s.getRequestId().equals(byExample.getRequestId()), TIMEOUT).value();
+            assertThat(served.getUser()).isNull();
+            assertThat(served.getItems()).extracting(ServedItem::getItemId).containsExactlyElementsOf(
+                    recommended.getItems().stream().map(ScoredItem::getItemId).toList());
+            assertThat(searched.getItems()).isNotEmpty();
+            assertThat(servedReader.drain(r -> r.value() instanceof RecommendationServed s
+                    && s.getRequestId().equals(search.getRequestId()))).isEmpty();
         }
     }
 
