@@ -26,6 +26,7 @@ import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.events.v1.EmbeddingRequested;
 import dev.fleet.events.v1.EmbeddingResult;
+import dev.fleet.events.v1.Interaction;
 import dev.fleet.events.v1.InvoiceLine;
 import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.events.v1.ItemVector;
@@ -35,6 +36,7 @@ import dev.fleet.events.v1.Prompt;
 import dev.fleet.events.v1.QuotaStatus;
 import dev.fleet.events.v1.RateLimitClaim;
 import dev.fleet.events.v1.RateLimitGrant;
+import dev.fleet.events.v1.RecommendationServed;
 import dev.fleet.events.v1.ResponseLookup;
 import dev.fleet.events.v1.ResponseLookupResult;
 import dev.fleet.events.v1.RiskCaseOutcome;
@@ -55,6 +57,7 @@ public final class FleetTopics {
 
     private static final Duration SHORT = Duration.ofHours(1);
     private static final Duration WEEK = Duration.ofDays(7);
+    private static final Duration MONTH = Duration.ofDays(30);
     private static final Duration LONG = Duration.ofDays(365);
 
     public static final Topic<Tenant> TENANTS = new Topic<>("fleet.tenants.v1", "tenantId", Tenant.class,
@@ -184,12 +187,27 @@ public final class FleetTopics {
             Set.of(PRODUCT_APPS, ANALYTICS),
             "How each review case ended: release (approved) or cancel (declined) the held transaction.");
 
+    public static final Topic<Interaction> INTERACTIONS = new Topic<>("fleet.interactions.v1", "tenantId/collection",
+            Interaction.class, 6, Cleanup.DELETE, MONTH, Set.of(PRODUCT_APPS, GATEWAY), Set.of(SCORER, ANALYTICS),
+            "What users did with the items of a collection (view, click, like, add to cart, purchase), from product "
+                    + "apps directly or through POST /v1/collections/{collection}/interactions. Key tenantId/collection "
+                    + "with Kafka's default partitioner: a collection's interactions then sit on the partition number "
+                    + "of its item vectors, where the scorer replica holding them builds the users' profiles from "
+                    + "the last 30 days.");
+
+    public static final Topic<RecommendationServed> RECOMMENDATIONS_SERVED = new Topic<>(
+            "fleet.recommendations.served.v1", "tenantId/collection", RecommendationServed.class, 6, Cleanup.DELETE,
+            MONTH, Set.of(SCORER), Set.of(ANALYTICS),
+            "Every recommendation the scorer answered (by user or by example items): the items and scores in the "
+                    + "order served and the rule version; join with fleet.interactions.v1 for click-through rates.");
+
     /** Every topic, in catalog order. */
     public static final List<Topic<?>> ALL = List.of(TENANTS, API_KEYS, CHAT_REQUESTS, CHAT_REPLIES,
             EMBEDDING_REQUESTS, EMBEDDING_REPLIES, ITEMS, ITEM_VECTORS, SCORE_REQUESTS, SCORE_REPLIES, USAGE,
             USAGE_ROLLUPS, QUOTA_STATUS, DOMAIN_EVENTS, RATE_LIMIT_CLAIMS, RATE_LIMIT_GRANTS, PROMPTS,
             MODEL_ALIASES, PRICE_BOOK, BILLING_LINES, RESPONSE_LOOKUPS, RESPONSE_LOOKUP_RESULTS, TRANSACTIONS,
-            RISK_DECISIONS, RISK_SHADOW_DECISIONS, RISK_RULE_SETS, RISK_CASE_OUTCOMES);
+            RISK_DECISIONS, RISK_SHADOW_DECISIONS, RISK_RULE_SETS, RISK_CASE_OUTCOMES, INTERACTIONS,
+            RECOMMENDATIONS_SERVED);
 
     private static final Map<String, Topic<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(Topic::name, Function.identity()));

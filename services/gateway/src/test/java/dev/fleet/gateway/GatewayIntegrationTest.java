@@ -63,9 +63,14 @@ import dev.fleet.events.v1.QuotaStatus;
 import dev.fleet.events.v1.EmbeddingRequested;
 import dev.fleet.events.v1.EmbeddingResult;
 import dev.fleet.events.v1.EmbeddingVector;
+import dev.fleet.events.v1.Interaction;
+import dev.fleet.events.v1.InteractionKind;
 import dev.fleet.events.v1.ItemDeleted;
 import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.events.v1.ItemUpserted;
+import dev.fleet.events.v1.ScoreRequested;
+import dev.fleet.events.v1.ScoreResult;
+import dev.fleet.events.v1.ScoredItem;
 import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.gateway.domain.RefusalCounter;
@@ -76,6 +81,7 @@ import dev.fleet.platform.kafka.FleetKafkaProperties;
 import dev.fleet.platform.kafka.FleetSchemaStore;
 import dev.fleet.platform.kafka.TopicMirrorsHealthIndicator;
 import dev.fleet.schemas.ApiKeyHash;
+import dev.fleet.schemas.CollectionPartition;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.schemas.Topic;
 import dev.fleet.test.FleetTestEnvironment;
@@ -317,6 +323,62 @@ class GatewayIntegrationTest {
         List<Class<?>> doc2Changes = records.stream().filter(r -> r.key().endsWith("/doc-2"))
                 .<Class<?>>map(r -> ((ItemEvent) r.value()).getChange().getClass()).toList();
         assertThat(doc2Changes).containsExactlyInAnyOrder(ItemUpserted.class, ItemDeleted.class);
+    }
+
+    @Test
+    void shouldAskTheScorerForAUsersRecommendationsOnTheCollectionsPartition() throws Exception {
+        // given
+        String tenantId = UUID.randomUUID().toString();
+        String key = givenActiveKey(tenantId);
+        // when
+        CompletableFuture<String> response = CompletableFuture.supplyAsync(() -> client.post()
+                .uri("/v1/collections/shop/recommend").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("user", "u-42", "top_k", 4, "exclude_seen", true))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody());
+        // and the scorer (played by the test) answers
+        ConsumerRecord<String, SpecificRecord> asked = awaitRecord(FleetTopics.SCORE_REQUESTS,
+                r -> r.value() instanceof ScoreRequested q && q.getTenantId().equals(tenantId));
+        ScoreRequested request = (ScoreRequested) asked.value();
+        send(FleetTopics.SCORE_REPLIES, request.getReplyPartition(), request.getRequestId(),
+                new ScoreResult(request.getRequestId(), List.of(new ScoredItem("sku-9", 0.8, "Boots", Map.of())), null));
+        // then
+        assertThat(asked.partition()).isEqualTo(CollectionPartition.of(tenantId, "shop",
+                FleetTopics.ITEM_VECTORS.partitions()));
+        assertThat(request.getUser()).isEqualTo("u-42");
+        assertThat(request.getExcludeSeen()).isTrue();
+        assertThat(request.getRecommend()).isNull();
+        assertThat(request.getTopK()).isEqualTo(4);
+        JsonNode body = JSON.readTree(response.get(30, TimeUnit.SECONDS));
+        assertThat(body.at("/results/0/id").asText()).isEqualTo("sku-9");
+    }
+
+    @Test
+    void shouldPublishInteractionsOnTheirCollectionsPartitionEachWithItsOwnEventId() {
+        // given
+        String tenantId = UUID.randomUUID().toString();
+        String key = givenActiveKey(tenantId);
+        // when
+        client.post().uri("/v1/collections/shop/interactions").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("interactions", List.of(
+                        Map.of("user", "u-42", "item_id", "sku-1", "kind", "purchase"),
+                        Map.of("user", "u-42", "item_id", "sku-2", "kind", "view", "weight", 0.5))))
+                .exchange()
+                .expectStatus().isAccepted()
+                .expectBody().jsonPath("$.accepted").isEqualTo(2);
+        // then: the partition of the collection's item vectors, keyed as a product app would key them
+        List<ConsumerRecord<String, SpecificRecord>> records = awaitRecords(FleetTopics.INTERACTIONS,
+                r -> r.key().equals(tenantId + "/shop"), 2);
+        assertThat(records).extracting(ConsumerRecord::partition).containsOnly(
+                CollectionPartition.of(tenantId, "shop", FleetTopics.ITEM_VECTORS.partitions()));
+        assertThat(records).extracting(r -> ((Interaction) r.value()).getItemId()).containsExactly("sku-1", "sku-2");
+        assertThat(records).extracting(r -> ((Interaction) r.value()).getKind())
+                .containsExactly(InteractionKind.PURCHASE, InteractionKind.VIEW);
+        assertThat(records).extracting(r -> new String(r.headers().lastHeader(FleetHeaders.EVENT_ID).value(),
+                java.nio.charset.StandardCharsets.UTF_8)).doesNotHaveDuplicates();
     }
 
     @Test

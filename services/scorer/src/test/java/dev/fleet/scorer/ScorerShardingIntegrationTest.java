@@ -78,6 +78,10 @@ class ScorerShardingIntegrationTest {
     static void startAReplicaPublishTheItemsAndStartASecondReplica() {
         String group = "scorer-shards-" + UUID.randomUUID();
         first = replica(group); // provisions the topics
+        // its partitions read to their (empty) ends: the new topics have leaders before the producer writes (a
+        // producer racing the broker's first metadata of a just-created topic saw NOT_LEADER_OR_FOLLOWER, then
+        // OUT_OF_ORDER_SEQUENCE_NUMBER, and lost records under load)
+        await().atMost(TIMEOUT).until(() -> states(first).allReady());
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 20, ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000), new StringSerializer(),
                 new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog()).serializer());

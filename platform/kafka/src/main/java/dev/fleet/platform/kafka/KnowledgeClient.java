@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import dev.fleet.events.v1.EmbeddingRequested;
 import dev.fleet.events.v1.EmbeddingResult;
@@ -20,7 +21,7 @@ import reactor.core.publisher.Mono;
 /**
  * Asks the embedding-worker and the scorer over Kafka: embeddings of texts, and semantic search
  * in a tenant's collection (embed the query, then score it), optionally filtered by metadata, and
- * recommendations by example items. Used by the gateway and the
+ * recommendations by example items or for a user. Used by the gateway and the
  * orchestrator; each call waits at most {@code timeout}. Each request names the reply partition
  * its {@link ReplyRouter} pinned it to, one this replica reads ({@code replyPartition}). A score request
  * goes to the partition of its collection ({@link CollectionPartition}), where the scorer replica holding
@@ -107,7 +108,7 @@ public class KnowledgeClient {
     /** The {@code topK} items of {@code collection} nearest to {@code vector} that pass {@code filter}. */
     public Mono<ScoreResult> score(String collection, List<Float> vector, int topK, Map<String, List<String>> filter,
             EventContext context) {
-        return ask(collection, vector, null, topK, filter, context);
+        return ask(collection, topK, filter, context, request -> request.setQueryVector(vector));
     }
 
     /**
@@ -116,26 +117,38 @@ public class KnowledgeClient {
      */
     public Mono<ScoreResult> recommend(String collection, List<String> positive, List<String> negative, int topK,
             Map<String, List<String>> filter, EventContext context) {
-        return ask(collection, List.of(), new RecommendExamples(positive, negative), topK, filter, context);
+        return ask(collection, topK, filter, context, request -> request.setQueryVector(List.of())
+                .setRecommend(new RecommendExamples(positive, negative)));
     }
 
-    private Mono<ScoreResult> ask(String collection, List<Float> vector, RecommendExamples examples, int topK,
+    /**
+     * The {@code topK} items of {@code collection} closest to {@code user}'s profile (built by the scorer from
+     * {@code fleet.interactions.v1}), without the items the user interacted with if {@code excludeSeen}, that
+     * pass {@code filter}, best first; none for a user the scorer has no interactions of.
+     */
+    public Mono<ScoreResult> recommendForUser(String collection, String user, boolean excludeSeen, int topK,
             Map<String, List<String>> filter, EventContext context) {
+        return ask(collection, topK, filter, context, request -> request.setQueryVector(List.of()).setUser(user)
+                .setExcludeSeen(excludeSeen));
+    }
+
+    /** Sends a score request ({@code query} sets what to score by) and awaits its result. */
+    private Mono<ScoreResult> ask(String collection, int topK, Map<String, List<String>> filter, EventContext context,
+            Consumer<ScoreRequested.Builder> query) {
         return Mono.defer(() -> {
             String requestId = UUID.randomUUID().toString();
             ReplyRouter.Registration<ScoreResult> registration = scores.register(requestId);
-            ScoreRequested request = ScoreRequested.newBuilder()
+            ScoreRequested.Builder builder = ScoreRequested.newBuilder()
                     .setRequestId(requestId)
                     .setTenantId(context.tenantId())
                     .setCollection(collection)
-                    .setQueryVector(vector)
                     .setTopK(topK)
                     .setFilter(filter)
-                    .setRecommend(examples)
                     .setReplyTo(instanceId)
                     .setReplyPartition(registration.partition())
-                    .setRequestedAt(Instant.now())
-                    .build();
+                    .setRequestedAt(Instant.now());
+            query.accept(builder);
+            ScoreRequested request = builder.build();
             Mono<ScoreResult> reply = registration.replies().next();
             // co-partitioned (decision 0034): the scorer replica that holds the collection's vectors reads
             // the score-requests partition with the same number

@@ -21,6 +21,7 @@ import dev.fleet.events.v1.RiskDecision;
 import dev.fleet.gateway.domain.ApiKeyAuthenticator;
 import dev.fleet.gateway.domain.ApiKeyDirectory;
 import dev.fleet.gateway.domain.ChatCompletions;
+import dev.fleet.gateway.domain.CollectionInteractions;
 import dev.fleet.gateway.domain.CollectionItems;
 import dev.fleet.gateway.domain.Knowledge;
 import dev.fleet.gateway.domain.ModelCatalog;
@@ -33,6 +34,7 @@ import dev.fleet.gateway.domain.risk.RiskTransactions;
 import dev.fleet.gateway.domain.UsageLedger;
 import dev.fleet.gateway.messaging.ApiKeyDirectoryFeed;
 import dev.fleet.gateway.messaging.KafkaChatRequestChannel;
+import dev.fleet.gateway.messaging.KafkaInteractionPublisher;
 import dev.fleet.gateway.messaging.KafkaItemEventPublisher;
 import dev.fleet.gateway.messaging.KafkaKnowledge;
 import dev.fleet.gateway.messaging.KafkaStoredResponses;
@@ -161,6 +163,11 @@ public class GatewayConfiguration {
     @Bean
     CollectionItems collectionItems(FleetPublisher fleetPublisher, Clock clock) {
         return new CollectionItems(new KafkaItemEventPublisher(fleetPublisher), clock);
+    }
+
+    @Bean
+    CollectionInteractions collectionInteractions(FleetPublisher fleetPublisher, Clock clock) {
+        return new CollectionInteractions(new KafkaInteractionPublisher(fleetPublisher), clock);
     }
 
     @Bean

@@ -32,4 +32,12 @@ public interface Knowledge {
      */
     Mono<ScoreResult> recommend(String tenantId, String collection, List<String> positive, List<String> negative,
             int topK, Map<String, List<String>> filter);
+
+    /**
+     * The {@code topK} items of the tenant's {@code collection} closest to {@code user}'s profile (their
+     * interactions, time-decayed), without the items they interacted with if {@code excludeSeen}, among those
+     * passing {@code filter}, best first; none for a user without interactions.
+     */
+    Mono<ScoreResult> recommendForUser(String tenantId, String collection, String user, boolean excludeSeen,
+            int topK, Map<String, List<String>> filter);
 }

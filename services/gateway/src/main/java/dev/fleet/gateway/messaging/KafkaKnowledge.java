@@ -70,6 +70,14 @@ public class KafkaKnowledge implements Knowledge {
                 .onErrorMap(e -> translate("recommendation", e));
     }
 
+    @Override
+    public Mono<ScoreResult> recommendForUser(String tenantId, String collection, String user, boolean excludeSeen,
+            int topK, Map<String, List<String>> filter) {
+        return client.recommendForUser(collection, user, excludeSeen, topK, filter, EventContext.newEvent(tenantId))
+                .subscribeOn(Schedulers.boundedElastic())
+                .onErrorMap(e -> translate("recommendation", e));
+    }
+
     /**
      * Measures the request the client is about to build (same fields; the request id and time
      * have fixed encoded sizes), so an oversized one fails before anything is published.

@@ -90,15 +90,44 @@ public final class CollectionRequests {
     }
 
     /**
-     * The body of {@code POST /v1/collections/{collection}/recommend}: item ids of the collection to find
-     * more like ({@code positive}, at least one) and less like ({@code negative}).
+     * The body of {@code POST /v1/collections/{collection}/recommend}: either item ids of the collection to find
+     * more like ({@code positive}, at least one) and less like ({@code negative}), or a {@code user} to recommend
+     * for from their interactions, optionally leaving out what they interacted with ({@code exclude_seen}); not
+     * both (decision 0039).
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Recommend(List<String> positive, List<String> negative, @JsonProperty("top_k") Integer topK,
-            JsonNode filter) {
+            JsonNode filter, String user, @JsonProperty("exclude_seen") Boolean excludeSeen) {
+
+        /** True for a recommendation for a user ({@code user} given). */
+        public boolean forUser() {
+            return user != null;
+        }
+
+        /**
+         * The user, for a recommendation for a user.
+         *
+         * @throws ApiErrorException 400 when the user id is invalid or examples were given too
+         */
+        public String validatedUser() {
+            InteractionRequests.validUser(user, "user");
+            if ((positive != null && !positive.isEmpty()) || (negative != null && !negative.isEmpty())) {
+                throw RequestMetadata.invalid("a recommendation is either for a user or by positive/negative "
+                        + "examples, not both", "user");
+            }
+            return user;
+        }
+
+        /** Whether to leave out the items the user interacted with (default false). */
+        public boolean validatedExcludeSeen() {
+            return Boolean.TRUE.equals(excludeSeen);
+        }
 
         /** @throws ApiErrorException 400 when there is no positive example or an example id is invalid */
         public List<String> validatedPositive() {
+            if (excludeSeen != null) {
+                throw RequestMetadata.invalid("exclude_seen needs a user", "exclude_seen");
+            }
             if (positive == null || positive.isEmpty()) {
                 throw RequestMetadata.invalid("positive must hold at least one item id", "positive");
             }

@@ -25,7 +25,8 @@ import reactor.core.publisher.Mono;
  * A tenant's knowledge collections: upsert and delete items (202 once the changes are durably on
  * {@code fleet.items.v1}; they become searchable after the embedding-worker and scorer caught up),
  * and answers semantic search and recommendations by example ({@code positive} / {@code negative} item ids, as
- * Qdrant's recommend), both optionally filtered by item metadata.
+ * Qdrant's recommend) or for a user (from their interactions, decision 0039), all optionally filtered by item
+ * metadata.
  */
 @RestController
 public class CollectionsController {
@@ -88,6 +89,10 @@ public class CollectionsController {
     public Mono<SearchResults> recommend(@RequestAttribute(ApiKeyAuthenticationFilter.CALLER) Caller caller,
             @PathVariable("collection") String collection, @RequestBody CollectionRequests.Recommend body) {
         String name = CollectionRequests.collection(collection);
+        if (body.forUser()) {
+            return knowledge.recommendForUser(caller.tenantId(), name, body.validatedUser(),
+                    body.validatedExcludeSeen(), body.validatedTopK(), body.validatedFilter()).map(SearchResults::of);
+        }
         return knowledge.recommend(caller.tenantId(), name, body.validatedPositive(), body.validatedNegative(),
                 body.validatedTopK(), body.validatedFilter()).map(SearchResults::of);
     }

@@ -43,6 +43,8 @@ import dev.fleet.events.v1.EmbeddingVector;
 import dev.fleet.events.v1.ErrorCode;
 import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.FinishReason;
+import dev.fleet.events.v1.Interaction;
+import dev.fleet.events.v1.InteractionKind;
 import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.events.v1.Plan;
 import dev.fleet.events.v1.QuotaState;
@@ -61,6 +63,7 @@ import dev.fleet.gateway.domain.ApiKeyDirectory;
 import dev.fleet.gateway.domain.DirectorySync;
 import dev.fleet.gateway.domain.ChatCompletions;
 import dev.fleet.gateway.domain.ChatRequestChannel;
+import dev.fleet.gateway.domain.CollectionInteractions;
 import dev.fleet.gateway.domain.CollectionItems;
 import dev.fleet.gateway.domain.EventBusUnavailableException;
 import dev.fleet.gateway.domain.Knowledge;
@@ -89,6 +92,7 @@ import reactor.core.publisher.Mono;
 class GatewayWebTest {
 
     static final String KEY = "fk-valid";
+    static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
     static final String REVOKED = "fk-revoked";
     static final String SUSPENDED = "fk-suspended";
     static final String LIMITED = "fk-limited";
@@ -106,6 +110,7 @@ class GatewayWebTest {
         static final List<ChatRequested> chatRequests = new CopyOnWriteArrayList<>();
         static final List<ItemEvent> items = new CopyOnWriteArrayList<>();
         static final List<TransactionSubmitted> transactions = new CopyOnWriteArrayList<>();
+        static final List<Interaction> interactions = new CopyOnWriteArrayList<>();
         static final Map<String, BudgetWindow> windows = new HashMap<>();
         static final RefusalCounter refusals = new RefusalCounter(Clock.systemUTC());
 
@@ -215,6 +220,13 @@ class GatewayWebTest {
                     lastKnowledgeCall = List.of("recommend", collection, positive, negative, topK, filter);
                     return search;
                 }
+
+                @Override
+                public Mono<ScoreResult> recommendForUser(String tenantId, String collection, String user,
+                        boolean excludeSeen, int topK, Map<String, List<String>> filter) {
+                    lastKnowledgeCall = List.of("recommendForUser", collection, user, excludeSeen, topK, filter);
+                    return search;
+                }
             };
         }
 
@@ -232,6 +244,12 @@ class GatewayWebTest {
                     return Mono.error(new ResponseNotFoundException(responseId));
                 }
             };
+        }
+
+        @Bean
+        CollectionInteractions collectionInteractions() {
+            return new CollectionInteractions((tenant, collection, events) -> Mono.fromRunnable(
+                    () -> interactions.addAll(events)), Clock.fixed(NOW, java.time.ZoneOffset.UTC));
         }
 
         @Bean
@@ -258,6 +276,7 @@ class GatewayWebTest {
         Stubs.chatRequests.clear();
         Stubs.items.clear();
         Stubs.transactions.clear();
+        Stubs.interactions.clear();
         synchronized (Stubs.windows) {
             Stubs.windows.clear();
         }
@@ -701,6 +720,96 @@ class GatewayWebTest {
                     .exchange().expectStatus().isBadRequest()
                     .expectBody().jsonPath("$.error.type").isEqualTo("invalid_request_error");
         }
+    }
+
+    @Test
+    void shouldRecommendForAUserWithExcludeSeen() {
+        Stubs.search = Mono.just(new ScoreResult("s1", List.of(new ScoredItem("c", 0.7, "Gamma", Map.of())), null));
+
+        client.post().uri("/v1/collections/docs/recommend").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("user", "u-42", "top_k", 10, "exclude_seen", true, "filter", Map.of("team", "billing")))
+                .exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.results[0].id").isEqualTo("c");
+        assertThat(Stubs.lastKnowledgeCall).containsExactly("recommendForUser", "docs", "u-42", true, 10,
+                Map.of("team", List.of("billing")));
+    }
+
+    @Test
+    void shouldRejectAUserRecommendationWithExamplesOrABadUserAndExcludeSeenWithoutAUser() {
+        Stubs.search = Mono.just(new ScoreResult("s1", List.of(), null));
+        List<Object[]> cases = List.of(
+                new Object[] {Map.of("user", "u-42", "positive", List.of("a")), "user"},
+                new Object[] {Map.of("user", "u 42"), "user"},
+                new Object[] {Map.of("positive", List.of("a"), "exclude_seen", true), "exclude_seen"});
+        for (Object[] c : cases) {
+            client.post().uri("/v1/collections/docs/recommend").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(c[0])
+                    .exchange().expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.error.param").isEqualTo(c[1]);
+        }
+    }
+
+    @Test
+    void shouldAcceptOneInteractionOrABatchWith202() {
+        // one, with defaults
+        client.post().uri("/v1/collections/shop/interactions").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("user", "u-42", "item_id", "sku-1", "kind", "view"))
+                .exchange().expectStatus().isAccepted()
+                .expectBody().jsonPath("$.accepted").isEqualTo(1).jsonPath("$.collection").isEqualTo("shop");
+        // a batch, with weights, times and metadata
+        client.post().uri("/v1/collections/shop/interactions").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("interactions", List.of(
+                        Map.of("user", "u-42", "item_id", "sku-2", "kind", "PURCHASE", "weight", 2.5,
+                                "occurred_at", "2026-11-30T10:00:00+01:00", "metadata", Map.of("surface", "home")),
+                        Map.of("user", "u-7", "item_id", "sku-1", "kind", "add_to_cart"))))
+                .exchange().expectStatus().isAccepted()
+                .expectBody().jsonPath("$.accepted").isEqualTo(2);
+
+        assertThat(Stubs.interactions).hasSize(3);
+        Interaction view = Stubs.interactions.get(0);
+        assertThat(view.getTenantId()).isEqualTo("t1");
+        assertThat(view.getCollection()).isEqualTo("shop");
+        assertThat(view.getKind()).isEqualTo(InteractionKind.VIEW);
+        assertThat(view.getWeight()).isNull();
+        assertThat(view.getOccurredAt()).isEqualTo(NOW);
+        Interaction purchase = Stubs.interactions.get(1);
+        assertThat(purchase.getKind()).isEqualTo(InteractionKind.PURCHASE);
+        assertThat(purchase.getWeight()).isEqualTo(2.5);
+        assertThat(purchase.getOccurredAt()).isEqualTo(Instant.parse("2026-11-30T09:00:00Z"));
+        assertThat(purchase.getMetadata()).containsEntry("surface", "home");
+        assertThat(Stubs.interactions.get(2).getKind()).isEqualTo(InteractionKind.ADD_TO_CART);
+    }
+
+    @Test
+    void shouldRejectAnInvalidInteractionWith400NamingTheFieldAndPublishNothing() {
+        Map<String, Object> ok = Map.of("user", "u-42", "item_id", "sku-1", "kind", "view");
+        List<Object[]> cases = List.of(
+                new Object[] {Map.of("item_id", "sku-1", "kind", "view"), "user"},
+                new Object[] {Map.of("user", "u-42", "item_id", "a/b", "kind", "view"), "item_id"},
+                new Object[] {Map.of("user", "u-42", "item_id", "sku-1", "kind", "stare"), "kind"},
+                new Object[] {Map.of("user", "u-42", "item_id", "sku-1", "kind", "view", "weight", 0), "weight"},
+                new Object[] {Map.of("user", "u-42", "item_id", "sku-1", "kind", "view", "weight", "heavy"), "weight"},
+                new Object[] {Map.of("user", "u-42", "item_id", "sku-1", "kind", "view", "occurred_at", "yesterday"),
+                        "occurred_at"},
+                new Object[] {Map.of("user", "u-42", "item_id", "sku-1", "kind", "view",
+                        "occurred_at", Instant.now().plus(Duration.ofHours(1)).toString()), "occurred_at"},
+                new Object[] {Map.of("interactions", List.of()), "interactions"},
+                new Object[] {Map.of("interactions", java.util.Collections.nCopies(101, ok)), "interactions"},
+                new Object[] {Map.of("interactions", List.of(ok, Map.of("user", "u-42", "item_id", "sku-1"))),
+                        "interactions[1].kind"},
+                new Object[] {Map.of("interactions", List.of(ok), "user", "u-1"), "interactions"});
+        for (Object[] c : cases) {
+            client.post().uri("/v1/collections/shop/interactions").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                    .contentType(MediaType.APPLICATION_JSON).bodyValue(c[0])
+                    .exchange().expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                    .jsonPath("$.error.param").isEqualTo(c[1]);
+        }
+        client.post().uri("/v1/collections/shop/interactions").exchange().expectStatus().isUnauthorized();
+        assertThat(Stubs.interactions).isEmpty();
     }
 
     @Test

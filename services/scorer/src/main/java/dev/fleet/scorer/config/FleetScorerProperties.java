@@ -20,6 +20,7 @@ import jakarta.validation.constraints.NotNull;
  *                        waits for it before it is answered with a retryable error (the gateway's 503)
  * @param publishTimeout  how long a search waits for the broker to acknowledge its reply
  * @param risk            the transaction scoring ({@code fleet.scorer.risk.*})
+ * @param profile         the per-user profiles recommendations for a user are made from (decision 0039)
  */
 @Validated
 @ConfigurationProperties("fleet.scorer")
@@ -27,7 +28,8 @@ public record FleetScorerProperties(
         @Min(1) @Max(10_000) int maxTopK,
         @NotNull Duration rebuildWait,
         @NotNull Duration publishTimeout,
-        @NotNull @Valid Risk risk) {
+        @NotNull @Valid Risk risk,
+        @Valid @NotNull Profile profile) {
 
     /**
      * The risk scoring's Kafka Streams application and its features.
@@ -66,5 +68,16 @@ public record FleetScorerProperties(
         public RiskFeatureSettings features() {
             return new RiskFeatureSettings(minTravel, merchantMemory, maxWindowTransactions);
         }
+    }
+
+    /**
+     * @param halfLife             an interaction's weight halves every half-life (taken at query time)
+     * @param maxInteractions      the most recent interactions kept per user and collection
+     * @param maxUsersPerPartition profiles kept per interactions partition; the least recently used go first
+     */
+    public record Profile(
+            @NotNull Duration halfLife,
+            @Min(1) @Max(10_000) int maxInteractions,
+            @Min(1) int maxUsersPerPartition) {
     }
 }

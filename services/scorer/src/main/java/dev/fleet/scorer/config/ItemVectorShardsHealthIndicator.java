@@ -7,8 +7,8 @@ import dev.fleet.scorer.domain.ShardStates;
 
 /**
  * Part of the readiness group ({@code itemVectorShards}): OUT_OF_SERVICE until this replica has its first
- * assignment and while any item-vectors partition it holds is being rebuilt; each held partition is a
- * detail ({@code "3": "rebuilding"} or {@code "ready"}).
+ * assignment and while any partition it holds is being rebuilt (its item vectors and its interactions,
+ * decision 0039); each held partition is a detail ({@code "3": "rebuilding"} or {@code "ready"}).
  */
 public class ItemVectorShardsHealthIndicator extends AbstractHealthIndicator {
 

@@ -1,5 +1,6 @@
 package dev.fleet.scorer.config;
 
+import java.time.Clock;
 import java.util.Map;
 
 import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
@@ -14,11 +15,14 @@ import dev.fleet.scorer.domain.CollectionSearch;
 import dev.fleet.scorer.domain.ShardedSearch;
 import dev.fleet.scorer.domain.ShardStates;
 import dev.fleet.scorer.domain.VectorIndex;
+import dev.fleet.scorer.domain.profile.ProfileRecommender;
+import dev.fleet.scorer.domain.profile.UserProfiles;
 import dev.fleet.scorer.messaging.ItemVectorShards;
 
 /**
  * The scorer's domain objects: one vector index per instance (the collections of the item-vectors
- * partitions it holds), the states of those partitions, the reader that fills the index, and the search.
+ * partitions it holds), the user profiles of the same partitions, the states of those partitions, the reader
+ * that fills both, and the search.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(FleetScorerProperties.class)
@@ -30,15 +34,21 @@ public class ScorerConfiguration {
     }
 
     @Bean
+    UserProfiles userProfiles(FleetScorerProperties properties) {
+        return new UserProfiles(FleetTopics.INTERACTIONS.partitions(), properties.profile().maxInteractions(),
+                properties.profile().maxUsersPerPartition());
+    }
+
+    @Bean
     ShardStates shardStates() {
         return new ShardStates();
     }
 
     @Bean
     ItemVectorShards itemVectorShards(KafkaProperties kafka, FleetSerde serde, DeadLetters deadLetters,
-            VectorIndex index, ShardStates states) {
+            VectorIndex index, UserProfiles profiles, ShardStates states) {
         Map<String, Object> config = kafka.buildConsumerProperties(null);
-        return new ItemVectorShards(config, serde, deadLetters, index, states);
+        return new ItemVectorShards(config, serde, deadLetters, index, profiles, states);
     }
 
     @Bean
@@ -47,8 +57,11 @@ public class ScorerConfiguration {
     }
 
     @Bean
-    CollectionSearch collectionSearch(VectorIndex vectorIndex, FleetScorerProperties properties) {
-        return new CollectionSearch(vectorIndex, properties.maxTopK());
+    CollectionSearch collectionSearch(VectorIndex vectorIndex, UserProfiles profiles,
+            FleetScorerProperties properties) {
+        ProfileRecommender recommender = new ProfileRecommender(vectorIndex, profiles,
+                properties.profile().halfLife(), Clock.systemUTC());
+        return new CollectionSearch(vectorIndex, recommender, properties.maxTopK());
     }
 
     @Bean

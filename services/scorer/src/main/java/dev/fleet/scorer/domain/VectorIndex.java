@@ -212,7 +212,7 @@ public class VectorIndex {
      */
     public List<ScoredItem> search(String tenantId, String collection, float[] query, int topK,
             MetadataFilter filter) {
-        return scan(tenantId, collection, query, topK, filter, Set.of(), null);
+        return scan(tenantId, collection, query, topK, filter, Set.of(), null, false);
     }
 
     /**
@@ -233,22 +233,55 @@ public class VectorIndex {
         Set<String> examples = new LinkedHashSet<>(positive);
         examples.addAll(negative);
         return scan(tenantId, collection, null, topK, filter, examples,
-                c -> AverageVectorQuery.of(c.blocks, positive, negative));
+                c -> AverageVectorQuery.of(c.blocks, positive, negative), true);
     }
 
-    /** Under the collection's read lock: the query (given, or derived by {@code derive}), scanned. */
+    /**
+     * The {@code topK} items of the collection most similar to the query {@code derive} computes, under the
+     * collection's read lock, from the items' stored unit vectors ({@code vectorOf}: null for an item not in
+     * the collection), leaving out {@code excluded}; no hits if the collection is unknown or {@code derive}
+     * returns null (nothing to search with), e.g. a user profile none of whose items has a vector.
+     *
+     * @throws DimensionMismatchException if the collection holds no vectors of the derived query's length
+     */
+    public List<ScoredItem> searchDerived(String tenantId, String collection,
+            Function<Function<String, float[]>, float[]> derive, Set<String> excluded, int topK,
+            MetadataFilter filter) {
+        return scan(tenantId, collection, null, topK, filter, excluded, c -> derive.apply(id -> vectorOf(c, id)),
+                false);
+    }
+
+    private static float[] vectorOf(Collection c, String itemId) {
+        for (VectorBlock block : c.blocks) {
+            float[] vector = block.vector(itemId);
+            if (vector != null) {
+                return vector;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Under the collection's read lock: the query (given, or derived by {@code derive}; null: no hits), scanned;
+     * {@code excludedMustExist}: the excluded items are examples, each must be in the collection.
+     */
     private List<ScoredItem> scan(String tenantId, String collection, float[] query, int topK,
-            MetadataFilter filter, Set<String> excluded, Function<Collection, float[]> derive) {
+            MetadataFilter filter, Set<String> excluded, Function<Collection, float[]> derive,
+            boolean excludedMustExist) {
         Collection c = collections.get(new CollectionKey(tenantId, collection));
         if (c == null || topK <= 0) {
-            if (derive != null && !excluded.isEmpty()) {
+            if (excludedMustExist && !excluded.isEmpty()) {
                 throw new UnknownItemsException(List.copyOf(excluded));
             }
             return List.of();
         }
         c.lock.readLock().lock();
         try {
-            float[] unitQuery = Cosine.unit(derive == null ? query : derive.apply(c));
+            float[] raw = derive == null ? query : derive.apply(c);
+            if (raw == null) {
+                return List.of();
+            }
+            float[] unitQuery = Cosine.unit(raw);
             VectorBlock block = c.block(unitQuery.length);
             if (block == null) {
                 if (c.blocks.isEmpty()) {

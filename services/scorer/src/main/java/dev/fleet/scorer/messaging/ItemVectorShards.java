@@ -1,9 +1,10 @@
 package dev.fleet.scorer.messaging;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -22,34 +23,32 @@ import org.springframework.context.SmartLifecycle;
 
 import dev.fleet.platform.kafka.DeadLetters;
 import dev.fleet.platform.kafka.FleetSerde;
-import dev.fleet.schemas.CollectionPartition;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.scorer.domain.ShardStates;
 import dev.fleet.scorer.domain.VectorIndex;
+import dev.fleet.scorer.domain.profile.UserProfiles;
 
 /**
  * Holds in the {@link VectorIndex} only the partitions of {@code fleet.item-vectors.v1} whose numbers this
- * replica was assigned on {@code fleet.score.requests.v1} (co-partitioning, decision 0034): a newly assigned
- * partition is read from the beginning of the compacted topic (its state {@code REBUILDING} until the end
- * offsets at assignment are applied), a revoked one is dropped from memory, partitions kept across a
- * rebalance are left alone. One thread owns the consumer (no group: {@code assign}); assignment changes are
+ * replica was assigned on {@code fleet.score.requests.v1} (co-partitioning, decision 0034), and in the
+ * {@link UserProfiles} the partitions of {@code fleet.interactions.v1} with the same numbers (decision 0039):
+ * a newly assigned partition is read from the beginning of both topics (its state {@code REBUILDING} until the
+ * end offsets at assignment of both are applied), a revoked one is dropped from memory, partitions kept across
+ * a rebalance are left alone. One thread owns the consumer (no group: {@code assign}); assignment changes are
  * handed to it ({@link #assign}) and take effect at once ({@code wakeup}).
  * <p>
- * Each record is applied by {@link ItemVectorRecords}; one it refuses goes to the dead-letter topic.
+ * Each record is applied by its topic's {@link ShardFeed}; one it refuses goes to the dead-letter topic.
  */
 public class ItemVectorShards implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ItemVectorShards.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration PAUSE_AFTER_ERROR = Duration.ofSeconds(1);
-    private static final String TOPIC = FleetTopics.ITEM_VECTORS.name();
 
     private final Map<String, Object> consumerConfig;
-    private final FleetSerde serde;
     private final DeadLetters deadLetters;
-    private final VectorIndex index;
     private final ShardStates states;
-    private final ItemVectorRecords records;
+    private final Map<String, ShardFeed> feeds = new LinkedHashMap<>();
     private final int partitions = FleetTopics.ITEM_VECTORS.partitions();
 
     /** Assignment changes not yet applied by the loop; guarded by {@code this}. */
@@ -66,13 +65,18 @@ public class ItemVectorShards implements SmartLifecycle {
     private volatile boolean running;
 
     public ItemVectorShards(Map<String, Object> consumerConfig, FleetSerde serde, DeadLetters deadLetters,
-            VectorIndex index, ShardStates states) {
+            VectorIndex index, UserProfiles profiles, ShardStates states) {
         this.consumerConfig = Map.copyOf(consumerConfig);
-        this.serde = serde;
         this.deadLetters = deadLetters;
-        this.index = index;
         this.states = states;
-        this.records = new ItemVectorRecords(index, partitions);
+        for (ShardFeed feed : List.of(new ItemVectorFeed(serde, index), new InteractionFeed(serde, profiles))) {
+            if (feed.topic().partitions() != partitions) {
+                throw new IllegalStateException(feed.topic().name() + " has " + feed.topic().partitions()
+                        + " partitions, " + FleetTopics.ITEM_VECTORS.name() + " " + partitions
+                        + "; co-partitioned topics need equal counts");
+            }
+            feeds.put(feed.topic().name(), feed);
+        }
     }
 
     /**
@@ -111,10 +115,9 @@ public class ItemVectorShards implements SmartLifecycle {
         }
     }
 
-    /** Applies one record of a partition this replica holds (see {@link ItemVectorRecords}). */
+    /** Applies one record of a partition this replica holds (see {@link ShardFeed}). */
     private void apply(ConsumerRecord<byte[], byte[]> raw) {
-        String key = raw.key() == null ? null : new String(raw.key(), StandardCharsets.UTF_8);
-        records.apply(key, raw.partition(), serde.deserialize(FleetTopics.ITEM_VECTORS, raw.value()));
+        feeds.get(raw.topic()).apply(raw);
     }
 
     @Override
@@ -221,19 +224,14 @@ public class ItemVectorShards implements SmartLifecycle {
         Set<Integer> gone = new TreeSet<>(drop);
         gone.addAll(rebuild); // a partition given back and taken again is read again from the beginning
         if (!gone.isEmpty()) {
-            int dropped = index.removeCollections((tenant, collection) ->
-                    gone.contains(CollectionPartition.of(tenant, collection, partitions)));
-            gone.forEach(p -> rebuildTargets.remove(new TopicPartition(TOPIC, p)));
-            if (dropped > 0) {
-                log.info("dropped {} items of item-vectors partitions {}", dropped, gone);
-            }
+            feeds.values().forEach(feed -> feed.drop(gone));
+            rebuildTargets.keySet().removeIf(tp -> gone.contains(tp.partition()));
         }
         held.clear();
         held.addAll(wanted);
-        List<TopicPartition> assigned = held.stream().map(p -> new TopicPartition(TOPIC, p)).toList();
-        c.assign(assigned);
+        c.assign(topicPartitions(held));
         if (!rebuild.isEmpty()) {
-            List<TopicPartition> rewound = rebuild.stream().map(p -> new TopicPartition(TOPIC, p)).toList();
+            List<TopicPartition> rewound = topicPartitions(rebuild);
             c.seekToBeginning(rewound);
             rewound.forEach(c::position); // resolves the start now, before the end offsets are read
             rebuildTargets.putAll(c.endOffsets(rewound));
@@ -241,19 +239,35 @@ public class ItemVectorShards implements SmartLifecycle {
         markRebuilt(c);
     }
 
-    /** Partitions whose position reached their end offset at assignment are ready, unless reassigned since. */
+    /** Every feed's topic partition of each of {@code numbers}. */
+    private List<TopicPartition> topicPartitions(Set<Integer> numbers) {
+        List<TopicPartition> result = new ArrayList<>();
+        for (String topic : feeds.keySet()) {
+            numbers.forEach(p -> result.add(new TopicPartition(topic, p)));
+        }
+        return result;
+    }
+
+    /**
+     * Partitions whose every feed's position reached its end offset at assignment are ready, unless
+     * reassigned since.
+     */
     private void markRebuilt(KafkaConsumer<byte[], byte[]> c) {
+        Set<Integer> progressed = new TreeSet<>();
         var it = rebuildTargets.entrySet().iterator();
         while (it.hasNext()) {
             var target = it.next();
             if (c.position(target.getKey()) >= target.getValue()) {
                 it.remove();
-                int p = target.getKey().partition();
-                synchronized (this) {
-                    if (!toDrop.contains(p) && !toRebuild.contains(p)) {
-                        states.ready(p);
-                        log.info("item-vectors partition {} rebuilt ({} records)", p, target.getValue());
-                    }
+                progressed.add(target.getKey().partition());
+            }
+        }
+        rebuildTargets.keySet().forEach(tp -> progressed.remove(tp.partition()));
+        for (int p : progressed) {
+            synchronized (this) {
+                if (!toDrop.contains(p) && !toRebuild.contains(p)) {
+                    states.ready(p);
+                    log.info("partition {} rebuilt (item vectors and interactions)", p);
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.fleet.scorer.messaging;
 
+import java.time.Clock;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
@@ -23,11 +24,12 @@ import dev.fleet.scorer.config.FleetScorerProperties;
 import dev.fleet.scorer.domain.ShardedSearch;
 
 /**
- * Answers searches and recommendations (a {@code ScoreRequested} with {@code recommend} set): each gets a
- * {@code ScoreResult} keyed by its request id
+ * Answers searches and recommendations (a {@code ScoreRequested} with {@code recommend} or {@code user} set):
+ * each gets a {@code ScoreResult} keyed by its request id
  * (on the partition the requester reads when it named one: {@code replyPartition}) and, when it
- * did not fail, a {@code UsageRecorded} of one search query. The offset is committed only after
- * the broker acknowledged both.
+ * did not fail, a {@code UsageRecorded} of one search query and, for a recommendation, a
+ * {@code RecommendationServed} ({@link RecommendationsServed}). The offset is committed only after
+ * the broker acknowledged all of them.
  * <p>
  * Co-partitioned (decision 0034): the score-requests partitions this replica is assigned decide which
  * item-vectors partitions it holds ({@link ItemVectorShards}); a request arrives on its collection's
@@ -41,6 +43,7 @@ public class ScoreRequestListener implements ConsumerSeekAware {
     private final FleetPublisher publisher;
     private final FleetScorerProperties properties;
     private final UsageRecorder usage;
+    private final RecommendationsServed served;
     private final Set<Integer> owned = new TreeSet<>();
 
     public ScoreRequestListener(ShardedSearch search, ItemVectorShards shards, FleetPublisher publisher,
@@ -50,6 +53,7 @@ public class ScoreRequestListener implements ConsumerSeekAware {
         this.publisher = publisher;
         this.properties = properties;
         this.usage = usage;
+        this.served = new RecommendationsServed(Clock.systemUTC());
     }
 
     /**
@@ -83,6 +87,7 @@ public class ScoreRequestListener implements ConsumerSeekAware {
         if (result.getError() == null) {
             usage.publish(sends, record.headers(), request.getTenantId(), Meter.SEARCH_QUERIES, 1, null);
         }
+        served.publish(sends, record.headers(), request, result);
         sends.awaitAcknowledged(properties.publishTimeout());
     }
 

@@ -103,6 +103,20 @@ class CollectionSearchTest {
         });
     }
 
+    @Test
+    void aRecommendationIsForAUserOrByExamplesNotBoth() {
+        index.upsert(new ItemKey("t1", "docs", "a"), List.of(1f, 0f), "a", Map.of());
+
+        ScoreRequested both = ScoreRequested.newBuilder(request("t1", "docs", List.of(), 2)).setUser("anna")
+                .setRecommend(new RecommendExamples(List.of("a"), List.of())).build();
+        ScoreRequested unknownUser = ScoreRequested.newBuilder(request("t1", "docs", List.of(), 2)).setUser("anna")
+                .build();
+
+        assertThat(search.answer(both).getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(search.answer(unknownUser).getError()).isNull();
+        assertThat(search.answer(unknownUser).getItems()).isEmpty();
+    }
+
     private static ScoreRequested request(String tenant, String collection, List<Float> query, int topK) {
         return ScoreRequested.newBuilder().setRequestId("r1").setTenantId(tenant).setCollection(collection)
                 .setQueryVector(query).setTopK(topK).setReplyTo("test").setRequestedAt(Instant.EPOCH).build();
