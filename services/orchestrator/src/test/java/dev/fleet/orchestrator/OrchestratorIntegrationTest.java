@@ -363,7 +363,7 @@ class OrchestratorIntegrationTest {
         assertThat(record.value().getSha256()).isEqualTo(ApiKeyHash.sha256Hex(key));
         assertThat(record.value().getTenantId()).isEqualTo(tenantId);
         assertThat(record.value().getStatus()).isEqualTo(ApiKeyStatus.ACTIVE);
-        assertThat(record.value().getScopes()).containsExactly("chat", "embeddings", "items", "search");
+        assertThat(record.value().getScopes()).containsExactly("chat", "embeddings", "items", "search", "risk");
         assertThat(contains(record.raw(), key.getBytes(StandardCharsets.UTF_8))).isFalse();
         Received<DomainEvent> event = awaitOne(FleetTopics.DOMAIN_EVENTS,
                 r -> r.key().equals(tenantId) && r.value().getPayload() instanceof ApiKeyIssued);

@@ -15,7 +15,7 @@ public record TenantKey(UUID id, UUID tenantId, String sha256, String prefix, Li
         ApiKeyStatus status, KeyRateLimits limits, Instant createdAt, Instant updatedAt) {
 
     /** What every key may do today; per-key scopes are a later admin feature. */
-    public static final List<String> DEFAULT_SCOPES = List.of("chat", "embeddings", "items", "search");
+    public static final List<String> DEFAULT_SCOPES = List.of("chat", "embeddings", "items", "search", "risk");
 
     public TenantKey {
         Objects.requireNonNull(id, "id");

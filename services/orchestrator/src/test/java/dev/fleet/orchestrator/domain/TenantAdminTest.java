@@ -51,7 +51,7 @@ class TenantAdminTest {
         assertThat(stored.sha256()).isEqualTo(ApiKeyHash.sha256Hex(issued.secret()));
         assertThat(stored.prefix()).isEqualTo(issued.secret().substring(0, 9));
         assertThat(stored.toString()).doesNotContain(issued.secret());
-        assertThat(stored.scopes()).containsExactly("chat", "embeddings", "items", "search");
+        assertThat(stored.scopes()).containsExactly("chat", "embeddings", "items", "search", "risk");
         assertThat(announced).contains("keyIssued " + stored.id());
     }
 
