@@ -24,6 +24,10 @@ public final class TopicCatalogPage {
         md.append("and `produced-by`. Each topic `T` has a dead-letter topic `T.dlq` (same partitions, kept ")
                 .append(Topic.DLQ_RETENTION.toDays()).append(" days)\n");
         md.append("holding the original bytes of records that could not be processed, with the error in headers.\n\n");
+        md.append("Product apps produce to the topics whose producers below include them, with any Kafka client:\n");
+        md.append("[risk.md](risk.md) (transactions, decisions, case outcomes) and\n");
+        md.append("[recommendations.md](recommendations.md) (interactions) show a plain Java producer with the fleet's\n");
+        md.append("serde (`AvroSingleObjectSerde`) and these headers.\n\n");
         md.append("| topic | key | value | partitions | cleanup | retention | producers | consumers |\n");
         md.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
         for (Topic<?> t : FleetTopics.ALL) {
