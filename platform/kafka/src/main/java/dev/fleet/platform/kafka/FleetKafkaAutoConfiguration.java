@@ -39,6 +39,8 @@ import org.springframework.kafka.listener.ContainerPausingBackOffHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.ListenerContainerPauseService;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.CompositeProducerListener;
+import org.springframework.kafka.support.LoggingProducerListener;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
@@ -101,7 +103,8 @@ public class FleetKafkaAutoConfiguration {
     /** Writes dead letters: raw bytes from failed decoding, or decoded records from failed processing. */
     @Bean
     KafkaTemplate<Object, Object> fleetDeadLetterTemplate(KafkaProperties kafka, FleetSerde serde,
-            ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+            ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers,
+            ObjectProvider<DeadLetterCounter> counter) {
         Map<Class<?>, Serializer<?>> byType = new LinkedHashMap<>();
         byType.put(byte[].class, new ByteArraySerializer());
         byType.put(String.class, new StringSerializer());
@@ -112,7 +115,10 @@ public class FleetKafkaAutoConfiguration {
         DefaultKafkaProducerFactory<Object, Object> factory = new DefaultKafkaProducerFactory<>(producerConfig(kafka),
                 keySerializer, serializer);
         customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
-        return new KafkaTemplate<>(factory);
+        KafkaTemplate<Object, Object> template = new KafkaTemplate<>(factory);
+        counter.ifAvailable(dlqRecords -> template.setProducerListener(
+                new CompositeProducerListener<>(new LoggingProducerListener<>(), dlqRecords)));
+        return template;
     }
 
     @Bean
@@ -284,6 +290,11 @@ public class FleetKafkaAutoConfiguration {
         @Bean
         ConsumerGroupMetrics<?, ?> fleetConsumerGroupMetrics(ObjectProvider<MeterRegistry> registry) {
             return new ConsumerGroupMetrics<>(registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry));
+        }
+
+        @Bean
+        DeadLetterCounter fleetDeadLetterCounter(ObjectProvider<MeterRegistry> registry) {
+            return new DeadLetterCounter(registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry));
         }
 
         @Bean

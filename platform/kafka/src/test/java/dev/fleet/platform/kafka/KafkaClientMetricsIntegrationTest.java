@@ -23,13 +23,14 @@ import dev.fleet.events.v1.ScoreRequested;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.test.FleetTestEnvironment;
 import dev.fleet.test.TopicProbe;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
- * The Kafka client metrics an SRE reads from {@code /actuator/prometheus}: a listener's consumer
- * reports its lag per group, topic and partition.
+ * The Kafka metrics an SRE reads from {@code /actuator/prometheus}: a listener's consumer reports
+ * its lag per group, topic and partition; every dead letter counts {@code fleet.dlq.records}.
  */
 @SpringBootTest(classes = KafkaClientMetricsIntegrationTest.App.class, properties = {
         "fleet.kafka.service=scorer", "fleet.kafka.retry-backoff=10ms", "fleet.kafka.retry-attempts=0",
@@ -68,6 +69,24 @@ class KafkaClientMetricsIntegrationTest {
                     .map(m -> m.getId().toString()).toList()).isNotNull();
             assertThat(lag.getId().getTag("partition")).matches("\\d+");
             assertThat(lag.value()).isGreaterThanOrEqualTo(0);
+        });
+    }
+
+    @Test
+    void shouldCountADeadLetteredRecordBySourceTopic() {
+        // given a record the listener cannot decode
+        String poisonKey = "dlq-metric-" + UUID.randomUUID();
+        probe.sendRaw(FleetTopics.SCORE_REQUESTS.name(), poisonKey, "not avro".getBytes(StandardCharsets.UTF_8));
+
+        // when it has been dead-lettered
+        probe.awaitKey(FleetTopics.SCORE_REQUESTS.dlq(), poisonKey, Duration.ofSeconds(30));
+
+        // then fleet.dlq.records counts it under its source topic
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Counter dlq = registry.find(DeadLetterCounter.METER).tag("topic", FleetTopics.SCORE_REQUESTS.name())
+                    .counter();
+            assertThat(dlq).isNotNull();
+            assertThat(dlq.count()).isGreaterThanOrEqualTo(1);
         });
     }
 
