@@ -293,6 +293,11 @@ public class FleetKafkaAutoConfiguration {
         }
 
         @Bean
+        KafkaConsumerGroupTag fleetKafkaConsumerGroupTag() {
+            return new KafkaConsumerGroupTag();
+        }
+
+        @Bean
         DeadLetterCounter fleetDeadLetterCounter(ObjectProvider<MeterRegistry> registry) {
             return new DeadLetterCounter(registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry));
         }
