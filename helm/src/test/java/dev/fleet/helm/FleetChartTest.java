@@ -355,6 +355,78 @@ class FleetChartTest {
     }
 
     @Test
+    void alertsOnlyWhereThePrometheusOperatorIsInstalledAndTheDashboardOnlyWhenAsked(@TempDir Path dir)
+            throws IOException {
+        // given a cluster without monitoring.coreos.com/v1 and the default values
+        RenderedChart plain = RenderedChart.render(PRODUCTION);
+        assertThat(plain.ofKind("PrometheusRule")).isEmpty();
+        assertThat(plain.ofKind("ConfigMap")).noneMatch(map -> map.at("/metadata/labels/grafana_dashboard").isTextual());
+
+        // when the capability is present and the dashboard switched on
+        Path chart = RenderedChart.chartCopy(dir, "templates/prometheusrule.yaml",
+                "(.Capabilities.APIVersions.Has \"monitoring.coreos.com/v1\")", "true");
+        RenderedChart monitored = RenderedChart.renderChart(chart, PRODUCTION,
+                write(dir, "dashboard.yaml", "grafanaDashboard:\n  enabled: true\n"));
+
+        // then the alerts and the dashboard are there
+        Map<String, String> alerts = alerts(monitored);
+        assertThat(alerts).containsOnlyKeys("FleetConsumerLagGrowing", "FleetDeadLetters", "FleetCircuitBreakerOpen",
+                "FleetReadinessFlapping");
+        assertThat(alerts.values()).allSatisfy(expr -> assertThat(expr).contains("namespace=\"fleet\""));
+        JsonNode lagRule = monitored.ofKind("PrometheusRule").get(0).at("/spec/groups/0/rules/0");
+        assertThat(lagRule.at("/for").asText()).isEqualTo("5m");
+        JsonNode dashboard = dashboard(monitored);
+        assertThat(dashboard.at("/uid").asText()).isEqualTo("fleet-overview");
+        assertThat(dashboard.at("/panels").findValuesAsText("title")).hasSize(5);
+    }
+
+    @Test
+    void alertsAndDashboardReadTheMetricsTheFleetExports(@TempDir Path dir) throws IOException {
+        // given the Prometheus names of the meters the platform registers (Micrometer: dots to underscores,
+        // _total on counters)
+        String counterSource = Files.readString(RenderedChart.REPOSITORY
+                .resolve("platform/kafka/src/main/java/dev/fleet/platform/kafka/DeadLetterCounter.java"));
+        String metricsTest = Files.readString(RenderedChart.REPOSITORY.resolve(
+                "platform/kafka/src/test/java/dev/fleet/platform/kafka/KafkaClientMetricsIntegrationTest.java"));
+        assertThat(counterSource).contains("METER = \"fleet.dlq.records\"");
+        assertThat(metricsTest).contains("\"kafka.consumer.fetch.manager.records.lag\"", "tag(\"group\"");
+        String dlq = "fleet.dlq.records".replace('.', '_') + "_total";
+        String lag = "kafka.consumer.fetch.manager.records.lag".replace('.', '_');
+
+        // when the chart renders its alerts and dashboard
+        Path chart = RenderedChart.chartCopy(dir, "templates/prometheusrule.yaml",
+                "(.Capabilities.APIVersions.Has \"monitoring.coreos.com/v1\")", "true");
+        RenderedChart monitored = RenderedChart.renderChart(chart, write(dir, "dashboard.yaml",
+                "grafanaDashboard:\n  enabled: true\n"));
+        Map<String, String> alerts = alerts(monitored);
+        List<String> panels = dashboard(monitored).at("/panels").findValuesAsText("expr");
+
+        // then they name exactly those metrics (and resilience4j's and kube-state-metrics' own)
+        assertThat(alerts.get("FleetConsumerLagGrowing")).contains(lag).contains("by (group, topic)");
+        assertThat(alerts.get("FleetDeadLetters")).contains(dlq).contains("by (topic)");
+        assertThat(alerts.get("FleetCircuitBreakerOpen")).contains("resilience4j_circuitbreaker_state")
+                .contains("state=\"open\"");
+        assertThat(alerts.get("FleetReadinessFlapping")).contains("kube_pod_status_ready").contains("pod=~\"fleet-.*\"");
+        assertThat(String.join("\n", panels)).contains(lag, dlq, "resilience4j_circuitbreaker_state",
+                "kube_pod_status_ready");
+    }
+
+    private static Map<String, String> alerts(RenderedChart chart) {
+        assertThat(chart.ofKind("PrometheusRule")).hasSize(1);
+        Map<String, String> alerts = new TreeMap<>();
+        chart.ofKind("PrometheusRule").get(0).at("/spec/groups/0/rules")
+                .forEach(rule -> alerts.put(rule.at("/alert").asText(), rule.at("/expr").asText()));
+        return alerts;
+    }
+
+    private static JsonNode dashboard(RenderedChart chart) throws IOException {
+        List<JsonNode> maps = chart.ofKind("ConfigMap").stream()
+                .filter(map -> "1".equals(map.at("/metadata/labels/grafana_dashboard").asText())).toList();
+        assertThat(maps).hasSize(1);
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(maps.get(0).at("/data/fleet.json").asText());
+    }
+
+    @Test
     void onlyTheGatewayIsOpenToEveryClient() {
         RenderedChart chart = RenderedChart.render(PRODUCTION);
 

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
@@ -56,6 +57,7 @@ import reactor.core.publisher.Flux;
  * poison record goes to the dead-letter topic while later events are still recorded; a database
  * outage dead-letters nothing.
  */
+@AutoConfigureObservability(tracing = false) // tests turn metrics export off unless asked
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"fleet.kafka.retry-backoff=50ms", "fleet.kafka.transient-backoff-max=1s",
                 "fleet.audit.write-timeout=3s", "fleet.audit.batch-size=20"})
@@ -189,6 +191,16 @@ class AuditIntegrationTest {
         assertThat(dead.value()).isEqualTo(poison);
         assertThat(TopicProbe.header(dead, KafkaHeaders.DLT_ORIGINAL_TOPIC)).contains(FleetTopics.DOMAIN_EVENTS.name());
         await().atMost(WAIT).untilAsserted(() -> assertThat(rowsWithEventId(later.getEventId())).isEqualTo(1));
+        // and an SRE sees the dead letter, and the Kafka clients, in the scrape
+        await().atMost(WAIT).untilAsserted(() -> assertThat(prometheus())
+                .containsPattern("fleet_dlq_records_total\\{[^}]*topic=\"fleet\\.domain\\.events\\.v1\"[^}]*} [1-9]")
+                .containsPattern("kafka_consumer_fetch_manager_fetch_total\\{[^}]*group=\"audit\"")
+                .contains("kafka_producer_record_send_total{"));
+    }
+
+    private String prometheus() {
+        return http.get().uri("/actuator/prometheus").exchange().expectStatus().isOk().expectBody(String.class)
+                .returnResult().getResponseBody();
     }
 
     @Test

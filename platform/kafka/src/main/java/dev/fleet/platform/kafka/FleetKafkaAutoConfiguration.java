@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.kafka.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.autoconfigure.kafka.KafkaAutoConfiguration;
 import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -38,12 +39,15 @@ import org.springframework.kafka.listener.ContainerPausingBackOffHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.ListenerContainerPauseService;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.CompositeProducerListener;
+import org.springframework.kafka.support.LoggingProducerListener;
 import org.springframework.kafka.support.serializer.DelegatingByTypeSerializer;
 import org.springframework.kafka.support.serializer.ErrorHandlingDeserializer;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 
 /**
@@ -78,8 +82,12 @@ public class FleetKafkaAutoConfiguration {
     }
 
     @Bean
-    ProducerFactory<String, SpecificRecord> kafkaProducerFactory(KafkaProperties kafka, FleetSerde serde) {
-        return new DefaultKafkaProducerFactory<>(producerConfig(kafka), new StringSerializer(), serde.serializer());
+    ProducerFactory<String, SpecificRecord> kafkaProducerFactory(KafkaProperties kafka, FleetSerde serde,
+            ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+        DefaultKafkaProducerFactory<String, SpecificRecord> factory = new DefaultKafkaProducerFactory<>(
+                producerConfig(kafka), new StringSerializer(), serde.serializer());
+        customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
+        return factory;
     }
 
     @Bean
@@ -94,7 +102,9 @@ public class FleetKafkaAutoConfiguration {
 
     /** Writes dead letters: raw bytes from failed decoding, or decoded records from failed processing. */
     @Bean
-    KafkaTemplate<Object, Object> fleetDeadLetterTemplate(KafkaProperties kafka, FleetSerde serde) {
+    KafkaTemplate<Object, Object> fleetDeadLetterTemplate(KafkaProperties kafka, FleetSerde serde,
+            ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers,
+            ObjectProvider<DeadLetterCounter> counter) {
         Map<Class<?>, Serializer<?>> byType = new LinkedHashMap<>();
         byType.put(byte[].class, new ByteArraySerializer());
         byType.put(String.class, new StringSerializer());
@@ -102,8 +112,13 @@ public class FleetKafkaAutoConfiguration {
         DelegatingByTypeSerializer serializer = new DelegatingByTypeSerializer(byType, true);
         DelegatingByTypeSerializer keySerializer = new DelegatingByTypeSerializer(Map.of(
                 byte[].class, new ByteArraySerializer(), String.class, new StringSerializer()));
-        return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(producerConfig(kafka), keySerializer,
-                serializer));
+        DefaultKafkaProducerFactory<Object, Object> factory = new DefaultKafkaProducerFactory<>(producerConfig(kafka),
+                keySerializer, serializer);
+        customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
+        KafkaTemplate<Object, Object> template = new KafkaTemplate<>(factory);
+        counter.ifAvailable(dlqRecords -> template.setProducerListener(
+                new CompositeProducerListener<>(new LoggingProducerListener<>(), dlqRecords)));
+        return template;
     }
 
     @Bean
@@ -170,11 +185,14 @@ public class FleetKafkaAutoConfiguration {
     }
 
     @Bean
+    @SuppressWarnings({"unchecked", "rawtypes"})
     ConsumerFactory<String, SpecificRecord> kafkaConsumerFactory(KafkaProperties kafka, FleetSerde serde,
-            FleetKafkaProperties fleet) {
+            FleetKafkaProperties fleet, ObjectProvider<ConsumerFactory.Listener<?, ?>> listeners) {
         Map<String, Object> config = consumerConfig(kafka, fleet);
-        return new DefaultKafkaConsumerFactory<>(config, new StringDeserializer(),
-                new ErrorHandlingDeserializer<>(serde.deserializer()));
+        DefaultKafkaConsumerFactory<String, SpecificRecord> factory = new DefaultKafkaConsumerFactory<>(config,
+                new StringDeserializer(), new ErrorHandlingDeserializer<>(serde.deserializer()));
+        listeners.orderedStream().forEach(listener -> factory.addListener((ConsumerFactory.Listener) listener));
+        return factory;
     }
 
     /** Record listeners: one record at a time, the fleet error policy. */
@@ -263,6 +281,26 @@ public class FleetKafkaAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
     static class Metrics {
+
+        /**
+         * Kafka client metrics of every listener's consumer, tagged with its group; the producers' come
+         * from Spring Boot's {@code KafkaMetricsAutoConfiguration} customizers, which the fleet's
+         * producer factories apply, and so do Kafka Streams'.
+         */
+        @Bean
+        ConsumerGroupMetrics<?, ?> fleetConsumerGroupMetrics(ObjectProvider<MeterRegistry> registry) {
+            return new ConsumerGroupMetrics<>(registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry));
+        }
+
+        @Bean
+        KafkaConsumerGroupTag fleetKafkaConsumerGroupTag() {
+            return new KafkaConsumerGroupTag();
+        }
+
+        @Bean
+        DeadLetterCounter fleetDeadLetterCounter(ObjectProvider<MeterRegistry> registry) {
+            return new DeadLetterCounter(registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry));
+        }
 
         @Bean
         ReplyConsumersMetrics replyConsumersMetrics(ReplyConsumers consumers) {

@@ -1,0 +1,57 @@
+package dev.fleet.platform.kafka;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.KafkaException;
+import org.springframework.kafka.core.ConsumerFactory;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+
+/**
+ * Binds the Kafka client metrics of every consumer the fleet's consumer factory creates
+ * ({@code kafka.consumer.fetch.manager.records.lag} per topic and partition and the rest) to the
+ * registry, tagged with the consumer's {@code group} — which spring-kafka's
+ * {@code MicrometerConsumerListener} leaves out, and which an SRE needs to tell whose lag it is.
+ * Limits: the hand-driven consumers ({@link TopicMirror}, {@link ReplyConsumer}) are not covered.
+ */
+public class ConsumerGroupMetrics<K, V> implements ConsumerFactory.Listener<K, V> {
+
+    private final MeterRegistry registry;
+    private final Map<String, KafkaClientMetrics> bound = new ConcurrentHashMap<>();
+
+    public ConsumerGroupMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void consumerAdded(String id, Consumer<K, V> consumer) {
+        KafkaClientMetrics metrics = new KafkaClientMetrics(consumer,
+                List.of(Tag.of("spring.id", id), Tag.of("group", groupOf(consumer))));
+        metrics.bindTo(registry);
+        KafkaClientMetrics previous = bound.put(id, metrics);
+        if (previous != null) {
+            previous.close();
+        }
+    }
+
+    @Override
+    public void consumerRemoved(String id, Consumer<K, V> consumer) {
+        KafkaClientMetrics metrics = bound.remove(id);
+        if (metrics != null) {
+            metrics.close();
+        }
+    }
+
+    private static String groupOf(Consumer<?, ?> consumer) {
+        try {
+            return consumer.groupMetadata().groupId();
+        } catch (KafkaException noGroup) {
+            return "none";
+        }
+    }
+}
