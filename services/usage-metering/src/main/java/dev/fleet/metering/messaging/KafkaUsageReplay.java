@@ -9,15 +9,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import dev.fleet.events.v1.Granularity;
 import dev.fleet.events.v1.UsageRecorded;
@@ -26,6 +20,7 @@ import dev.fleet.metering.domain.RollupWindow;
 import dev.fleet.metering.domain.UsageReplay;
 import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetSerde;
+import dev.fleet.platform.kafka.TopicRangeReader;
 import dev.fleet.schemas.FleetTopics;
 
 /**
@@ -43,83 +38,36 @@ import dev.fleet.schemas.FleetTopics;
 public class KafkaUsageReplay implements UsageReplay {
 
     static final Duration LOOKBACK = Duration.ofHours(1);
-    private static final Duration POLL = Duration.ofMillis(200);
 
-    private final Map<String, Object> consumerConfig;
+    private final TopicRangeReader reader;
     private final FleetSerde serde;
 
     /** {@code consumerConfig}: bootstrap and security settings; group and deserializers are set here. */
     public KafkaUsageReplay(Map<String, Object> consumerConfig, FleetSerde serde) {
-        this.consumerConfig = Map.copyOf(consumerConfig);
+        this.reader = new TopicRangeReader(consumerConfig, "usage-metering-simulation");
         this.serde = serde;
     }
 
     @Override
     public Replayed replay(Instant from, Instant to, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config(), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(FleetTopics.USAGE.name(), timeout).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-            Map<TopicPartition, Long> start = startOffsets(consumer, partitions, end, from.minus(LOOKBACK), timeout);
-            long total = 0;
-            for (TopicPartition partition : partitions) {
-                consumer.seek(partition, start.get(partition));
-                total += end.get(partition) - start.get(partition);
-            }
-            Tally tally = new Tally(from, to);
-            while (!reachedEnd(consumer, partitions, end)) {
-                if (System.nanoTime() > deadline) {
-                    throw new SimulationTimeoutException("the replay read " + tally.read + " of " + total
-                            + " records in " + timeout + "; choose a shorter range");
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-                    if (record.offset() < end.get(partition)) {
+        Tally tally = new Tally(from, to);
+        TopicRangeReader.Read read = reader.read(FleetTopics.USAGE, from.minus(LOOKBACK), null, timeout,
+                new TopicRangeReader.Visitor() {
+                    @Override
+                    public void accept(ConsumerRecord<byte[], byte[]> record) {
                         tally.add(record);
                     }
-                }
-            }
-            return tally.result(total);
-        }
-    }
 
-    private Map<String, Object> config() {
-        Map<String, Object> config = new HashMap<>(consumerConfig);
-        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "usage-metering-simulation-" + UUID.randomUUID());
-        return config;
-    }
-
-    private static Map<TopicPartition, Long> startOffsets(KafkaConsumer<byte[], byte[]> consumer,
-            List<TopicPartition> partitions, Map<TopicPartition, Long> end, Instant from, Duration timeout) {
-        Map<TopicPartition, Long> times = new HashMap<>();
-        partitions.forEach(p -> times.put(p, Math.max(0, from.toEpochMilli())));
-        Map<TopicPartition, OffsetAndTimestamp> found = consumer.offsetsForTimes(times, timeout);
-        Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions, timeout);
-        Map<TopicPartition, Long> start = new HashMap<>();
-        for (TopicPartition partition : partitions) {
-            OffsetAndTimestamp offset = found.get(partition);
-            // no record at or after the time: nothing to read in this partition
-            long position = offset == null ? end.get(partition) : Math.min(offset.offset(), end.get(partition));
-            start.put(partition, Math.max(position, beginning.get(partition)));
-        }
-        return start;
-    }
-
-    private static boolean reachedEnd(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions,
-            Map<TopicPartition, Long> end) {
-        for (TopicPartition partition : partitions) {
-            if (consumer.position(partition) < end.get(partition)) {
-                return false;
-            }
-        }
-        return true;
+                    @Override
+                    public void progress(long read, long total) {
+                        if (System.nanoTime() > deadline) {
+                            throw new SimulationTimeoutException("the replay read " + read + " of " + total
+                                    + " records in " + timeout + "; choose a shorter range");
+                        }
+                    }
+                });
+        return tally.result(read.total());
     }
 
     /** The replay's running sums. */
