@@ -1,5 +1,7 @@
 package dev.fleet.scorer.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +38,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 import dev.fleet.events.v1.Money;
 import dev.fleet.events.v1.RiskDecision;
@@ -151,17 +155,22 @@ public final class RiskBenchmark {
         try (KafkaStreams streams = new KafkaStreams(topology(), streamsConfig(bootstrap, commitInterval,
                 "earliest"))) {
             streams.start();
-            long first = 0;
-            double processed = 0;
-            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-            while (processed < records && System.nanoTime() < deadline) {
-                Thread.sleep(5); // sampling a metric, not waiting for Kafka
-                processed = processTotal(streams);
-                if (first == 0 && processed > 0) {
-                    first = System.nanoTime();
-                }
+            long[] first = {0};
+            double[] processed = {0};
+            try {
+                // sampling the stream thread's process-total every 5 ms: its first and last record
+                await("every transaction processed").atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(5))
+                        .pollInSameThread().until(() -> {
+                            processed[0] = processTotal(streams);
+                            if (first[0] == 0 && processed[0] > 0) {
+                                first[0] = System.nanoTime();
+                            }
+                            return processed[0] >= records;
+                        });
+            } catch (ConditionTimeoutException e) {
+                // the rate below covers what was processed
             }
-            double rate = processed / ((System.nanoTime() - first) / 1e9);
+            double rate = processed[0] / ((System.nanoTime() - first[0]) / 1e9);
             streams.close(Duration.ofSeconds(30));
             streams.cleanUp();
             return rate;
@@ -176,11 +185,8 @@ public final class RiskBenchmark {
         AtomicBoolean reading = new AtomicBoolean(true);
         try (KafkaStreams streams = new KafkaStreams(topology(), streamsConfig(bootstrap, commitInterval, "latest"))) {
             streams.start();
-            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-            while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < deadline) {
-                Thread.sleep(50); // polling the client's state
-            }
-            Thread.sleep(3_000); // the tasks resolve their "latest" positions before the first send
+            await("risk topology running").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> streams.state() == KafkaStreams.State.RUNNING);
             KafkaConsumer<String, byte[]> decisions = new KafkaConsumer<>(Map.of(
                     ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
@@ -206,6 +212,18 @@ public final class RiskBenchmark {
                 decisions.close();
             }, "bench-decisions");
             reader.start();
+            // a probe's decision proves the topology's "latest" positions precede the measured sends
+            try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
+                TransactionSubmitted probe = transaction("probe-" + UUID.randomUUID(), 0, Instant.now());
+                sentAt.put(probe.getTransactionId(), System.nanoTime());
+                producer.send(record(probe));
+                producer.flush();
+                await("the probe's decision").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> !sentAt.containsKey(probe.getTransactionId()));
+            }
+            synchronized (latencies) {
+                latencies.clear();
+            }
 
             int total = rate * seconds;
             try (KafkaProducer<String, byte[]> producer = producer(bootstrap)) {
@@ -225,9 +243,11 @@ public final class RiskBenchmark {
                 }
                 producer.flush();
             }
-            long drain = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!sentAt.isEmpty() && System.nanoTime() < drain) {
-                Thread.sleep(50); // waiting for the reader thread to see the last decisions
+            try {
+                await("the last decisions").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                        .until(sentAt::isEmpty);
+            } catch (ConditionTimeoutException e) {
+                // reported below as fewer decided than sent
             }
             reading.set(false);
             reader.join();
