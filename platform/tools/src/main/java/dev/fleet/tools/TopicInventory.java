@@ -26,17 +26,15 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 
+import dev.fleet.platform.kafka.ConsumerGroupLags;
+import dev.fleet.platform.kafka.ConsumerGroupLags.GroupLag;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.schemas.Topic;
 
 /**
  * {@code topics list}: every topic of the broker (partitions, cleanup and retention as the broker has
- * them configured, whether the catalog declares it) and every consumer group's lag per topic — the
- * committed offsets ({@code listConsumerGroupOffsets}) against the partitions' end offsets; on a partition
- * a member is assigned but nothing is committed yet, all of the partition counts as lag.
- * <p>
- * Limits: a snapshot, one admin request after the other (not one consistent cut); a group that never
- * committed and has no members is not shown; Kafka's internal topics are left out.
+ * them configured, whether the catalog declares it) and every consumer group's lag per topic
+ * ({@link ConsumerGroupLags}). Kafka's internal topics are left out.
  */
 final class TopicInventory {
 
@@ -44,16 +42,6 @@ final class TopicInventory {
 
     /** A topic as the broker has it. {@code retentionMs} is -1 for "forever". */
     record TopicRow(String name, int partitions, String cleanup, long retentionMs, String catalog) {
-    }
-
-    /**
-     * A consumer group's lag on one topic: the sum over the partitions it committed or its members are
-     * assigned ({@code uncommitted} of them with nothing committed yet: there, all of the partition counts).
-     *
-     * @param members the member count and each member's partition count, e.g. {@code 2 (3+3)}
-     */
-    record GroupLag(String group, String state, String members, String topic, int partitions, long lag,
-            int uncommitted) {
     }
 
     record Inventory(List<TopicRow> topics, List<GroupLag> lags) {
@@ -87,82 +75,7 @@ final class TopicInventory {
     }
 
     static List<GroupLag> lags(Admin admin) throws ExecutionException, InterruptedException, TimeoutException {
-        List<String> groups = admin.listConsumerGroups().all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).stream()
-                .map(ConsumerGroupListing::groupId).sorted().toList();
-        if (groups.isEmpty()) {
-            return List.of();
-        }
-        Map<String, ConsumerGroupDescription> described = admin.describeConsumerGroups(groups).all()
-                .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new HashMap<>();
-        Set<TopicPartition> partitions = new HashSet<>();
-        for (String group : groups) {
-            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).forEach((tp, offset) -> {
-                        if (offset != null) {
-                            offsets.put(tp, offset);
-                        }
-                    });
-            committed.put(group, offsets);
-            partitions.addAll(offsets.keySet());
-            assigned(described.get(group)).forEach(partitions::add);
-        }
-        Map<TopicPartition, Long> latest = offsets(admin, partitions, OffsetSpec.latest());
-        Map<TopicPartition, Long> earliest = offsets(admin, partitions, OffsetSpec.earliest());
-        List<GroupLag> lags = new ArrayList<>();
-        for (String group : groups) {
-            ConsumerGroupDescription description = described.get(group);
-            String state = description == null ? "?" : description.state().toString();
-            Set<TopicPartition> read = new HashSet<>(committed.get(group).keySet());
-            assigned(description).forEach(read::add);
-            Map<String, List<TopicPartition>> byTopic = read.stream()
-                    .collect(Collectors.groupingBy(TopicPartition::topic, TreeMap::new, Collectors.toList()));
-            byTopic.forEach((topic, tps) -> {
-                long lag = 0;
-                int uncommitted = 0;
-                for (TopicPartition tp : tps) {
-                    OffsetAndMetadata offset = committed.get(group).get(tp);
-                    long end = latest.getOrDefault(tp, 0L);
-                    if (offset == null) { // assigned, nothing committed: all of it is still to read
-                        uncommitted++;
-                        lag += Math.max(0, end - earliest.getOrDefault(tp, 0L));
-                    } else {
-                        lag += Math.max(0, end - offset.offset());
-                    }
-                }
-                lags.add(new GroupLag(group, state, members(description), topic, tps.size(), lag, uncommitted));
-            });
-        }
-        return lags;
-    }
-
-    private static Stream<TopicPartition> assigned(ConsumerGroupDescription description) {
-        return description == null ? Stream.empty()
-                : description.members().stream().flatMap(m -> m.assignment().topicPartitions().stream());
-    }
-
-    /** {@code 0}, or the member count and each member's partition count: {@code 2 (3+3)}. */
-    private static String members(ConsumerGroupDescription description) {
-        if (description == null || description.members().isEmpty()) {
-            return "0";
-        }
-        return description.members().size() + " (" + description.members().stream()
-                .map(m -> String.valueOf(m.assignment().topicPartitions().size()))
-                .collect(Collectors.joining("+")) + ")";
-    }
-
-    private static Map<TopicPartition, Long> offsets(Admin admin, Set<TopicPartition> partitions, OffsetSpec spec)
-            throws ExecutionException, InterruptedException, TimeoutException {
-        if (partitions.isEmpty()) {
-            return Map.of();
-        }
-        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-        partitions.forEach(tp -> request.put(tp, spec));
-        Map<TopicPartition, Long> offsets = new HashMap<>();
-        admin.listOffsets(request).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-                .forEach((tp, info) -> offsets.put(tp, info.offset()));
-        return offsets;
+        return ConsumerGroupLags.read(admin, Duration.ofSeconds(TIMEOUT_SECONDS));
     }
 
     /** {@code catalog}, {@code dlq of T}, or {@code -} (Kafka Streams' internal topics, foreign ones). */
@@ -199,7 +112,7 @@ final class TopicInventory {
         String last = null;
         for (GroupLag lag : groupLags) {
             boolean first = !lag.group().equals(last);
-            lags.row(first ? lag.group() : "", first ? lag.state() : "", first ? lag.members() : "", lag.topic(),
+            lags.row(first ? lag.group() : "", first ? lag.state() : "", first ? lag.membersSummary() : "", lag.topic(),
                     String.valueOf(lag.partitions()), String.valueOf(lag.lag()),
                     lag.uncommitted() == 0 ? "" : "(" + lag.uncommitted() + " assigned, nothing committed yet)");
             last = lag.group();

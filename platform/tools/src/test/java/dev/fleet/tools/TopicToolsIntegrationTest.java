@@ -45,6 +45,8 @@ import dev.fleet.events.v1.ChatChunk;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.platform.kafka.AvroSingleObjectSerde;
+import dev.fleet.platform.kafka.ConsumerGroupLags;
+import dev.fleet.platform.kafka.ConsumerGroupLags.GroupLag;
 import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetSchemaStore;
 import dev.fleet.platform.kafka.FleetSerde;
@@ -105,7 +107,7 @@ class TopicToolsIntegrationTest {
         // then: the topic as the broker has it, and the group's lag of two records
         assertThat(inventory.topics()).contains(new TopicInventory.TopicRow(FleetTopics.USAGE.name(), 6, "delete",
                 Duration.ofDays(7).toMillis(), "catalog"));
-        assertThat(inventory.lags()).contains(new TopicInventory.GroupLag(group, "Empty", "0",
+        assertThat(inventory.lags()).contains(new GroupLag(group, "Empty", List.of(),
                 FleetTopics.USAGE.name(), 1, 2, 0));
         String table = TopicInventory.render(inventory);
         assertThat(table).containsPattern("fleet\\.usage\\.v1\\s+6\\s+delete\\s+7 d\\s+catalog");
@@ -132,10 +134,15 @@ class TopicToolsIntegrationTest {
             });
 
             // when
-            List<TopicInventory.GroupLag> lags = TopicInventory.lags(admin);
+            List<GroupLag> lags = TopicInventory.lags(admin);
 
             // then
-            assertThat(lags).contains(new TopicInventory.GroupLag(group, "Stable", "1 (2)", topic, 2, 2, 2));
+            assertThat(lags).singleElement().satisfies(lag -> {
+                assertThat(lag).extracting(GroupLag::group, GroupLag::state, GroupLag::membersSummary, GroupLag::topic,
+                        GroupLag::partitions, GroupLag::lag, GroupLag::uncommitted)
+                        .containsExactly(group, "Stable", "1 (2)", topic, 2, 2L, 2);
+                assertThat(lag.members()).singleElement().extracting(ConsumerGroupLags.Member::partitions).isEqualTo(2);
+            });
             assertThat(TopicInventory.renderLags(lags)).containsPattern(
                     group + "\\s+Stable\\s+1 \\(2\\)\\s+fleet\\.score\\.replies\\.v1\\s+2\\s+2\\s+\\(2 assigned, nothing committed yet\\)");
         }

@@ -1,0 +1,29 @@
+package dev.fleet.orchestrator.console;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.reactive.function.client.WebClient;
+
+import reactor.core.publisher.Mono;
+
+/** The console's beans besides its security (decision record 0044). */
+@Configuration(proxyBeanMethods = false)
+public class ConsoleConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(ConsoleConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    FleetOverview fleetOverview(KafkaProperties kafka, ConsoleProperties properties, WebClient.Builder web) {
+        return new FleetOverview(kafka.buildAdminProperties(null), FleetOverview.parseServices(properties.services()),
+                web, properties.probeTimeout());
+    }
+
+    @Bean
+    SignInRefusals signInRefusals() {
+        return (address, failures) -> Mono.fromRunnable(() ->
+                log.warn("console sign-in refused from {} ({} consecutive wrong tokens)", address, failures));
+    }
+}
