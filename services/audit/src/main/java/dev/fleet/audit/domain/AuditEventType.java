@@ -6,6 +6,7 @@ import dev.fleet.events.v1.AccessRefusals;
 import dev.fleet.events.v1.ApiKeyIssued;
 import dev.fleet.events.v1.ApiKeyRevoked;
 import dev.fleet.events.v1.CompletionFailed;
+import dev.fleet.events.v1.ConsoleSignInRefused;
 import dev.fleet.events.v1.CompletionSucceeded;
 import dev.fleet.events.v1.ExperimentAssigned;
 import dev.fleet.events.v1.ExperimentOutcome;
@@ -28,6 +29,8 @@ import dev.fleet.events.v1.StreamCompleted;
 import dev.fleet.events.v1.StreamStarted;
 import dev.fleet.events.v1.TenantCreated;
 import dev.fleet.events.v1.TenantLimitsChanged;
+import dev.fleet.events.v1.TenantPlanChanged;
+import dev.fleet.events.v1.TenantStatusChanged;
 
 /**
  * The type of a domain event: one per branch of {@code DomainEvent.payload}, named like the
@@ -60,7 +63,10 @@ public enum AuditEventType {
     RISK_CASE_OPENED(RiskCaseOpened.class),
     RISK_CASE_REVIEWED(RiskCaseReviewed.class),
     RISK_CASE_DECIDED(RiskCaseDecided.class),
-    RISK_CASE_ESCALATED(RiskCaseEscalated.class);
+    RISK_CASE_ESCALATED(RiskCaseEscalated.class),
+    TENANT_STATUS_CHANGED(TenantStatusChanged.class),
+    TENANT_PLAN_CHANGED(TenantPlanChanged.class),
+    CONSOLE_SIGN_IN_REFUSED(ConsoleSignInRefused.class);
 
     private final Class<? extends SpecificRecord> payloadType;
 

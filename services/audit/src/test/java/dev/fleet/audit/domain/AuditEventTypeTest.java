@@ -10,7 +10,10 @@ import org.junit.jupiter.api.Test;
 
 import dev.fleet.events.v1.ApiKeyRevoked;
 import dev.fleet.events.v1.CompletionSucceeded;
+import dev.fleet.events.v1.ConsoleSignInRefused;
 import dev.fleet.events.v1.DomainEvent;
+import dev.fleet.events.v1.TenantStatus;
+import dev.fleet.events.v1.TenantStatusChanged;
 import dev.fleet.events.v1.UsageRecorded;
 
 class AuditEventTypeTest {
@@ -30,6 +33,10 @@ class AuditEventTypeTest {
         assertThat(AuditEventType.of(new CompletionSucceeded("r1", "m", 1, 2, null, 0, 0, 0, null, null)))
                 .isEqualTo(AuditEventType.COMPLETION_SUCCEEDED);
         assertThat(AuditEventType.of(new ApiKeyRevoked("k1")).typeName()).isEqualTo("ApiKeyRevoked");
+        assertThat(AuditEventType.of(new TenantStatusChanged(TenantStatus.SUSPENDED, TenantStatus.ACTIVE)))
+                .isEqualTo(AuditEventType.TENANT_STATUS_CHANGED);
+        assertThat(AuditEventType.of(new ConsoleSignInRefused(null, 1, "orchestrator-1")).typeName())
+                .isEqualTo("ConsoleSignInRefused");
     }
 
     @Test

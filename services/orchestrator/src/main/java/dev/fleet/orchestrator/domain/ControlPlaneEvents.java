@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.fleet.events.v1.ModelAlias;
+import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.orchestrator.domain.prompts.PromptConfig;
 
 import reactor.core.publisher.Mono;
@@ -18,6 +19,22 @@ public interface ControlPlaneEvents {
     Mono<Void> tenantCreated(Tenant tenant, String actor);
 
     Mono<Void> tenantLimitsChanged(Tenant tenant, String actor);
+
+    /** The tenant (as it is now) moved from plan {@code previous}. */
+    Mono<Void> tenantPlanChanged(Tenant tenant, TenantPlan previous, String actor);
+
+    /** The tenant (as it is now) was suspended or resumed; it was {@code previous} before. */
+    Mono<Void> tenantStatusChanged(Tenant tenant, TenantStatus previous, String actor);
+
+    /**
+     * Someone tried to sign in to the admin console with a wrong token: a fleet-wide domain event
+     * (the nil tenant, like the price book's) that this replica records. Needs no transaction of the
+     * caller; the event is published after it is stored, like every other.
+     *
+     * @param remoteAddress       where the attempt came from, masked as the console sees fit; null if unknown
+     * @param consecutiveFailures failed attempts in a row from there, this one included
+     */
+    Mono<Void> consoleSignInRefused(String remoteAddress, int consecutiveFailures);
 
     Mono<Void> keyIssued(TenantKey key, String actor);
 

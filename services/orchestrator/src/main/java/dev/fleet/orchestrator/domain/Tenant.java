@@ -32,6 +32,16 @@ public record Tenant(UUID id, String name, TenantPlan plan, TenantStatus status,
         return new Tenant(id, name, plan, status, newLimits, createdAt, now);
     }
 
+    /** The same tenant on another plan, changed at {@code now}; its own limits stay. */
+    public Tenant withPlan(TenantPlan newPlan, Instant now) {
+        return new Tenant(id, name, newPlan, status, limits, createdAt, now);
+    }
+
+    /** The same tenant with another status, changed at {@code now}. */
+    public Tenant withStatus(TenantStatus newStatus, Instant now) {
+        return new Tenant(id, name, plan, newStatus, limits, createdAt, now);
+    }
+
     public int requestsPerMinute() {
         return limits.requestsPerMinute() != null ? limits.requestsPerMinute() : plan.requestsPerMinute();
     }

@@ -1,14 +1,18 @@
 package dev.fleet.orchestrator.domain;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.fleet.events.v1.TenantStatus;
+
 import reactor.core.publisher.Mono;
 
 /**
- * The control plane's use cases: create tenants, issue and revoke their API keys. Each change and
+ * The control plane's use cases: create, list and search tenants, change their plan and limits,
+ * suspend and resume them, issue, list and revoke their API keys. Each change and
  * the events announcing it are written in one database transaction, so there is never a change
  * without its event. Read-your-writes: before the transaction commits, the change's state records
  * are published and acknowledged ({@link ControlPlaneEvents#deliver()}), so when a use case
@@ -52,6 +56,59 @@ public class TenantAdmin {
 
     public Mono<Tenant> tenant(UUID id) {
         return store.findTenant(id);
+    }
+
+    /**
+     * One page of the tenants {@code query} matches (by name part, ignoring case, or by exact id),
+     * newest first, with the cursor of the next page if there is one.
+     */
+    @Transactional(readOnly = true)
+    public Mono<TenantPage> tenants(TenantQuery query) {
+        return store.findTenants(query.nameContains(), query.id().orElse(null), query.after(), query.limit() + 1)
+                .collectList()
+                .map(found -> found.size() <= query.limit() ? new TenantPage(found, null)
+                        : new TenantPage(found.subList(0, query.limit()),
+                                TenantCursor.after(found.get(query.limit() - 1))));
+    }
+
+    /** The tenant's keys, newest first, without their hashes; empty when the tenant does not exist. */
+    @Transactional(readOnly = true)
+    public Mono<List<KeySummary>> keys(UUID tenantId) {
+        return store.findTenant(tenantId).flatMap(tenant -> store.findKeySummaries(tenantId).collectList());
+    }
+
+    /**
+     * Moves the tenant to {@code plan}: limits it has of its own stay, the others become the new plan's.
+     * Moving it to the plan it has changes nothing and announces nothing; empty when it does not exist.
+     */
+    @Transactional
+    public Mono<Tenant> changePlan(UUID tenantId, TenantPlan plan) {
+        return store.findTenantForUpdate(tenantId).flatMap(before -> before.plan() == plan ? Mono.just(before)
+                : store.updateTenantPlan(tenantId, plan, clock.instant())
+                        .flatMap(tenant -> events.tenantPlanChanged(tenant, before.plan(), ADMIN)
+                                .then(events.deliver()).thenReturn(tenant)));
+    }
+
+    /**
+     * Suspends the tenant: once this returns, every gateway refuses its keys (403 tenant_suspended).
+     * Suspending a suspended tenant changes nothing and announces nothing; empty when it does not exist.
+     */
+    @Transactional
+    public Mono<Tenant> suspend(UUID tenantId) {
+        return changeStatus(tenantId, TenantStatus.SUSPENDED);
+    }
+
+    /** Resumes a suspended tenant: its active keys work again. Otherwise like {@link #suspend}. */
+    @Transactional
+    public Mono<Tenant> resume(UUID tenantId) {
+        return changeStatus(tenantId, TenantStatus.ACTIVE);
+    }
+
+    private Mono<Tenant> changeStatus(UUID tenantId, TenantStatus status) {
+        return store.findTenantForUpdate(tenantId).flatMap(before -> before.status() == status ? Mono.just(before)
+                : store.updateTenantStatus(tenantId, status, clock.instant())
+                        .flatMap(tenant -> events.tenantStatusChanged(tenant, before.status(), ADMIN)
+                                .then(events.deliver()).thenReturn(tenant)));
     }
 
     /**

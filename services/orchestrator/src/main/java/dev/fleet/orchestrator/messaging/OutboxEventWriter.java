@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import dev.fleet.events.v1.ApiKey;
 import dev.fleet.events.v1.ApiKeyIssued;
 import dev.fleet.events.v1.ApiKeyRevoked;
+import dev.fleet.events.v1.ConsoleSignInRefused;
 import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.events.v1.KeyLimits;
 import dev.fleet.events.v1.ModelAlias;
@@ -23,10 +24,14 @@ import dev.fleet.events.v1.QuotaWebhookChanged;
 import dev.fleet.events.v1.ResponseDeleted;
 import dev.fleet.events.v1.TenantCreated;
 import dev.fleet.events.v1.TenantLimitsChanged;
+import dev.fleet.events.v1.TenantPlanChanged;
+import dev.fleet.events.v1.TenantStatus;
+import dev.fleet.events.v1.TenantStatusChanged;
 import dev.fleet.orchestrator.domain.ControlPlaneEvents;
 import dev.fleet.orchestrator.domain.DomainEvents;
 import dev.fleet.orchestrator.domain.Tenant;
 import dev.fleet.orchestrator.domain.TenantKey;
+import dev.fleet.orchestrator.domain.TenantPlan;
 import dev.fleet.orchestrator.domain.prompts.PromptConfig;
 import dev.fleet.orchestrator.domain.prompts.PromptRegistry;
 import dev.fleet.orchestrator.domain.responses.ResponseDeletions;
@@ -55,6 +60,7 @@ public class OutboxEventWriter implements ControlPlaneEvents, ResponseDeletions 
     private final OutboxRepository outbox;
     private final FleetSerde serde;
     private final String producedBy;
+    private final String instanceId;
     private final Clock clock;
     private final OutboxDelivery delivery;
 
@@ -63,6 +69,7 @@ public class OutboxEventWriter implements ControlPlaneEvents, ResponseDeletions 
         this.outbox = outbox;
         this.serde = serde;
         this.producedBy = kafka.service();
+        this.instanceId = kafka.instanceId();
         this.clock = clock;
         this.delivery = delivery;
     }
@@ -87,6 +94,32 @@ public class OutboxEventWriter implements ControlPlaneEvents, ResponseDeletions 
                 .then(event(tenant.id(), actor, "tenant/" + tenant.id(), new TenantLimitsChanged(
                         tenant.requestsPerMinute(), noneIfZero(tenant.tokensPerMinute()),
                         noneIfZero(tenant.monthlyTokens())), trace));
+    }
+
+    @Override
+    public Mono<Void> tenantPlanChanged(Tenant tenant, TenantPlan previous, String actor) {
+        TraceParent trace = TraceParent.newRoot();
+        return append(FleetTopics.TENANTS, tenant.id().toString(), tenantRecord(tenant), tenant.id(), trace)
+                .then(event(tenant.id(), actor, "tenant/" + tenant.id(), new TenantPlanChanged(
+                        Plan.valueOf(tenant.plan().name()), Plan.valueOf(previous.name())), trace));
+    }
+
+    @Override
+    public Mono<Void> tenantStatusChanged(Tenant tenant, TenantStatus previous, String actor) {
+        TraceParent trace = TraceParent.newRoot();
+        return append(FleetTopics.TENANTS, tenant.id().toString(), tenantRecord(tenant), tenant.id(), trace)
+                .then(event(tenant.id(), actor, "tenant/" + tenant.id(),
+                        new TenantStatusChanged(tenant.status(), previous), trace));
+    }
+
+    /**
+     * Only a domain event, fleet-wide like the price book's (key and tenant: the nil UUID), subject
+     * {@code console/sign-in}; the actor is this service, as nobody signed in.
+     */
+    @Override
+    public Mono<Void> consoleSignInRefused(String remoteAddress, int consecutiveFailures) {
+        return domainEvent(PLATFORM_TENANT, producedBy, "console/sign-in",
+                new ConsoleSignInRefused(remoteAddress, consecutiveFailures, instanceId));
     }
 
     @Override

@@ -10,13 +10,16 @@ import org.springframework.stereotype.Repository;
 import dev.fleet.events.v1.ApiKeyStatus;
 import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.orchestrator.domain.KeyRateLimits;
+import dev.fleet.orchestrator.domain.KeySummary;
 import dev.fleet.orchestrator.domain.LimitOverrides;
 import dev.fleet.orchestrator.domain.Tenant;
+import dev.fleet.orchestrator.domain.TenantCursor;
 import dev.fleet.orchestrator.domain.TenantKey;
 import dev.fleet.orchestrator.domain.TenantPlan;
 import dev.fleet.orchestrator.domain.TenantStore;
 
 import io.r2dbc.spi.Readable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Tenants and API keys in {@code orchestrator.tenants} / {@code orchestrator.api_keys}. */
@@ -25,6 +28,9 @@ public class R2dbcTenantStore implements TenantStore {
 
     private static final String KEY_COLUMNS =
             "id, tenant_id, sha256, prefix, scopes, status, rpm_limit, tpm_limit, created_at, updated_at";
+    /** A key's columns but its hash, for listings. */
+    private static final String KEY_SUMMARY_COLUMNS =
+            "id, tenant_id, prefix, scopes, status, rpm_limit, tpm_limit, created_at, updated_at";
     private static final String TENANT_COLUMNS =
             "id, name, plan, status, rpm_limit, tpm_limit, monthly_tokens_limit, created_at, updated_at";
 
@@ -51,6 +57,62 @@ public class R2dbcTenantStore implements TenantStore {
     public Mono<Tenant> findTenant(UUID id) {
         return db.sql("SELECT " + TENANT_COLUMNS + " FROM orchestrator.tenants WHERE id = :id")
                 .bind("id", id)
+                .map(R2dbcTenantStore::tenant)
+                .one();
+    }
+
+    @Override
+    public Mono<Tenant> findTenantForUpdate(UUID id) {
+        return db.sql("SELECT " + TENANT_COLUMNS + " FROM orchestrator.tenants WHERE id = :id FOR UPDATE")
+                .bind("id", id)
+                .map(R2dbcTenantStore::tenant)
+                .one();
+    }
+
+    /** Keyset paging on (created_at, id), descending, served by the index tenants_newest (V11). */
+    @Override
+    public Flux<Tenant> findTenants(String nameContains, UUID id, TenantCursor after, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT " + TENANT_COLUMNS + " FROM orchestrator.tenants WHERE true");
+        boolean search = nameContains != null && !nameContains.isBlank();
+        if (search) {
+            sql.append(id == null ? " AND strpos(lower(name), :text) > 0"
+                    : " AND (strpos(lower(name), :text) > 0 OR id = :id)");
+        }
+        if (after != null) {
+            sql.append(" AND (created_at, id) < (:afterCreatedAt, :afterId)");
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+        DatabaseClient.GenericExecuteSpec select = db.sql(sql.toString()).bind("limit", limit);
+        if (search) {
+            select = select.bind("text", nameContains);
+            if (id != null) {
+                select = select.bind("id", id);
+            }
+        }
+        if (after != null) {
+            select = select.bind("afterCreatedAt", after.createdAt()).bind("afterId", after.id());
+        }
+        return select.map(R2dbcTenantStore::tenant).all();
+    }
+
+    @Override
+    public Mono<Tenant> updateTenantPlan(UUID id, TenantPlan plan, Instant now) {
+        return db.sql("UPDATE orchestrator.tenants SET plan = :plan, updated_at = :now WHERE id = :id RETURNING "
+                        + TENANT_COLUMNS)
+                .bind("id", id)
+                .bind("plan", plan.name())
+                .bind("now", now)
+                .map(R2dbcTenantStore::tenant)
+                .one();
+    }
+
+    @Override
+    public Mono<Tenant> updateTenantStatus(UUID id, TenantStatus status, Instant now) {
+        return db.sql("UPDATE orchestrator.tenants SET status = :status, updated_at = :now WHERE id = :id RETURNING "
+                        + TENANT_COLUMNS)
+                .bind("id", id)
+                .bind("status", status.name())
+                .bind("now", now)
                 .map(R2dbcTenantStore::tenant)
                 .one();
     }
@@ -102,6 +164,15 @@ public class R2dbcTenantStore implements TenantStore {
     }
 
     @Override
+    public Flux<KeySummary> findKeySummaries(UUID tenantId) {
+        return db.sql("SELECT " + KEY_SUMMARY_COLUMNS + " FROM orchestrator.api_keys WHERE tenant_id = :tenantId "
+                        + "ORDER BY created_at DESC, id DESC")
+                .bind("tenantId", tenantId)
+                .map(R2dbcTenantStore::keySummary)
+                .all();
+    }
+
+    @Override
     public Mono<TenantKey> revokeActiveKey(UUID id, Instant now) {
         return db.sql("UPDATE orchestrator.api_keys SET status = 'REVOKED', updated_at = :now "
                         + "WHERE id = :id AND status = 'ACTIVE' RETURNING " + KEY_COLUMNS)
@@ -117,6 +188,16 @@ public class R2dbcTenantStore implements TenantStore {
                 new LimitOverrides(row.get("rpm_limit", Integer.class), row.get("tpm_limit", Long.class),
                         row.get("monthly_tokens_limit", Long.class)),
                 row.get("created_at", Instant.class), row.get("updated_at", Instant.class));
+    }
+
+    /** A key changes only when it is revoked: a revoked key's updated_at is its revocation. */
+    private static KeySummary keySummary(Readable row) {
+        ApiKeyStatus status = ApiKeyStatus.valueOf(row.get("status", String.class));
+        return new KeySummary(row.get("id", UUID.class), row.get("tenant_id", UUID.class),
+                row.get("prefix", String.class), List.of(row.get("scopes", String[].class)), status,
+                new KeyRateLimits(row.get("rpm_limit", Integer.class), row.get("tpm_limit", Long.class)),
+                row.get("created_at", Instant.class),
+                status == ApiKeyStatus.REVOKED ? row.get("updated_at", Instant.class) : null);
     }
 
     private static TenantKey key(Readable row) {

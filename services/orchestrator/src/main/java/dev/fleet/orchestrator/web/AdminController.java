@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,13 +19,17 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 import dev.fleet.orchestrator.domain.ChangeNotDeliveredException;
 import dev.fleet.orchestrator.domain.KeyRateLimits;
 import dev.fleet.orchestrator.domain.LimitOverrides;
+import dev.fleet.orchestrator.domain.Tenant;
 import dev.fleet.orchestrator.domain.TenantAdmin;
+import dev.fleet.orchestrator.domain.TenantCursor;
 import dev.fleet.orchestrator.domain.TenantPlan;
+import dev.fleet.orchestrator.domain.TenantQuery;
 import dev.fleet.platform.web.ApiError;
 import dev.fleet.platform.web.ApiErrorException;
 import dev.fleet.platform.web.ApiErrorHandler;
@@ -61,6 +66,36 @@ public class AdminController {
                         .body(TenantResponse.of(tenant)));
     }
 
+    /**
+     * Tenants newest first, a page at a time: {@code q} matches a part of the name (ignoring case) or
+     * the whole id; {@code cursor} is the previous page's {@code next_cursor}.
+     */
+    @GetMapping("/tenants")
+    public Mono<TenantListResponse> tenants(@RequestParam(required = false) String q,
+            @RequestParam(required = false) String limit, @RequestParam(required = false) String cursor) {
+        TenantCursor after = cursor == null || cursor.isEmpty() ? null : TenantCursor.parse(cursor)
+                .orElseThrow(() -> new ApiErrorException(ApiError.invalidRequest(
+                        "cursor is not one this API gave (use next_cursor of the previous page)", "cursor")));
+        TenantQuery query = new TenantQuery(q, after, limit(limit));
+        return admin.tenants(query).map(TenantListResponse::of);
+    }
+
+    private static int limit(String limit) {
+        if (limit == null || limit.isEmpty()) {
+            return TenantQuery.DEFAULT_LIMIT;
+        }
+        try {
+            int parsed = Integer.parseInt(limit.trim());
+            if (parsed >= 1 && parsed <= TenantQuery.MAX_LIMIT) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // falls through
+        }
+        throw new ApiErrorException(ApiError.invalidRequest(
+                "limit must be a whole number from 1 to " + TenantQuery.MAX_LIMIT, "limit"));
+    }
+
     @GetMapping("/tenants/{id}")
     public Mono<TenantResponse> tenant(@PathVariable String id) {
         return uuid(id).map(admin::tenant).orElseGet(Mono::empty)
@@ -72,6 +107,40 @@ public class AdminController {
     @PutMapping("/tenants/{id}/limits")
     public Mono<TenantResponse> setLimits(@PathVariable String id, @Validated @RequestBody LimitsBody body) {
         return uuid(id).map(tenantId -> admin.setLimits(tenantId, body.toOverrides())).orElseGet(Mono::empty)
+                .map(TenantResponse::of)
+                .switchIfEmpty(Mono.error(() -> tenantNotFound(id)));
+    }
+
+    /** Moves the tenant to another plan; its own limits stay, the rest are the new plan's. */
+    @PutMapping("/tenants/{id}/plan")
+    public Mono<TenantResponse> changePlan(@PathVariable String id,
+            @RequestBody(required = false) ChangePlanRequest body) {
+        TenantPlan plan = TenantPlan.parse(body == null ? null : body.plan()).orElseThrow(() -> new ApiErrorException(
+                ApiError.invalidRequest("plan must be one of free, pro, enterprise", "plan")));
+        return change(id, tenantId -> admin.changePlan(tenantId, plan));
+    }
+
+    /** Suspends the tenant: after the 200, every gateway refuses its keys (403 tenant_suspended). */
+    @PostMapping("/tenants/{id}/suspend")
+    public Mono<TenantResponse> suspend(@PathVariable String id) {
+        return change(id, admin::suspend);
+    }
+
+    @PostMapping("/tenants/{id}/resume")
+    public Mono<TenantResponse> resume(@PathVariable String id) {
+        return change(id, admin::resume);
+    }
+
+    /** The tenant's keys, newest first, by prefix: never a key or its hash. */
+    @GetMapping("/tenants/{id}/keys")
+    public Mono<KeyListResponse> keys(@PathVariable String id) {
+        return uuid(id).map(admin::keys).orElseGet(Mono::empty)
+                .map(KeyListResponse::of)
+                .switchIfEmpty(Mono.error(() -> tenantNotFound(id)));
+    }
+
+    private static Mono<TenantResponse> change(String id, Function<UUID, Mono<Tenant>> change) {
+        return uuid(id).map(change).orElseGet(Mono::empty)
                 .map(TenantResponse::of)
                 .switchIfEmpty(Mono.error(() -> tenantNotFound(id)));
     }

@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +18,7 @@ import dev.fleet.events.v1.ApiKeyStatus;
 import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.schemas.ApiKeyHash;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 class TenantAdminTest {
@@ -115,7 +117,102 @@ class TenantAdminTest {
         assertThat(store.keys.get(issued.key().id()).limits()).isEqualTo(new KeyRateLimits(5, null));
     }
 
+    @Test
+    void shouldSuspendAndResumeOnceAndAnnounceEachChange() {
+        // given
+        Tenant tenant = admin.createTenant("Acme", TenantPlan.FREE).block();
+        announced.clear();
+
+        // when
+        Tenant suspended = admin.suspend(tenant.id()).block();
+        Tenant again = admin.suspend(tenant.id()).block();
+        Tenant resumed = admin.resume(tenant.id()).block();
+
+        // then
+        assertThat(suspended.status()).isEqualTo(TenantStatus.SUSPENDED);
+        assertThat(again.status()).isEqualTo(TenantStatus.SUSPENDED);
+        assertThat(resumed.status()).isEqualTo(TenantStatus.ACTIVE);
+        assertThat(announced).containsExactly("tenantStatusChanged " + tenant.id() + " SUSPENDED from ACTIVE",
+                "delivered", "tenantStatusChanged " + tenant.id() + " ACTIVE from SUSPENDED", "delivered");
+        assertThat(admin.suspend(UUID.randomUUID()).block()).isNull();
+    }
+
+    @Test
+    void shouldChangeThePlanButKeepTheTenantsOwnLimits() {
+        // given a free tenant with its own requests-per-minute limit
+        Tenant tenant = admin.createTenant("Acme", TenantPlan.FREE, new LimitOverrides(7, null, null)).block();
+        announced.clear();
+
+        // when
+        Tenant changed = admin.changePlan(tenant.id(), TenantPlan.PRO).block();
+        admin.changePlan(tenant.id(), TenantPlan.PRO).block();
+
+        // then
+        assertThat(changed.plan()).isEqualTo(TenantPlan.PRO);
+        assertThat(changed.requestsPerMinute()).isEqualTo(7);
+        assertThat(changed.tokensPerMinute()).isEqualTo(TenantPlan.PRO.tokensPerMinute());
+        assertThat(announced).containsExactly("tenantPlanChanged " + tenant.id() + " PRO from FREE", "delivered");
+        assertThat(admin.changePlan(UUID.randomUUID(), TenantPlan.PRO).block()).isNull();
+    }
+
+    @Test
+    void shouldPageThroughTheTenantsWithACursor() {
+        // given
+        for (int i = 0; i < 5; i++) {
+            admin.createTenant("Acme " + i, TenantPlan.FREE).block();
+        }
+
+        // when
+        TenantPage first = admin.tenants(new TenantQuery("acme", null, 2)).block();
+        TenantPage second = admin.tenants(new TenantQuery("acme", first.next(), 2)).block();
+        TenantPage last = admin.tenants(new TenantQuery("acme", second.next(), 2)).block();
+
+        // then
+        assertThat(first.tenants()).hasSize(2);
+        assertThat(second.tenants()).hasSize(2).doesNotContainAnyElementsOf(first.tenants());
+        assertThat(last.tenants()).hasSize(1);
+        assertThat(last.next()).isNull();
+        assertThat(TenantCursor.parse(first.next().token())).contains(first.next());
+        assertThat(TenantCursor.parse("not a cursor")).isEmpty();
+    }
+
+    @Test
+    void shouldListATenantsKeysWithoutTheirHashes() {
+        // given
+        Tenant tenant = admin.createTenant("Acme", TenantPlan.FREE).block();
+        IssuedKey issued = admin.issueKey(tenant.id()).block();
+        admin.revokeKey(issued.key().id()).block();
+
+        // when
+        List<KeySummary> keys = admin.keys(tenant.id()).block();
+
+        // then
+        assertThat(keys).singleElement().satisfies(key -> {
+            assertThat(key.prefix()).isEqualTo(issued.key().prefix());
+            assertThat(key.revokedAt()).isNotNull();
+            assertThat(key.toString()).doesNotContain(issued.key().sha256()).doesNotContain(issued.secret());
+        });
+        assertThat(admin.keys(UUID.randomUUID()).block()).isNull();
+    }
+
     private final class RecordingEvents implements ControlPlaneEvents {
+        @Override
+        public Mono<Void> tenantPlanChanged(Tenant tenant, TenantPlan previous, String actor) {
+            return Mono.fromRunnable(() -> announced.add("tenantPlanChanged " + tenant.id() + " " + tenant.plan()
+                    + " from " + previous));
+        }
+
+        @Override
+        public Mono<Void> tenantStatusChanged(Tenant tenant, TenantStatus previous, String actor) {
+            return Mono.fromRunnable(() -> announced.add("tenantStatusChanged " + tenant.id() + " "
+                    + tenant.status() + " from " + previous));
+        }
+
+        @Override
+        public Mono<Void> consoleSignInRefused(String remoteAddress, int consecutiveFailures) {
+            return Mono.fromRunnable(() -> announced.add("consoleSignInRefused " + remoteAddress));
+        }
+
         @Override
         public Mono<Void> tenantCreated(Tenant tenant, String actor) {
             return Mono.fromRunnable(() -> announced.add("tenantCreated " + tenant.id()));
@@ -176,6 +273,40 @@ class TenantAdminTest {
         @Override
         public Mono<Tenant> findTenant(UUID id) {
             return Mono.justOrEmpty(tenants.get(id));
+        }
+
+        @Override
+        public Mono<Tenant> findTenantForUpdate(UUID id) {
+            return findTenant(id);
+        }
+
+        @Override
+        public Flux<Tenant> findTenants(String nameContains, UUID id, TenantCursor after, int limit) {
+            Comparator<Tenant> newestFirst = Comparator.comparing(Tenant::createdAt).thenComparing(Tenant::id)
+                    .reversed();
+            return Flux.fromStream(tenants.values().stream()
+                    .filter(t -> nameContains.isBlank() || t.name().toLowerCase().contains(nameContains)
+                            || t.id().equals(id))
+                    .filter(t -> after == null || newestFirst.compare(t, new Tenant(after.id(), "", TenantPlan.FREE,
+                            TenantStatus.ACTIVE, null, after.createdAt(), after.createdAt())) > 0)
+                    .sorted(newestFirst)
+                    .limit(limit));
+        }
+
+        @Override
+        public Mono<Tenant> updateTenantPlan(UUID id, TenantPlan plan, Instant now) {
+            return Mono.justOrEmpty(tenants.computeIfPresent(id, (k, t) -> t.withPlan(plan, now)));
+        }
+
+        @Override
+        public Mono<Tenant> updateTenantStatus(UUID id, TenantStatus status, Instant now) {
+            return Mono.justOrEmpty(tenants.computeIfPresent(id, (k, t) -> t.withStatus(status, now)));
+        }
+
+        @Override
+        public Flux<KeySummary> findKeySummaries(UUID tenantId) {
+            return Flux.fromStream(keys.values().stream().filter(k -> k.tenantId().equals(tenantId))
+                    .map(KeySummary::of));
         }
 
         @Override
