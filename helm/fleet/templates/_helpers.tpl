@@ -86,7 +86,7 @@ fleet.chat.replies.v1: 6
 fleet.embedding.replies.v1: 6
 fleet.score.replies.v1: 6
 fleet.responses.lookup-results.v1: 6
-fleet.audit.query-results.v1: 3
+fleet.audit.query-results.v1: 6
 fleet.transactions.v1: 6
 {{- end -}}
 

@@ -168,9 +168,10 @@ public final class FleetTopics {
                     + "console of the audit service that owns the log (decision 0041).");
 
     public static final Topic<AuditQueryResult> AUDIT_QUERY_RESULTS = new Topic<>("fleet.audit.query-results.v1",
-            "requestId", AuditQueryResult.class, 3, Cleanup.DELETE, SHORT, Set.of(AUDIT), Set.of(ORCHESTRATOR),
+            "requestId", AuditQueryResult.class, 6, Cleanup.DELETE, SHORT, Set.of(AUDIT), Set.of(ORCHESTRATOR),
             "The audit events or chain verification asked for, on the partition the asking orchestrator replica "
-                    + "reads; short retention, since it carries the log's content.");
+                    + "reads (as many partitions as the orchestrator may have replicas); short retention, since it "
+                    + "carries the log's content.");
 
     public static final Topic<TransactionSubmitted> TRANSACTIONS = new Topic<>("fleet.transactions.v1",
             "tenantId/accountId", TransactionSubmitted.class, 6, Cleanup.DELETE, WEEK, Set.of(PRODUCT_APPS, GATEWAY),
