@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -53,6 +54,7 @@ import dev.fleet.test.TopicReader;
  */
 @SpringBootTest(properties = {"fleet.kafka.retry-backoff=50ms", "fleet.audit.default-page-size=20",
         "fleet.audit.max-page-size=50"})
+@DirtiesContext // its query consumer, sharing group audit-queries, must not answer another class's queries
 class AuditQueryListenerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
