@@ -64,7 +64,8 @@ public final class AuditQueryAnswers {
                 .setError(new ReplyError(ErrorType.SERVER_ERROR, ErrorCode.INTERNAL_ERROR, message)).build();
     }
 
-    private static AuditQueryResult invalid(AuditQuery query, String message) {
+    /** An answer saying the query cannot be served as asked. */
+    public static AuditQueryResult invalid(AuditQuery query, String message) {
         return AuditQueryResult.newBuilder().setRequestId(query.getRequestId())
                 .setError(new ReplyError(ErrorType.INVALID_REQUEST_ERROR, ErrorCode.INVALID_REQUEST, message)).build();
     }

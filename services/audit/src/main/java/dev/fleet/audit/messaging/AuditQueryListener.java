@@ -3,6 +3,7 @@ package dev.fleet.audit.messaging;
 import java.time.Duration;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.annotation.KafkaListener;
@@ -29,7 +30,8 @@ import dev.fleet.schemas.FleetTopics;
  * Failures: a record that is not a query (undecodable, a tombstone) goes to the dead-letter topic
  * by the platform's policy. A log that cannot be read within {@code fleet.audit.write-timeout} (the
  * database away) is answered with an error at once rather than retried: the asker waits seconds,
- * not for an outage to end. A result the broker does not acknowledge is retried by the platform.
+ * not for an outage to end. A page too large for one record is answered with an error asking for fewer
+ * events. A result the broker does not acknowledge is retried by the platform.
  */
 @Component
 class AuditQueryListener {
@@ -56,10 +58,34 @@ class AuditQueryListener {
             throw DecodeFailures.of(record).<RuntimeException>map(e -> e).orElseGet(() ->
                     new IllegalArgumentException("audit query " + record.key() + " has no value (tombstone)"));
         }
+        AuditQueryResult result = answer(query);
+        try {
+            reply(record, query, result);
+        } catch (RuntimeException e) {
+            if (!tooLarge(e)) {
+                throw e;
+            }
+            log.warn("the answer to audit query {} ({} entries) is larger than a record may be", query.getRequestId(),
+                    result.getEntries().size());
+            reply(record, query, AuditQueryAnswers.invalid(query, "the page of " + result.getEntries().size()
+                    + " events is larger than a Kafka record may be: ask for fewer at a time"));
+        }
+    }
+
+    private void reply(ConsumerRecord<String, AuditQuery> record, AuditQuery query, AuditQueryResult result) {
         PendingSends sends = new PendingSends(publisher);
-        sends.publish(FleetTopics.AUDIT_QUERY_RESULTS, query.getReplyPartition(), query.getRequestId(), answer(query),
+        sends.publish(FleetTopics.AUDIT_QUERY_RESULTS, query.getReplyPartition(), query.getRequestId(), result,
                 EventContext.causedBy(record.headers(), query.getTenantId()));
         sends.awaitAcknowledged(timeout);
+    }
+
+    private static boolean tooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof RecordTooLargeException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private AuditQueryResult answer(AuditQuery query) {

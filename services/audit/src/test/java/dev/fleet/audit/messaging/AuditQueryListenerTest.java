@@ -24,6 +24,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.fleet.audit.domain.AuditEntry;
+import dev.fleet.audit.domain.AuditEventType;
 import dev.fleet.audit.domain.AuditLog;
 import dev.fleet.events.v1.ApiKeyIssued;
 import dev.fleet.events.v1.AuditChainCheck;
@@ -49,8 +50,9 @@ import dev.fleet.test.TopicReader;
  * The audit service answering {@code fleet.audit.queries.v1} (decision 0041) against the real
  * in-JVM broker and the local PostgreSQL: pages of a tenant's log with the paging of
  * {@code GET /audit/events}, filtered by type, on the partition the asker named; the chain's
- * verification naming a row changed behind the log's back; a limit out of bounds answered with an
- * error; a record that is not a query dead-lettered while the next query is still answered.
+ * verification naming a row changed behind the log's back; a limit out of bounds, or a page too large
+ * for one record, answered with an error; a record that is not a query dead-lettered while the next
+ * query is still answered.
  */
 @SpringBootTest(properties = {"fleet.kafka.retry-backoff=50ms", "fleet.audit.default-page-size=20",
         "fleet.audit.max-page-size=50"})
@@ -178,6 +180,31 @@ class AuditQueryListenerTest {
         assertThat(result.getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
         assertThat(result.getError().getMessage()).contains("1 to 50");
         assertThat(result.getEntries()).isEmpty();
+    }
+
+    @Test
+    void answersAPageTooLargeForOneRecordWithAnErrorAskingForFewerEvents() {
+        // given two events whose payloads together exceed a record's 1 MiB
+        String tenant = UUID.randomUUID().toString();
+        String blob = "x".repeat(600_000);
+        List<AuditEntry> large = List.of(largeEntry(tenant, blob), largeEntry(tenant, blob));
+        assertThat(auditLog.append(large).block(WAIT)).isEqualTo(2);
+
+        // when both are asked for, then one
+        AuditQueryResult both = result(events(tenant, null, 0, 2).build());
+        AuditQueryResult one = result(events(tenant, null, 0, 1).build());
+
+        // then
+        assertThat(both.getError().getCode()).isEqualTo(ErrorCode.INVALID_REQUEST);
+        assertThat(both.getError().getMessage()).contains("ask for fewer");
+        assertThat(one.getError()).isNull();
+        assertThat(one.getEntries()).singleElement().satisfies(e -> assertThat(e.getPayloadJson()).contains(blob));
+    }
+
+    private static AuditEntry largeEntry(String tenant, String blob) {
+        return new AuditEntry(UUID.randomUUID(), tenant, AuditEventType.API_KEY_ISSUED,
+                Instant.now().truncatedTo(ChronoUnit.MICROS), "admin", "key/k3", "orchestrator",
+                "{\"keyId\": \"k3\", \"blob\": \"" + blob + "\"}");
     }
 
     @Test
