@@ -86,6 +86,7 @@ fleet.chat.replies.v1: 6
 fleet.embedding.replies.v1: 6
 fleet.score.replies.v1: 6
 fleet.responses.lookup-results.v1: 6
+fleet.audit.query-results.v1: 6
 fleet.transactions.v1: 6
 {{- end -}}
 
@@ -95,7 +96,7 @@ The reply topics a requesting service's replicas share (one partition at least p
 */}}
 {{- define "fleet.replyTopics" -}}
 gateway: [fleet.chat.replies.v1, fleet.embedding.replies.v1, fleet.score.replies.v1, fleet.responses.lookup-results.v1]
-orchestrator: [fleet.embedding.replies.v1, fleet.score.replies.v1]
+orchestrator: [fleet.embedding.replies.v1, fleet.score.replies.v1, fleet.audit.query-results.v1]
 {{- end -}}
 
 {{/* Partitions of one topic: the values', else the catalog's. Call with (dict "root" $ "topic" $topic). */}}

@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 
 import dev.fleet.events.v1.ApiKey;
+import dev.fleet.events.v1.AuditQuery;
+import dev.fleet.events.v1.AuditQueryResult;
 import dev.fleet.events.v1.ChatChunk;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.DomainEvent;
@@ -160,6 +162,17 @@ public final class FleetTopics {
             "The stored response (instructions, input, output) or why there is none, on the partition the asking "
                     + "gateway replica reads; short retention, since it carries content.");
 
+    public static final Topic<AuditQuery> AUDIT_QUERIES = new Topic<>("fleet.audit.queries.v1", "requestId",
+            AuditQuery.class, 3, Cleanup.DELETE, SHORT, Set.of(ORCHESTRATOR), Set.of(AUDIT),
+            "Pages of a tenant's audit log and verifications of its hash chain, asked by the orchestrator's admin "
+                    + "console of the audit service that owns the log (decision 0041).");
+
+    public static final Topic<AuditQueryResult> AUDIT_QUERY_RESULTS = new Topic<>("fleet.audit.query-results.v1",
+            "requestId", AuditQueryResult.class, 6, Cleanup.DELETE, SHORT, Set.of(AUDIT), Set.of(ORCHESTRATOR),
+            "The audit events or chain verification asked for, on the partition the asking orchestrator replica "
+                    + "reads (as many partitions as the orchestrator may have replicas); short retention, since it "
+                    + "carries the log's content.");
+
     public static final Topic<TransactionSubmitted> TRANSACTIONS = new Topic<>("fleet.transactions.v1",
             "tenantId/accountId", TransactionSubmitted.class, 6, Cleanup.DELETE, WEEK, Set.of(PRODUCT_APPS, GATEWAY),
             Set.of(SCORER, ORCHESTRATOR, ANALYTICS),
@@ -205,7 +218,8 @@ public final class FleetTopics {
     public static final List<Topic<?>> ALL = List.of(TENANTS, API_KEYS, CHAT_REQUESTS, CHAT_REPLIES,
             EMBEDDING_REQUESTS, EMBEDDING_REPLIES, ITEMS, ITEM_VECTORS, SCORE_REQUESTS, SCORE_REPLIES, USAGE,
             USAGE_ROLLUPS, QUOTA_STATUS, DOMAIN_EVENTS, RATE_LIMIT_CLAIMS, RATE_LIMIT_GRANTS, PROMPTS,
-            MODEL_ALIASES, PRICE_BOOK, BILLING_LINES, RESPONSE_LOOKUPS, RESPONSE_LOOKUP_RESULTS, TRANSACTIONS,
+            MODEL_ALIASES, PRICE_BOOK, BILLING_LINES, RESPONSE_LOOKUPS, RESPONSE_LOOKUP_RESULTS, AUDIT_QUERIES,
+            AUDIT_QUERY_RESULTS, TRANSACTIONS,
             RISK_DECISIONS, RISK_SHADOW_DECISIONS, RISK_RULE_SETS, RISK_CASE_OUTCOMES, INTERACTIONS,
             RECOMMENDATIONS_SERVED);
 

@@ -27,6 +27,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -61,6 +62,7 @@ import reactor.core.publisher.Flux;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"fleet.kafka.retry-backoff=50ms", "fleet.kafka.transient-backoff-max=1s",
                 "fleet.audit.write-timeout=3s", "fleet.audit.batch-size=20"})
+@DirtiesContext // its database proxy closes after the class: its consumers must not answer the next class's queries
 class AuditIntegrationTest {
 
     private static final TcpProxy DATABASE = TcpProxy.open();

@@ -13,9 +13,11 @@ import jakarta.validation.constraints.NotNull;
 /**
  * Settings of the audit service ({@code fleet.audit.*}).
  *
- * @param writeTimeout    how long the listener waits for a batch's rows before the attempt fails (and is retried)
+ * @param writeTimeout    how long the listener waits for a batch's rows before the attempt fails (and is retried);
+ *                        also the bound on reading the log for an audit query and on its answer's acknowledgement
  * @param batchSize       events per poll ({@code max.poll.records}), written in one transaction
- * @param defaultPageSize events per page of {@code GET /audit/events} when the caller gives no {@code limit}
+ * @param defaultPageSize events per page of {@code GET /audit/events} and of an audit query when the caller gives
+ *                        no {@code limit}
  * @param maxPageSize     the largest {@code limit} a caller may ask for
  */
 @Validated

@@ -19,7 +19,15 @@ public interface AuditLog {
     Mono<Integer> append(List<AuditEntry> entries);
 
     /** Up to {@code limit} events of {@code tenantId} recorded after {@code afterSeq}, in recording order. */
-    Flux<AuditedEvent> page(String tenantId, long afterSeq, int limit);
+    default Flux<AuditedEvent> page(String tenantId, long afterSeq, int limit) {
+        return page(tenantId, null, afterSeq, limit);
+    }
+
+    /**
+     * Up to {@code limit} events of {@code tenantId} of type {@code type} (every type when null)
+     * recorded after {@code afterSeq}, in recording order.
+     */
+    Flux<AuditedEvent> page(String tenantId, String type, long afterSeq, int limit);
 
     /** The tenant's events that occurred in [{@code from}, {@code to}), in chain order, streamed. */
     Flux<AuditedEvent> export(String tenantId, Instant from, Instant to);

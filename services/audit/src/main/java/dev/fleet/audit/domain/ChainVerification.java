@@ -10,7 +10,10 @@ import java.util.UUID;
  */
 public record ChainVerification(String tenant, long rows, boolean valid, Broken firstBroken, String headHash) {
 
-    /** The first row whose position, previous hash or hash does not follow from the rows before it. */
-    public record Broken(UUID eventId, long position) {
+    /**
+     * The first row whose position, previous hash or hash does not follow from the rows before it, and
+     * which of the three it is ({@code reason}, for a person to read).
+     */
+    public record Broken(UUID eventId, long position, String reason) {
     }
 }

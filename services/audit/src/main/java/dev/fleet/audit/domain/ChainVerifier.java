@@ -33,19 +33,29 @@ public final class ChainVerifier {
 
         Walk step(AuditedEvent row) {
             rows++;
-            if (broken == null && !follows(row)) {
+            String reason = broken == null ? breach(row) : null;
+            if (reason != null) {
                 broken = new ChainVerification.Broken(row.eventId(),
-                        Objects.requireNonNullElse(row.chainPosition(), -1L));
+                        Objects.requireNonNullElse(row.chainPosition(), -1L), reason);
             }
             position = Objects.requireNonNullElse(row.chainPosition(), position + 1);
             hash = row.hash() == null ? new byte[0] : row.hash();
             return this;
         }
 
-        private boolean follows(AuditedEvent row) {
-            return row.chainPosition() != null && row.chainPosition() == position + 1
-                    && Arrays.equals(row.previousHash(), hash)
-                    && Arrays.equals(row.hash(), ChainHead.link(hash, CanonicalEvent.of(row)));
+        /** Why {@code row} does not follow the rows before it, or null when it does. */
+        private String breach(AuditedEvent row) {
+            if (row.chainPosition() == null || row.chainPosition() != position + 1) {
+                return "position " + row.chainPosition() + " is not the next one (" + (position + 1)
+                        + "): a row before it was deleted or inserted";
+            }
+            if (!Arrays.equals(row.previousHash(), hash)) {
+                return "its previous hash is not the hash of the row before it";
+            }
+            if (!Arrays.equals(row.hash(), ChainHead.link(hash, CanonicalEvent.of(row)))) {
+                return "its hash is not what its columns give: the row was changed";
+            }
+            return null;
         }
     }
 }

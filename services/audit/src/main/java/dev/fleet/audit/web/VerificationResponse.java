@@ -16,12 +16,14 @@ record VerificationResponse(
         @JsonProperty("first_broken") Broken firstBroken,
         @JsonProperty("head_hash") String headHash) {
 
-    record Broken(@JsonProperty("event_id") UUID eventId, @JsonProperty("position") long position) {
+    record Broken(@JsonProperty("event_id") UUID eventId, @JsonProperty("position") long position,
+            @JsonProperty("reason") String reason) {
     }
 
     static VerificationResponse of(ChainVerification v) {
         return new VerificationResponse(v.tenant(), v.rows(), v.valid(),
-                v.firstBroken() == null ? null : new Broken(v.firstBroken().eventId(), v.firstBroken().position()),
+                v.firstBroken() == null ? null : new Broken(v.firstBroken().eventId(), v.firstBroken().position(),
+                        v.firstBroken().reason()),
                 v.headHash());
     }
 }

@@ -45,7 +45,8 @@ class ChainVerifierTest {
         // then
         assertThat(result.valid()).isFalse();
         assertThat(result.rows()).isEqualTo(3);
-        assertThat(result.firstBroken()).isEqualTo(new ChainVerification.Broken(second.eventId(), 2));
+        assertThat(result.firstBroken()).isEqualTo(new ChainVerification.Broken(second.eventId(), 2,
+                "its hash is not what its columns give: the row was changed"));
     }
 
     @Test
@@ -58,7 +59,8 @@ class ChainVerifierTest {
         ChainVerification result = ChainVerifier.verify("t1", Flux.fromIterable(rows)).block();
 
         // then
-        assertThat(result.firstBroken()).isEqualTo(new ChainVerification.Broken(rows.get(1).eventId(), 3));
+        assertThat(result.firstBroken()).isEqualTo(new ChainVerification.Broken(rows.get(1).eventId(), 3,
+                "position 3 is not the next one (2): a row before it was deleted or inserted"));
     }
 
     @Test

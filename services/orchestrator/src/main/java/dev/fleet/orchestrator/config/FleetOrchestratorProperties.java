@@ -31,6 +31,7 @@ import jakarta.validation.constraints.NotNull;
  * @param webhooks   how quota webhooks are delivered
  * @param responses  how long stored Responses API responses are kept
  * @param risk       the compliance workflow of risk review cases
+ * @param audit      how the audit log is asked of the audit service
  */
 @Validated
 @ConfigurationProperties("fleet.orchestrator")
@@ -42,7 +43,21 @@ public record FleetOrchestratorProperties(
         @Valid @NotNull @DefaultValue Conversations conversations,
         @Valid @NotNull @DefaultValue Webhooks webhooks,
         @Valid @NotNull @DefaultValue Responses responses,
-        @Valid @NotNull @DefaultValue Risk risk) {
+        @Valid @NotNull @DefaultValue Risk risk,
+        @Valid @NotNull @DefaultValue Audit audit) {
+
+    /**
+     * Queries of the audit service's log (decision 0041).
+     *
+     * @param queryTimeout longest wait for the audit service's answer ({@code FLEET_AUDIT_QUERY_TIMEOUT})
+     */
+    public record Audit(@DefaultValue("5s") @NotNull Duration queryTimeout) {
+
+        @AssertTrue(message = "FLEET_AUDIT_QUERY_TIMEOUT must be positive")
+        public boolean isQueryTimeoutPositive() {
+            return queryTimeout == null || (!queryTimeout.isZero() && !queryTimeout.isNegative());
+        }
+    }
 
     /**
      * Risk review cases ({@code FLEET_RISK_*}, decision record 0036).
