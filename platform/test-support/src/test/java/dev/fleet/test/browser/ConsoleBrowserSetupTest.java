@@ -53,7 +53,7 @@ class ConsoleBrowserSetupTest {
     @Test
     void reportsEachTestOfTheClassSkippedWhenChromiumIsMissing() {
         ExtensionContext context = mock(ExtensionContext.class);
-        when(context.getDisplayName()).thenReturn("SomeConsoleTest");
+        when(context.getDisplayName()).thenReturn("ConsoleBrowserSetupTest (a simulated class without Chromium)");
         ConsoleBrowser browser = new ConsoleBrowser();
         withProperties(Map.of("FLEET_CHROMIUM", dir.resolve("chromium").toString(), "FLEET_REQUIRE_BROWSER", "false"),
                 () -> browser.beforeAll(context));
