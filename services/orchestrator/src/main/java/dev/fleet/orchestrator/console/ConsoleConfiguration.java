@@ -7,7 +7,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.client.WebClient;
 
-import reactor.core.publisher.Mono;
+import dev.fleet.orchestrator.domain.ControlPlaneEvents;
+
 
 /** The console's beans besides its security (decision record 0044). */
 @Configuration(proxyBeanMethods = false)
@@ -21,9 +22,12 @@ public class ConsoleConfiguration {
                 web, properties.probeTimeout());
     }
 
+    /** A wrong admin token is logged and audited ({@code ConsoleSignInRefused}, through the outbox). */
     @Bean
-    SignInRefusals signInRefusals() {
-        return (address, failures) -> Mono.fromRunnable(() ->
-                log.warn("console sign-in refused from {} ({} consecutive wrong tokens)", address, failures));
+    SignInRefusals signInRefusals(ControlPlaneEvents events) {
+        return (address, failures) -> {
+            log.warn("console sign-in refused from {} ({} consecutive wrong tokens)", address, failures);
+            return events.consoleSignInRefused(address, failures);
+        };
     }
 }

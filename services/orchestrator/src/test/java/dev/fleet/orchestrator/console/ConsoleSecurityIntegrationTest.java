@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,14 @@ import org.springframework.web.server.session.DefaultWebSessionManager;
 import org.springframework.web.server.session.InMemoryWebSessionStore;
 import org.springframework.web.server.session.WebSessionManager;
 
+import dev.fleet.events.v1.ConsoleSignInRefused;
+import dev.fleet.events.v1.DomainEvent;
+import dev.fleet.platform.kafka.AvroSingleObjectSerde;
+import dev.fleet.platform.kafka.FleetSchemaStore;
+import dev.fleet.platform.kafka.FleetSerde;
+import dev.fleet.schemas.FleetTopics;
 import dev.fleet.test.FleetTestEnvironment;
+import dev.fleet.test.TopicReader;
 
 /**
  * The console's sign-in, session and CSRF against the running orchestrator: pages need a session, the
@@ -42,6 +51,7 @@ import dev.fleet.test.FleetTestEnvironment;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleSecurityIntegrationTest {
 
+    private static final FleetSerde SERDE = new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog());
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
     @Autowired
@@ -149,10 +159,20 @@ class ConsoleSecurityIntegrationTest {
     @Test
     @Order(6)
     void wrongTokensAreThrottledAndThenEvenTheRightOneWaits() {
-        assertThat(signInLocation(loginForm(), "wrong-1")).isEqualTo("/console/login?error");
-        assertThat(signInLocation(loginForm(), "wrong-2")).startsWith("/console/login?wait=");
-        assertThat(signInLocation(loginForm(), FleetTestEnvironment.ADMIN_TOKEN))
-                .as("the right token while the address must wait").startsWith("/console/login?wait=");
+        try (TopicReader<String, SpecificRecord> events = TopicReader.decoded(FleetTopics.DOMAIN_EVENTS.name(),
+                SERDE.deserializer())) {
+            assertThat(signInLocation(loginForm(), "wrong-1")).isEqualTo("/console/login?error");
+            assertThat(signInLocation(loginForm(), "wrong-2")).startsWith("/console/login?wait=");
+            assertThat(signInLocation(loginForm(), FleetTestEnvironment.ADMIN_TOKEN))
+                    .as("the right token while the address must wait").startsWith("/console/login?wait=");
+
+            // and each refusal is audited, the third as the third in a row
+            ConsumerRecord<String, SpecificRecord> third = events.awaitRecord(r -> r.value() instanceof DomainEvent e
+                    && e.getPayload() instanceof ConsoleSignInRefused refused
+                    && refused.getConsecutiveFailures() == 3, Duration.ofSeconds(30));
+            assertThat(((ConsoleSignInRefused) ((DomainEvent) third.value()).getPayload()).getRemoteAddress())
+                    .isEqualTo("127.0.0.1");
+        }
         web.get().uri("/console/login?wait=600").exchange().expectStatus().isOk()
                 .expectBody(String.class).value(html -> assertThat(html).contains("try again in 600 seconds"));
     }
