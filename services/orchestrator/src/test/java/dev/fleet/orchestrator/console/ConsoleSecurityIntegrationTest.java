@@ -2,6 +2,11 @@ package dev.fleet.orchestrator.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -10,6 +15,7 @@ import java.util.regex.Pattern;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -29,6 +35,8 @@ import org.springframework.web.server.session.DefaultWebSessionManager;
 import org.springframework.web.server.session.InMemoryWebSessionStore;
 import org.springframework.web.server.session.WebSessionManager;
 
+import com.sun.net.httpserver.HttpServer;
+
 import dev.fleet.events.v1.ConsoleSignInRefused;
 import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.platform.kafka.AvroSingleObjectSerde;
@@ -45,8 +53,7 @@ import dev.fleet.test.TopicReader;
  * admin API keeps its bearer guard with no session or CSRF of its own.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "fleet.console.sign-in-failures=2", "fleet.console.sign-in-lockout=10m", "fleet.console.idle-timeout=10m",
-        "fleet.console.services="})
+        "fleet.console.sign-in-failures=2", "fleet.console.sign-in-lockout=10m", "fleet.console.idle-timeout=10m"})
 @DirtiesContext
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleSecurityIntegrationTest {
@@ -60,9 +67,43 @@ class ConsoleSecurityIntegrationTest {
     @Autowired
     private WebSessionManager sessions;
 
+    /** A replica that answers its readiness probe UP, for the Fleet page. */
+    private static HttpServer ready;
+
     @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
+    static void properties(DynamicPropertyRegistry registry) throws IOException {
         FleetTestEnvironment.kafkaAndPostgres(registry);
+        ready = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        ready.createContext("/actuator/health/readiness", exchange -> {
+            byte[] body = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        ready.start();
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        registry.add("fleet.console.services", () -> "gateway=http://127.0.0.1:" + ready.getAddress().getPort()
+                + ",scorer=http://127.0.0.1:" + closed);
+    }
+
+    @AfterAll
+    static void stopReplica() {
+        ready.stop(0);
+    }
+
+    @Test
+    @Order(6)
+    void theFleetPageShowsEachReplicasReadinessAndTheConsumerGroupsWithTheirMembers() {
+        ConsoleClient ada = ConsoleClient.signIn(web, "Ada");
+        String html = ada.page("/console/fleet");
+        assertThat(html).containsPattern("(?s)<td>gateway</td>.*?>UP</span>");
+        assertThat(html).containsPattern("(?s)<td>scorer</td>.*?>UNREACHABLE</span>");
+        // the orchestrator's own chat consumers are a group with a member on the chat requests
+        assertThat(html).containsPattern("(?s)<th scope=\"row\">orchestrator</th>.*?fleet\\.chat\\.requests\\.v1");
     }
 
     @Test
@@ -157,7 +198,7 @@ class ConsoleSecurityIntegrationTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void wrongTokensAreThrottledAndThenEvenTheRightOneWaits() {
         try (TopicReader<String, SpecificRecord> events = TopicReader.decoded(FleetTopics.DOMAIN_EVENTS.name(),
                 SERDE.deserializer())) {
