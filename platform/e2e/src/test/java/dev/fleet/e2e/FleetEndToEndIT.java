@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.core.ConditionTimeoutException;
@@ -44,6 +45,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,6 +66,7 @@ import dev.fleet.test.OpenAiSimulator;
 import dev.fleet.test.OtlpTraceReceiver;
 import dev.fleet.test.ReceivedSpan;
 import dev.fleet.test.SharedKafka;
+import dev.fleet.test.browser.ConsoleBrowser;
 import dev.fleet.test.SharedPostgres;
 import dev.fleet.test.SyntheticTransactions;
 import dev.fleet.test.TopicProbe;
@@ -90,6 +95,7 @@ class FleetEndToEndIT {
     private static String tenantId;
     private static String keyId;
     private static String apiKey;
+    private static String riskTenantId;
 
     @BeforeAll
     static void startFleet() throws Exception {
@@ -99,7 +105,17 @@ class FleetEndToEndIT {
         simulator = OpenAiSimulator.start();
         collector = OtlpTraceReceiver.start();
         Path stateDir = Files.createTempDirectory("fleet-e2e-state");
+        List<String> services = List.of("orchestrator", "embedding-worker", "scorer", "usage-metering", "audit",
+                "gateway");
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (String name : services) {
+            ports.put(name, FleetProcess.freePort());
+        }
+        String consoleProbes = ports.entrySet().stream()
+                .map(e -> e.getKey() + "=http://127.0.0.1:" + e.getValue()).collect(Collectors.joining(","));
         Map<String, String> env = Map.ofEntries(
+                // the console's Fleet page probes every replica
+                Map.entry("FLEET_CONSOLE_SERVICES", consoleProbes),
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", bootstrap),
                 Map.entry("FLEET_POSTGRES_URL", SharedPostgres.url()),
                 Map.entry("FLEET_POSTGRES_USER", SharedPostgres.user()),
@@ -111,9 +127,8 @@ class FleetEndToEndIT {
                 Map.entry("FLEET_OTLP_ENDPOINT", collector.endpoint()),
                 // every spike of the risk test needs two reviewers
                 Map.entry("FLEET_RISK_FOUR_EYES_AMOUNT", "100"));
-        for (String name : List.of("orchestrator", "embedding-worker", "scorer", "usage-metering", "audit",
-                "gateway")) {
-            fleet.put(name, FleetProcess.start(repo, name, env));
+        for (String name : services) {
+            fleet.put(name, FleetProcess.start(repo, name, env, ports.get(name)));
         }
         for (FleetProcess process : fleet.values()) {
             try {
@@ -523,6 +538,7 @@ class FleetEndToEndIT {
         // given a week of transactions of a new tenant, published as a product app does
         String riskTenant = admin("POST", "/admin/tenants", Map.of("name", "Risk Co", "plan", "pro"), 201)
                 .path("id").asText();
+        riskTenantId = riskTenant;
         List<SyntheticTransactions.Labelled> week = new SyntheticTransactions(20261201L, riskTenant,
                 Instant.now().minus(Duration.ofDays(8))).generate(100, 2_000, List.of(7, 42), List.of(13, 58, 91));
         AvroSingleObjectSerde serde = new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog());
@@ -601,6 +617,44 @@ class FleetEndToEndIT {
             assertThat(steps).containsExactlyInAnyOrder("RiskCaseOpened by orchestrator", "RiskCaseReviewed by ann",
                     "RiskCaseDecided by bob");
         });
+    }
+
+    /**
+     * The console in Chromium against the running fleet: sign in through the form, and the Fleet page shows all
+     * six services ready and their consumer groups; both pages pass axe-core.
+     */
+    @Test
+    @Order(15)
+    void theConsoleSignsInAndShowsEveryServiceReady() {
+        try (ConsoleBrowser browser = ConsoleBrowser.start()) {
+            String console = fleet.get("orchestrator").url() + "/console";
+            browser.open(console + "/login");
+            browser.assertAccessible("login");
+            browser.screenshot("login");
+            signIn(browser, console, "Ada");
+
+            browser.open(console + "/fleet");
+            for (String service : fleet.keySet()) {
+                await(service + " ready on the Fleet page").atMost(FLOW).pollInterval(Duration.ofSeconds(1))
+                        .untilAsserted(() -> {
+                            browser.open(console + "/fleet");
+                            assertThat(browser.driver().findElements(By.xpath("//tr[td[1][normalize-space()='"
+                                    + service + "']]/td[3]"))).extracting(WebElement::getText).containsExactly("UP");
+                        });
+            }
+            assertThat(browser.driver().findElement(By.tagName("main")).getText()).contains("fleet.chat.requests.v1");
+            browser.assertAccessible("fleet");
+            browser.screenshot("fleet");
+        }
+    }
+
+    /** Signs in through the console's form as {@code name}. */
+    private static void signIn(ConsoleBrowser browser, String console, String name) {
+        browser.open(console + "/login");
+        browser.waitFor(By.id("name")).sendKeys(name);
+        browser.driver().findElement(By.id("token")).sendKeys(ADMIN_TOKEN);
+        browser.driver().findElement(By.cssSelector("form button[type=submit]")).click();
+        browser.await(ExpectedConditions.textToBePresentInElementLocated(By.className("who"), name));
     }
 
     private static JsonNode findCase(JsonNode page, String transactionId) {

@@ -35,12 +35,16 @@ final class FleetProcess implements AutoCloseable {
 
     /** Starts {@code services/<name>}'s exec jar with {@code env} plus a free {@code SERVER_PORT}. */
     static FleetProcess start(Path repo, String name, Map<String, String> env) throws IOException {
+        return start(repo, name, env, freePort());
+    }
+
+    /** Starts {@code services/<name>}'s exec jar with {@code env} on {@code port}. */
+    static FleetProcess start(Path repo, String name, Map<String, String> env, int port) throws IOException {
         Path jar = repo.resolve("services").resolve(name).resolve("target")
                 .resolve("fleet-" + name + "-0.1.0-SNAPSHOT-exec.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: run mvn package (the e2e runs after it in mvn verify)");
         }
-        int port = freePort();
         Path logs = repo.resolve("platform/e2e/target/e2e-logs");
         Files.createDirectories(logs);
         Path log = logs.resolve(name + ".log");
@@ -113,7 +117,7 @@ final class FleetProcess implements AutoCloseable {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
