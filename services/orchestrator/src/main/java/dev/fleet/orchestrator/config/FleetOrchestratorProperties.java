@@ -31,6 +31,7 @@ import jakarta.validation.constraints.NotNull;
  * @param webhooks   how quota webhooks are delivered
  * @param responses  how long stored Responses API responses are kept
  * @param risk       the compliance workflow of risk review cases
+ * @param console    the admin console's read models
  */
 @Validated
 @ConfigurationProperties("fleet.orchestrator")
@@ -42,7 +43,23 @@ public record FleetOrchestratorProperties(
         @Valid @NotNull @DefaultValue Conversations conversations,
         @Valid @NotNull @DefaultValue Webhooks webhooks,
         @Valid @NotNull @DefaultValue Responses responses,
-        @Valid @NotNull @DefaultValue Risk risk) {
+        @Valid @NotNull @DefaultValue Risk risk,
+        @Valid @NotNull @DefaultValue Console console) {
+
+    /**
+     * The admin console's read models ({@code FLEET_CONSOLE_*}, decision 0043).
+     *
+     * @param enabled             whether this replica mirrors the console's topics at all
+     *                            ({@code FLEET_CONSOLE_ENABLED}; off: no console beans, no replay of the domain events)
+     * @param usageRetention      how many days of usage per day are kept in memory ({@code FLEET_CONSOLE_USAGE_RETENTION})
+     * @param experimentDedupeWindow how many recent domain event ids are remembered to drop redeliveries
+     *                            ({@code FLEET_CONSOLE_EXPERIMENT_DEDUPE_WINDOW})
+     */
+    public record Console(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("400d") @NotNull Duration usageRetention,
+            @DefaultValue("100000") @Min(1) int experimentDedupeWindow) {
+    }
 
     /**
      * Risk review cases ({@code FLEET_RISK_*}, decision record 0036).
