@@ -1,11 +1,14 @@
 package dev.fleet.orchestrator.messaging;
 
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import org.springframework.context.SmartLifecycle;
 
 import dev.fleet.orchestrator.domain.console.ConsoleUsage;
 import dev.fleet.orchestrator.domain.console.ExperimentResults;
+import dev.fleet.platform.kafka.MirrorOptions;
 import dev.fleet.platform.kafka.TopicMirror;
 import dev.fleet.platform.kafka.TopicMirrors;
 import dev.fleet.schemas.FleetTopics;
@@ -24,15 +27,18 @@ import dev.fleet.schemas.FleetTopics;
  */
 public class ConsoleFeeds implements SmartLifecycle {
 
+    /** Catch-ups may replay a lot of the domain events; a person waits longer than a request does. */
+    static final MirrorOptions OPTIONS = MirrorOptions.DEFAULTS.withCatchUpTimeout(Duration.ofSeconds(10));
+
     private final TopicMirrors mirrors;
 
     public ConsoleFeeds(TopicMirrors fleetMirrors, ConsoleUsage usage, ExperimentResults experiments) {
         this.mirrors = fleetMirrors.sibling();
-        mirrors.fromBeginning(FleetTopics.USAGE_ROLLUPS, record -> usage.applyRollup(record.key(), record.value()));
-        mirrors.fromBeginning(FleetTopics.QUOTA_STATUS, record -> usage.applyQuota(record.key(), record.value()));
-        mirrors.fromBeginning(FleetTopics.BILLING_LINES,
+        mirrors.fromBeginning(FleetTopics.USAGE_ROLLUPS, OPTIONS, record -> usage.applyRollup(record.key(), record.value()));
+        mirrors.fromBeginning(FleetTopics.QUOTA_STATUS, OPTIONS, record -> usage.applyQuota(record.key(), record.value()));
+        mirrors.fromBeginning(FleetTopics.BILLING_LINES, OPTIONS,
                 record -> usage.applyInvoiceLine(record.key(), record.value()));
-        mirrors.fromBeginning(FleetTopics.DOMAIN_EVENTS, record -> experiments.apply(record.value()));
+        mirrors.fromBeginning(FleetTopics.DOMAIN_EVENTS, OPTIONS, record -> experiments.apply(record.value()));
     }
 
     /** The console's mirrors, for their health indicator. */
@@ -44,6 +50,15 @@ public class ConsoleFeeds implements SmartLifecycle {
     public boolean isCaughtUp() {
         List<TopicMirror<?>> all = mirrors.all();
         return all.stream().allMatch(m -> m.isRunning() && m.isCaughtUp());
+    }
+
+    /**
+     * Completes once every console mirror has applied what its topic holds at this call (a page that
+     * must reflect a change it just caused); fails after the mirrors' catch-up bound.
+     */
+    public CompletableFuture<Void> catchUp() {
+        return CompletableFuture.allOf(mirrors.all().stream().map(TopicMirror::catchUp)
+                .toArray(CompletableFuture[]::new));
     }
 
     @Override
