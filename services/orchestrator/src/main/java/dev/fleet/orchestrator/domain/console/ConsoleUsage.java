@@ -50,6 +50,9 @@ public final class ConsoleUsage {
     public static final Set<Meter> TOKEN_METERS = EnumSet.of(Meter.PROMPT_TOKENS, Meter.COMPLETION_TOKENS,
             Meter.EMBEDDING_TOKENS);
 
+    /** The longest range a page may ask for: a page has no use for more, and a day is an entry of the answer. */
+    public static final int MAX_DAYS = 3660;
+
     private final Duration retention;
     private final Clock clock;
     /** tenant → epoch day → slice (a series' total, or a correction's record key) → amount; never changed in place. */
@@ -115,10 +118,18 @@ public final class ConsoleUsage {
         return usagePerDay(tenantId, from, to, TOKEN_METERS);
     }
 
-    /** Usage on {@code meters} of {@code tenantId} per UTC day in {@code [from, to)}, per meter and model. */
+    /**
+     * Usage on {@code meters} of {@code tenantId} per UTC day in {@code [from, to)}, per meter and model.
+     *
+     * @throws IllegalArgumentException when {@code to} is before {@code from} or the range is longer than {@link #MAX_DAYS}
+     */
     public TokensPerDay usagePerDay(String tenantId, LocalDate from, LocalDate to, Set<Meter> meters) {
         if (to.isBefore(from)) {
             throw new IllegalArgumentException("to (" + to + ") is before from (" + from + ")");
+        }
+        if (to.toEpochDay() - from.toEpochDay() > MAX_DAYS) {
+            throw new IllegalArgumentException("at most " + MAX_DAYS + " days at once, asked for "
+                    + (to.toEpochDay() - from.toEpochDay()));
         }
         NavigableMap<Long, Map<String, Slice>> tenant = days.getOrDefault(tenantId, new ConcurrentSkipListMap<>());
         tenant.headMap(oldestKept().toEpochDay()).clear();

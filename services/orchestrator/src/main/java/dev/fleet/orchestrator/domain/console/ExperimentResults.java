@@ -1,12 +1,16 @@
 package dev.fleet.orchestrator.domain.console;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 import dev.fleet.events.v1.DomainEvent;
+import dev.fleet.events.v1.Experiment;
+import dev.fleet.events.v1.ExperimentArm;
 import dev.fleet.events.v1.ExperimentAssigned;
 import dev.fleet.events.v1.ExperimentOutcome;
 
@@ -70,6 +74,29 @@ public final class ExperimentResults {
     public synchronized Optional<ExperimentResult> experiment(String alias, String experiment) {
         Map<String, ArmCounters> arms = experiments.getOrDefault(alias, Map.of()).get(experiment);
         return arms == null ? Optional.empty() : Optional.of(result(alias, experiment, arms));
+    }
+
+    /**
+     * The results of the experiment {@code definition} runs on {@code alias} (from the alias registry):
+     * every arm it defines, in its order, with zero counts where no event was seen yet, then any arm seen
+     * in events but no longer defined.
+     */
+    public synchronized ExperimentResult experiment(String alias, Experiment definition) {
+        Map<String, ArmCounters> seenArms = experiments.getOrDefault(alias, Map.of())
+                .getOrDefault(definition.getName(), Map.of());
+        List<ArmResult> arms = new ArrayList<>();
+        Set<String> defined = new LinkedHashSet<>();
+        for (ExperimentArm arm : definition.getArms()) {
+            if (defined.add(arm.getName())) {
+                arms.add(seenArms.getOrDefault(arm.getName(), new ArmCounters()).result(arm.getName()));
+            }
+        }
+        seenArms.forEach((name, counters) -> {
+            if (!defined.contains(name)) {
+                arms.add(counters.result(name));
+            }
+        });
+        return new ExperimentResult(alias, definition.getName(), arms);
     }
 
     private ArmCounters arm(String alias, String experiment, String arm) {

@@ -128,6 +128,9 @@ public final class TokensPerDayChart {
 
     /** The {@code <desc>}: the range, the total per series and the busiest day, in words. */
     static String describe(TokensPerDay data, List<UsageSeries> series) {
+        if (data.days().isEmpty()) {
+            return "Bar chart of tokens per day: no days in the range.";
+        }
         StringBuilder desc = new StringBuilder("Bar chart of tokens per day from ").append(data.from())
                 .append(" to ").append(data.to().minusDays(1)).append(" (UTC). ");
         if (series.isEmpty()) {

@@ -105,6 +105,8 @@ class ConsoleUsageTest {
         assertThat(usage.tokensPerDay("nobody", D1, D2).isEmpty()).isTrue();
         assertThat(usage.tokensPerDay("nobody", D1, D1).days()).isEmpty();
         assertThatThrownBy(() -> usage.tokensPerDay(TENANT, D2, D1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> usage.tokensPerDay(TENANT, D1, D1.plusDays(ConsoleUsage.MAX_DAYS + 1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

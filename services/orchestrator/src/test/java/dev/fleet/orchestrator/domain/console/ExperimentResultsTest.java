@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -77,6 +78,23 @@ class ExperimentResultsTest {
         assertThat(results.all()).hasSize(1);
         assertThat(results.experiment("chat", "other")).isEmpty();
         assertThat(results.ofAlias("nothing")).isEmpty();
+    }
+
+    @Test
+    void listsEveryDefinedArmInItsOrderThenArmsSeenButNoLongerDefined() {
+        results.apply(outcome(id(), "t1", "chat", "exp1", "candidate", true, 10, 1, 1));
+        results.apply(outcome(id(), "t1", "chat", "exp1", "retired", true, 10, 1, 1));
+        dev.fleet.events.v1.Experiment definition = new dev.fleet.events.v1.Experiment("exp1", List.of(
+                new dev.fleet.events.v1.ExperimentArm("control", 50, List.of()),
+                new dev.fleet.events.v1.ExperimentArm("candidate", 50, List.of())), Instant.now());
+
+        ExperimentResult result = results.experiment("chat", definition);
+
+        assertThat(result.arms()).extracting(ArmResult::arm, ArmResult::outcomes).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("control", 0L), org.assertj.core.groups.Tuple.tuple("candidate", 1L),
+                org.assertj.core.groups.Tuple.tuple("retired", 1L));
+        assertThat(results.experiment("other-alias", definition).arms()).extracting(ArmResult::outcomes)
+                .containsExactly(0L, 0L);
     }
 
     @Test

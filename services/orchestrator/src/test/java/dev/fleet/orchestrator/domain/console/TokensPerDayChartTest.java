@@ -98,6 +98,14 @@ class TokensPerDayChartTest {
     }
 
     @Test
+    void aRangeWithoutDaysIsStillAChart() throws Exception {
+        Document svg = parse(TokensPerDayChart.svg(data(List.of()), "Tokens"));
+
+        assertThat(svg.getElementsByTagName("desc").item(0).getTextContent()).contains("no days in the range");
+        assertThat(elements(svg, "g", "bars", "rect")).isEmpty();
+    }
+
+    @Test
     void axisMaximaAreRoundAndReachTheBusiestDay() {
         assertThat(TokensPerDayChart.niceCeiling(0)).isEqualTo(4);
         assertThat(TokensPerDayChart.niceCeiling(3)).isEqualTo(4);
