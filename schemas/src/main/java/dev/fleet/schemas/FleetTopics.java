@@ -108,21 +108,22 @@ public final class FleetTopics {
 
     public static final Topic<UsageRollup> USAGE_ROLLUPS = new Topic<>("fleet.usage.rollups.v1",
             "tenantId/granularity/windowStart/meter/model", UsageRollup.class, 3, Cleanup.COMPACT, null,
-            Set.of(USAGE_METERING), Set.of(GATEWAY, BILLING, ANALYTICS),
+            Set.of(USAGE_METERING), Set.of(GATEWAY, ORCHESTRATOR, BILLING, ANALYTICS),
             "Usage totals per tenant, meter and model over each minute, hour, day and month (UTC); the latest record "
                     + "of a key is its window's total, and a correction (key suffix /late/<event-id>, correction=true) "
                     + "adds usage that arrived after its window left the state. Granularity and meter lower-case, "
                     + "windowStart ISO-8601, model '-' when none.");
 
     public static final Topic<QuotaStatus> QUOTA_STATUS = new Topic<>("fleet.quota.status.v1", "tenantId",
-            QuotaStatus.class, 3, Cleanup.COMPACT, null, Set.of(USAGE_METERING), Set.of(GATEWAY),
+            QuotaStatus.class, 3, Cleanup.COMPACT, null, Set.of(USAGE_METERING), Set.of(GATEWAY, ORCHESTRATOR),
             "Each tenant's monthly token quota standing (used, limit, ok / warning at 80 % / exceeded), written within "
                     + "a second of a change of state, of the limit or of the month; refuse a tenant whose latest "
                     + "status is exceeded for the current month.");
 
     public static final Topic<DomainEvent> DOMAIN_EVENTS = new Topic<>("fleet.domain.events.v1", "tenantId",
             DomainEvent.class, 3, Cleanup.DELETE, LONG, Set.of(ORCHESTRATOR, GATEWAY, USAGE_METERING),
-            Set.of(AUDIT, ANALYTICS), "Everything governance cares about; the audit log's source.");
+            Set.of(AUDIT, ORCHESTRATOR, ANALYTICS),
+            "Everything governance cares about; the audit log's source (and the admin console's experiment results).");
 
     public static final Topic<RateLimitClaim> RATE_LIMIT_CLAIMS = new Topic<>("fleet.ratelimit.claims.v1", "budget",
             RateLimitClaim.class, 6, Cleanup.DELETE, SHORT, Set.of(GATEWAY), Set.of(GATEWAY),
@@ -147,7 +148,7 @@ public final class FleetTopics {
 
     public static final Topic<InvoiceLine> BILLING_LINES = new Topic<>("fleet.billing.lines.v1",
             "tenantId/month/meter/model", InvoiceLine.class, 3, Cleanup.COMPACT, null, Set.of(USAGE_METERING),
-            Set.of(BILLING, ANALYTICS),
+            Set.of(ORCHESTRATOR, BILLING, ANALYTICS),
             "Invoice lines per tenant, month (yyyy-MM, UTC), meter and model, recomputed exactly from the rollups; "
                     + "DRAFT until the month closes.");
 

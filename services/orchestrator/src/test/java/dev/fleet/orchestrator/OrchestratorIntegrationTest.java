@@ -158,6 +158,15 @@ class OrchestratorIntegrationTest {
     @Autowired
     private PromptRegistry registry;
 
+    @Autowired
+    private org.springframework.boot.actuate.health.HealthContributorRegistry healthContributors;
+
+    @Autowired
+    private org.springframework.boot.actuate.health.HealthEndpointGroups healthGroups;
+
+    @Autowired
+    private dev.fleet.orchestrator.messaging.ConsoleFeeds consoleFeeds;
+
     private final List<String> tenantsToClean = new ArrayList<>();
 
     @DynamicPropertySource
@@ -549,6 +558,22 @@ class OrchestratorIntegrationTest {
         web.get().uri("/actuator/health/readiness").exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("UP");
+    }
+
+    @Test
+    void reportsTheConsoleMirrorsInHealthButKeepsThemOutOfReadiness() {
+        // given the console's read models, registered with the application
+        await().atMost(WAIT).until(consoleFeeds::isCaughtUp);
+        // when its health contributor is asked
+        var indicator = (org.springframework.boot.actuate.health.HealthIndicator) healthContributors
+                .getContributor("consoleMirrors");
+        var health = indicator.health();
+        // then it names the console's four topics, caught up, and readiness does not wait for them
+        assertThat(health.getStatus()).isEqualTo(org.springframework.boot.actuate.health.Status.UP);
+        assertThat(health.getDetails()).containsOnlyKeys(FleetTopics.USAGE_ROLLUPS.name(),
+                FleetTopics.QUOTA_STATUS.name(), FleetTopics.BILLING_LINES.name(), FleetTopics.DOMAIN_EVENTS.name());
+        assertThat(healthGroups.get("readiness").isMember("consoleMirrors")).isFalse();
+        assertThat(healthGroups.get("readiness").isMember("topicMirrors")).isTrue();
     }
 
     // ---- chat ----

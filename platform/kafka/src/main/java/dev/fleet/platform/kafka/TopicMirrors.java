@@ -33,6 +33,15 @@ public class TopicMirrors implements SmartLifecycle {
         this.endOffsets = new AdminEndOffsets(this.consumerConfig);
     }
 
+    /**
+     * A new, empty set of mirrors with the same consumer settings, serde and dead letters, but a
+     * lifecycle and health of its own: for views that must not hold this service's readiness (an admin
+     * console's read models), started and stopped by whoever owns them, never a bean of this type.
+     */
+    public TopicMirrors sibling() {
+        return new TopicMirrors(consumerConfig, serde, deadLetters);
+    }
+
     /** Materializes {@code topic} from its beginning into {@code handler}, then follows it. */
     public <V extends SpecificRecord> TopicMirror<V> fromBeginning(Topic<V> topic, Consumer<MirroredRecord<V>> handler) {
         return fromBeginning(topic, MirrorOptions.DEFAULTS, handler);

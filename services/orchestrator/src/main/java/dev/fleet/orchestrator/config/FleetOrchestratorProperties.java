@@ -32,6 +32,7 @@ import jakarta.validation.constraints.NotNull;
  * @param responses  how long stored Responses API responses are kept
  * @param risk       the compliance workflow of risk review cases
  * @param audit      how the audit log is asked of the audit service
+ * @param console    the admin console's read models
  */
 @Validated
 @ConfigurationProperties("fleet.orchestrator")
@@ -44,7 +45,8 @@ public record FleetOrchestratorProperties(
         @Valid @NotNull @DefaultValue Webhooks webhooks,
         @Valid @NotNull @DefaultValue Responses responses,
         @Valid @NotNull @DefaultValue Risk risk,
-        @Valid @NotNull @DefaultValue Audit audit) {
+        @Valid @NotNull @DefaultValue Audit audit,
+        @Valid @NotNull @DefaultValue Console console) {
 
     /**
      * Queries of the audit service's log (decision 0041).
@@ -57,6 +59,21 @@ public record FleetOrchestratorProperties(
         public boolean isQueryTimeoutPositive() {
             return queryTimeout == null || (!queryTimeout.isZero() && !queryTimeout.isNegative());
         }
+    }
+
+    /**
+     * The admin console's read models ({@code FLEET_CONSOLE_*}, decision 0043).
+     *
+     * @param enabled             whether this replica mirrors the console's topics at all
+     *                            ({@code FLEET_CONSOLE_ENABLED}; off: no console beans, no replay of the domain events)
+     * @param usageRetention      how many days of usage per day are kept in memory ({@code FLEET_CONSOLE_USAGE_RETENTION})
+     * @param experimentDedupeWindow how many recent domain event ids are remembered to drop redeliveries
+     *                            ({@code FLEET_CONSOLE_EXPERIMENT_DEDUPE_WINDOW})
+     */
+    public record Console(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("400d") @NotNull Duration usageRetention,
+            @DefaultValue("100000") @Min(1) int experimentDedupeWindow) {
     }
 
     /**

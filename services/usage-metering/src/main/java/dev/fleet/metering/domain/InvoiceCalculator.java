@@ -1,5 +1,6 @@
 package dev.fleet.metering.domain;
 
+import dev.fleet.platform.billing.InvoiceMath;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,5 +1,6 @@
 package dev.fleet.metering.domain;
 
+import dev.fleet.platform.billing.InvoiceMath;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;

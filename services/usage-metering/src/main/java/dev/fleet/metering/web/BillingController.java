@@ -25,7 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.fleet.events.v1.InvoiceLine;
 import dev.fleet.events.v1.PriceBook;
 import dev.fleet.metering.config.FleetMeteringProperties;
-import dev.fleet.metering.domain.Invoice;
+import dev.fleet.platform.billing.Invoice;
 import dev.fleet.metering.domain.InvoiceLines;
 import dev.fleet.metering.domain.MeterName;
 import dev.fleet.metering.domain.PriceBooks;

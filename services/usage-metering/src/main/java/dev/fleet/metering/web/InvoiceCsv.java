@@ -8,7 +8,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 import dev.fleet.events.v1.InvoiceLine;
-import dev.fleet.metering.domain.Invoice;
+import dev.fleet.platform.billing.Invoice;
 import dev.fleet.metering.domain.MeterName;
 
 /**

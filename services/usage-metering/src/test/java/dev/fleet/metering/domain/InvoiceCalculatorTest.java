@@ -1,5 +1,6 @@
 package dev.fleet.metering.domain;
 
+import dev.fleet.platform.billing.InvoiceMath;
 import static dev.fleet.metering.domain.PriceBookFixtures.book;
 import static dev.fleet.metering.domain.PriceBookFixtures.price;
 import static org.assertj.core.api.Assertions.assertThat;

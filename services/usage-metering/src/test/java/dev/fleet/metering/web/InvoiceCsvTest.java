@@ -12,7 +12,7 @@ import dev.fleet.events.v1.InvoiceLine;
 import dev.fleet.events.v1.InvoiceStatus;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.Money;
-import dev.fleet.metering.domain.Invoice;
+import dev.fleet.platform.billing.Invoice;
 
 class InvoiceCsvTest {
 

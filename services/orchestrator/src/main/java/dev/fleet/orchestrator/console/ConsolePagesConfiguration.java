@@ -10,11 +10,11 @@ import org.springframework.web.reactive.function.client.WebClient;
 import dev.fleet.orchestrator.domain.ControlPlaneEvents;
 
 
-/** The console's beans besides its security (decision record 0044). */
+/** The console pages' beans besides their security (decision record 0044). */
 @Configuration(proxyBeanMethods = false)
-public class ConsoleConfiguration {
+public class ConsolePagesConfiguration {
 
-    private static final Logger log = LoggerFactory.getLogger(ConsoleConfiguration.class);
+    private static final Logger log = LoggerFactory.getLogger(ConsolePagesConfiguration.class);
 
     @Bean(destroyMethod = "close")
     FleetOverview fleetOverview(KafkaProperties kafka, ConsoleProperties properties, WebClient.Builder web) {

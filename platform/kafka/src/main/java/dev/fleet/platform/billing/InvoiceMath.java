@@ -1,4 +1,4 @@
-package dev.fleet.metering.domain;
+package dev.fleet.platform.billing;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
