@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -69,6 +70,17 @@ class TenantPagesBrowserTest {
         browser.assertAccessible("tenant");
         browser.screenshot("tenant");
 
+        // a refused form: the page again, with the message tied to its field
+        WebElement rpm = browser.driver().findElement(By.id("rpm"));
+        rpm.clear();
+        rpm.sendKeys("-1");
+        browser.driver().findElement(By.xpath("//button[text()='Save limits']")).click();
+        assertThat(browser.waitFor(By.id("rpm-error")).getText()).isEqualTo("A limit is 0 (no limit) or more.");
+        assertThat(browser.driver().findElement(By.id("rpm")).getAttribute("aria-describedby")).isEqualTo("rpm-error");
+        browser.assertAccessible("tenant-refused-limits");
+
+        browser.driver().findElement(By.linkText("Overview")).click();
+        browser.waitFor(By.xpath("//h1[text()='Acme Robotics']"));
         browser.driver().findElement(By.xpath("//button[text()='Issue a key']")).click();
         String key = browser.waitFor(By.id("issued-key")).getText();
         assertThat(key).startsWith("fk-");
