@@ -3,12 +3,9 @@ package dev.fleet.orchestrator.console;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -29,10 +26,8 @@ import org.springframework.web.reactive.result.view.Rendering;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
-import dev.fleet.events.v1.ApiKeyStatus;
 import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.orchestrator.domain.ChangeNotDeliveredException;
-import dev.fleet.orchestrator.domain.KeySummary;
 import dev.fleet.orchestrator.domain.LimitOverrides;
 import dev.fleet.orchestrator.domain.Tenant;
 import dev.fleet.orchestrator.domain.TenantAdmin;
@@ -58,8 +53,6 @@ public class TenantPagesController {
     static final int PAGE_SIZE = 25;
     static final int MAX_NAME = 200;
 
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
     private static final String NOT_DELIVERED =
             "The event bus did not acknowledge the change in time; nothing was changed. Try again shortly.";
 
@@ -110,7 +103,7 @@ public class TenantPagesController {
         return admin.tenants(query).map(page -> Rendering.view("console/tenants").status(status)
                 .modelAttribute("q", query.text())
                 .modelAttribute("limit", limit == null || limit.isBlank() ? null : size)
-                .modelAttribute("rows", page.tenants().stream().map(TenantRow::of).toList())
+                .modelAttribute("rows", page.tenants().stream().map(TenantRows.TenantRow::of).toList())
                 .modelAttribute("nextPage", page.next() == null ? null : listPath(query.text(), page.next(), limit))
                 .modelAttribute("firstPage", cursor == null ? null : listPath(query.text(), null, limit))
                 .modelAttribute("plans", plans())
@@ -174,9 +167,9 @@ public class TenantPagesController {
         return exchange.getFormData().flatMap(form -> {
             Map<String, String> values = new LinkedHashMap<>();
             Map<String, String> errors = new LinkedHashMap<>();
-            Long[] parsed = new Long[LimitRow.FIELDS.size()];
+            Long[] parsed = new Long[TenantRows.LIMIT_FIELDS.size()];
             for (int i = 0; i < parsed.length; i++) {
-                String name = LimitRow.FIELDS.get(i);
+                String name = TenantRows.LIMIT_FIELDS.get(i);
                 String value = field(form, name);
                 values.put(name, value);
                 try {
@@ -208,7 +201,7 @@ public class TenantPagesController {
             throw new IllegalArgumentException("A limit is 0 (no limit) or more.");
         }
         if (parsed > max) {
-            throw new IllegalArgumentException("At most " + String.format(Locale.ROOT, "%,d", max) + ".");
+            throw new IllegalArgumentException("At most " + TenantRows.amount(max) + ".");
         }
         return parsed;
     }
@@ -292,20 +285,20 @@ public class TenantPagesController {
                     return Rendering.view("console/tenant").status(status)
                             .modelAttribute("tenant", tenant)
                             .modelAttribute("plan", tenant.plan().apiName())
-                            .modelAttribute("status", TenantRow.status(tenant.status()))
+                            .modelAttribute("status", TenantRows.status(tenant.status()))
                             .modelAttribute("active", tenant.status() == TenantStatus.ACTIVE)
-                            .modelAttribute("created", time(tenant.createdAt()))
-                            .modelAttribute("updated", time(tenant.updatedAt()))
+                            .modelAttribute("created", TenantRows.time(tenant.createdAt()))
+                            .modelAttribute("updated", TenantRows.time(tenant.updatedAt()))
                             .modelAttribute("plans", plans())
-                            .modelAttribute("limits", LimitRow.of(tenant, values, errors))
-                            .modelAttribute("keys", both.getT2().stream().map(KeyRow::of).toList())
+                            .modelAttribute("limits", TenantRows.LimitRow.of(tenant, values, errors))
+                            .modelAttribute("keys", both.getT2().stream().map(TenantRows.KeyRow::of).toList())
                             .modelAttribute("errors", errors)
                             .build();
                 });
     }
 
     private static List<String> plans() {
-        return java.util.Arrays.stream(TenantPlan.values()).map(TenantPlan::apiName).toList();
+        return Arrays.stream(TenantPlan.values()).map(TenantPlan::apiName).toList();
     }
 
     private static String field(MultiValueMap<String, String> form, String name) {
@@ -334,64 +327,5 @@ public class TenantPagesController {
     private static Rendering redirect(String path, String kind, String message) {
         return Rendering.redirectTo(path + "?" + kind + "=" + URLEncoder.encode(message, StandardCharsets.UTF_8))
                 .build();
-    }
-
-    static String time(Instant instant) {
-        return instant == null ? "" : TIME.format(instant);
-    }
-
-    static String amount(long value) {
-        return value == 0 ? "no limit" : String.format(Locale.ROOT, "%,d", value);
-    }
-
-    /** A tenant as a row of the list. */
-    record TenantRow(UUID id, String name, String plan, String status, boolean active, String created) {
-
-        static TenantRow of(Tenant tenant) {
-            return new TenantRow(tenant.id(), tenant.name(), tenant.plan().apiName(), status(tenant.status()),
-                    tenant.status() == TenantStatus.ACTIVE, time(tenant.createdAt()));
-        }
-
-        static String status(TenantStatus status) {
-            return status.name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /**
-     * One limit of a tenant: its plan's value, the tenant's override (the form field's text: blank for none)
-     * and the limit in force, with the form's error for it if any.
-     */
-    record LimitRow(String field, String label, String plan, String override, String effective, String error) {
-
-        static final List<String> FIELDS = List.of("rpm", "tpm", "monthly_tokens");
-
-        static List<LimitRow> of(Tenant tenant, Map<String, String> values, Map<String, String> errors) {
-            LimitOverrides own = tenant.limits();
-            TenantPlan plan = tenant.plan();
-            return List.of(
-                    row("rpm", "Requests per minute", plan.requestsPerMinute(), own.requestsPerMinute(),
-                            tenant.requestsPerMinute(), values, errors),
-                    row("tpm", "Tokens per minute", plan.tokensPerMinute(), own.tokensPerMinute(),
-                            tenant.tokensPerMinute(), values, errors),
-                    row("monthly_tokens", "Tokens per month", plan.monthlyTokens(), own.monthlyTokens(),
-                            tenant.monthlyTokens(), values, errors));
-        }
-
-        private static LimitRow row(String field, String label, long plan, Number override, long effective,
-                Map<String, String> values, Map<String, String> errors) {
-            String shown = values.containsKey(field) ? values.get(field) : override == null ? "" : override.toString();
-            return new LimitRow(field, label, amount(plan), shown, amount(effective), errors.get(field));
-        }
-    }
-
-    /** A key as a row of the tenant's keys: never more than its prefix. */
-    record KeyRow(UUID id, String prefix, String scopes, String status, boolean active, String created,
-            String revoked) {
-
-        static KeyRow of(KeySummary key) {
-            return new KeyRow(key.id(), key.prefix(), String.join(", ", key.scopes()),
-                    key.status().name().toLowerCase(Locale.ROOT), key.status() == ApiKeyStatus.ACTIVE,
-                    time(key.createdAt()), time(key.revokedAt()));
-        }
     }
 }
