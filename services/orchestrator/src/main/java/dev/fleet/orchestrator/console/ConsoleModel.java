@@ -67,12 +67,16 @@ public class ConsoleModel {
                 .then(chain.filter(exchange));
     }
 
+    /** The console's error page; WebFlux clears the model before an exception handler, so the frame's parts are put back. */
     @ExceptionHandler(ResponseStatusException.class)
-    String problem(ResponseStatusException e, ServerWebExchange exchange, Model model) {
+    Mono<String> problem(ResponseStatusException e, ServerWebExchange exchange, Model model) {
         exchange.getResponse().setStatusCode(e.getStatusCode());
+        model.addAttribute("currentPath", exchange.getRequest().getPath().pathWithinApplication().value());
         model.addAttribute("heading", e.getStatusCode().value() == 404 ? "Not found" : "Problem");
         model.addAttribute("message", e.getReason() == null ? "The request could not be served." : e.getReason());
-        return "console/error";
+        return exchange.getPrincipal().map(Principal::getName)
+                .doOnNext(actor -> model.addAttribute("actor", actor))
+                .thenReturn("console/error");
     }
 
     /** A 404 page for something the console cannot find. */

@@ -255,17 +255,6 @@ public class TenantPagesController {
      * the model before an exception handler runs, so the layout would lack {@code currentPath} (and fail) and
      * the actor: both are put back here. (To move into ConsoleModel's handler, which would serve every page.)
      */
-    @ExceptionHandler(ResponseStatusException.class)
-    Mono<String> problem(ResponseStatusException e, ServerWebExchange exchange, Model model) {
-        exchange.getResponse().setStatusCode(e.getStatusCode());
-        model.addAttribute("currentPath", exchange.getRequest().getPath().pathWithinApplication().value());
-        model.addAttribute("heading", e.getStatusCode().value() == 404 ? "Not found" : "Problem");
-        model.addAttribute("message", e.getReason() == null ? "The request could not be served." : e.getReason());
-        return exchange.getPrincipal().map(Principal::getName)
-                .doOnNext(actor -> model.addAttribute("actor", actor))
-                .thenReturn("console/error");
-    }
-
     private Mono<Rendering> change(UUID tenantId, Function<UUID, Mono<Tenant>> change,
             Function<Tenant, String> done) {
         return change.apply(tenantId)
