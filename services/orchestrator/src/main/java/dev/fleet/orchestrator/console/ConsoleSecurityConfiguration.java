@@ -1,6 +1,7 @@
 package dev.fleet.orchestrator.console;
 
 import java.net.URI;
+import java.security.Principal;
 import java.time.Clock;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -20,6 +21,8 @@ import org.springframework.security.web.server.authentication.logout.WebSessionS
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.context.WebSessionServerSecurityContextRepository;
 import org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.server.WebSession;
 import org.springframework.web.server.adapter.WebHttpHandlerBuilder;
 import org.springframework.web.server.session.CookieWebSessionIdResolver;
@@ -27,6 +30,7 @@ import org.springframework.web.server.session.DefaultWebSessionManager;
 import org.springframework.web.server.session.InMemoryWebSessionStore;
 import org.springframework.web.server.session.WebSessionManager;
 
+import dev.fleet.orchestrator.domain.Actors;
 import dev.fleet.platform.web.AdminProperties;
 
 import reactor.core.publisher.Mono;
@@ -72,6 +76,7 @@ public class ConsoleSecurityConfiguration {
                 .securityContextRepository(new WebSessionServerSecurityContextRepository())
                 .addFilterAt(signIn.filter(), SecurityWebFiltersOrder.FORM_LOGIN)
                 .addFilterAfter(ConsoleModel::resolveCsrf, SecurityWebFiltersOrder.CSRF)
+                .addFilterAt(ConsoleSecurityConfiguration::actor, SecurityWebFiltersOrder.LAST)
                 .exceptionHandling(e -> e.authenticationEntryPoint(new RedirectServerAuthenticationEntryPoint(LOGIN)))
                 .logout(logout -> logout
                         .logoutUrl("/console/logout")
@@ -117,6 +122,15 @@ public class ConsoleSecurityConfiguration {
         manager.setSessionStore(store);
         manager.setSessionIdResolver(cookie);
         return manager;
+    }
+
+    /** Changes made in a console request are the signed-in person's ({@link Actors}). */
+    private static Mono<Void> actor(ServerWebExchange exchange, WebFilterChain chain) {
+        return exchange.getPrincipal()
+                .map(Principal::getName)
+                .flatMap(name -> chain.filter(exchange).contextWrite(Actors.as(name)).thenReturn(true))
+                .switchIfEmpty(Mono.defer(() -> chain.filter(exchange).thenReturn(true)))
+                .then();
     }
 
     private static RedirectServerLogoutSuccessHandler redirect(String location) {

@@ -44,8 +44,8 @@ import reactor.core.publisher.Mono;
  * and the message next to its field, changing nothing. A new key is the one exception: its secret is in the
  * body of the post's answer ({@code no-store}) and nowhere else — not in a URL, the session or a log.
  *
- * <p>Limits: changes are recorded with {@link TenantAdmin#ADMIN} as their actor, as {@code TenantAdmin} takes
- * none; keys are issued with the tenant's limits only (no per-key limits form yet).
+ * <p>Changes are recorded with the signed-in name as their actor (the console puts it in the request's context,
+ * {@code Actors}). Limits: keys are issued with the tenant's limits only (no per-key limits form yet).
  */
 @Controller
 public class TenantPagesController {

@@ -23,7 +23,6 @@ import reactor.core.publisher.Mono;
 public class TenantAdmin {
 
     /** The actor recorded for changes made through the admin API (which has one shared token). */
-    public static final String ADMIN = "admin";
 
     private final TenantStore store;
     private final ControlPlaneEvents events;
@@ -48,7 +47,7 @@ public class TenantAdmin {
         return Mono.defer(() -> {
             Tenant tenant = Tenant.create(name.trim(), plan, limits, clock.instant());
             return store.insertTenant(tenant)
-                    .then(events.tenantCreated(tenant, ADMIN))
+                    .then(Actors.current().flatMap(actor -> events.tenantCreated(tenant, actor)))
                     .then(events.deliver())
                     .thenReturn(tenant);
         });
@@ -85,7 +84,7 @@ public class TenantAdmin {
     public Mono<Tenant> changePlan(UUID tenantId, TenantPlan plan) {
         return store.findTenantForUpdate(tenantId).flatMap(before -> before.plan() == plan ? Mono.just(before)
                 : store.updateTenantPlan(tenantId, plan, clock.instant())
-                        .flatMap(tenant -> events.tenantPlanChanged(tenant, before.plan(), ADMIN)
+                        .flatMap(tenant -> Actors.current().flatMap(actor -> events.tenantPlanChanged(tenant, before.plan(), actor))
                                 .then(events.deliver()).thenReturn(tenant)));
     }
 
@@ -107,7 +106,7 @@ public class TenantAdmin {
     private Mono<Tenant> changeStatus(UUID tenantId, TenantStatus status) {
         return store.findTenantForUpdate(tenantId).flatMap(before -> before.status() == status ? Mono.just(before)
                 : store.updateTenantStatus(tenantId, status, clock.instant())
-                        .flatMap(tenant -> events.tenantStatusChanged(tenant, before.status(), ADMIN)
+                        .flatMap(tenant -> Actors.current().flatMap(actor -> events.tenantStatusChanged(tenant, before.status(), actor))
                                 .then(events.deliver()).thenReturn(tenant)));
     }
 
@@ -119,7 +118,7 @@ public class TenantAdmin {
     @Transactional
     public Mono<Tenant> setLimits(UUID tenantId, LimitOverrides limits) {
         return Mono.defer(() -> store.updateTenantLimits(tenantId, limits, clock.instant())
-                .flatMap(tenant -> events.tenantLimitsChanged(tenant, ADMIN).then(events.deliver())
+                .flatMap(tenant -> Actors.current().flatMap(actor -> events.tenantLimitsChanged(tenant, actor)).then(events.deliver())
                         .thenReturn(tenant)));
     }
 
@@ -136,7 +135,7 @@ public class TenantAdmin {
             MintedKey minted = minter.mint();
             TenantKey key = TenantKey.issue(tenant.id(), minted, limits, clock.instant());
             return store.insertKey(key)
-                    .then(events.keyIssued(key, ADMIN))
+                    .then(Actors.current().flatMap(actor -> events.keyIssued(key, actor)))
                     .then(events.deliver())
                     .thenReturn(new IssuedKey(key, minted.secret()));
         });
@@ -149,7 +148,7 @@ public class TenantAdmin {
     @Transactional
     public Mono<TenantKey> revokeKey(UUID keyId) {
         return store.revokeActiveKey(keyId, clock.instant())
-                .flatMap(revoked -> events.keyRevoked(revoked, ADMIN).then(events.deliver()).thenReturn(revoked))
+                .flatMap(revoked -> Actors.current().flatMap(actor -> events.keyRevoked(revoked, actor)).then(events.deliver()).thenReturn(revoked))
                 .switchIfEmpty(Mono.defer(() -> store.findKey(keyId)));
     }
 }

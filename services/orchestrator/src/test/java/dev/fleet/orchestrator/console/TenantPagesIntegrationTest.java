@@ -2,6 +2,7 @@ package dev.fleet.orchestrator.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -9,6 +10,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -26,6 +29,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.util.DefaultUriBuilderFactory;
 
 import dev.fleet.events.v1.ApiKeyStatus;
+import dev.fleet.events.v1.DomainEvent;
+import dev.fleet.events.v1.TenantCreated;
 import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.orchestrator.domain.KeySummary;
 import dev.fleet.orchestrator.domain.LimitOverrides;
@@ -33,8 +38,13 @@ import dev.fleet.orchestrator.domain.Tenant;
 import dev.fleet.orchestrator.domain.TenantAdmin;
 import dev.fleet.orchestrator.domain.TenantPlan;
 import dev.fleet.orchestrator.domain.TenantStore;
+import dev.fleet.platform.kafka.AvroSingleObjectSerde;
+import dev.fleet.platform.kafka.FleetSchemaStore;
+import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.schemas.ApiKeyHash;
+import dev.fleet.schemas.FleetTopics;
 import dev.fleet.test.FleetTestEnvironment;
+import dev.fleet.test.TopicReader;
 
 /**
  * The tenant pages against the running orchestrator, Kafka and PostgreSQL, posted as a browser without
@@ -45,6 +55,8 @@ import dev.fleet.test.FleetTestEnvironment;
 @DirtiesContext
 @ExtendWith(OutputCaptureExtension.class)
 class TenantPagesIntegrationTest {
+
+    private static final FleetSerde SERDE = new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog());
 
     private static final Pattern ISSUED = Pattern.compile("<code id=\"issued-key\">([^<]+)</code>");
     private static final Pattern NEXT = Pattern.compile("<a rel=\"next\" href=\"([^\"]+)\">Next page</a>");
@@ -83,9 +95,19 @@ class TenantPagesIntegrationTest {
     void createsATenantThenFindsItBySearchAndPagesThroughTheRest() {
         assertThat(console.page("/console/tenants")).contains("Create a tenant");
 
-        String location = console.post("/console/tenants", Map.of("name", tag + "-acme", "plan", "pro"));
-        assertThat(location).startsWith("/console/tenants/").contains("?done=");
-        UUID id = idOf(location);
+        String location;
+        UUID id;
+        try (TopicReader<String, SpecificRecord> events = TopicReader.decoded(FleetTopics.DOMAIN_EVENTS.name(),
+                SERDE.deserializer())) {
+            location = console.post("/console/tenants", Map.of("name", tag + "-acme", "plan", "pro"));
+            assertThat(location).startsWith("/console/tenants/").contains("?done=");
+            id = idOf(location);
+            // the change is the signed-in person's, not the shared token's
+            String tenantId = id.toString();
+            ConsumerRecord<String, SpecificRecord> created = events.awaitRecord(r -> r.value() instanceof DomainEvent e
+                    && e.getPayload() instanceof TenantCreated && tenantId.equals(e.getTenantId()), Duration.ofSeconds(30));
+            assertThat(((DomainEvent) created.value()).getActor()).isEqualTo("Ada");
+        }
         Tenant created = admin.tenant(id).block();
         assertThat(created.name()).isEqualTo(tag + "-acme");
         assertThat(created.plan()).isEqualTo(TenantPlan.PRO);

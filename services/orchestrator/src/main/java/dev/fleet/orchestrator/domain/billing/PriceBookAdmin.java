@@ -5,7 +5,7 @@ import java.util.Optional;
 
 import org.springframework.transaction.annotation.Transactional;
 
-import dev.fleet.orchestrator.domain.TenantAdmin;
+import dev.fleet.orchestrator.domain.Actors;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -39,7 +39,7 @@ public class PriceBookAdmin {
                     PriceBookVersion version = draft.numbered(latest.map(PriceBookVersion::version).orElse(0) + 1,
                             clock.instant());
                     return store.insert(version)
-                            .then(events.priceBookPublished(version, TenantAdmin.ADMIN))
+                            .then(Actors.current().flatMap(actor -> events.priceBookPublished(version, actor)))
                             .then(events.deliver())
                             .thenReturn(version);
                 });

@@ -6,8 +6,8 @@ import java.util.UUID;
 
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.fleet.orchestrator.domain.Actors;
 import dev.fleet.orchestrator.domain.ControlPlaneEvents;
-import dev.fleet.orchestrator.domain.TenantAdmin;
 import dev.fleet.orchestrator.domain.TenantStore;
 
 import reactor.core.publisher.Mono;
@@ -45,8 +45,8 @@ public class PromptAdmin {
                 .flatMap(current -> {
                     PromptConfig changed = current.withVersion(template, labels, clock.instant());
                     return prompts.insertLatestVersion(tenantId, changed)
-                            .then(events.promptVersionCreated(changed, changed.latest().number(), labels,
-                                    TenantAdmin.ADMIN))
+                            .then(Actors.current().flatMap(actor -> events.promptVersionCreated(changed, changed.latest().number(), labels,
+                                    actor)))
                             .then(events.deliver())
                             .thenReturn(changed);
                 }));
@@ -62,7 +62,7 @@ public class PromptAdmin {
                     Integer previous = current.labels().get(label);
                     PromptConfig changed = current.withLabel(label, version, clock.instant());
                     return prompts.saveLabel(tenantId, changed, label)
-                            .then(events.promptLabelMoved(changed, label, version, previous, TenantAdmin.ADMIN))
+                            .then(Actors.current().flatMap(actor -> events.promptLabelMoved(changed, label, version, previous, actor)))
                             .then(events.deliver())
                             .thenReturn(changed);
                 });

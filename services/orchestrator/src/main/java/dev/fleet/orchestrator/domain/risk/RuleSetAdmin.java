@@ -14,7 +14,7 @@ import org.springframework.transaction.annotation.Transactional;
 import dev.fleet.events.v1.RiskRule;
 import dev.fleet.events.v1.RiskRuleSet;
 import dev.fleet.events.v1.RiskRuleSetVersion;
-import dev.fleet.orchestrator.domain.TenantAdmin;
+import dev.fleet.orchestrator.domain.Actors;
 import dev.fleet.orchestrator.domain.risk.RuleSetChangeException.Kind;
 import dev.fleet.platform.risk.DefaultRiskRules;
 import dev.fleet.platform.risk.RiskRuleSets;
@@ -136,12 +136,12 @@ public class RuleSetAdmin {
                 : version(tenantId, pointers.shadow());
         return version(tenantId, pointers.active())
                 .zipWith(shadow.map(Optional::of).defaultIfEmpty(Optional.empty()))
-                .flatMap(both -> events.ruleSetChanged(tenantId, RiskRuleSet.newBuilder()
+                .flatMap(both -> Actors.current().flatMap(actor -> events.ruleSetChanged(tenantId, RiskRuleSet.newBuilder()
                         .setTenantId(tenantId.toString())
                         .setActive(both.getT1())
                         .setShadow(both.getT2().orElse(null))
                         .setUpdatedAt(clock.instant())
-                        .build(), version, change, TenantAdmin.ADMIN))
+                        .build(), version, change, actor)))
                 .then(events.deliver());
     }
 }

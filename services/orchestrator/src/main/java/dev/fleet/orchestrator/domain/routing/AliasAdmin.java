@@ -10,8 +10,8 @@ import dev.fleet.events.v1.Experiment;
 import dev.fleet.events.v1.ExperimentArm;
 import dev.fleet.events.v1.ModelAlias;
 import dev.fleet.events.v1.ModelTarget;
+import dev.fleet.orchestrator.domain.Actors;
 import dev.fleet.orchestrator.domain.ControlPlaneEvents;
-import dev.fleet.orchestrator.domain.TenantAdmin;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -111,7 +111,7 @@ public class AliasAdmin {
     }
 
     private Mono<Void> announce(ModelAlias alias, boolean removed) {
-        return events.modelAliasChanged(Objects.requireNonNull(alias), removed, TenantAdmin.ADMIN)
+        return Actors.current().flatMap(actor -> events.modelAliasChanged(Objects.requireNonNull(alias), removed, actor))
                 .then(events.deliver());
     }
 

@@ -12,8 +12,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fleet.events.v1.DomainEvent;
+import dev.fleet.orchestrator.domain.Actors;
 import dev.fleet.orchestrator.domain.ControlPlaneEvents;
-import dev.fleet.orchestrator.domain.TenantAdmin;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -48,7 +48,7 @@ public class QuotaWebhooks {
         String valid = validUrl(url);
         return Mono.defer(() -> store.saveWebhook(new QuotaWebhook(tenantId, valid, WebhookSignature.newSecret(),
                         clock.instant()))
-                .flatMap(saved -> events.quotaWebhookChanged(tenantId, valid, TenantAdmin.ADMIN).thenReturn(saved)));
+                .flatMap(saved -> Actors.current().flatMap(actor -> events.quotaWebhookChanged(tenantId, valid, actor)).thenReturn(saved)));
     }
 
     public Mono<QuotaWebhook> find(UUID tenantId) {
@@ -59,7 +59,7 @@ public class QuotaWebhooks {
     @Transactional
     public Mono<Boolean> remove(UUID tenantId) {
         return store.deleteWebhook(tenantId).flatMap(removed -> removed
-                ? events.quotaWebhookChanged(tenantId, null, TenantAdmin.ADMIN).thenReturn(true)
+                ? Actors.current().flatMap(actor -> events.quotaWebhookChanged(tenantId, null, actor)).thenReturn(true)
                 : Mono.just(false));
     }
 
