@@ -10,6 +10,7 @@ import dev.fleet.orchestrator.domain.ControlPlaneEvents;
 import dev.fleet.orchestrator.domain.TenantAdmin;
 import dev.fleet.orchestrator.domain.TenantStore;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -71,6 +72,11 @@ public class PromptAdmin {
     /** The prompt with all its versions and labels. */
     public Mono<PromptConfig> prompt(UUID tenantId, String name) {
         return prompts.find(tenantId, name);
+    }
+
+    /** The names of the tenant's prompts (those with a version), sorted; empty for an unknown tenant. */
+    public Flux<String> names(UUID tenantId) {
+        return prompts.names(tenantId);
     }
 
     public Mono<Boolean> tenantExists(UUID tenantId) {
