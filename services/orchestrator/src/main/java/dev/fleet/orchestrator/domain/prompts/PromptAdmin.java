@@ -41,13 +41,19 @@ public class PromptAdmin {
      */
     @Transactional
     public Mono<PromptConfig> createVersion(UUID tenantId, String name, String template, List<String> labels) {
+        return createVersion(tenantId, name, template, labels, TenantAdmin.ADMIN);
+    }
+
+    /** {@link #createVersion(UUID, String, String, List)} with the actor its event names (a console user). */
+    @Transactional
+    public Mono<PromptConfig> createVersion(UUID tenantId, String name, String template, List<String> labels,
+            String actor) {
         PromptTemplate.compile(template);
         return tenants.findTenant(tenantId).flatMap(tenant -> prompts.lock(tenantId, name, clock.instant())
                 .flatMap(current -> {
                     PromptConfig changed = current.withVersion(template, labels, clock.instant());
                     return prompts.insertLatestVersion(tenantId, changed)
-                            .then(events.promptVersionCreated(changed, changed.latest().number(), labels,
-                                    TenantAdmin.ADMIN))
+                            .then(events.promptVersionCreated(changed, changed.latest().number(), labels, actor))
                             .then(events.deliver())
                             .thenReturn(changed);
                 }));
@@ -56,6 +62,12 @@ public class PromptAdmin {
     /** Points {@code label} at {@code version}; {@link PromptConfig.UnknownVersionException} when it does not exist. */
     @Transactional
     public Mono<PromptConfig> moveLabel(UUID tenantId, String name, String label, int version) {
+        return moveLabel(tenantId, name, label, version, TenantAdmin.ADMIN);
+    }
+
+    /** {@link #moveLabel(UUID, String, String, int)} with the actor its event names (a console user). */
+    @Transactional
+    public Mono<PromptConfig> moveLabel(UUID tenantId, String name, String label, int version, String actor) {
         return tenants.findTenant(tenantId)
                 .flatMap(tenant -> prompts.find(tenantId, name))
                 .flatMap(found -> prompts.lock(tenantId, name, clock.instant()))
@@ -63,7 +75,7 @@ public class PromptAdmin {
                     Integer previous = current.labels().get(label);
                     PromptConfig changed = current.withLabel(label, version, clock.instant());
                     return prompts.saveLabel(tenantId, changed, label)
-                            .then(events.promptLabelMoved(changed, label, version, previous, TenantAdmin.ADMIN))
+                            .then(events.promptLabelMoved(changed, label, version, previous, actor))
                             .then(events.deliver())
                             .thenReturn(changed);
                 });
