@@ -127,7 +127,7 @@ public final class PlaygroundPage {
             PlaygroundGateway.Call call = new PlaygroundGateway.Call(key, model, prompt.name(),
                     chosen.version().number(), given, message);
             return gateway.send(call).map(answer -> new View(view.options(), view.selection(), view.label(),
-                    view.version(), view.template(), view.variables(), message, model, rendered, null, null, answer,
+                    view.version(), view.template(), view.variables(), message, model, view.rendered(), null, null, answer,
                     call.metadata(), view.gateway(), 200));
         });
     }

@@ -15,11 +15,13 @@ import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.fleet.orchestrator.domain.ChangeNotDeliveredException;
@@ -51,11 +53,24 @@ public class PromptPagesController {
     private final PromptAdmin prompts;
     private final TenantAdmin tenants;
     private final PlaygroundPage playground;
+    private final ConsoleModel console;
 
-    public PromptPagesController(PromptAdmin prompts, TenantAdmin tenants, PlaygroundGateway gateway) {
+    public PromptPagesController(PromptAdmin prompts, TenantAdmin tenants, PlaygroundGateway gateway,
+            ConsoleModel console) {
         this.prompts = prompts;
         this.tenants = tenants;
         this.playground = new PlaygroundPage(tenants, gateway);
+        this.console = console;
+    }
+
+    /**
+     * The console's error page, with the current path its layout needs: WebFlux gives an exception handler a
+     * fresh model, without what {@link ConsoleModel}'s model attributes added (so its own handler's page fails).
+     */
+    @ExceptionHandler(ResponseStatusException.class)
+    String problem(ResponseStatusException e, ServerWebExchange exchange, Model model) {
+        model.addAttribute("currentPath", exchange.getRequest().getPath().pathWithinApplication().value());
+        return console.problem(e, exchange, model);
     }
 
     /** A row of the list: a prompt's name, newest version, labels and last change. */
