@@ -2,17 +2,11 @@ package dev.fleet.orchestrator.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,7 +26,6 @@ import org.springframework.web.util.HtmlUtils;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 
 import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.events.v1.Prompt;
@@ -63,7 +56,7 @@ class PromptPagesIntegrationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final FleetSerde SERDE = new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog());
-    private static final FakeGateway GATEWAY = FakeGateway.start();
+    private static final PlaygroundGatewayStub GATEWAY = PlaygroundGatewayStub.start();
 
     @Autowired
     private WebTestClient web;
@@ -94,7 +87,7 @@ class PromptPagesIntegrationTest {
 
     @AfterAll
     static void stopGateway() {
-        GATEWAY.server.stop(0);
+        GATEWAY.close();
     }
 
     @Test
@@ -267,7 +260,7 @@ class PromptPagesIntegrationTest {
 
         // then the gateway got the tenant's key and the pinned prompt with its variables
         assertThat(GATEWAY.requests).hasSize(1);
-        Received request = GATEWAY.requests.get(0);
+        PlaygroundGatewayStub.Received request = GATEWAY.requests.get(0);
         assertThat(request.path()).isEqualTo("/v1/chat/completions");
         assertThat(request.authorization()).isEqualTo("Bearer " + key);
         JsonNode body = json.readTree(request.body());
@@ -316,50 +309,5 @@ class PromptPagesIntegrationTest {
     private Tenant tenant(String name) {
         return tenants.createTenant(name + " " + UUID.randomUUID().toString().substring(0, 8), TenantPlan.FREE)
                 .block(WAIT);
-    }
-
-    record Received(String path, String authorization, String body) {
-    }
-
-    /** A stand-in for the gateway: records each request and answers with the next status and body set. */
-    static final class FakeGateway {
-        final HttpServer server;
-        final List<Received> requests = new CopyOnWriteArrayList<>();
-        private final AtomicReference<Map.Entry<Integer, String>> next = new AtomicReference<>(Map.entry(500, "{}"));
-
-        private FakeGateway(HttpServer server) {
-            this.server = server;
-        }
-
-        static FakeGateway start() {
-            try {
-                HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-                FakeGateway gateway = new FakeGateway(server);
-                server.createContext("/", exchange -> {
-                    String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                    gateway.requests.add(new Received(exchange.getRequestURI().getPath(),
-                            exchange.getRequestHeaders().getFirst("Authorization"), body));
-                    Map.Entry<Integer, String> answer = gateway.next.get();
-                    byte[] bytes = answer.getValue().getBytes(StandardCharsets.UTF_8);
-                    exchange.getResponseHeaders().add("Content-Type", "application/json");
-                    exchange.sendResponseHeaders(answer.getKey(), bytes.length);
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(bytes);
-                    }
-                });
-                server.start();
-                return gateway;
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort();
-        }
-
-        void next(int status, String body) {
-            next.set(Map.entry(status, body));
-        }
     }
 }
