@@ -118,7 +118,8 @@ class PromptPagesIntegrationTest {
         assertThat(list).contains(">support</a>").contains("production → v1").doesNotContain("no prompt yet");
         String page = console.page(base + "/support");
         assertThat(page).contains("Answer in {{language}}.").contains("Be brief.").contains("/support/diff\"")
-                .contains("<option value=\"2\" selected=\"selected\">2</option>");
+                .contains("<option value=\"2\" selected=\"selected\">2</option>")
+                .contains("/support/playground?selection=version:2\">Try version 2</a>");
 
         // when the two versions are compared
         String diff = console.page(base + "/support/diff?from=1&to=2");
