@@ -116,6 +116,7 @@ class FleetEndToEndIT {
         Map<String, String> env = Map.ofEntries(
                 // the console's Fleet page probes every replica
                 Map.entry("FLEET_CONSOLE_SERVICES", consoleProbes),
+                Map.entry("FLEET_CONSOLE_GATEWAY_URL", "http://127.0.0.1:" + ports.get("gateway")),
                 Map.entry("KAFKA_BOOTSTRAP_SERVERS", bootstrap),
                 Map.entry("FLEET_POSTGRES_URL", SharedPostgres.url()),
                 Map.entry("FLEET_POSTGRES_USER", SharedPostgres.user()),

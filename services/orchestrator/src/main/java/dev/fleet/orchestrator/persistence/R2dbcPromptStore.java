@@ -12,6 +12,7 @@ import org.springframework.stereotype.Repository;
 import dev.fleet.orchestrator.domain.prompts.PromptConfig;
 import dev.fleet.orchestrator.domain.prompts.PromptStore;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Prompts in {@code orchestrator.prompts}, {@code prompt_versions} and {@code prompt_labels}. */
@@ -46,6 +47,18 @@ public class R2dbcPromptStore implements PromptStore {
                 .one()
                 .flatMap(updatedAt -> load(tenantId, name, updatedAt))
                 .filter(prompt -> !prompt.versions().isEmpty());
+    }
+
+    @Override
+    public Flux<String> names(UUID tenantId) {
+        return db.sql("""
+                SELECT p.name FROM orchestrator.prompts p
+                WHERE p.tenant_id = :tenantId AND EXISTS (SELECT 1 FROM orchestrator.prompt_versions v
+                    WHERE v.tenant_id = p.tenant_id AND v.name = p.name)
+                ORDER BY p.name""")
+                .bind("tenantId", tenantId)
+                .map(row -> row.get("name", String.class))
+                .all();
     }
 
     private Mono<PromptConfig> load(UUID tenantId, String name, Instant updatedAt) {

@@ -10,6 +10,7 @@ import dev.fleet.orchestrator.domain.Actors;
 import dev.fleet.orchestrator.domain.ControlPlaneEvents;
 import dev.fleet.orchestrator.domain.TenantStore;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
@@ -41,12 +42,19 @@ public class PromptAdmin {
     @Transactional
     public Mono<PromptConfig> createVersion(UUID tenantId, String name, String template, List<String> labels) {
         PromptTemplate.compile(template);
+        return Actors.current().flatMap(actor -> createVersion(tenantId, name, template, labels, actor));
+    }
+
+    /** {@link #createVersion(UUID, String, String, List)} with the actor its event names. */
+    @Transactional
+    public Mono<PromptConfig> createVersion(UUID tenantId, String name, String template, List<String> labels,
+            String actor) {
+        PromptTemplate.compile(template);
         return tenants.findTenant(tenantId).flatMap(tenant -> prompts.lock(tenantId, name, clock.instant())
                 .flatMap(current -> {
                     PromptConfig changed = current.withVersion(template, labels, clock.instant());
                     return prompts.insertLatestVersion(tenantId, changed)
-                            .then(Actors.current().flatMap(actor -> events.promptVersionCreated(changed, changed.latest().number(), labels,
-                                    actor)))
+                            .then(events.promptVersionCreated(changed, changed.latest().number(), labels, actor))
                             .then(events.deliver())
                             .thenReturn(changed);
                 }));
@@ -55,6 +63,12 @@ public class PromptAdmin {
     /** Points {@code label} at {@code version}; {@link PromptConfig.UnknownVersionException} when it does not exist. */
     @Transactional
     public Mono<PromptConfig> moveLabel(UUID tenantId, String name, String label, int version) {
+        return Actors.current().flatMap(actor -> moveLabel(tenantId, name, label, version, actor));
+    }
+
+    /** {@link #moveLabel(UUID, String, String, int)} with the actor its event names. */
+    @Transactional
+    public Mono<PromptConfig> moveLabel(UUID tenantId, String name, String label, int version, String actor) {
         return tenants.findTenant(tenantId)
                 .flatMap(tenant -> prompts.find(tenantId, name))
                 .flatMap(found -> prompts.lock(tenantId, name, clock.instant()))
@@ -62,7 +76,7 @@ public class PromptAdmin {
                     Integer previous = current.labels().get(label);
                     PromptConfig changed = current.withLabel(label, version, clock.instant());
                     return prompts.saveLabel(tenantId, changed, label)
-                            .then(Actors.current().flatMap(actor -> events.promptLabelMoved(changed, label, version, previous, actor)))
+                            .then(events.promptLabelMoved(changed, label, version, previous, actor))
                             .then(events.deliver())
                             .thenReturn(changed);
                 });
@@ -71,6 +85,11 @@ public class PromptAdmin {
     /** The prompt with all its versions and labels. */
     public Mono<PromptConfig> prompt(UUID tenantId, String name) {
         return prompts.find(tenantId, name);
+    }
+
+    /** The names of the tenant's prompts (those with a version), sorted; empty for an unknown tenant. */
+    public Flux<String> names(UUID tenantId) {
+        return prompts.names(tenantId);
     }
 
     public Mono<Boolean> tenantExists(UUID tenantId) {

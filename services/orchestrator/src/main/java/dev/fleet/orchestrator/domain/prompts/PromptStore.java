@@ -3,6 +3,7 @@ package dev.fleet.orchestrator.domain.prompts;
 import java.time.Instant;
 import java.util.UUID;
 
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /** Where prompt versions and labels are kept. Calls join the caller's transaction, if any. */
@@ -16,6 +17,9 @@ public interface PromptStore {
 
     /** The prompt, or empty when it has no version. */
     Mono<PromptConfig> find(UUID tenantId, String name);
+
+    /** The names of the tenant's prompts that have a version, sorted. */
+    Flux<String> names(UUID tenantId);
 
     /** Stores the newest version of {@code config} and its labels. */
     Mono<Void> insertLatestVersion(UUID tenantId, PromptConfig config);

@@ -1,6 +1,8 @@
 package dev.fleet.orchestrator.domain.prompts;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import com.samskivert.mustache.Mustache;
 import com.samskivert.mustache.MustacheException;
@@ -30,6 +32,49 @@ public final class PromptTemplate {
         } catch (MustacheException e) {
             throw new InvalidTemplateException(e.getMessage());
         }
+    }
+
+    /**
+     * The names of the variables the template uses (in tags and as section names), sorted: what a caller
+     * must give as {@code metadata.var_<name>}. {@code .} and {@code this} (a section's own value) are not
+     * variables.
+     */
+    public Set<String> variables() {
+        Set<String> names = new TreeSet<>();
+        compiled.visit(new Mustache.Visitor() {
+            @Override
+            public void visitText(String text) {
+            }
+
+            @Override
+            public void visitVariable(String name) {
+                add(name);
+            }
+
+            @Override
+            public boolean visitInclude(String name) {
+                return false;
+            }
+
+            @Override
+            public boolean visitSection(String name) {
+                add(name);
+                return true;
+            }
+
+            @Override
+            public boolean visitInvertedSection(String name) {
+                add(name);
+                return true;
+            }
+
+            private void add(String name) {
+                if (!".".equals(name) && !"this".equals(name)) {
+                    names.add(name);
+                }
+            }
+        });
+        return java.util.Collections.unmodifiableSet(names);
     }
 
     /** The text with {@code variables} filled in. */

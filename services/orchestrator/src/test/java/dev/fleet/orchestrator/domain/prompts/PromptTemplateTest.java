@@ -36,4 +36,16 @@ class PromptTemplateTest {
         assertThatThrownBy(() -> PromptTemplate.compile("You are a {{#tone}} assistant."))
                 .isInstanceOf(PromptTemplate.InvalidTemplateException.class);
     }
+
+    @Test
+    void shouldNameTheVariablesItUsesOnceEachSorted() {
+        // given
+        PromptTemplate template = PromptTemplate.compile(
+                "You are a {{tone}} assistant for {{company}}.{{#vip}} Greet {{name}} by name.{{/vip}}"
+                        + "{{^vip}} Be {{tone}}.{{/vip}}");
+
+        // when / then
+        assertThat(template.variables()).containsExactly("company", "name", "tone", "vip");
+        assertThat(PromptTemplate.compile("No variables.").variables()).isEmpty();
+    }
 }
