@@ -10,7 +10,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -54,14 +54,20 @@ class AuditPagesIntegrationTest {
         FleetTestEnvironment.kafkaAndPostgres(registry);
     }
 
-    @BeforeAll
-    static void startAuditService() {
-        auditService = new AuditServiceStandIn();
+    @BeforeEach
+    void startAuditService() {
+        // once the application has provisioned the audit topics
+        if (auditService == null) {
+            auditService = new AuditServiceStandIn();
+        }
     }
 
     @AfterAll
     static void stopAuditService() throws InterruptedException {
-        auditService.close();
+        if (auditService != null) {
+            auditService.close();
+            auditService = null;
+        }
     }
 
     @AfterEach

@@ -59,6 +59,11 @@ final class AuditServiceStandIn implements AutoCloseable {
         String topic = FleetTopics.AUDIT_QUERIES.name();
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
+        if (partitions.isEmpty()) {
+            consumer.close();
+            throw new IllegalStateException(topic + " does not exist yet: start the stand-in once the application has "
+                    + "provisioned its topics");
+        }
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         Properties producerConfig = new Properties();
