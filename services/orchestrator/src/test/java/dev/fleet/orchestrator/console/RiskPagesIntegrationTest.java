@@ -169,6 +169,32 @@ class RiskPagesIntegrationTest {
         // and the chooser counts one waiting case
         assertThat(cases.openQueues(1000).filter(q -> q.tenantId().toString().equals(tenant)).blockFirst(WAIT))
                 .extracting(OpenQueue::waiting).isEqualTo(1L);
+
+        // when the newer case passes its SLA and is escalated
+        clock.advance(Duration.ofHours(5));
+        cases.escalateDue().block(WAIT);
+
+        // then the queue marks it escalated (in words, not only colour) and the chooser counts it
+        String escalated = ada.page("/console/tenants/" + tenant + "/risk?status=escalated");
+        assertThat(escalated).contains("tx-newer", "<span class=\"badge warn\">Escalated</span>",
+                "escalated: past its SLA since").doesNotContain("tx-older");
+        assertThat(cases.openQueues(1000).filter(q -> q.tenantId().toString().equals(tenant)).blockFirst(WAIT))
+                .extracting(OpenQueue::escalated).isEqualTo(1L);
+
+        // when Ada declines it (the decline form sits behind a disclosure)
+        RiskCase newer = find(tenant, "tx-newer");
+        String newerPage = "/console/tenants/" + tenant + "/risk/cases/" + newer.id();
+        assertThat(ada.page(newerPage)).contains("<summary>Decline the transaction…</summary>");
+        String declined = ada.post(newerPage + "/decision", Map.of("resolution", "decline", "note", "stolen card"));
+
+        // then one decline decides it, and nobody is waiting any more
+        assertThat(decoded(declined)).endsWith("?done=The case is decided: the transaction is declined.");
+        assertThat(find(tenant, "tx-newer").resolution()).hasToString("DECLINED");
+        assertThat(ada.page("/console/tenants/" + tenant + "/risk?status=decided")).contains("tx-older", "tx-newer",
+                "review → declined");
+        assertThat(cases.openQueues(1000).filter(q -> q.tenantId().toString().equals(tenant)).collectList()
+                .block(WAIT)).isEmpty();
+        assertThat(ada.page("/console/risk")).doesNotContain("Queue Ltd");
     }
 
     @Test
