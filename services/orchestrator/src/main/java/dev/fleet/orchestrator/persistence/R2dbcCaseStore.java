@@ -15,6 +15,7 @@ import dev.fleet.orchestrator.domain.risk.CaseQuery;
 import dev.fleet.orchestrator.domain.risk.CaseReview;
 import dev.fleet.orchestrator.domain.risk.CaseStatus;
 import dev.fleet.orchestrator.domain.risk.CaseStore;
+import dev.fleet.orchestrator.domain.risk.OpenQueue;
 import dev.fleet.orchestrator.domain.risk.RiskCase;
 import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.schemas.FleetTopics;
@@ -90,6 +91,20 @@ public class R2dbcCaseStore implements CaseStore {
             select = select.bind("openedBy", now.minus(query.minAge()));
         }
         return select.map(row -> riskCase(row, List.of())).all();
+    }
+
+    @Override
+    public Flux<OpenQueue> openQueues(int limit) {
+        // served by risk_cases_by_tenant (tenant_id, status, opened_at)
+        return db.sql("""
+                SELECT tenant_id, count(*) AS waiting, count(*) FILTER (WHERE status = 'escalated') AS escalated,
+                    min(opened_at) AS oldest
+                FROM orchestrator.risk_cases WHERE status IN ('open', 'escalated')
+                GROUP BY tenant_id ORDER BY oldest, tenant_id LIMIT :limit""")
+                .bind("limit", limit)
+                .map(row -> new OpenQueue(row.get("tenant_id", UUID.class), row.get("waiting", Long.class),
+                        row.get("escalated", Long.class), row.get("oldest", Instant.class)))
+                .all();
     }
 
     @Override

@@ -17,6 +17,12 @@ public interface CaseStore {
     /** The tenant's cases matching {@code query} at {@code now}, without their reviews. */
     Flux<RiskCase> list(UUID tenantId, CaseQuery query, Instant now);
 
+    /**
+     * Up to {@code limit} tenants that have cases awaiting a decision (open or escalated), the one whose
+     * oldest such case is oldest first (ties by tenant id).
+     */
+    Flux<OpenQueue> openQueues(int limit);
+
     /** The case with its reviews. */
     Mono<RiskCase> find(UUID tenantId, UUID caseId);
 

@@ -62,6 +62,16 @@ public class RiskCases {
         return Flux.defer(() -> store.list(tenantId, query, now()));
     }
 
+    /** Up to {@code limit} tenants with cases awaiting a decision, the longest-waiting first. */
+    public Flux<OpenQueue> openQueues(int limit) {
+        return store.openQueues(limit);
+    }
+
+    /** The four-eyes rule the reviews are held to. */
+    public FourEyes fourEyes() {
+        return fourEyes;
+    }
+
     public Mono<RiskCase> find(UUID tenantId, UUID caseId) {
         return store.find(tenantId, caseId);
     }
