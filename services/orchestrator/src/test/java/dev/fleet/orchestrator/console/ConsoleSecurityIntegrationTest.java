@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -102,8 +103,10 @@ class ConsoleSecurityIntegrationTest {
         String html = ada.page("/console/fleet");
         assertThat(html).containsPattern("(?s)<td>gateway</td>.*?>UP</span>");
         assertThat(html).containsPattern("(?s)<td>scorer</td>.*?>UNREACHABLE</span>");
-        // the orchestrator's own chat consumers are a group with a member on the chat requests
-        assertThat(html).containsPattern("(?s)<th scope=\"row\">orchestrator</th>.*?fleet\\.chat\\.requests\\.v1");
+        // the orchestrator's own chat consumers are a group with a member on the chat requests (once it joined)
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                assertThat(ada.page("/console/fleet")).containsPattern(
+                        "(?s)<th scope=\"row\">orchestrator</th>.*?fleet\\.chat\\.requests\\.v1"));
     }
 
     @Test
