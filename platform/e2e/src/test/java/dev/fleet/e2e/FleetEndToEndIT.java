@@ -48,6 +48,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -647,6 +648,109 @@ class FleetEndToEndIT {
             browser.assertAccessible("fleet");
             browser.screenshot("fleet");
         }
+    }
+
+    /**
+     * The console's control-plane path in Chromium: create a tenant, issue a key (shown once) and use it on the
+     * gateway; give the tenant a prompt with two versions, move its production label to the second after the
+     * confirmation, and the playground renders the second and sends it through the gateway as the tenant, with
+     * the key from the page: the model receives the second version as its system message.
+     */
+    @Test
+    @Order(16)
+    void theConsoleCreatesATenantIssuesAKeyMovesAPromptLabelAndThePlaygroundUsesIt() throws Exception {
+        try (ConsoleBrowser browser = ConsoleBrowser.start()) {
+            String console = fleet.get("orchestrator").url() + "/console";
+            signIn(browser, console, "Ada");
+
+            // a tenant and a key, through the pages
+            browser.open(console + "/tenants");
+            browser.waitFor(By.id("name")).sendKeys("Console Co");
+            new Select(browser.driver().findElement(By.id("plan"))).selectByValue("pro");
+            browser.driver().findElement(By.xpath("//button[normalize-space()='Create tenant']")).click();
+            browser.await(ExpectedConditions.urlMatches("/console/tenants/[0-9a-f-]{36}"));
+            String tenantPage = browser.driver().getCurrentUrl().replaceAll("\\?.*$", "");
+            String consoleTenant = tenantPage.substring(tenantPage.lastIndexOf('/') + 1);
+            browser.driver().findElement(By.xpath("//button[normalize-space()='Issue a key']")).click();
+            String key = browser.waitFor(By.id("issued-key")).getText().strip();
+            assertThat(key).startsWith("fk-");
+            await("the console's key works on the gateway").atMost(FLOW).pollInterval(Duration.ofMillis(250))
+                    .until(() -> gateway("GET", "/v1/models", null, key).statusCode() == 200);
+
+            // a prompt of two versions; production moves from the first to the second after its confirmation
+            browser.open(tenantPage + "/prompts");
+            browser.waitFor(By.id("prompt-name")).sendKeys("greeting");
+            browser.driver().findElement(By.id("prompt-template")).sendKeys("You are {{tone}}. Version one.");
+            browser.driver().findElement(By.id("prompt-labels")).sendKeys("production");
+            browser.driver().findElement(By.xpath("//button[normalize-space()='Save version']")).click();
+            browser.open(tenantPage + "/prompts/greeting");
+            browser.waitFor(By.id("version-template")).sendKeys("You are {{tone}}. Version two.");
+            browser.driver().findElement(By.xpath("//button[normalize-space()='Save as the next version']")).click();
+            browser.open(tenantPage + "/prompts/greeting");
+            browser.waitFor(By.id("move-label")).sendKeys("production");
+            new Select(browser.driver().findElement(By.id("move-version"))).selectByValue("2");
+            browser.driver().findElement(By.xpath("//button[normalize-space()='Review the move']")).click();
+            browser.waitFor(By.xpath("//button[normalize-space()='Move production to version 2']")).click();
+            browser.await(ExpectedConditions.urlContains("done="));
+
+            // the playground renders production (now version 2) and sends it through the gateway as the tenant
+            simulator.recording(true).forgetRequests();
+            browser.open(tenantPage + "/prompts/greeting/playground?selection=label:production");
+            browser.waitFor(By.name("var_tone")).sendKeys("patient");
+            WebElement model = browser.driver().findElement(By.id("pg-model"));
+            model.clear();
+            model.sendKeys(SIM_MODEL);
+            browser.driver().findElement(By.id("pg-key")).sendKeys(key);
+            browser.driver().findElement(By.xpath("//button[normalize-space()='Render and send']")).click();
+            assertThat(browser.waitFor(By.id("rendered")).getText()).isEqualTo("You are patient. Version two.");
+            assertThat(browser.waitFor(By.id("answer")).getText()).isNotBlank();
+            assertThat(browser.driver().getPageSource()).doesNotContain(key);
+            assertThat(simulator.requests()).anySatisfy(request -> assertThat(request.path("messages").path(0)
+                    .path("content").asText()).contains("You are patient. Version two."));
+            simulator.recording(false);
+            assertThat(consoleTenant).isNotEqualTo(tenantId);
+        }
+    }
+
+    /**
+     * Four eyes in the console: a held spike of the risk tenant (above the e2e fleet's four-eyes amount) is
+     * approved by Ann, who is then told a second reviewer is needed and offered no approve button, and decided
+     * by Bob in his own session.
+     */
+    @Test
+    @Order(17)
+    void twoReviewersApproveARiskCaseInTheConsole() throws Exception {
+        String cases = "/admin/tenants/" + riskTenantId + "/risk/cases";
+        JsonNode open = admin("GET", cases + "?status=open&limit=100", null, 200).path("data");
+        JsonNode held = null;
+        for (JsonNode c : open) {
+            if (c.path("reviews").isEmpty() || c.path("reviews").size() == 0) {
+                held = c;
+                break;
+            }
+        }
+        assertThat(held).as("an open case nobody reviewed yet (the risk test leaves the other spikes open)").isNotNull();
+        String caseId = held.path("id").asText();
+        String casePage = fleet.get("orchestrator").url() + "/console/tenants/" + riskTenantId + "/risk/cases/" + caseId;
+        String console = fleet.get("orchestrator").url() + "/console";
+        try (ConsoleBrowser ann = ConsoleBrowser.start()) {
+            signIn(ann, console, "Ann");
+            ann.open(casePage);
+            ann.waitFor(By.id("approve-note")).sendKeys("called the customer");
+            ann.driver().findElement(By.cssSelector("#approve-form button[type=submit]")).click();
+            ann.await(ExpectedConditions.textToBePresentInElementLocated(By.tagName("main"), "second, different reviewer"));
+            assertThat(ann.driver().findElements(By.id("approve-form"))).isEmpty();
+        }
+        try (ConsoleBrowser bob = ConsoleBrowser.start()) {
+            signIn(bob, console, "Bob");
+            bob.open(casePage);
+            bob.waitFor(By.id("approve-note")).sendKeys("confirmed with Ann");
+            bob.driver().findElement(By.cssSelector("#approve-form button[type=submit]")).click();
+            bob.await(ExpectedConditions.urlContains("done="));
+        }
+        JsonNode decided = admin("GET", cases + "/" + caseId, null, 200);
+        assertThat(decided.path("status").asText()).isEqualTo("decided");
+        assertThat(decided.path("resolution").asText()).isEqualTo("approved");
     }
 
     /** Signs in through the console's form as {@code name}. */
