@@ -133,6 +133,9 @@ class UsageExperimentPagesIntegrationTest {
         // and without a range it shows the last 30 days, today included
         String defaults = console.page("/console/tenants/" + id + "/usage");
         assertThat(defaults).contains("value=\"" + today.minusDays(29) + "\"", "value=\"" + today + "\"");
+        // (a GET form: its range goes into the address, the CSRF token must not)
+        String form = defaults.substring(defaults.indexOf("<form class=\"inline\" method=\"get\""));
+        assertThat(form.substring(0, form.indexOf("</form>"))).contains("name=\"from\"").doesNotContain("_csrf");
         assertThat(cells(defaults, d2.toString())).contains("40,000");
     }
 
