@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -42,6 +43,33 @@ public final class TopicReader<K, V> implements AutoCloseable {
     /** Records of {@code topic} with string keys and values decoded by {@code values} (e.g. the fleet serde). */
     public static <V> TopicReader<String, V> decoded(String topic, Deserializer<V> values) {
         return new TopicReader<>(topic, new StringDeserializer(), values);
+    }
+
+    /**
+     * Like {@link #decoded}, but a record {@code values} cannot decode (another test's deliberate poison record on
+     * a shared topic) has a null value instead of failing the read.
+     */
+    public static <V> TopicReader<String, V> decodedSkippingUnreadable(String topic, Deserializer<V> values) {
+        Deserializer<V> lenient = new Deserializer<>() {
+            @Override
+            public V deserialize(String t, byte[] data) {
+                try {
+                    return values.deserialize(t, data);
+                } catch (RuntimeException unreadable) {
+                    return null;
+                }
+            }
+
+            @Override
+            public V deserialize(String t, Headers headers, byte[] data) {
+                try {
+                    return values.deserialize(t, headers, data);
+                } catch (RuntimeException unreadable) {
+                    return null;
+                }
+            }
+        };
+        return new TopicReader<>(topic, new StringDeserializer(), lenient);
     }
 
     /** Raw bytes of {@code topic}, e.g. a dead-letter topic. */

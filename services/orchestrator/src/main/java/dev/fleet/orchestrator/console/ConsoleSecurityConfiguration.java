@@ -4,6 +4,7 @@ import java.net.URI;
 import java.security.Principal;
 import java.time.Clock;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -44,6 +45,7 @@ import reactor.core.publisher.Mono;
  * ({@code AdminTokenWebFilter}) exactly as before, and the OpenAI-shaped API is untouched.
  */
 @Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE) // tests without a server have no admin guard
 @EnableWebFluxSecurity
 @EnableConfigurationProperties(ConsoleProperties.class)
 public class ConsoleSecurityConfiguration {

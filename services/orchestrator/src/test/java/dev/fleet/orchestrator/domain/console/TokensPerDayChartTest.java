@@ -127,6 +127,23 @@ class TokensPerDayChartTest {
         assertThat(labels).isBetween(10, 20);
     }
 
+    @Test
+    void drawsWithPresentationAttributesOnlyAsTheConsolesContentSecurityPolicyRequires() throws Exception {
+        // the console's CSP (style-src 'self') ignores inline style attributes and <style> elements
+        Document svg = parse(TokensPerDayChart.svg(data(List.of(Map.of(PROMPT_A, 1200L, EMBEDDING, 5L), Map.of())),
+                "Tokens"));
+
+        NodeList all = svg.getElementsByTagName("*");
+        assertThat(all.getLength()).isGreaterThan(10);
+        for (int i = 0; i < all.getLength(); i++) {
+            Element element = (Element) all.item(i);
+            assertThat(element.hasAttribute("style")).as("style attribute on <%s>", element.getTagName()).isFalse();
+            assertThat(element.getTagName()).isNotEqualTo("style");
+        }
+        assertThat(elements(svg, "g", "bars", "rect")).allSatisfy(bar -> assertThat(bar.getAttribute("fill"))
+                .startsWith("#"));
+    }
+
     private static Document parse(String svg) throws Exception {
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
