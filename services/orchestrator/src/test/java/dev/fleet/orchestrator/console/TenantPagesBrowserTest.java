@@ -7,6 +7,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -63,6 +64,16 @@ class TenantPagesBrowserTest {
         assertThat(browser.waitFor(By.linkText("Acme Robotics")).isDisplayed()).isTrue();
         browser.assertAccessible("tenants");
         browser.screenshot("tenants");
+
+        // with JavaScript, typing narrows the list in place (htmx swaps the results; the page is not reloaded)
+        ((JavascriptExecutor) browser.driver()).executeScript("window.fleetMarker = 'same page';");
+        browser.driver().findElement(By.id("q")).sendKeys("Initech");
+        browser.await(driver -> driver.findElement(By.id("tenant-results")).getText().contains("Initech")
+                && !driver.findElement(By.id("tenant-results")).getText().contains("Globex Corporation"));
+        assertThat(((JavascriptExecutor) browser.driver()).executeScript("return window.fleetMarker"))
+                .as("swapped in place, not navigated").isEqualTo("same page");
+        browser.await(driver -> driver.getCurrentUrl().contains("q=Initech"));
+        browser.open(base + "/console/tenants");
 
         browser.driver().findElement(By.linkText("Acme Robotics")).click();
         browser.waitFor(By.xpath("//h1[text()='Acme Robotics']"));

@@ -12,11 +12,14 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -126,6 +129,24 @@ class UsageExperimentPagesBrowserTest {
             assertThat(browser.waitFor(By.id("invoice-total")).getText()).contains("0.25 USD");
             browser.assertAccessible("invoice");
             browser.screenshot("invoice");
+
+            // the CSV download, with the browser's own session: an attachment of the invoice's lines and total
+            WebElement download = browser.driver().findElement(By.partialLinkText("CSV"));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> fetched = (Map<String, Object>) ((JavascriptExecutor) browser.driver()).executeAsyncScript(
+                    "const done = arguments[arguments.length - 1];"
+                            + "fetch(arguments[0], {credentials: 'same-origin'}).then(r => r.text().then(body => done({"
+                            + "status: r.status, type: r.headers.get('Content-Type'),"
+                            + "disposition: r.headers.get('Content-Disposition'), body: body})));",
+                    download.getAttribute("href"));
+            assertThat(fetched.get("status")).isEqualTo(200L);
+            assertThat((String) fetched.get("type")).startsWith("text/csv");
+            assertThat((String) fetched.get("disposition"))
+                    .isEqualTo("attachment; filename=\"invoice-" + id + "-" + month + ".csv\"");
+            assertThat(((String) fetched.get("body")).lines()).hasSize(5)
+                    .anySatisfy(row -> assertThat(row).containsIgnoringCase("prompt_tokens").contains("gpt-4o-mini")
+                            .contains("1120000"))
+                    .last().satisfies(total -> assertThat(total).startsWith(id + "," + month).contains(",total,"));
 
             browser.waitUpTo(WAIT).until(driver -> {
                 browser.open(base + "/console/experiments");
