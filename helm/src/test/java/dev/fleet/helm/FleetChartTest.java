@@ -86,6 +86,22 @@ class FleetChartTest {
     }
 
     @Test
+    void theConsoleProbesEveryServiceAndCallsTheGatewayInTheClusterWithSessionsKeptToOneReplica() {
+        RenderedChart chart = RenderedChart.render(PRODUCTION);
+        Map<String, JsonNode> env = chart.environment("orchestrator");
+        String probes = env.get("FLEET_CONSOLE_SERVICES").asText();
+        for (String service : SERVICES) {
+            int port = chart.named("Service", RenderedChart.RELEASE + "-" + service).at("/spec/ports/0/port").asInt();
+            assertThat(probes).contains(service + "=http://" + RenderedChart.RELEASE + "-" + service + ":" + port);
+        }
+        assertThat(env.get("FLEET_CONSOLE_GATEWAY_URL").asText()).isEqualTo("http://" + RenderedChart.RELEASE + "-gateway:"
+                + chart.named("Service", RenderedChart.RELEASE + "-gateway").at("/spec/ports/0/port").asInt());
+        assertThat(chart.named("Service", RenderedChart.RELEASE + "-orchestrator").at("/spec/sessionAffinity").asText())
+                .isEqualTo("ClientIP");
+        assertThat(chart.named("Service", RenderedChart.RELEASE + "-gateway").at("/spec/sessionAffinity").isMissingNode()).isTrue();
+    }
+
+    @Test
     void eachServiceListensWhereItsApplicationYmlSaysAndGetsOnlyVariablesItReads() throws IOException {
         RenderedChart chart = RenderedChart.render(PRODUCTION);
         String kafkaEnvironment = Files.readString(RenderedChart.REPOSITORY

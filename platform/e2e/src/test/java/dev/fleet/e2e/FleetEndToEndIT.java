@@ -647,6 +647,11 @@ class FleetEndToEndIT {
             assertThat(browser.driver().findElement(By.tagName("main")).getText()).contains("fleet.chat.requests.v1");
             browser.assertAccessible("fleet");
             browser.screenshot("fleet");
+
+            // and what the console cannot find is a page of its own, framed like the others
+            browser.open(console + "/tenants/00000000-0000-0000-0000-00000000dead");
+            assertThat(browser.waitFor(By.tagName("h1")).getText()).isEqualTo("Not found");
+            browser.assertAccessible("error");
         }
     }
 
