@@ -179,13 +179,18 @@ public final class OpenAiChatFormat {
 
     /** The tool calls a chunk carries, as JSON; null when none. */
     static JsonNode toolCalls(String toolCallsJson) {
-        if (toolCallsJson == null) {
+        return json(toolCallsJson);
+    }
+
+    /** JSON text the fleet carries (tool calls, tools, formats) as a tree; null for null. */
+    static JsonNode json(String text) {
+        if (text == null) {
             return null;
         }
         try {
-            return JSON.readTree(toolCallsJson);
+            return JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a chunk's tool calls are not JSON", e);
+            throw new IllegalStateException("not JSON: the fleet's records carry JSON here", e);
         }
     }
 

@@ -125,7 +125,7 @@ public final class OpenAiResponsesFormat {
         }
 
         static Text ofJson(String formatJson) {
-            return of(formatJson == null ? null : OpenAiChatFormat.toolCalls(formatJson));
+            return of(OpenAiChatFormat.json(formatJson));
         }
     }
 
@@ -231,8 +231,8 @@ public final class OpenAiResponsesFormat {
                 "incomplete".equals(status) ? new IncompleteDetails("max_output_tokens") : null,
                 stored.getInstructions(), stored.getMetadata(), stored.getTemperature(), stored.getTopP(),
                 stored.getMaxOutputTokens(), true,
-                stored.getToolChoiceJson() == null ? "auto" : OpenAiChatFormat.toolCalls(stored.getToolChoiceJson()),
-                stored.getToolsJson() == null ? List.of() : OpenAiChatFormat.toolCalls(stored.getToolsJson()), true,
+                stored.getToolChoiceJson() == null ? "auto" : OpenAiChatFormat.json(stored.getToolChoiceJson()),
+                stored.getToolsJson() == null ? List.of() : OpenAiChatFormat.json(stored.getToolsJson()), true,
                 stored.getUser(), stored.getPreviousResponseId(), Text.ofJson(stored.getTextFormatJson()), "disabled",
                 false);
     }
