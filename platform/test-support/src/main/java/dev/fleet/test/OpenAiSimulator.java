@@ -21,6 +21,9 @@ import com.sun.net.httpserver.HttpServer;
  * An OpenAI-compatible chat endpoint on a loopback port, for tests and benchmarks — a fixture,
  * never a default of any service. Answers {@code POST /v1/chat/completions} (stream or not) with
  * {@code "Simulated answer to: <last user message>"}, one word per token, and {@code GET /v1/models}.
+ * A chat completions request that offers {@code tools} is answered with a tool call, and one whose
+ * last message is a tool result with {@code "Simulated answer with tool result: <result>"}
+ * ({@link SimulatedToolCall}).
  * It speaks two more dialects with the same answers and knobs ({@link WireFormat}): Ollama's native
  * {@code POST /api/chat} (NDJSON) and Anthropic's {@code POST /v1/messages} (SSE events), streamed only.
  * <p>
@@ -102,6 +105,14 @@ public final class OpenAiSimulator implements AutoCloseable {
 
     public int port() {
         return server.getAddress().getPort();
+    }
+
+    /** The id of the tool call the simulator answers a request with tools with. */
+    public static final String TOOL_CALL_ID = SimulatedToolCall.CALL_ID;
+
+    /** The text the simulator answers a request whose last message is the tool result {@code result} with. */
+    public static String answerToToolResult(String result) {
+        return SimulatedToolCall.answerToToolResult(result);
     }
 
     /** The answer the simulator gives to {@code question}. */
@@ -203,12 +214,24 @@ public final class OpenAiSimulator implements AutoCloseable {
             return;
         }
         String question = lastUserMessage(body);
+        String toolResult = format == WireFormat.OPENAI ? SimulatedToolCall.lastToolResult(body) : null;
         String answer = behaviour.answerTokens() > 0 ? answerOfLength(behaviour.answerTokens())
-                : answerTo(question);
-        SimulatedAnswer completion = new SimulatedAnswer(behaviour, body.path("model").asText(DEFAULT_MODEL), answer,
-                (body.has("messages") ? body.path("messages") : body.path("input")).toString().length() / 4 + 1,
-                body.path("stream_options").path("include_usage").asBoolean(false));
+                : toolResult != null ? SimulatedToolCall.answerToToolResult(toolResult) : answerTo(question);
+        int promptTokens = (body.has("messages") ? body.path("messages") : body.path("input")).toString().length() / 4
+                + 1;
         boolean stream = body.path("stream").asBoolean(format == WireFormat.OLLAMA); // Ollama streams unless told not to
+        SimulatedToolCall call = format == WireFormat.OPENAI ? SimulatedToolCall.of(body, question, promptTokens) : null;
+        if (call != null && behaviour.errorStatus() == 0) {
+            if (stream) {
+                call.writeStream(exchange);
+            } else {
+                call.writeWhole(exchange);
+            }
+            exchange.close();
+            return;
+        }
+        SimulatedAnswer completion = new SimulatedAnswer(behaviour, body.path("model").asText(DEFAULT_MODEL), answer,
+                promptTokens, body.path("stream_options").path("include_usage").asBoolean(false));
         if (stream && behaviour.errorStatus() == 0) {
             completion.writeStream(exchange, format);
         } else {

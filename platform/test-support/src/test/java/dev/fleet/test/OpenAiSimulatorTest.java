@@ -235,6 +235,43 @@ class OpenAiSimulatorTest {
                 .isEqualTo("stop");
     }
 
+    @Test
+    void callsTheFirstToolWhenOfferedToolsAndAnswersTheToolResult() throws Exception {
+        // given
+        String tools = "[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}},"
+                + "{\"type\":\"function\",\"function\":{\"name\":\"other\"}}]";
+        String ask = "{\"model\":\"sim-model\",\"tools\":" + tools
+                + ",\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Oslo?\"}]";
+
+        // when asked whole, streamed, and with the tool result
+        JsonNode whole = JSON.readTree(post(HttpRequest.newBuilder(URI.create(simulator.baseUrl()
+                + "/v1/chat/completions")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(ask + "}")).build()).body());
+        List<JsonNode> streamed = events(ask + ",\"stream\":true}");
+        JsonNode answered = JSON.readTree(post(HttpRequest.newBuilder(URI.create(simulator.baseUrl()
+                + "/v1/chat/completions")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"sim-model\",\"tools\":" + tools
+                        + ",\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Oslo?\"},"
+                        + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[]},"
+                        + "{\"role\":\"tool\",\"tool_call_id\":\"call_sim_0\",\"content\":\"-3 C\"}]}")).build())
+                .body());
+
+        // then
+        JsonNode call = whole.at("/choices/0/message/tool_calls/0");
+        assertThat(whole.at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
+        assertThat(call.path("id").asText()).isEqualTo(OpenAiSimulator.TOOL_CALL_ID);
+        assertThat(call.at("/function/name").asText()).isEqualTo("get_weather");
+        assertThat(JSON.readTree(call.at("/function/arguments").asText()).path("query").asText())
+                .isEqualTo("Weather in Oslo?");
+        StringBuilder arguments = new StringBuilder();
+        streamed.forEach(e -> e.at("/choices/0/delta/tool_calls").forEach(c -> arguments.append(
+                c.at("/function/arguments").asText())));
+        assertThat(arguments.toString()).isEqualTo(call.at("/function/arguments").asText());
+        assertThat(streamed.get(streamed.size() - 1).at("/choices/0/finish_reason").asText()).isEqualTo("tool_calls");
+        assertThat(answered.at("/choices/0/message/content").asText())
+                .isEqualTo(OpenAiSimulator.answerToToolResult("-3 C"));
+    }
+
     /** The JSON events of a streamed answer to {@code body}, {@code [DONE]} left out. */
     private List<JsonNode> events(String body) throws IOException, InterruptedException {
         HttpResponse<Stream<String>> response = HTTP.send(HttpRequest.newBuilder(

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import dev.fleet.events.v1.ChatChunk;
 import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.EmbeddingRequested;
@@ -22,6 +23,7 @@ import dev.fleet.events.v1.EmbeddingResult;
 import dev.fleet.events.v1.EmbeddingVector;
 import dev.fleet.events.v1.ErrorCode;
 import dev.fleet.events.v1.ErrorType;
+import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.ReplyError;
 import dev.fleet.events.v1.ResponseAction;
 import dev.fleet.events.v1.ResponseLookup;
@@ -112,7 +114,26 @@ public final class FakeFleet implements AutoCloseable {
         }
     }
 
+    /**
+     * Answers {@code chat} with the model's tool calls ({@code toolCallsJson}, OpenAI's
+     * {@code tool_calls} array) and finish reason {@code tool_calls}, storing the response first
+     * when asked to, as the orchestrator does.
+     */
+    public void replyWithToolCalls(ChatRequested chat, String toolCallsJson) {
+        store(chat, List.of(), toolCallsJson);
+        ChatChunk calls = GatewayKafkaFixture.chunk(chat, 0, "", null);
+        calls.setToolCallsJson(toolCallsJson);
+        GatewayKafkaFixture.send(FleetTopics.CHAT_REPLIES, chat.getReplyPartition(), chat.getRequestId(), calls);
+        ChatChunk last = GatewayKafkaFixture.chunk(chat, 1, "", FinishReason.TOOL_CALLS);
+        last.setUsage(new TokenUsage(GatewayKafkaFixture.PROMPT_TOKENS, 1));
+        GatewayKafkaFixture.send(FleetTopics.CHAT_REPLIES, chat.getReplyPartition(), chat.getRequestId(), last);
+    }
+
     private void store(ChatRequested chat, List<String> deltas) {
+        store(chat, deltas, null);
+    }
+
+    private void store(ChatRequested chat, List<String> deltas, String toolCallsJson) {
         if (chat.getResponse() == null || !chat.getResponse().getStore()) {
             return;
         }
@@ -134,6 +155,10 @@ public final class FakeFleet implements AutoCloseable {
                 .setMaxOutputTokens(chat.getMaxTokens())
                 .setUser(chat.getResponse().getUser())
                 .setMetadata(chat.getResponse().getMetadata())
+                .setOutputToolCallsJson(toolCallsJson)
+                .setToolsJson(chat.getResponse().getToolsJson())
+                .setToolChoiceJson(chat.getResponse().getToolChoiceJson())
+                .setTextFormatJson(chat.getResponse().getTextFormatJson())
                 .build());
     }
 

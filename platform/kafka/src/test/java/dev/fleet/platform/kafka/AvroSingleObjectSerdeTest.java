@@ -112,7 +112,7 @@ class AvroSingleObjectSerdeTest {
     void shouldReadSymbolsAddedByANewerWriterAsTheEnumsDefaults() throws Exception {
         // given: a newer ChatChunk schema with a finish reason, an error type and an error code this reader lacks
         Schema newer = new Schema.Parser().parse(ChatChunk.getClassSchema().toString()
-                .replace("\"ERROR\"]", "\"ERROR\",\"CONTENT_FILTER\"]")
+                .replace("\"TOOL_CALLS\"]", "\"TOOL_CALLS\",\"CONTENT_FILTER\"]")
                 .replace("\"SERVER_ERROR\"]", "\"SERVER_ERROR\",\"OVERLOADED_ERROR\"]")
                 .replace("\"INTERNAL_ERROR\"]", "\"INTERNAL_ERROR\",\"QUOTA_EXCEEDED\"]"));
         assertThat(newer).isNotEqualTo(ChatChunk.getClassSchema());

@@ -9,6 +9,9 @@ import org.springframework.http.HttpStatus;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fleet.events.v1.ChatChunk;
 import dev.fleet.events.v1.FinishReason;
@@ -23,9 +26,13 @@ import dev.fleet.schemas.OpenAiNames;
  * Maps the orchestrator's {@link ChatChunk}s to OpenAI's chat JSON: one
  * {@code chat.completion.chunk} per chunk when streaming, or one {@code chat.completion}
  * assembled from all chunks. The {@code model} reported is the one that produced the chunk
- * (it differs from the requested one after a fallback).
+ * (it differs from the requested one after a fallback). Tool calls the model made arrive whole on
+ * one chunk: streamed as one {@code delta.tool_calls} (each call with its index, id, name and all its
+ * arguments), or as the message's {@code tool_calls}; the finish reason is then {@code tool_calls}.
  */
 public final class OpenAiChatFormat {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private OpenAiChatFormat() {
     }
@@ -40,8 +47,13 @@ public final class OpenAiChatFormat {
             @JsonProperty("finish_reason") String finishReason) {
     }
 
+    /** {@code tool_calls} (OpenAI's array, whole calls with their {@code index}) only on the chunk that carries them. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Delta(String role, String content) {
+    public record Delta(String role, String content, @JsonProperty("tool_calls") JsonNode toolCalls) {
+
+        public Delta(String role, String content) {
+            this(role, content, null);
+        }
     }
 
     /** {@code chat.completion}. */
@@ -53,8 +65,16 @@ public final class OpenAiChatFormat {
             @JsonProperty("finish_reason") String finishReason) {
     }
 
-    /** {@code refusal} is always null: refusals arrive as content. */
-    public record Message(String role, String content, String refusal) {
+    /**
+     * {@code refusal} is always null: refusals arrive as content. {@code content} is null for a
+     * message that only calls tools; {@code tool_calls} is left out when there are none.
+     */
+    public record Message(String role, String content, String refusal,
+            @JsonInclude(JsonInclude.Include.NON_NULL) @JsonProperty("tool_calls") JsonNode toolCalls) {
+
+        public Message(String role, String content, String refusal) {
+            this(role, content, refusal, null);
+        }
     }
 
     public record Usage(@JsonProperty("prompt_tokens") int promptTokens,
@@ -105,8 +125,9 @@ public final class OpenAiChatFormat {
     public static CompletionChunk chunk(ChatExchange exchange, ChatChunk chunk, boolean first) {
         String content = chunk.getDelta();
         boolean last = chunk.getFinishReason() != null;
+        JsonNode toolCalls = toolCalls(chunk.getToolCallsJson());
         Delta delta = new Delta(first ? "assistant" : null,
-                content.isEmpty() && last && !first ? null : content);
+                content.isEmpty() && (last && !first || toolCalls != null) ? null : content, toolCalls);
         return new CompletionChunk(completionId(exchange.requestId()), "chat.completion.chunk", created(exchange),
                 modelOf(exchange, chunk),
                 List.of(new ChunkChoice(0, delta, null, OpenAiNames.of(chunk.getFinishReason()))), null);
@@ -132,12 +153,16 @@ public final class OpenAiChatFormat {
     public static Completion completion(ChatExchange exchange, List<ChatChunk> chunks) {
         StringBuilder content = new StringBuilder();
         ChatChunk last = null;
+        JsonNode toolCalls = null;
         for (ChatChunk chunk : chunks) {
             Optional<ApiError> error = error(chunk);
             if (error.isPresent()) {
                 throw new ApiErrorException(error.get());
             }
             content.append(chunk.getDelta());
+            if (chunk.getToolCallsJson() != null) {
+                toolCalls = toolCalls(chunk.getToolCallsJson());
+            }
             last = chunk;
         }
         if (last == null || last.getFinishReason() == null) {
@@ -146,9 +171,27 @@ public final class OpenAiChatFormat {
         }
         return new Completion(completionId(exchange.requestId()), "chat.completion", created(exchange),
                 modelOf(exchange, last),
-                List.of(new CompletionChoice(0, new Message("assistant", content.toString(), null), null,
+                List.of(new CompletionChoice(0, new Message("assistant",
+                        content.isEmpty() && toolCalls != null ? null : content.toString(), null, toolCalls), null,
                         OpenAiNames.of(last.getFinishReason()))),
                 Usage.of(last.getUsage()));
+    }
+
+    /** The tool calls a chunk carries, as JSON; null when none. */
+    static JsonNode toolCalls(String toolCallsJson) {
+        return json(toolCallsJson);
+    }
+
+    /** JSON text the fleet carries (tool calls, tools, formats) as a tree; null for null. */
+    static JsonNode json(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return JSON.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("not JSON: the fleet's records carry JSON here", e);
+        }
     }
 
     private static long created(ChatExchange exchange) {

@@ -30,10 +30,11 @@ import dev.fleet.platform.web.ApiErrorException;
  * {@code max_output_tokens} to max tokens, {@code temperature}, {@code top_p}, {@code user} and
  * {@code metadata} as for chat. {@code store} (default true) and {@code previous_response_id} travel
  * to the orchestrator on the request ({@code ResponseRequested}), which stores the response and
- * builds the history of a continued one (decision 0029). Refused with a 400 naming the parameter,
- * since the fleet cannot honour them yet: {@code conversation} (use {@code previous_response_id}),
- * {@code tools} (the chat path does not return tool calls), {@code tool_choice} other than
- * {@code none}/{@code auto}, {@code background: true}, and a {@code text.format} other than text.
+ * builds the history of a continued one (decision 0029). Function {@code tools},
+ * {@code tool_choice}, {@code parallel_tool_calls} and {@code text.format} become the chat path's
+ * tools, tool_choice and response_format ({@link ResponsesTools}, decision 0045) and are echoed by
+ * the response. Refused with a 400 naming the parameter, since the fleet cannot honour them yet:
+ * {@code conversation} (use {@code previous_response_id}), hosted tools, and {@code background: true}.
  * Other fields are ignored.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
@@ -46,6 +47,7 @@ public record ResponsesRequest(
         @JsonProperty("top_p") Double topP,
         JsonNode tools,
         @JsonProperty("tool_choice") JsonNode toolChoice,
+        @JsonProperty("parallel_tool_calls") Boolean parallelToolCalls,
         Map<String, JsonNode> metadata,
         String user,
         Boolean store,
@@ -65,10 +67,18 @@ public record ResponsesRequest(
      * @param metadata the client's metadata, as strings (without the {@code user} added for the orchestrator)
      */
     public record Echo(String instructions, Map<String, String> metadata, Double temperature, Double topP,
-            Integer maxOutputTokens, String user, boolean store, String previousResponseId) {
+            Integer maxOutputTokens, String user, boolean store, String previousResponseId, JsonNode tools,
+            JsonNode toolChoice, boolean parallelToolCalls, JsonNode textFormat) {
 
         public Echo {
             metadata = Map.copyOf(metadata);
+        }
+
+        /** Without tools and text.format. */
+        public Echo(String instructions, Map<String, String> metadata, Double temperature, Double topP,
+                Integer maxOutputTokens, String user, boolean store, String previousResponseId) {
+            this(instructions, metadata, temperature, topP, maxOutputTokens, user, store, previousResponseId, null,
+                    null, true, null);
         }
 
         /** A response that is not stored and continues none. */
@@ -114,6 +124,12 @@ public record ResponsesRequest(
             throw new ApiErrorException(ModelErrors.notFound(model));
         }
         boolean stored = !Boolean.FALSE.equals(store);
+        JsonNode chatTools = ResponsesTools.tools(tools);
+        JsonNode chatToolChoice = ResponsesTools.toolChoice(toolChoice, chatTools != null);
+        JsonNode format = present(text) ? text.path("format") : null;
+        JsonNode responseFormat = ResponsesTools.responseFormat(format);
+        JsonNode echoedTools = echoedTools(chatTools);
+        JsonNode echoedFormat = responseFormat == null ? null : format;
         ResponseRequested response = ResponseRequested.newBuilder()
                 .setResponseId("") // set on submission, from the request id
                 .setStore(stored)
@@ -122,18 +138,42 @@ public record ResponsesRequest(
                 .setTopP(topP)
                 .setUser(endUser)
                 .setMetadata(clientMetadata)
+                .setToolsJson(echoedTools == null ? null : echoedTools.toString())
+                .setToolChoiceJson(present(toolChoice) ? toolChoice.toString() : null)
+                .setTextFormatJson(echoedFormat == null ? null : echoedFormat.toString())
+                .build();
+        ChatOptions options = ChatOptions.newBuilder().setTopP(topP).setUser(endUser)
+                .setToolsJson(chatTools == null ? null : chatTools.toString())
+                .setToolChoiceJson(chatToolChoice == null ? null : chatToolChoice.toString())
+                .setParallelToolCalls(chatTools == null ? null : parallelToolCalls)
+                .setResponseFormatJson(responseFormat == null ? null : responseFormat.toString())
                 .build();
         ChatCommand command = new ChatCommand(model, messages, Boolean.TRUE.equals(stream), false, temperature,
-                maxOutputTokens, meta, options(endUser), response);
+                maxOutputTokens, meta, options.equals(ChatOptions.newBuilder().build()) ? null : options, response);
         return new Bridged(command, new Echo(system, clientMetadata, temperature, topP, maxOutputTokens, endUser,
-                stored, previousResponseId));
+                stored, previousResponseId, echoedTools, present(toolChoice) ? toolChoice : null,
+                !Boolean.FALSE.equals(parallelToolCalls), echoedFormat));
     }
 
-    private ChatOptions options(String endUser) {
-        if (topP == null && endUser == null) {
+    /**
+     * The tools as a response object repeats them: Responses function tools with {@code parameters}
+     * and {@code strict} always present (null when the client left them out), as the SDKs expect.
+     */
+    static JsonNode echoedTools(JsonNode chatTools) {
+        if (chatTools == null) {
             return null;
         }
-        return ChatOptions.newBuilder().setTopP(topP).setUser(endUser).build();
+        var echoed = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+        for (JsonNode tool : chatTools) {
+            JsonNode function = tool.path("function");
+            var item = echoed.addObject().put("type", "function").put("name", function.path("name").asText());
+            if (function.hasNonNull("description")) {
+                item.set("description", function.get("description"));
+            }
+            item.set("parameters", function.hasNonNull("parameters") ? function.get("parameters") : null);
+            item.set("strict", function.hasNonNull("strict") ? function.get("strict") : null);
+        }
+        return echoed;
     }
 
     private void refuseUnsupported() {
@@ -148,20 +188,8 @@ public record ResponsesRequest(
             throw unsupported("background responses are not supported: this gateway answers while the client waits",
                     "background");
         }
-        if (present(tools) && !(tools.isArray() && tools.isEmpty())) {
-            throw unsupported("tools are not supported on /v1/responses yet: the fleet does not return tool "
-                    + "calls through this API", "tools");
-        }
-        if (present(toolChoice) && !(toolChoice.isTextual()
-                && ("none".equals(toolChoice.textValue()) || "auto".equals(toolChoice.textValue())))) {
-            throw unsupported("tool_choice must be none or auto: tools are not supported on /v1/responses yet",
-                    "tool_choice");
-        }
-        JsonNode format = text == null ? null : text.path("format");
-        if (format != null && !format.isMissingNode() && !format.isNull()
-                && !"text".equals(format.path("type").asText())) {
-            throw unsupported("text.format must be {\"type\":\"text\"}: structured output is not supported on "
-                    + "/v1/responses yet", "text.format");
+        if (present(text) && !text.isObject()) {
+            throw RequestMetadata.invalid("text must be an object", "text");
         }
     }
 

@@ -30,6 +30,42 @@ class OpenAiChatFormatTest {
     private static final ChatExchange EXCHANGE = new ChatExchange("req-1", "llama3",
             Instant.ofEpochSecond(1_700_000_000), Flux.empty());
 
+    private static final String CALLS = "[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
+            + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"q\\\":\\\"Paris\\\"}\"}}]";
+
+    @Test
+    void shouldReturnToolCallsInTheMessageAndAsAStreamedDeltaWithFinishReasonToolCalls() {
+        // given
+        ChatChunk calls = chunk(0, "", null);
+        calls.setToolCallsJson(CALLS);
+        ChatChunk last = chunk(1, "", FinishReason.TOOL_CALLS);
+        // when
+        JsonNode completion = JSON.valueToTree(OpenAiChatFormat.completion(EXCHANGE, List.of(calls, last)));
+        JsonNode streamed = JSON.valueToTree(OpenAiChatFormat.chunk(EXCHANGE, calls, true));
+        JsonNode finish = JSON.valueToTree(OpenAiChatFormat.chunk(EXCHANGE, last, false));
+        // then
+        JsonNode message = completion.get("choices").get(0).get("message");
+        assertThat(message.get("content").isNull()).isTrue();
+        assertThat(message.get("tool_calls").get(0).get("id").asText()).isEqualTo("call_1");
+        assertThat(message.get("tool_calls").get(0).get("function").get("arguments").asText())
+                .isEqualTo("{\"q\":\"Paris\"}");
+        assertThat(completion.get("choices").get(0).get("finish_reason").asText()).isEqualTo("tool_calls");
+        JsonNode delta = streamed.get("choices").get(0).get("delta");
+        assertThat(delta.get("role").asText()).isEqualTo("assistant");
+        assertThat(delta.has("content")).isFalse();
+        assertThat(delta.get("tool_calls").get(0).get("index").asInt()).isZero();
+        assertThat(delta.get("tool_calls").get(0).get("function").get("name").asText()).isEqualTo("get_weather");
+        assertThat(finish.get("choices").get(0).get("finish_reason").asText()).isEqualTo("tool_calls");
+    }
+
+    @Test
+    void shouldLeaveToolCallsOutOfATextAnswer() {
+        JsonNode completion = JSON.valueToTree(OpenAiChatFormat.completion(EXCHANGE,
+                List.of(chunk(0, "Hi", null), chunk(1, "", FinishReason.STOP))));
+        assertThat(completion.get("choices").get(0).get("message").has("tool_calls")).isFalse();
+        assertThat(completion.get("choices").get(0).get("message").get("content").asText()).isEqualTo("Hi");
+    }
+
     @Test
     void shouldMapFirstChunkWithAssistantRole() {
         // when

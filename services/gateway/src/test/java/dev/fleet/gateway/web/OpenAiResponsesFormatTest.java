@@ -15,6 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.ChatRole;
+import dev.fleet.events.v1.ChatMessage;
+import dev.fleet.events.v1.StoredResponse;
 import dev.fleet.events.v1.ErrorCode;
 import dev.fleet.events.v1.ErrorType;
 import dev.fleet.events.v1.FinishReason;
@@ -32,6 +35,84 @@ class OpenAiResponsesFormatTest {
             Instant.ofEpochSecond(1_700_000_000), Flux.empty());
     private static final ResponsesRequest.Echo ECHO = new ResponsesRequest.Echo("be brief", Map.of("k", "v"), 0.5,
             null, 64, "u-1");
+
+    private static final String CALLS = "[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\","
+            + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{\\\"q\\\":\\\"Paris\\\"}\"}}]";
+
+    @Test
+    void shouldReturnToolCallsAsFunctionCallItemsAfterTheText() {
+        // given
+        ChatChunk calls = chunk(1, "", null);
+        calls.setToolCallsJson(CALLS);
+        // when
+        JsonNode json = JSON.valueToTree(OpenAiResponsesFormat.response(EXCHANGE, ECHO,
+                List.of(chunk(0, "Let me look.", null), calls, chunk(2, "", FinishReason.TOOL_CALLS))));
+        // then
+        assertThat(json.get("status").asText()).isEqualTo("completed");
+        JsonNode output = json.get("output");
+        assertThat(output).hasSize(2);
+        assertThat(output.get(0).get("type").asText()).isEqualTo("message");
+        assertThat(output.get(1).get("type").asText()).isEqualTo("function_call");
+        assertThat(output.get(1).get("id").asText()).isEqualTo("fc_req-1_0");
+        assertThat(output.get(1).get("call_id").asText()).isEqualTo("call_1");
+        assertThat(output.get(1).get("name").asText()).isEqualTo("get_weather");
+        assertThat(output.get(1).get("arguments").asText()).isEqualTo("{\"q\":\"Paris\"}");
+        assertThat(output.get(1).get("status").asText()).isEqualTo("completed");
+    }
+
+    @Test
+    void shouldStreamTextThenFunctionCallEvents() {
+        // given
+        ResponseEvents stream = new ResponseEvents(EXCHANGE, ECHO);
+        ChatChunk calls = chunk(1, "", null);
+        calls.setToolCallsJson(CALLS);
+        List<JsonNode> events = new ArrayList<>();
+        // when
+        stream.start().forEach(e -> events.add(JSON.valueToTree(e)));
+        for (ChatChunk chunk : List.of(chunk(0, "Let me look.", null), calls, chunk(2, "", FinishReason.TOOL_CALLS))) {
+            stream.on(chunk).forEach(e -> events.add(JSON.valueToTree(e)));
+        }
+        // then
+        assertThat(events).extracting(e -> e.get("type").asText()).containsExactly("response.created",
+                "response.in_progress", "response.output_item.added", "response.content_part.added",
+                "response.output_text.delta", "response.output_text.done", "response.content_part.done",
+                "response.output_item.done", "response.output_item.added", "response.function_call_arguments.delta",
+                "response.function_call_arguments.done", "response.output_item.done", "response.completed");
+        assertThat(events.get(8).get("output_index").asInt()).isEqualTo(1);
+        assertThat(events.get(8).get("item").get("status").asText()).isEqualTo("in_progress");
+        assertThat(events.get(9).get("item_id").asText()).isEqualTo("fc_req-1_0");
+        assertThat(events.get(10).get("name").asText()).isEqualTo("get_weather");
+        assertThat(events.get(10).get("arguments").asText()).isEqualTo("{\"q\":\"Paris\"}");
+        assertThat(events.get(12).get("response").get("output")).hasSize(2);
+    }
+
+    @Test
+    void shouldRenderStoredToolCallsAndToolResultsAsItems() {
+        // given
+        StoredResponse stored = StoredResponse.newBuilder().setResponseId("resp_req-1").setRequestId("req-1")
+                .setModel("llama3").setStatus("completed").setCreatedAt(Instant.ofEpochSecond(1_700_000_000))
+                .setInput(List.of(
+                        ChatMessage.newBuilder().setRole(ChatRole.ASSISTANT).setContent("").setToolCallsJson(CALLS)
+                                .build(),
+                        ChatMessage.newBuilder().setRole(ChatRole.TOOL).setContent("22 C").setToolCallId("call_1")
+                                .build()))
+                .setOutputText("").setOutputToolCallsJson(CALLS)
+                .setToolsJson("[{\"type\":\"function\",\"name\":\"get_weather\",\"parameters\":null,\"strict\":null}]")
+                .setTextFormatJson("{\"type\":\"json_object\"}")
+                .build();
+        // when
+        JsonNode response = JSON.valueToTree(OpenAiResponsesFormat.stored(stored));
+        JsonNode items = JSON.valueToTree(OpenAiResponsesFormat.inputItems(stored, true, null, 20)).get("data");
+        // then
+        assertThat(response.get("output")).singleElement().satisfies(item -> assertThat(item.get("type").asText())
+                .isEqualTo("function_call"));
+        assertThat(response.get("tools").get(0).get("name").asText()).isEqualTo("get_weather");
+        assertThat(response.get("text").get("format").get("type").asText()).isEqualTo("json_object");
+        assertThat(items).extracting(item -> item.get("type").asText()).containsExactly("function_call",
+                "function_call_output");
+        assertThat(items.get(1).get("call_id").asText()).isEqualTo("call_1");
+        assertThat(items.get(1).get("output").asText()).isEqualTo("22 C");
+    }
 
     @Test
     void shouldAssembleTheResponseObjectFromChunks() {

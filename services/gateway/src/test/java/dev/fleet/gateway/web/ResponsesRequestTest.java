@@ -123,19 +123,88 @@ class ResponsesRequestTest {
         Map<String, String> cases = new LinkedHashMap<>();
         cases.put("\"conversation\":\"conv_1\"", "conversation");
         cases.put("\"background\":true", "background");
-        cases.put("\"tools\":[{\"type\":\"function\",\"name\":\"f\",\"parameters\":{}}]", "tools");
-        cases.put("\"tool_choice\":\"required\"", "tool_choice");
-        cases.put("\"text\":{\"format\":{\"type\":\"json_schema\",\"name\":\"x\",\"schema\":{}}}", "text.format");
+        cases.put("\"tools\":[{\"type\":\"web_search\"}]", "tools[0].type");
+        cases.put("\"tools\":[{\"type\":\"function\",\"name\":\"f\"}],\"tool_choice\":{\"type\":\"allowed_tools\","
+                + "\"mode\":\"auto\",\"tools\":[]}", "tool_choice");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             ApiError error = refused("{\"model\":\"llama3\",\"input\":\"hi\"," + c.getKey() + "}");
             assertThat(error.param()).as(c.getKey()).isEqualTo(c.getValue());
             assertThat(error.code()).as(c.getKey()).isEqualTo("unsupported_parameter");
         }
-        ApiError toolOutput = refused("""
-                {"model":"llama3","input":[{"type":"function_call_output","call_id":"c1","output":"-3 C"}]}""");
-        assertThat(toolOutput.param()).isEqualTo("input[0].type");
-        assertThat(toolOutput.code()).isEqualTo("unsupported_parameter");
-        assertThat(toolOutput.message()).contains("function_call_output");
+        ApiError reference = refused("""
+                {"model":"llama3","input":[{"type":"item_reference","id":"msg_1"}]}""");
+        assertThat(reference.param()).isEqualTo("input[0].type");
+        assertThat(reference.code()).isEqualTo("unsupported_parameter");
+    }
+
+    @Test
+    void shouldRefuseInvalidToolsToolChoiceAndTextFormat() throws Exception {
+        assertThat(refused("""
+                {"model":"llama3","input":"hi","tools":[{"type":"function"}]}""").param())
+                .isEqualTo("tools[0].function.name");
+        assertThat(refused("""
+                {"model":"llama3","input":"hi","tool_choice":"required"}""").param()).isEqualTo("tool_choice");
+        assertThat(refused("""
+                {"model":"llama3","input":"hi","text":{"format":{"type":"json_schema","name":"x"}}}""").param())
+                .isEqualTo("text.format.schema");
+        assertThat(refused("""
+                {"model":"llama3","input":"hi","text":{"format":{"type":"yaml"}}}""").param())
+                .isEqualTo("text.format.type");
+        assertThat(refused("""
+                {"model":"llama3","input":[{"type":"function_call_output","output":"-3 C"}]}""").param())
+                .isEqualTo("input[0].call_id");
+    }
+
+    @Test
+    void shouldMapFunctionToolsToolChoiceAndTextFormatOntoTheChatPath() throws Exception {
+        ResponsesRequest.Bridged bridged = read("""
+                {"model":"llama3","input":"hi","parallel_tool_calls":false,
+                 "tools":[{"type":"function","name":"get_weather","description":"d",
+                           "parameters":{"type":"object"},"strict":true}],
+                 "tool_choice":{"type":"function","name":"get_weather"},
+                 "text":{"format":{"type":"json_schema","name":"w","schema":{"type":"object"},"strict":true}}}""")
+                .toCommand(CATALOG, LIMITS);
+
+        var options = bridged.command().options();
+        assertThat(JSON.readTree(options.getToolsJson())).isEqualTo(JSON.readTree("""
+                [{"type":"function","function":{"name":"get_weather","description":"d",
+                  "parameters":{"type":"object"},"strict":true}}]"""));
+        assertThat(JSON.readTree(options.getToolChoiceJson())).isEqualTo(JSON.readTree("""
+                {"type":"function","function":{"name":"get_weather"}}"""));
+        assertThat(options.getParallelToolCalls()).isFalse();
+        assertThat(JSON.readTree(options.getResponseFormatJson())).isEqualTo(JSON.readTree("""
+                {"type":"json_schema","json_schema":{"name":"w","schema":{"type":"object"},"strict":true}}"""));
+        assertThat(bridged.echo().tools().get(0).path("name").asText()).isEqualTo("get_weather");
+        assertThat(bridged.echo().toolChoice().path("name").asText()).isEqualTo("get_weather");
+        assertThat(bridged.echo().textFormat().path("type").asText()).isEqualTo("json_schema");
+        assertThat(bridged.echo().parallelToolCalls()).isFalse();
+        assertThat(bridged.command().response().getTextFormatJson()).contains("json_schema");
+
+        var jsonObject = read("""
+                {"model":"llama3","input":"hi","text":{"format":{"type":"json_object"}}}""").toCommand(CATALOG, LIMITS);
+        assertThat(jsonObject.command().options().getResponseFormatJson()).isEqualTo("{\"type\":\"json_object\"}");
+    }
+
+    @Test
+    void shouldMapFunctionCallItemsToAssistantToolCallsAndOutputsToToolMessages() throws Exception {
+        ChatCommand command = read("""
+                {"model":"llama3","input":[
+                  {"role":"user","content":"Weather in Paris and Rome?"},
+                  {"type":"function_call","call_id":"c1","name":"get_weather","arguments":"{\\"q\\":\\"Paris\\"}"},
+                  {"type":"function_call","call_id":"c2","name":"get_weather","arguments":"{\\"q\\":\\"Rome\\"}"},
+                  {"type":"function_call_output","call_id":"c1","output":"22 C"},
+                  {"type":"function_call_output","call_id":"c2","output":[{"type":"input_text","text":"25 C"}]}]}""")
+                .toCommand(CATALOG, LIMITS).command();
+
+        assertThat(command.messages()).extracting(m -> m.getRole()).containsExactly(ChatRole.USER,
+                ChatRole.ASSISTANT, ChatRole.TOOL, ChatRole.TOOL);
+        var calls = JSON.readTree(command.messages().get(1).getToolCallsJson());
+        assertThat(calls).hasSize(2);
+        assertThat(calls.get(0).path("id").asText()).isEqualTo("c1");
+        assertThat(calls.get(1).path("function").path("name").asText()).isEqualTo("get_weather");
+        assertThat(calls.get(1).path("function").path("arguments").asText()).isEqualTo("{\"q\":\"Rome\"}");
+        assertThat(command.messages().get(2).getToolCallId()).isEqualTo("c1");
+        assertThat(command.messages().get(3).getContent()).isEqualTo("25 C");
     }
 
     @Test

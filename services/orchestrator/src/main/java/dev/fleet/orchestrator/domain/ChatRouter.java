@@ -87,7 +87,7 @@ public final class ChatRouter {
                 .orElseGet(() -> Flux.error(ChatFailure.modelNotFound(target.getModel())));
         return answer
                 .doOnNext(piece -> {
-                    if (!piece.text().isEmpty()) {
+                    if (piece.delivers()) {
                         texted.set(true);
                     }
                 })

@@ -255,11 +255,15 @@ public class ChatService {
             if (piece.usage() != null) {
                 ledger.reported(piece.usage());
             }
-            if (piece.text().isEmpty()) {
+            if (!piece.delivers()) {
                 return null;
             }
             if (firstTextAt == null) {
                 firstTextAt = clock.instant();
+            }
+            if (piece.toolCallsJson() != null) {
+                ledger.deliveredToolCalls(piece.toolCallsJson());
+                return chunk(piece.text()).setToolCallsJson(piece.toolCallsJson()).build();
             }
             ledger.delivered(piece.text());
             return chunk(piece.text()).build();
@@ -279,7 +283,8 @@ public class ChatService {
 
         ChatChunk finish() {
             billed = ledger.completed();
-            return chunk("").setFinishReason(FinishReason.STOP).setUsage(billed.usage()).build();
+            FinishReason reason = ledger.toolCallsJson() != null ? FinishReason.TOOL_CALLS : FinishReason.STOP;
+            return chunk("").setFinishReason(reason).setUsage(billed.usage()).build();
         }
 
         /** The error chunk; it carries the usage billed for what was delivered (none if no model was reached). */
@@ -307,7 +312,8 @@ public class ChatService {
 
         /** Lets the context keep how the request ended (stored responses) before {@code last} is sent. */
         Mono<ChatChunk> ended(ChatChunk last) {
-            ChatEnding ending = new ChatEnding(ledger.text(), ledger.started() ? billed.usage() : null, failure);
+            ChatEnding ending = new ChatEnding(ledger.text(), ledger.started() ? billed.usage() : null, failure,
+                    ledger.toolCallsJson());
             return context.ended(request, ending).thenReturn(last);
         }
 

@@ -46,6 +46,7 @@ final class StreamLedger {
     private String provider;
     private TokenUsage reported;
     private int textChunks;
+    private String toolCallsJson;
 
     StreamLedger(ChatRequested request, String attempt, TokenCounter tokens, Clock clock) {
         this.request = request;
@@ -95,6 +96,17 @@ final class StreamLedger {
         return text.toString();
     }
 
+    /** The tool calls (OpenAI {@code tool_calls} JSON) were sent to the client as one chunk. */
+    void deliveredToolCalls(String toolCallsJson) {
+        this.toolCallsJson = toolCallsJson;
+        textChunks++;
+    }
+
+    /** The tool calls delivered; null when none. */
+    String toolCallsJson() {
+        return toolCallsJson;
+    }
+
     /** Whether the attempt reached a model (then it is billed and has lifecycle events). */
     boolean started() {
         return startedAt != null;
@@ -110,13 +122,14 @@ final class StreamLedger {
         if (reported != null) {
             return new Billed(reported, UsageSource.REPORTED);
         }
-        return new Billed(new TokenUsage(tokens.promptTokens(prompt), tokens.count(text.toString())),
+        String completion = toolCallsJson == null ? text.toString() : text + toolCallsJson;
+        return new Billed(new TokenUsage(tokens.promptTokens(prompt), tokens.count(completion)),
                 UsageSource.COUNTED);
     }
 
     /** What a failed answer bills: the text delivered before the failure and its prompt; nothing without text. */
     Billed aborted() {
-        return text.isEmpty() ? Billed.NOTHING : completed();
+        return text.isEmpty() && toolCallsJson == null ? Billed.NOTHING : completed();
     }
 
     StreamStarted startedEvent(Instant deadlineAt) {

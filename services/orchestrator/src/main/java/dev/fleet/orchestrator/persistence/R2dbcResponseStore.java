@@ -68,6 +68,7 @@ public class R2dbcResponseStore implements ResponseStore {
                         CAST(:input AS jsonb), :output, :inputTokens, :outputTokens, :errorType, :errorCode,
                         :errorMessage, :previous, :temperature, :topP, :maxOutputTokens, :user, CAST(:metadata AS jsonb))
                     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, output_text = EXCLUDED.output_text,
+                        input = EXCLUDED.input,
                         input_tokens = EXCLUDED.input_tokens, output_tokens = EXCLUDED.output_tokens,
                         error_type = EXCLUDED.error_type, error_code = EXCLUDED.error_code,
                         error_message = EXCLUDED.error_message, stored_at = now()
@@ -78,7 +79,7 @@ public class R2dbcResponseStore implements ResponseStore {
                     .bind("model", response.getModel())
                     .bind("status", response.getStatus())
                     .bind("createdAt", OffsetDateTime.ofInstant(response.getCreatedAt(), ZoneOffset.UTC))
-                    .bind("input", write(messages(response.getInput())))
+                    .bind("input", write(input(response)))
                     .bind("output", response.getOutputText())
                     .bind("metadata", write(response.getMetadata()));
             insert = bindOrNull(insert, "instructions", response.getInstructions(), String.class);
@@ -154,14 +155,14 @@ public class R2dbcResponseStore implements ResponseStore {
         String errorType = row.get("error_type", String.class);
         Integer inputTokens = row.get("input_tokens", Integer.class);
         Integer outputTokens = row.get("output_tokens", Integer.class);
-        return StoredResponse.newBuilder()
+        StoredResponse response = StoredResponse.newBuilder()
                 .setResponseId(row.get("id", String.class))
                 .setRequestId(row.get("request_id", String.class))
                 .setModel(row.get("model", String.class))
                 .setStatus(row.get("status", String.class))
                 .setCreatedAt(row.get("created_at", OffsetDateTime.class).toInstant())
                 .setInstructions(row.get("instructions", String.class))
-                .setInput(chatMessages(read(row.get("input", String.class), MESSAGES)))
+                .setInput(List.of())
                 .setOutputText(row.get("output_text", String.class))
                 .setUsage(inputTokens == null ? null : new TokenUsage(inputTokens, outputTokens == null ? 0 : outputTokens))
                 .setError(errorType == null ? null : new ReplyError(ErrorType.valueOf(errorType),
@@ -173,6 +174,38 @@ public class R2dbcResponseStore implements ResponseStore {
                 .setUser(row.get("end_user", String.class))
                 .setMetadata(read(row.get("metadata", String.class), STRINGS))
                 .build();
+        String input = row.get("input", String.class);
+        if (input.stripLeading().startsWith("[")) { // a response without tools or text.format
+            response.setInput(chatMessages(read(input, MESSAGES)));
+            return response;
+        }
+        StoredInput stored = read(input, new TypeReference<StoredInput>() {
+        });
+        response.setInput(chatMessages(stored.messages()));
+        response.setOutputToolCallsJson(stored.outputToolCalls());
+        response.setTextFormatJson(stored.textFormat());
+        response.setToolsJson(stored.tools());
+        response.setToolChoiceJson(stored.toolChoice());
+        return response;
+    }
+
+    /**
+     * The {@code input} column of a response with tool calls, tools, tool_choice or text.format: the
+     * messages and those (JSON texts) next to them, so no migration was needed (decision 0045); the
+     * column of any other response is the messages' array, as before.
+     */
+    record StoredInput(List<Map<String, String>> messages, String outputToolCalls, String textFormat, String tools,
+            String toolChoice) {
+    }
+
+    private static Object input(StoredResponse response) {
+        List<Map<String, String>> messages = messages(response.getInput());
+        if (response.getOutputToolCallsJson() == null && response.getTextFormatJson() == null
+                && response.getToolsJson() == null && response.getToolChoiceJson() == null) {
+            return messages;
+        }
+        return new StoredInput(messages, response.getOutputToolCallsJson(), response.getTextFormatJson(),
+                response.getToolsJson(), response.getToolChoiceJson());
     }
 
     private static List<Map<String, String>> messages(List<ChatMessage> messages) {

@@ -18,9 +18,11 @@ import dev.fleet.events.v1.ChatRequested;
 
 /**
  * A chat request as each kind of provider is sent it: the same messages, the options each API
- * knows. Sampling options only: tools and {@code response_format} need replies that can carry tool
- * calls (not yet). Limits: tool messages are sent as user messages; options an API lacks are left out
- * (Anthropic has no penalties, seed or user).
+ * knows. OpenAI-compatible providers also get the client's tools, {@code tool_choice},
+ * {@code parallel_tool_calls} and {@code response_format}, and the assistant's tool calls and tool
+ * results as such ({@link OpenAiTools}). Limits: Ollama and Anthropic get sampling options only, and
+ * tool messages as user messages; options an API lacks are left out (Anthropic has no penalties,
+ * seed or user).
  */
 public final class ChatPrompts {
 
@@ -41,9 +43,15 @@ public final class ChatPrompts {
                     .frequencyPenalty(extra.getFrequencyPenalty())
                     .seed(intOrNull(extra.getSeed()))
                     .stop(extra.getStop().isEmpty() ? null : extra.getStop())
-                    .user(extra.getUser());
+                    .user(extra.getUser())
+                    .tools(OpenAiTools.tools(extra.getToolsJson()))
+                    .toolChoice(OpenAiTools.toolChoice(extra.getToolChoiceJson()))
+                    .parallelToolCalls(extra.getToolsJson() == null ? null : extra.getParallelToolCalls())
+                    .responseFormat(OpenAiTools.responseFormat(extra.getResponseFormatJson()));
         }
-        return new Prompt(messages(request), options.build());
+        // the client runs its tools: tool calls go back to it, never to Spring AI's tool execution
+        options.internalToolExecutionEnabled(false);
+        return new Prompt(OpenAiTools.messages(request), options.build());
     }
 
     /** Ollama's native chat ({@code num_predict} is its max tokens). */

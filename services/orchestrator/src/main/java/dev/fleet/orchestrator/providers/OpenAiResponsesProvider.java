@@ -12,6 +12,7 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -34,11 +35,16 @@ import reactor.core.publisher.Flux;
  * own history); the stream's {@code response.output_text.delta} events are the text and
  * {@code response.completed} carries the usage. A {@code response.failed}, {@code response.incomplete}
  * or {@code error} event fails the attempt as a server error. Resilience is the {@link StreamGuard}'s,
- * as for every provider. Limits: text only (no tools, no reasoning items).
+ * as for every provider. Function tools, {@code tool_choice} and {@code response_format} (as
+ * {@code text.format}) are sent in the Responses shapes, an assistant's tool calls and tool results as
+ * {@code function_call} / {@code function_call_output} items; the completed response's
+ * {@code function_call} items come back as one tool-calls chunk. Limits: no reasoning items, no hosted tools.
  */
 public final class OpenAiResponsesProvider implements ChatProvider {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
+    };
     private static final ParameterizedTypeReference<ServerSentEvent<String>> EVENTS = new ParameterizedTypeReference<>() {
     };
 
@@ -84,12 +90,22 @@ public final class OpenAiResponsesProvider implements ChatProvider {
         body.put("model", request.getModel());
         List<Map<String, Object>> input = new ArrayList<>();
         for (ChatMessage message : request.getMessages()) {
-            String role = switch (message.getRole()) {
-                case SYSTEM -> "system";
-                case ASSISTANT -> "assistant";
-                case USER, TOOL -> "user";
-            };
-            input.add(Map.of("role", role, "content", message.getContent()));
+            switch (message.getRole()) {
+                case SYSTEM -> input.add(Map.of("role", "system", "content", message.getContent()));
+                case USER -> input.add(Map.of("role", "user", "content", message.getContent()));
+                case ASSISTANT -> {
+                    if (!message.getContent().isEmpty() || message.getToolCallsJson() == null) {
+                        input.add(Map.of("role", "assistant", "content", message.getContent()));
+                    }
+                    for (JsonNode call : tree(message.getToolCallsJson())) {
+                        input.add(Map.of("type", "function_call", "call_id", call.path("id").asText(),
+                                "name", call.path("function").path("name").asText(),
+                                "arguments", call.path("function").path("arguments").asText("")));
+                    }
+                }
+                case TOOL -> input.add(Map.of("type", "function_call_output", "call_id",
+                        message.getToolCallId() == null ? "" : message.getToolCallId(), "output", message.getContent()));
+            }
         }
         body.put("input", input);
         putIfSet(body, "temperature", request.getTemperature());
@@ -98,13 +114,61 @@ public final class OpenAiResponsesProvider implements ChatProvider {
         if (options != null) {
             putIfSet(body, "top_p", options.getTopP());
             putIfSet(body, "user", options.getUser());
+            tools(body, options);
         }
         body.put("store", false);
         body.put("stream", true);
         return body;
     }
 
-    /** What one event contributes: text, or the usage; a failure event fails the attempt. */
+    /**
+     * The chat path's tools, {@code tool_choice}, {@code parallel_tool_calls} and
+     * {@code response_format} in the Responses API's shapes (function tools flat, {@code text.format}).
+     */
+    private static void tools(Map<String, Object> body, ChatOptions options) {
+        if (options.getToolsJson() != null) {
+            List<Map<String, Object>> tools = new ArrayList<>();
+            for (JsonNode tool : tree(options.getToolsJson())) {
+                Map<String, Object> function = JSON.convertValue(tool.path("function"), OBJECT);
+                Map<String, Object> flat = new LinkedHashMap<>();
+                flat.put("type", "function");
+                flat.putAll(function);
+                tools.add(flat);
+            }
+            body.put("tools", tools);
+            putIfSet(body, "parallel_tool_calls", options.getParallelToolCalls());
+        }
+        if (options.getToolChoiceJson() != null) {
+            JsonNode choice = tree(options.getToolChoiceJson());
+            body.put("tool_choice", choice.isTextual() ? choice.textValue()
+                    : Map.of("type", "function", "name", choice.path("function").path("name").asText()));
+        }
+        if (options.getResponseFormatJson() != null) {
+            JsonNode format = tree(options.getResponseFormatJson());
+            Map<String, Object> flat = new LinkedHashMap<>();
+            flat.put("type", format.path("type").asText());
+            if (format.has("json_schema")) {
+                flat.putAll(JSON.convertValue(format.get("json_schema"), OBJECT));
+            }
+            body.put("text", Map.of("format", flat));
+        }
+    }
+
+    private static JsonNode tree(String json) {
+        if (json == null) {
+            return JSON.createArrayNode();
+        }
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not the JSON the chat path carries", e);
+        }
+    }
+
+    /**
+     * What one event contributes: text, or at the end the tool calls of the completed response's
+     * {@code function_call} items and the usage; a failure event fails the attempt.
+     */
     static List<ProviderChunk> chunks(String provider, String data) {
         if (data == null || data.isBlank()) {
             return List.of();
@@ -120,7 +184,7 @@ public final class OpenAiResponsesProvider implements ChatProvider {
         return switch (type) {
             case "response.output_text.delta" -> event.path("delta").asText().isEmpty() ? List.of()
                     : List.of(ProviderChunk.text(event.path("delta").asText()));
-            case "response.completed" -> usage(event.path("response").path("usage"));
+            case "response.completed" -> completed(event.path("response"));
             case "response.failed", "response.incomplete", "error" -> throw ProviderFailure.of(provider,
                     ProviderFailure.Cause.SERVER_ERROR, "The model provider '" + provider + "' ended the response: "
                             + failure(event));
@@ -132,6 +196,33 @@ public final class OpenAiResponsesProvider implements ChatProvider {
         String data = event.data();
         return data != null && (data.contains("\"response.completed\"") || data.contains("\"response.failed\"")
                 || data.contains("\"response.incomplete\""));
+    }
+
+    private static List<ProviderChunk> completed(JsonNode response) {
+        List<ProviderChunk> chunks = new ArrayList<>(2);
+        List<Map<String, Object>> calls = new ArrayList<>();
+        for (JsonNode item : response.path("output")) {
+            if ("function_call".equals(item.path("type").asText())) {
+                Map<String, Object> call = new LinkedHashMap<>();
+                call.put("index", calls.size());
+                call.put("id", item.path("call_id").asText());
+                call.put("type", "function");
+                Map<String, Object> function = new LinkedHashMap<>();
+                function.put("name", item.path("name").asText());
+                function.put("arguments", item.path("arguments").asText(""));
+                call.put("function", function);
+                calls.add(call);
+            }
+        }
+        if (!calls.isEmpty()) {
+            try {
+                chunks.add(ProviderChunk.toolCalls(JSON.writeValueAsString(calls)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot write tool calls", e);
+            }
+        }
+        chunks.addAll(usage(response.path("usage")));
+        return chunks;
     }
 
     private static List<ProviderChunk> usage(JsonNode usage) {

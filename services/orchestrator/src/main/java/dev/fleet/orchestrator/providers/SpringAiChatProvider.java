@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
 
+import org.springframework.ai.chat.messages.AssistantMessage;
 import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
@@ -24,7 +25,9 @@ import reactor.core.publisher.Flux;
  * Anthropic; the kinds differ only in their model client and how a request becomes a
  * {@link Prompt} ({@link ChatPrompts}). Resilience (timeouts, retry, circuit breaker) is the
  * {@link StreamGuard}'s. Usage comes from the provider's stream when it reports it; otherwise the
- * chat service counts tokens itself. Limits: no tool calling.
+ * chat service counts tokens itself. Tool calls the model makes (Spring AI gathers a streamed call's
+ * pieces into one message) become one {@link ProviderChunk#toolCalls} chunk for the client to run;
+ * the fleet never runs tools itself.
  */
 public final class SpringAiChatProvider implements ChatProvider {
 
@@ -62,13 +65,20 @@ public final class SpringAiChatProvider implements ChatProvider {
     static List<ProviderChunk> chunks(ChatResponse response) {
         List<ProviderChunk> chunks = new ArrayList<>(2);
         StringBuilder text = new StringBuilder();
+        List<AssistantMessage.ToolCall> calls = new ArrayList<>();
         for (Generation generation : response.getResults()) {
             if (generation.getOutput() != null && generation.getOutput().getText() != null) {
                 text.append(generation.getOutput().getText());
             }
+            if (generation.getOutput() != null && generation.getOutput().hasToolCalls()) {
+                calls.addAll(generation.getOutput().getToolCalls());
+            }
         }
         if (!text.isEmpty()) {
             chunks.add(ProviderChunk.text(text.toString()));
+        }
+        if (!calls.isEmpty()) {
+            chunks.add(ProviderChunk.toolCalls(OpenAiTools.toolCallsJson(calls)));
         }
         Usage usage = response.getMetadata() == null ? null : response.getMetadata().getUsage();
         if (usage != null && (positive(usage.getPromptTokens()) || positive(usage.getCompletionTokens()))) {

@@ -39,14 +39,17 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fleet.events.v1.ChatChunk;
 import dev.fleet.events.v1.ChatMessage;
+import dev.fleet.events.v1.ChatOptions;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.CompletionSucceeded;
 import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.events.v1.ErrorType;
+import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.ResponseAction;
 import dev.fleet.events.v1.ResponseDeleted;
 import dev.fleet.events.v1.ResponseLookup;
@@ -253,6 +256,52 @@ class StoredResponsesIntegrationTest {
         CompletionSucceeded trimmed = completionOf(third);
         assertThat(trimmed.getHistoryMessagesKept()).isZero();
         assertThat(trimmed.getHistoryMessagesDropped()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldReturnTheModelsToolCallStoreItAndContinueWithTheToolResult() throws Exception {
+        // given a response request offering a function tool and asking for JSON
+        String tenant = newTenant();
+        ChatOptions options = ChatOptions.newBuilder()
+                .setToolsJson("[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+                        + "\"parameters\":{\"type\":\"object\"}}}]")
+                .setResponseFormatJson("{\"type\":\"json_object\"}").build();
+        ChatRequested first = ChatRequested.newBuilder(response(tenant, null, "Weather in Oslo?", null, true))
+                .setOptions(options).build();
+
+        // when it is answered
+        send(first);
+        List<ChatChunk> reply = awaitReply(first.getRequestId());
+
+        // then the model's tool call comes back on a chunk, the reply ends with tool_calls, and it is stored
+        String calls = reply.stream().map(ChatChunk::getToolCallsJson).filter(c -> c != null).findFirst().orElseThrow();
+        JsonNode call = new ObjectMapper().readTree(calls).get(0);
+        assertThat(call.path("id").asText()).isEqualTo(OpenAiSimulator.TOOL_CALL_ID);
+        assertThat(call.path("function").path("name").asText()).isEqualTo("get_weather");
+        assertThat(reply).last().satisfies(c -> assertThat(c.getFinishReason()).isEqualTo(FinishReason.TOOL_CALLS));
+        assertThat(lookup(tenant, responseId(first), ResponseAction.RETRIEVE).getResponse().getOutputToolCallsJson())
+                .isEqualTo(calls);
+        JsonNode sent = SIMULATOR.requests().stream()
+                .filter(r -> r.path("messages").toString().contains("Weather in Oslo?")).findFirst().orElseThrow();
+        assertThat(sent.path("response_format").path("type").asText()).isEqualTo("json_object");
+
+        // when the client sends the tool's result, continuing the stored response
+        ChatRequested second = ChatRequested.newBuilder(response(tenant, null, "unused", responseId(first), true))
+                .setMessages(List.of(ChatMessage.newBuilder(ChatMessages.text(ChatRole.TOOL, "-3 degrees"))
+                        .setToolCallId(OpenAiSimulator.TOOL_CALL_ID).build()))
+                .setOptions(options).build();
+        send(second);
+
+        // then the model saw its own call and the result, and answered with text
+        assertThat(text(awaitReply(second.getRequestId())))
+                .isEqualTo(OpenAiSimulator.answerToToolResult("-3 degrees"));
+        JsonNode followUp = SIMULATOR.requests().stream()
+                .filter(r -> r.path("messages").toString().contains("-3 degrees")).findFirst().orElseThrow();
+        JsonNode messages = followUp.path("messages");
+        assertThat(messages.get(1).path("tool_calls").get(0).path("id").asText())
+                .isEqualTo(OpenAiSimulator.TOOL_CALL_ID);
+        assertThat(messages.get(2).path("role").asText()).isEqualTo("tool");
+        assertThat(messages.get(2).path("tool_call_id").asText()).isEqualTo(OpenAiSimulator.TOOL_CALL_ID);
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatOptions;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
@@ -71,5 +72,49 @@ class OpenAiResponsesProviderTest {
                 {"type":"response.incomplete","response":{"incomplete_details":{"reason":"max_output_tokens"}}}"""))
                 .isInstanceOfSatisfying(ProviderFailure.class,
                         failure -> assertThat(failure.getMessage()).contains("max_output_tokens"));
+    }
+
+    @Test
+    void sendsToolsToolCallsAndToolResultsInTheResponsesShapes() {
+        String calls = "[{\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+                + "\"arguments\":\"{}\"}}]";
+        ChatRequested request = ChatRequested.newBuilder()
+                .setRequestId("r-1").setTenantId("t-1").setConversationId("c-1").setModel("gpt-test")
+                .setMessages(List.of(ChatMessages.text(ChatRole.USER, "weather?"),
+                        ChatMessage.newBuilder(ChatMessages.text(ChatRole.ASSISTANT, "")).setToolCallsJson(calls).build(),
+                        ChatMessage.newBuilder(ChatMessages.text(ChatRole.TOOL, "-3 C")).setToolCallId("c1").build()))
+                .setOptions(ChatOptions.newBuilder()
+                        .setToolsJson("[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\","
+                                + "\"parameters\":{\"type\":\"object\"}}}]")
+                        .setToolChoiceJson("{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}")
+                        .setResponseFormatJson("{\"type\":\"json_schema\",\"json_schema\":{\"name\":\"w\","
+                                + "\"schema\":{\"type\":\"object\"}}}")
+                        .build())
+                .setStream(true).setMetadata(Map.of()).setReplyTo("gateway-1").setRequestedAt(Instant.now())
+                .build();
+
+        Map<String, Object> body = OpenAiResponsesProvider.body(request);
+
+        assertThat(body.get("input")).isEqualTo(List.of(Map.of("role", "user", "content", "weather?"),
+                Map.of("type", "function_call", "call_id", "c1", "name", "get_weather", "arguments", "{}"),
+                Map.of("type", "function_call_output", "call_id", "c1", "output", "-3 C")));
+        assertThat(body.get("tools")).isEqualTo(List.of(Map.of("type", "function", "name", "get_weather",
+                "parameters", Map.of("type", "object"))));
+        assertThat(body.get("tool_choice")).isEqualTo(Map.of("type", "function", "name", "get_weather"));
+        assertThat(body.get("text")).isEqualTo(Map.of("format", Map.of("type", "json_schema", "name", "w",
+                "schema", Map.of("type", "object"))));
+    }
+
+    @Test
+    void readsTheFunctionCallsOfTheCompletedResponseAsOneToolCallsChunk() {
+        List<ProviderChunk> completed = OpenAiResponsesProvider.chunks("p", """
+                {"type":"response.completed","response":{"output":[
+                  {"type":"function_call","id":"fc_1","call_id":"c1","name":"get_weather","arguments":"{}"}],
+                 "usage":{"input_tokens":12,"output_tokens":3}}}""");
+
+        assertThat(completed).hasSize(2);
+        assertThat(completed.get(0).toolCallsJson()).isEqualTo("[{\"index\":0,\"id\":\"c1\",\"type\":\"function\","
+                + "\"function\":{\"name\":\"get_weather\",\"arguments\":\"{}\"}}]");
+        assertThat(completed.get(1).usage().getPromptTokens()).isEqualTo(12);
     }
 }

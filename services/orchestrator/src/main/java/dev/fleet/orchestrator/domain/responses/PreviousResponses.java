@@ -15,7 +15,8 @@ import reactor.core.publisher.Mono;
 /**
  * The history a response continued with {@code previous_response_id} is sent with: the input items
  * and the output of each stored response of the chain, oldest first (instructions are not carried
- * over, as OpenAI does). The caller trims it to the model's context budget like a conversation's.
+ * over, as OpenAI does); an output that called tools is an assistant message with those tool calls,
+ * which the next input's {@code function_call_output} items answer. The caller trims it to the model's context budget like a conversation's.
  * Limits: at most {@value #MAX_CHAIN} responses are followed back (the trimmer keeps the newest
  * anyway); a chain whose older part expired or was deleted continues from what is left.
  */
@@ -46,7 +47,10 @@ public class PreviousResponses {
             List<ChatMessage> history = new ArrayList<>();
             for (StoredResponse response : oldestFirst) {
                 history.addAll(response.getInput());
-                if (!response.getOutputText().isEmpty()) {
+                if (response.getOutputToolCallsJson() != null) {
+                    history.add(ChatMessage.newBuilder(ChatMessages.text(ChatRole.ASSISTANT, response.getOutputText()))
+                            .setToolCallsJson(response.getOutputToolCallsJson()).build());
+                } else if (!response.getOutputText().isEmpty()) {
                     history.add(ChatMessages.text(ChatRole.ASSISTANT, response.getOutputText()));
                 }
             }

@@ -87,6 +87,10 @@ public class StoredResponsesContext implements ChatContext {
                 .setMaxOutputTokens(request.getMaxTokens())
                 .setUser(response.getUser())
                 .setMetadata(response.getMetadata())
+                .setOutputToolCallsJson(ending.toolCallsJson())
+                .setTextFormatJson(response.getTextFormatJson())
+                .setToolsJson(response.getToolsJson())
+                .setToolChoiceJson(response.getToolChoiceJson())
                 .build();
     }
 }

@@ -70,6 +70,28 @@ class StoredResponsesTest {
     }
 
     @Test
+    void shouldKeepTheToolCallsOfAnAnswerAndContinueWithThem() {
+        // given a response whose answer called a tool
+        String calls = "[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"f\","
+                + "\"arguments\":\"{}\"}}]";
+        ChatRequested request = request("t1", "r1", null, true, null, "Weather?");
+        request.getResponse().setToolsJson("[{\"type\":\"function\",\"name\":\"f\"}]");
+        request.getResponse().setTextFormatJson("{\"type\":\"json_object\"}");
+        new StoredResponsesContext(ChatContext.NONE, store).ended(request,
+                new ChatEnding("", new TokenUsage(5, 1), null, calls)).block();
+        // when
+        List<ChatMessage> history = new PreviousResponses(store, retention).history("t1", "resp_r1").block();
+        // then
+        StoredResponse kept = store.rows.get("t1/resp_r1");
+        assertThat(kept.getOutputToolCallsJson()).isEqualTo(calls);
+        assertThat(kept.getToolsJson()).contains("\"f\"");
+        assertThat(kept.getTextFormatJson()).contains("json_object");
+        assertThat(history).hasSize(2);
+        assertThat(history.get(1).getRole()).isEqualTo(ChatRole.ASSISTANT);
+        assertThat(history.get(1).getToolCallsJson()).isEqualTo(calls);
+    }
+
+    @Test
     void shouldNotFailTheAnswerWhenTheResponseCannotBeStored() {
         ResponseStore broken = new InMemoryStore() {
             @Override
