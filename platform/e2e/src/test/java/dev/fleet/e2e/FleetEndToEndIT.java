@@ -689,7 +689,9 @@ class FleetEndToEndIT {
             browser.driver().findElement(By.id("prompt-labels")).sendKeys("production");
             browser.driver().findElement(By.xpath("//button[normalize-space()='Save version']")).click();
             browser.open(tenantPage + "/prompts/greeting");
-            browser.waitFor(By.id("version-template")).sendKeys("You are {{tone}}. Version two.");
+            WebElement next = browser.waitFor(By.id("version-template"));
+            next.clear(); // the form starts from the latest version's text
+            next.sendKeys("You are {{tone}}. Version two.");
             browser.driver().findElement(By.xpath("//button[normalize-space()='Save as the next version']")).click();
             browser.open(tenantPage + "/prompts/greeting");
             browser.waitFor(By.id("move-label")).sendKeys("production");

@@ -33,6 +33,11 @@ public final class ProviderFailure extends ChatFailure {
         MISCONFIGURED,
         /** Any other HTTP 4xx: the request itself is refused, and would be by any target. */
         REJECTED,
+        /**
+         * The provider's kind cannot serve what the request asks (tools, a response format): not called; another
+         * target of the route may serve it, and when none does the client is told why (an invalid request).
+         */
+        UNSUPPORTED,
         /** The provider's client failed in some other way. */
         OTHER
     }
@@ -62,14 +67,15 @@ public final class ProviderFailure extends ChatFailure {
 
     private static ErrorType typeOf(Cause cause) {
         return switch (cause) {
-            case REJECTED -> ErrorType.INVALID_REQUEST_ERROR;
+            case REJECTED, UNSUPPORTED -> ErrorType.INVALID_REQUEST_ERROR;
             case RATE_LIMITED -> ErrorType.RATE_LIMIT_ERROR;
             default -> ErrorType.SERVER_ERROR;
         };
     }
 
     private static ErrorCode codeOf(Cause cause) {
-        return cause == Cause.REJECTED ? ErrorCode.INVALID_REQUEST : ErrorCode.PROVIDER_UNAVAILABLE;
+        return cause == Cause.REJECTED || cause == Cause.UNSUPPORTED ? ErrorCode.INVALID_REQUEST
+                : ErrorCode.PROVIDER_UNAVAILABLE;
     }
 
     public Cause cause() {
@@ -111,6 +117,7 @@ public final class ProviderFailure extends ChatFailure {
             case RATE_LIMITED -> "rate_limit_exceeded";
             case TIMEOUT -> "timeout";
             case REJECTED -> "invalid_request";
+            case UNSUPPORTED -> "unsupported_parameter";
             case MISCONFIGURED -> "provider_misconfigured";
             default -> "provider_unavailable";
         };

@@ -15,12 +15,14 @@ import org.springframework.ai.openai.OpenAiChatOptions;
 import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatOptions;
 import dev.fleet.events.v1.ChatRequested;
+import dev.fleet.events.v1.ChatRole;
 
 /**
  * A chat request as each kind of provider is sent it: the same messages, the options each API
  * knows. OpenAI-compatible providers also get the client's tools, {@code tool_choice},
  * {@code parallel_tool_calls} and {@code response_format}, and the assistant's tool calls and tool
- * results as such ({@link OpenAiTools}). Limits: Ollama and Anthropic get sampling options only, and
+ * results as such ({@link OpenAiTools}). Limits: Ollama and Anthropic get sampling options only (a request with
+ * tools or a response format is refused for them, not served without), and
  * tool messages as user messages; options an API lacks are left out (Anthropic has no penalties,
  * seed or user).
  */
@@ -54,8 +56,37 @@ public final class ChatPrompts {
         return new Prompt(OpenAiTools.messages(request), options.build());
     }
 
-    /** Ollama's native chat ({@code num_predict} is its max tokens). */
+    /**
+     * What a provider of {@code kind} cannot serve: tools, tool calls and results, or a response format (only
+     * OpenAI-compatible providers get them). Never dropped silently: {@link UnsupportedByProvider} names it.
+     */
+    static void requireNoTools(ChatRequested request, String kind) {
+        ChatOptions extra = request.getOptions();
+        String asked = null;
+        if (extra != null && extra.getToolsJson() != null) {
+            asked = "tools";
+        } else if (extra != null && extra.getResponseFormatJson() != null) {
+            asked = "response_format";
+        } else if (request.getMessages().stream().anyMatch(m -> m.getRole() == ChatRole.TOOL
+                || m.getToolCallsJson() != null)) {
+            asked = "tool messages";
+        }
+        if (asked != null) {
+            throw new UnsupportedByProvider("a " + kind + " provider cannot serve " + asked
+                    + "; route the model to an OpenAI-compatible provider (kind openai)");
+        }
+    }
+
+    /** A request a provider's kind cannot serve (see {@link #requireNoTools}). */
+    public static final class UnsupportedByProvider extends IllegalArgumentException {
+        UnsupportedByProvider(String message) {
+            super(message);
+        }
+    }
+
+    /** Ollama's native chat ({@code num_predict} is its max tokens); tools are not served ({@link #requireNoTools}). */
     public static Prompt ollama(ChatRequested request) {
+        requireNoTools(request, "ollama");
         OllamaChatOptions.Builder options = OllamaChatOptions.builder()
                 .model(request.getModel())
                 .temperature(request.getTemperature())
@@ -71,8 +102,12 @@ public final class ChatPrompts {
         return new Prompt(messages(request), options.build());
     }
 
-    /** Anthropic's messages; {@code max_tokens} is required there, {@code defaultMaxTokens} when the client set none. */
+    /**
+     * Anthropic's messages; {@code max_tokens} is required there, {@code defaultMaxTokens} when the client set none;
+     * tools are not served ({@link #requireNoTools}).
+     */
     public static Prompt anthropic(ChatRequested request, int defaultMaxTokens) {
+        requireNoTools(request, "anthropic");
         AnthropicChatOptions.Builder options = AnthropicChatOptions.builder()
                 .model(request.getModel())
                 .temperature(request.getTemperature())

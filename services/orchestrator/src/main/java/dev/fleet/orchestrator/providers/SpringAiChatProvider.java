@@ -17,6 +17,7 @@ import dev.fleet.events.v1.TokenUsage;
 import dev.fleet.orchestrator.domain.ChatExchange;
 import dev.fleet.orchestrator.domain.ChatProvider;
 import dev.fleet.orchestrator.domain.ProviderChunk;
+import dev.fleet.orchestrator.domain.ProviderFailure;
 
 import reactor.core.publisher.Flux;
 
@@ -58,7 +59,12 @@ public final class SpringAiChatProvider implements ChatProvider {
 
     @Override
     public Flux<ProviderChunk> stream(ChatRequested request, ChatExchange exchange) {
-        Prompt prompt = prompts.apply(request);
+        Prompt prompt;
+        try {
+            prompt = prompts.apply(request);
+        } catch (ChatPrompts.UnsupportedByProvider e) {
+            return Flux.error(ProviderFailure.of(name, ProviderFailure.Cause.UNSUPPORTED, e.getMessage()));
+        }
         return guard.guard(() -> model.stream(prompt).concatMapIterable(SpringAiChatProvider::chunks));
     }
 

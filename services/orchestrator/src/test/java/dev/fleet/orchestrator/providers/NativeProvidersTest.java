@@ -18,6 +18,7 @@ import org.springframework.web.reactive.function.client.WebClient;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.fleet.events.v1.ChatOptions;
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.events.v1.ErrorType;
@@ -88,6 +89,27 @@ class NativeProvidersTest {
             assertThat(sent.path("store").asBoolean(true)).isFalse();
             assertThat(sent.has("messages")).isFalse();
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Kind.class, names = {"OLLAMA", "ANTHROPIC"})
+    void refusesToolsItCannotServeWithoutCallingTheModelAndLetsAnotherTargetTry(Kind kind) {
+        // given a request with a function tool, to a kind that is not given tools
+        ChatRequested request = request("What is the weather in Oslo?");
+        request.setOptions(ChatOptions.newBuilder().setToolsJson(
+                "[{\"type\":\"function\",\"function\":{\"name\":\"weather\",\"parameters\":{}}}]").build());
+
+        // then it is not answered as if the tools were not there
+        assertThatThrownBy(() -> provider(kind).stream(request, new RecordingExchange()).blockLast(Duration.ofSeconds(20)))
+                .isInstanceOfSatisfying(ProviderFailure.class, failure -> {
+                    assertThat(failure.cause()).isEqualTo(ProviderFailure.Cause.UNSUPPORTED);
+                    assertThat(failure.type()).isEqualTo(ErrorType.INVALID_REQUEST_ERROR);
+                    assertThat(failure.getMessage()).contains("cannot serve tools");
+                    assertThat(failure.fallsBack()).as("an openai-kind target may serve it").isTrue();
+                    assertThat(failure.retryable()).isFalse();
+                    assertThat(failure.endpointFault()).isFalse();
+                });
+        assertThat(SIMULATOR.requests()).isEmpty();
     }
 
     @ParameterizedTest
