@@ -75,6 +75,7 @@ final class Chaos {
     private final Map<String, String> options;
     private final Map<String, Object> clientConfig;
     private final PrintStream err;
+    private final Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
     Chaos(Map<String, String> options, Map<String, Object> clientConfig, PrintStream err) {
@@ -445,11 +446,10 @@ final class Chaos {
                 JSON.readTree(response.body()).path("totals").fields()
                         .forEachRemaining(e -> totals.put(e.getKey(), e.getValue().asLong()));
             } else {
-                err.println("chaos: usage-metering answered " + response.statusCode() + ": "
-                        + abbreviate(response.body()));
+                warn("chaos: usage-metering answered " + response.statusCode() + ": " + abbreviate(response.body()));
             }
         } catch (IOException e) {
-            err.println("chaos: usage-metering: " + e.getMessage());
+            warn("chaos: usage-metering: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -466,7 +466,7 @@ final class Chaos {
                         .header("Authorization", "Bearer " + token).build();
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() != 200) {
-                    err.println("chaos: audit answered " + response.statusCode() + ": " + abbreviate(response.body()));
+                    warn("chaos: audit answered " + response.statusCode() + ": " + abbreviate(response.body()));
                     return ids;
                 }
                 JsonNode page = JSON.readTree(response.body()).path("events");
@@ -479,11 +479,18 @@ final class Chaos {
                 }
             }
         } catch (IOException e) {
-            err.println("chaos: audit: " + e.getMessage());
+            warn("chaos: audit: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return ids;
+    }
+
+    /** A message once, however often the checker retries. */
+    private void warn(String message) {
+        if (warned.add(message)) {
+            err.println(message);
+        }
     }
 
     private static String enc(String s) {
