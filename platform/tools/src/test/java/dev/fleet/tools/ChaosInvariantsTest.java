@@ -2,11 +2,14 @@ package dev.fleet.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.fleet.tools.ChaosInvariants.DeadLetter;
 import dev.fleet.tools.ChaosInvariants.Outcome;
@@ -123,5 +126,19 @@ class ChaosInvariantsTest {
                 a          PASS    1
                 bb         FAIL    2
                 """);
+    }
+
+    @Test
+    void readsTheLoadsOutcomesAndGivesEveryItemItsOwnText(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("outcomes.jsonl");
+        Files.writeString(file, """
+                {"n":0,"kind":"chat","status":200,"result":"ANSWER","millis":12}
+                {"n":2,"kind":"ingest","itemId":"chaos-2","itemText":"t","status":0,"result":"HANG","millis":180000}
+
+                """);
+        assertThat(Chaos.readOutcomes(file)).containsExactly(new Outcome("chat", Result.ANSWER, 200, 12, null, null),
+                new Outcome("ingest", Result.HANG, 0, 180000, "chaos-2", "t"));
+        assertThat(java.util.stream.LongStream.range(0, 5000).mapToObj(Chaos::itemText).distinct().count())
+                .isEqualTo(5000);
     }
 }
