@@ -40,6 +40,8 @@ public final class FleetTool {
               json pretty | get PATH | count PATH | embeddings
                                                    the demo's JSON handling, the body on stdin
               demo-chat                            an OpenAI chat stream (SSE) on stdin: echo it, then its answer and usage
+              chaos load|check [--dir D] [--rate R] [--workers N] [--settle S] ...
+                                                   the fault suite's load and invariants (scripts/fleet chaos)
             """;
 
     private FleetTool() {
@@ -84,6 +86,7 @@ public final class FleetTool {
             }
             case "json" -> json(rest, out);
             case "demo-chat" -> demoChat(out);
+            case "chaos" -> Chaos.run(rest, out, clientConfig);
             case "help", "-h", "--help" -> {
                 out.print(USAGE);
                 yield 0;
