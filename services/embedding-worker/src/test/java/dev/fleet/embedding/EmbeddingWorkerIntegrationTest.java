@@ -23,6 +23,8 @@ import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.health.HealthEndpointGroup;
+import org.springframework.boot.actuate.health.HealthEndpointGroups;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -64,6 +66,9 @@ class EmbeddingWorkerIntegrationTest {
 
     @Autowired
     private WebTestClient web;
+
+    @Autowired
+    private HealthEndpointGroups healthGroups;
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry registry) {
@@ -262,6 +267,20 @@ class EmbeddingWorkerIntegrationTest {
         web.get().uri("/actuator/health/readiness").exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("UP");
+    }
+
+    @Test
+    void getsItsManagementSettingsFromThePlatformDefaultsAlone() {
+        // given an application.yml without a management block: the platform's fleet-defaults.yml decides
+
+        // then the readiness group holds the shared members, and liveness and Prometheus are exposed
+        HealthEndpointGroup readiness = healthGroups.get("readiness");
+        assertThat(readiness).isNotNull();
+        assertThat(List.of("readinessState", "kafka", "topicMirrors")).allMatch(readiness::isMember);
+        assertThat(readiness.isMember("replyPartitions")).isFalse();
+        web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body).contains("jvm_memory_used_bytes"));
     }
 
     private static void send(String topic, String key, SpecificRecord value) throws Exception {
