@@ -15,8 +15,9 @@ import org.springframework.core.io.ClassPathResource;
  * The settings every fleet service shares, from {@value #RESOURCE} in this jar: the actuator's
  * exposure, probes and default readiness group, Prometheus, the tracing sampling, the Kafka
  * bootstrap servers ({@code KAFKA_BOOTSTRAP_SERVERS}) and the admin token ({@code FLEET_ADMIN_TOKEN}).
- * They rank below everything else, so a service's own {@code application.yml}, a test's properties
- * and the environment override any of them; a service's file holds only what is its own.
+ * They rank below every other source but {@code SpringApplication}'s default properties (Spring's
+ * lowest), so a service's own {@code application.yml}, a test's properties, command-line arguments and
+ * the environment override any of them; a service's file holds only what is its own.
  */
 public class FleetDefaultsEnvironment implements EnvironmentPostProcessor {
 

@@ -25,7 +25,10 @@ final class FleetPropertySources {
         }
     }
 
-    /** {@code source} below every other source: a default that a service's own configuration overrides. */
+    /**
+     * {@code source} below every other source (Spring Boot later moves {@code SpringApplication}'s default
+     * properties below it): a default that a service's own configuration overrides.
+     */
     static void asDefaults(ConfigurableEnvironment environment, PropertySource<?> source) {
         environment.getPropertySources().addLast(source);
     }

@@ -33,10 +33,8 @@ class FleetDefaultsEnvironmentTest {
             assertThat(env.getProperty("management.endpoint.health.group.readiness.include"))
                     .isEqualTo("readinessState,kafka,topicMirrors");
             assertThat(env.getProperty("management.tracing.sampling.probability")).isEqualTo("1.0");
-            assertThat(env.getProperty("spring.kafka.bootstrap-servers")).isEqualTo(
-                    System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:9092"));
-            assertThat(env.getProperty("fleet.admin.token")).isEqualTo(
-                    System.getenv().getOrDefault("FLEET_ADMIN_TOKEN", ""));
+            assertThat(env.getProperty("spring.kafka.bootstrap-servers")).isEqualTo("127.0.0.1:9092");
+            assertThat(env.getProperty("fleet.admin.token")).isEmpty();
         }
     }
 
@@ -57,11 +55,8 @@ class FleetDefaultsEnvironmentTest {
     @Test
     void theEnvironmentOverridesADefaultAndFillsItsPlaceholders() {
         // given a deployment's variables
-        StandardEnvironment environment = new StandardEnvironment();
-        environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka-0:9093", "FLEET_ADMIN_TOKEN", "t0ken",
-                                "MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED", "false")));
+        StandardEnvironment environment = environment(Map.of("KAFKA_BOOTSTRAP_SERVERS", "kafka-0:9093",
+                "FLEET_ADMIN_TOKEN", "t0ken", "MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED", "false"));
 
         // when the platform adds its defaults
         new FleetDefaultsEnvironment().postProcessEnvironment(environment, null);
@@ -80,9 +75,23 @@ class FleetDefaultsEnvironmentTest {
                 .contains(FleetDefaultsEnvironment.class.getName());
     }
 
+    /** A service started with {@code configName} as its application.yml, in an environment with no variables. */
     private static ConfigurableApplicationContext start(String configName) {
-        return new SpringApplicationBuilder(Empty.class).web(WebApplicationType.NONE)
+        return new SpringApplicationBuilder(Empty.class).web(WebApplicationType.NONE).environment(environment(Map.of()))
                 .properties("spring.config.name=" + configName, "spring.main.banner-mode=off").run();
+    }
+
+    /**
+     * An environment whose variables are {@code variables} only, without the JVM's system properties (an
+     * in-JVM test broker sets {@code spring.kafka.bootstrap-servers} there).
+     */
+    private static StandardEnvironment environment(Map<String, Object> variables) {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().remove(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME);
+        environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        variables));
+        return environment;
     }
 
     @Configuration(proxyBeanMethods = false)
