@@ -42,6 +42,9 @@ public final class SharedKafka {
                 container.start();
                 broker = container;
                 bootstrapServers = container.getBootstrapServers();
+                // as the in-JVM broker does, for code that reads the system properties
+                System.setProperty("spring.kafka.bootstrap-servers", bootstrapServers);
+                System.setProperty(EmbeddedKafkaKraftBroker.SPRING_EMBEDDED_KAFKA_BROKERS, bootstrapServers);
             } else {
                 EmbeddedKafkaKraftBroker kraft = new EmbeddedKafkaKraftBroker(1, 1);
                 kraft.brokerProperties(BROKER_PROPERTIES);
