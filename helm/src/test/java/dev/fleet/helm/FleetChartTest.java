@@ -106,6 +106,10 @@ class FleetChartTest {
         RenderedChart chart = RenderedChart.render(PRODUCTION);
         String kafkaEnvironment = Files.readString(RenderedChart.REPOSITORY
                 .resolve("platform/kafka/src/main/java/dev/fleet/platform/kafka/FleetKafkaEnvironment.java"));
+        // what every service reads: the platform's shared defaults (FleetDefaultsEnvironment)
+        String platformDefaults = Files.readString(RenderedChart.REPOSITORY
+                .resolve("platform/kafka/src/main/resources/fleet-defaults.yml"));
+        assertThat(platformDefaults).contains("${KAFKA_BOOTSTRAP_SERVERS:", "${FLEET_ADMIN_TOKEN:");
 
         for (String service : SERVICES) {
             String applicationYml = Files.readString(RenderedChart.REPOSITORY
@@ -115,6 +119,7 @@ class FleetChartTest {
             assertThat(applicationYml).contains("${SERVER_PORT:" + env.get("SERVER_PORT").asText() + "}");
             for (String variable : env.keySet()) {
                 boolean read = applicationYml.contains("${" + variable + ":")
+                        || platformDefaults.contains("${" + variable + ":")
                         || (variable.startsWith("FLEET_KAFKA_") && kafkaEnvironment.contains(variable.startsWith(
                                 "FLEET_KAFKA_PROPERTIES_") ? "FLEET_KAFKA_PROPERTIES_" : "\"" + variable + "\""))
                         || Set.of("JAVA_TOOL_OPTIONS", "POD_IP").contains(variable)

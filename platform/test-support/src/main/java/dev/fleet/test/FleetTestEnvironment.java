@@ -2,7 +2,10 @@ package dev.fleet.test;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
 
-/** Points a Spring test context at the shared broker and, for services that own data, the test database. */
+/**
+ * Points a Spring test context at the shared broker and, for services that own data, the test
+ * database: whichever infrastructure {@link TestInfrastructure} chose, the same properties.
+ */
 public final class FleetTestEnvironment {
 
     /** Admin token used by tests of admin APIs. */
@@ -20,7 +23,9 @@ public final class FleetTestEnvironment {
         kafka(registry);
         registry.add("spring.r2dbc.url", SharedPostgres::r2dbcUrl);
         registry.add("spring.r2dbc.username", SharedPostgres::user);
+        registry.add("spring.r2dbc.password", SharedPostgres::password);
         registry.add("spring.flyway.url", SharedPostgres::jdbcUrl);
         registry.add("spring.flyway.user", SharedPostgres::user);
+        registry.add("spring.flyway.password", SharedPostgres::password);
     }
 }

@@ -23,6 +23,9 @@ import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.actuate.health.HealthEndpointGroup;
+import org.springframework.boot.actuate.health.HealthEndpointGroups;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -51,6 +54,7 @@ import dev.fleet.test.TopicReader;
 
 /** The embedding-worker against the real in-JVM broker and the real model, driven through Kafka. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability(tracing = false) // tests turn metrics export off unless asked
 class EmbeddingWorkerIntegrationTest {
 
     private static final Deserializer<SpecificRecord> FLEET_VALUES =
@@ -64,6 +68,9 @@ class EmbeddingWorkerIntegrationTest {
 
     @Autowired
     private WebTestClient web;
+
+    @Autowired
+    private HealthEndpointGroups healthGroups;
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry registry) {
@@ -262,6 +269,20 @@ class EmbeddingWorkerIntegrationTest {
         web.get().uri("/actuator/health/readiness").exchange()
                 .expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("UP");
+    }
+
+    @Test
+    void getsItsManagementSettingsFromThePlatformDefaultsAlone() {
+        // given an application.yml without a management block: the platform's fleet-defaults.yml decides
+
+        // then the readiness group holds the shared members, and liveness and Prometheus are exposed
+        HealthEndpointGroup readiness = healthGroups.get("readiness");
+        assertThat(readiness).isNotNull();
+        assertThat(List.of("readinessState", "kafka", "topicMirrors")).allMatch(readiness::isMember);
+        assertThat(readiness.isMember("replyPartitions")).isFalse();
+        web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body).contains("jvm_memory_used_bytes"));
     }
 
     private static void send(String topic, String key, SpecificRecord value) throws Exception {

@@ -8,7 +8,6 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
-import org.springframework.core.env.StandardEnvironment;
 
 /**
  * Maps the deployment's {@code FLEET_KAFKA_*} environment variables onto Spring properties, so one
@@ -60,13 +59,7 @@ public class FleetKafkaEnvironment implements EnvironmentPostProcessor {
         if (properties.isEmpty()) {
             return;
         }
-        MapPropertySource source = new MapPropertySource(PROPERTY_SOURCE, properties);
-        if (environment.getPropertySources().contains(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME)) {
-            environment.getPropertySources().addAfter(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                    source);
-        } else {
-            environment.getPropertySources().addLast(source);
-        }
+        FleetPropertySources.belowEnvironment(environment, new MapPropertySource(PROPERTY_SOURCE, properties));
     }
 
     /** The Spring properties that {@code environment}'s {@code FLEET_KAFKA_*} variables stand for. */

@@ -7,44 +7,34 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
-import org.springframework.core.env.StandardEnvironment;
 
 /**
  * Maps the deployment's tracing variables onto Spring Boot's tracing properties, the same for
  * every service:
  * <ul>
  * <li>{@code FLEET_TRACING_SAMPLING}: the probability (0 to 1) that a new trace is recorded
- *     ({@code management.tracing.sampling.probability}); 1.0 when unset, so every trace is recorded
- *     locally and in tests (Spring Boot's own default is 0.1). Traces continued from a caller keep
+ *     ({@code management.tracing.sampling.probability}); unset, the platform's {@code fleet-defaults.yml}
+ *     says 1.0, so every trace is recorded locally and in tests (Spring Boot's own default is 0.1). Traces continued from a caller keep
  *     the caller's decision;</li>
  * <li>{@code FLEET_OTLP_ENDPOINT}: where spans are exported over OTLP/HTTP, e.g.
  *     {@code http://collector:4318/v1/traces} ({@code management.otlp.tracing.endpoint}); unset,
  *     nothing is exported.</li>
  * </ul>
- * A blank variable counts as unset; the mapped properties rank just below the environment itself,
- * and the sampling default below everything (a service's {@code application.yml} may set another).
+ * A blank variable counts as unset; the mapped properties rank just below the environment itself.
  */
 public class FleetTracingEnvironment implements EnvironmentPostProcessor {
 
     static final String PROPERTY_SOURCE = "fleetTracingEnvironment";
-    static final String DEFAULTS = "fleetTracingDefaults";
     static final String SAMPLING = "management.tracing.sampling.probability";
     static final String OTLP_ENDPOINT = "management.otlp.tracing.endpoint";
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        environment.getPropertySources().addLast(new MapPropertySource(DEFAULTS, Map.of(SAMPLING, "1.0")));
         Map<String, Object> properties = springProperties(environment.getSystemEnvironment());
         if (properties.isEmpty()) {
             return;
         }
-        MapPropertySource source = new MapPropertySource(PROPERTY_SOURCE, properties);
-        if (environment.getPropertySources().contains(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME)) {
-            environment.getPropertySources().addAfter(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                    source);
-        } else {
-            environment.getPropertySources().addFirst(source);
-        }
+        FleetPropertySources.belowEnvironment(environment, new MapPropertySource(PROPERTY_SOURCE, properties));
     }
 
     /** The Spring properties that {@code environment}'s tracing variables stand for. */

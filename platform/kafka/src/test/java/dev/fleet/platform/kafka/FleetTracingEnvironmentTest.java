@@ -27,6 +27,7 @@ class FleetTracingEnvironmentTest {
         environment.getPropertySources().remove(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME);
 
         new FleetTracingEnvironment().postProcessEnvironment(environment, new SpringApplication());
+        new FleetDefaultsEnvironment().postProcessEnvironment(environment, new SpringApplication());
 
         assertThat(environment.getProperty("management.tracing.sampling.probability")).isEqualTo("1.0");
         assertThat(environment.getProperty("management.otlp.tracing.endpoint")).isNull();
