@@ -13,6 +13,7 @@ import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.UriComponentsBuilder;
 
 import reactor.core.publisher.Mono;
 
@@ -77,6 +78,15 @@ public class ConsoleModel {
         return exchange.getPrincipal().map(Principal::getName)
                 .doOnNext(actor -> model.addAttribute("actor", actor))
                 .thenReturn("console/error");
+    }
+
+    /**
+     * Where a form post redirects to: {@code path} with a flash message ({@code kind} {@code done} or
+     * {@code problem}) that {@link #page} shows once.
+     */
+    public static String flash(String path, String kind, String message) {
+        return UriComponentsBuilder.fromPath(path).queryParam(kind, "{m}").encode().buildAndExpand(message)
+                .toUriString();
     }
 
     /** A 404 page for something the console cannot find. */

@@ -42,17 +42,13 @@ public final class FleetOverview implements AutoCloseable {
     private Admin admin; // guarded by this
 
     /**
-     * @param kafkaConfig the client configuration (bootstrap servers, security); only the admin keys are used
+     * @param adminConfig the admin client's configuration (Spring Kafka's admin properties: bootstrap servers,
+     *                    security)
      * @param services    the replicas to probe: service name and base URL, in display order
      */
-    public FleetOverview(Map<String, Object> kafkaConfig, List<Map.Entry<String, URI>> services,
+    public FleetOverview(Map<String, Object> adminConfig, List<Map.Entry<String, URI>> services,
             WebClient.Builder web, Duration timeout) {
-        Map<String, Object> config = new HashMap<>();
-        kafkaConfig.forEach((key, value) -> {
-            if (AdminClientConfig.configNames().contains(key) && !key.equals(AdminClientConfig.CLIENT_ID_CONFIG)) {
-                config.put(key, value);
-            }
-        });
+        Map<String, Object> config = new HashMap<>(adminConfig);
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         this.adminConfig = Map.copyOf(config);

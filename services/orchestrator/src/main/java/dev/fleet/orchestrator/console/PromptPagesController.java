@@ -1,7 +1,5 @@
 package dev.fleet.orchestrator.console;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -345,7 +343,7 @@ public class PromptPagesController {
     }
 
     private static String redirect(String path, String kind, String message) {
-        return "redirect:" + path + "?" + kind + "=" + URLEncoder.encode(message, StandardCharsets.UTF_8);
+        return "redirect:" + ConsoleModel.flash(path, kind, message);
     }
 
     /** A two-column diff: kept lines side by side, a changed block's removed lines beside its added ones. */

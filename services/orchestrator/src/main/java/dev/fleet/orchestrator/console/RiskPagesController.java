@@ -26,7 +26,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
-import org.springframework.web.util.UriComponentsBuilder;
 
 import dev.fleet.events.v1.RiskCaseResolution;
 import dev.fleet.events.v1.RiskFeatures;
@@ -259,8 +258,7 @@ public class RiskPagesController {
     }
 
     private static String redirect(String page, String kind, String message) {
-        return "redirect:" + UriComponentsBuilder.fromPath(page).queryParam(kind, "{m}").encode()
-                .buildAndExpand(message).toUriString();
+        return "redirect:" + ConsoleModel.flash(page, kind, message);
     }
 
     private static CaseRow row(RiskCase c, Instant now) {

@@ -314,7 +314,6 @@ public class TenantPagesController {
 
     /** A redirect carrying a flash message ({@code done} or {@code problem}), encoded as a query parameter. */
     private static Rendering redirect(String path, String kind, String message) {
-        return Rendering.redirectTo(path + "?" + kind + "=" + URLEncoder.encode(message, StandardCharsets.UTF_8))
-                .build();
+        return Rendering.redirectTo(ConsoleModel.flash(path, kind, message)).build();
     }
 }
