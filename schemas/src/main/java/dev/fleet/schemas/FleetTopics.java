@@ -38,6 +38,7 @@ import dev.fleet.events.v1.Prompt;
 import dev.fleet.events.v1.QuotaStatus;
 import dev.fleet.events.v1.RateLimitClaim;
 import dev.fleet.events.v1.RateLimitGrant;
+import dev.fleet.events.v1.RecommendationRules;
 import dev.fleet.events.v1.RecommendationServed;
 import dev.fleet.events.v1.ResponseLookup;
 import dev.fleet.events.v1.ResponseLookupResult;
@@ -215,6 +216,12 @@ public final class FleetTopics {
             "Every recommendation the scorer answered (by user or by example items): the items and scores in the "
                     + "order served and the rule version; join with fleet.interactions.v1 for click-through rates.");
 
+    public static final Topic<RecommendationRules> RECOMMENDATION_RULES = new Topic<>(
+            "fleet.recommendation.rules.v1", "tenantId/collection", RecommendationRules.class, 3, Cleanup.COMPACT,
+            null, Set.of(ORCHESTRATOR), Set.of(SCORER, ANALYTICS),
+            "Each collection's active recommendation rules (boost and bury by metadata, pinned items; config as "
+                    + "events), applied by every scorer replica to its searches and recommendations.");
+
     /** Every topic, in catalog order. */
     public static final List<Topic<?>> ALL = List.of(TENANTS, API_KEYS, CHAT_REQUESTS, CHAT_REPLIES,
             EMBEDDING_REQUESTS, EMBEDDING_REPLIES, ITEMS, ITEM_VECTORS, SCORE_REQUESTS, SCORE_REPLIES, USAGE,
@@ -222,7 +229,7 @@ public final class FleetTopics {
             MODEL_ALIASES, PRICE_BOOK, BILLING_LINES, RESPONSE_LOOKUPS, RESPONSE_LOOKUP_RESULTS, AUDIT_QUERIES,
             AUDIT_QUERY_RESULTS, TRANSACTIONS,
             RISK_DECISIONS, RISK_SHADOW_DECISIONS, RISK_RULE_SETS, RISK_CASE_OUTCOMES, INTERACTIONS,
-            RECOMMENDATIONS_SERVED);
+            RECOMMENDATIONS_SERVED, RECOMMENDATION_RULES);
 
     private static final Map<String, Topic<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(Topic::name, Function.identity()));

@@ -36,6 +36,8 @@ import dev.fleet.events.v1.Interaction;
 import dev.fleet.events.v1.InteractionKind;
 import dev.fleet.events.v1.ItemVector;
 import dev.fleet.events.v1.RecommendExamples;
+import dev.fleet.events.v1.RecommendationRule;
+import dev.fleet.events.v1.RecommendationRules;
 import dev.fleet.events.v1.RecommendationServed;
 import dev.fleet.events.v1.ScoreRequested;
 import dev.fleet.events.v1.ScoreResult;
@@ -46,6 +48,7 @@ import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetSchemaStore;
 import dev.fleet.schemas.CollectionPartition;
 import dev.fleet.schemas.FleetTopics;
+import dev.fleet.scorer.domain.CollectionRules;
 import dev.fleet.scorer.domain.Cosine;
 import dev.fleet.scorer.domain.VectorIndex;
 import dev.fleet.scorer.domain.profile.UserProfiles;
@@ -58,7 +61,9 @@ import dev.fleet.test.TopicReader;
  * would (key {@code tenantId/collection}, Kafka's default partitioner) build the user's profile on the replica
  * holding the collection; a recommendation by user ranks by the decayed weighted mean of the items' vectors
  * (recomputed here by brute force), leaves out seen items when asked, and is published as a
- * {@code RecommendationServed}.
+ * {@code RecommendationServed}. A collection's recommendation rules published on
+ * {@code fleet.recommendation.rules.v1} (decision 0049) are applied within 2 s: buried and boosted items move,
+ * a pinned item comes first, and what was served names the rules' version.
  */
 @SpringBootTest
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS) // leaves the broker to the sharding test's replicas
@@ -93,6 +98,9 @@ class ProfileRecommendationsIntegrationTest {
 
     @Autowired
     private UserProfiles profiles;
+
+    @Autowired
+    private CollectionRules rules;
 
     @DynamicPropertySource
     static void props(DynamicPropertyRegistry registry) {
@@ -211,6 +219,59 @@ class ProfileRecommendationsIntegrationTest {
     }
 
     @Test
+    void appliesPublishedRulesWithin2sAndNamesTheirVersionInWhatWasServed() throws Exception {
+        // given: a recommendation like red-shoe, ranked by plain similarity
+        String tenant = UUID.randomUUID().toString();
+        publishCatalog(tenant, "shop");
+        ScoreRequested before = likeRedShoe(tenant, 3);
+        ScoreRequested after = likeRedShoe(tenant, 3);
+        try (var servedReader = TopicReader.decoded(FleetTopics.RECOMMENDATIONS_SERVED.name(), FLEET_VALUES)) {
+            assertThat(ask(before).getItems()).extracting(ScoredItem::getItemId)
+                    .containsExactly("red-boot", "red-hat", "blue-shoe");
+
+            // when version 7 of the collection's rules is on the topic: bury red, boost blue, pin green-bag
+            RecommendationRules version7 = new RecommendationRules(tenant, "shop", 7, List.of(
+                    new RecommendationRule(Map.of("color", List.of("red")), 0.1),
+                    new RecommendationRule(Map.of("color", List.of("blue", "teal")), 5.0)),
+                    List.of("green-bag", "not-in-catalog"), Instant.now());
+            producer.send(new ProducerRecord<>(FleetTopics.RECOMMENDATION_RULES.name(), tenant + "/shop", version7))
+                    .get();
+
+            // then the replica applies it within 2 s of it being on the topic
+            await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> rules.of(tenant, "shop").version() == 7);
+            ScoreResult ruled = ask(after);
+            // green-bag pinned first; blue-shoe 0.0995 × 5; red-boot 0.976 × 0.1 beats red-hat 0.919 × 0.1
+            assertThat(ruled.getItems()).extracting(ScoredItem::getItemId)
+                    .containsExactly("green-bag", "blue-shoe", "red-boot");
+            assertThat(ruled.getItems().get(1).getScore()).isCloseTo(5 * Cosine.similarity(CATALOG.get("red-shoe"),
+                    CATALOG.get("blue-shoe")), within(1e-4));
+            RecommendationServed servedBefore = (RecommendationServed) servedReader.awaitRecord(
+                    r -> r.value() instanceof RecommendationServed s
+                            && s.getRequestId().equals(before.getRequestId()), TIMEOUT).value();
+            RecommendationServed servedAfter = (RecommendationServed) servedReader.awaitRecord(
+                    r -> r.value() instanceof RecommendationServed s
+                            && s.getRequestId().equals(after.getRequestId()), TIMEOUT).value();
+            assertThat(servedBefore.getRuleVersion()).isZero();
+            assertThat(servedAfter.getRuleVersion()).isEqualTo(7);
+            assertThat(servedAfter.getItems()).extracting(ServedItem::getItemId)
+                    .containsExactly("green-bag", "blue-shoe", "red-boot");
+        }
+
+        // and a tombstone removes the rules, as fast
+        producer.send(new ProducerRecord<>(FleetTopics.RECOMMENDATION_RULES.name(), tenant + "/shop", null)).get();
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(20))
+                .until(() -> rules.of(tenant, "shop").version() == 0);
+        assertThat(ask(likeRedShoe(tenant, 3)).getItems()).extracting(ScoredItem::getItemId)
+                .containsExactly("red-boot", "red-hat", "blue-shoe");
+    }
+
+    private static ScoreRequested likeRedShoe(String tenant, int topK) {
+        return ScoreRequested.newBuilder(forUser(tenant, "shop", "x", topK, false)).setUser(null)
+                .setRecommend(new RecommendExamples(List.of("red-shoe"), List.of())).build();
+    }
+
+    @Test
     void deadLettersAPoisonInteractionAndAppliesTheNextOne() throws Exception {
         // given
         String tenant = UUID.randomUUID().toString();
@@ -243,7 +304,7 @@ class ProfileRecommendationsIntegrationTest {
             }
             ItemVector vector = ItemVector.newBuilder().setTenantId(tenant).setCollection(collection)
                     .setItemId(item.getKey()).setModel("test-4d").setVector(values).setText(item.getKey())
-                    .setMetadata(Map.of()).build();
+                    .setMetadata(Map.of("color", item.getKey().substring(0, item.getKey().indexOf('-')))).build();
             producer.send(new ProducerRecord<>(FleetTopics.ITEM_VECTORS.name(), home(tenant, collection),
                     tenant + "/" + collection + "/" + item.getKey(), vector)).get();
         }

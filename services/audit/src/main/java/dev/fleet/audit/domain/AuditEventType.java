@@ -18,6 +18,7 @@ import dev.fleet.events.v1.PromptVersionCreated;
 import dev.fleet.events.v1.QuotaExceeded;
 import dev.fleet.events.v1.QuotaWarningReached;
 import dev.fleet.events.v1.QuotaWebhookChanged;
+import dev.fleet.events.v1.RecommendationRulesChanged;
 import dev.fleet.events.v1.ResponseDeleted;
 import dev.fleet.events.v1.RiskCaseDecided;
 import dev.fleet.events.v1.RiskCaseEscalated;
@@ -66,7 +67,8 @@ public enum AuditEventType {
     RISK_CASE_ESCALATED(RiskCaseEscalated.class),
     TENANT_STATUS_CHANGED(TenantStatusChanged.class),
     TENANT_PLAN_CHANGED(TenantPlanChanged.class),
-    CONSOLE_SIGN_IN_REFUSED(ConsoleSignInRefused.class);
+    CONSOLE_SIGN_IN_REFUSED(ConsoleSignInRefused.class),
+    RECOMMENDATION_RULES_CHANGED(RecommendationRulesChanged.class);
 
     private final Class<? extends SpecificRecord> payloadType;
 

@@ -27,6 +27,9 @@ import dev.fleet.orchestrator.domain.prompts.PromptAdmin;
 import dev.fleet.orchestrator.domain.prompts.PromptRegistry;
 import dev.fleet.orchestrator.domain.prompts.PromptResolver;
 import dev.fleet.orchestrator.domain.prompts.PromptStore;
+import dev.fleet.orchestrator.domain.recommendations.RecommendationRulesAdmin;
+import dev.fleet.orchestrator.domain.recommendations.RecommendationRulesEvents;
+import dev.fleet.orchestrator.domain.recommendations.RecommendationRulesStore;
 import dev.fleet.orchestrator.domain.ChatRouter;
 import dev.fleet.orchestrator.domain.ModelRoutes;
 import dev.fleet.orchestrator.domain.ChatService;
@@ -146,17 +149,27 @@ public class OrchestratorConfiguration {
     }
 
     @Bean
+    RecommendationRulesAdmin recommendationRulesAdmin(RecommendationRulesStore store, RecommendationRulesEvents events,
+            Clock clock) {
+        return new RecommendationRulesAdmin(store, events, clock);
+    }
+
+    @Bean
     PriceBookAdmin priceBookAdmin(PriceBookStore store, PriceBookEvents events, Clock clock) {
         return new PriceBookAdmin(store, events, clock);
     }
 
-    /** Admin writes publish the records replicas read (tenants, keys, prompts, price book) before they commit. */
+    /**
+     * Admin writes publish the records replicas read (tenants, keys, prompts, price book, risk and recommendation
+     * rules) before they commit.
+     */
     @Bean
     OutboxDelivery outboxDelivery(OutboxRepository outbox, FleetPublisher publisher, FleetSerde serde, Clock clock,
             FleetOrchestratorProperties properties) {
         FleetOrchestratorProperties.Outbox settings = properties.outbox();
         return new OutboxDelivery(outbox, publisher, serde, clock, List.of(FleetTopics.TENANTS, FleetTopics.API_KEYS,
-                FleetTopics.PROMPTS, FleetTopics.PRICE_BOOK, FleetTopics.MODEL_ALIASES, FleetTopics.RISK_RULE_SETS),
+                FleetTopics.PROMPTS, FleetTopics.PRICE_BOOK, FleetTopics.MODEL_ALIASES, FleetTopics.RISK_RULE_SETS,
+                FleetTopics.RECOMMENDATION_RULES),
                 settings.adminPublishTimeout(), settings.batchSize());
     }
 

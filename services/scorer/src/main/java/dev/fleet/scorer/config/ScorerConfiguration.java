@@ -10,7 +10,9 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.fleet.platform.kafka.DeadLetters;
 import dev.fleet.platform.kafka.FleetSerde;
+import dev.fleet.platform.kafka.TopicMirrors;
 import dev.fleet.schemas.FleetTopics;
+import dev.fleet.scorer.domain.CollectionRules;
 import dev.fleet.scorer.domain.CollectionSearch;
 import dev.fleet.scorer.domain.ShardedSearch;
 import dev.fleet.scorer.domain.ShardStates;
@@ -18,11 +20,12 @@ import dev.fleet.scorer.domain.VectorIndex;
 import dev.fleet.scorer.domain.profile.ProfileRecommender;
 import dev.fleet.scorer.domain.profile.UserProfiles;
 import dev.fleet.scorer.messaging.ItemVectorShards;
+import dev.fleet.scorer.messaging.RecommendationRulesFeed;
 
 /**
  * The scorer's domain objects: one vector index per instance (the collections of the item-vectors
  * partitions it holds), the user profiles of the same partitions, the states of those partitions, the reader
- * that fills both, and the search.
+ * that fills both, every collection's recommendation rules, and the search.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(FleetScorerProperties.class)
@@ -37,6 +40,11 @@ public class ScorerConfiguration {
     UserProfiles userProfiles(FleetScorerProperties properties) {
         return new UserProfiles(FleetTopics.INTERACTIONS.partitions(), properties.profile().maxInteractions(),
                 properties.profile().maxUsersPerPartition());
+    }
+
+    @Bean
+    CollectionRules collectionRules(TopicMirrors mirrors) {
+        return RecommendationRulesFeed.feed(mirrors, new CollectionRules());
     }
 
     @Bean

@@ -42,6 +42,11 @@ public class CollectionSearch {
     }
 
     public ScoreResult answer(ScoreRequested request) {
+        return answer(request, RankingRules.NONE);
+    }
+
+    /** The answer to {@code request} ranked with its collection's {@code rules} (boosts, buries, pins). */
+    public ScoreResult answer(ScoreRequested request, RankingRules rules) {
         if (request.getTopK() < 1) {
             return failed(request, ErrorCode.INVALID_REQUEST,
                     "'topK' must be at least 1, was " + request.getTopK() + ".");
@@ -67,13 +72,13 @@ public class CollectionSearch {
             List<ScoredItem> hits;
             if (user != null) {
                 hits = profiles.recommend(request.getTenantId(), request.getCollection(), user,
-                        request.getExcludeSeen(), topK, filter);
+                        request.getExcludeSeen(), topK, filter, rules);
             } else if (examples != null) {
                 hits = index.recommend(request.getTenantId(), request.getCollection(), examples.getPositive(),
-                        examples.getNegative(), topK, filter);
+                        examples.getNegative(), topK, filter, rules);
             } else {
                 hits = index.search(request.getTenantId(), request.getCollection(), floats(request.getQueryVector()),
-                        topK, filter);
+                        topK, filter, rules);
             }
             return ScoreResult.newBuilder().setRequestId(request.getRequestId()).setItems(hits).setError(null).build();
         } catch (DimensionMismatchException e) {

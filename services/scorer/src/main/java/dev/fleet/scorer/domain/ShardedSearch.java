@@ -33,6 +33,11 @@ public class ShardedSearch {
 
     /** The answer to {@code request}, which arrived on {@code partition} of the score requests. */
     public ScoreResult answer(ScoreRequested request, int partition) throws InterruptedException {
+        return answer(request, partition, RankingRules.NONE);
+    }
+
+    /** {@link #answer(ScoreRequested, int)} ranked with the collection's {@code rules}. */
+    public ScoreResult answer(ScoreRequested request, int partition, RankingRules rules) throws InterruptedException {
         int home = CollectionPartition.of(request.getTenantId(), request.getCollection(), partitions);
         if (home != partition) {
             return failed(request, ErrorType.INVALID_REQUEST_ERROR, ErrorCode.INVALID_REQUEST, "the search of '"
@@ -43,7 +48,7 @@ public class ShardedSearch {
             return failed(request, ErrorType.SERVER_ERROR, ErrorCode.TIMEOUT, "the index partition of '"
                     + request.getCollection() + "' is being rebuilt; retry shortly.");
         }
-        return search.answer(request);
+        return search.answer(request, rules);
     }
 
     private static ScoreResult failed(ScoreRequested request, ErrorType type, ErrorCode code, String message) {

@@ -100,7 +100,16 @@ final class VectorBlock {
 
     /** Scores every item that passes {@code filter} against {@code unitQuery} into {@code top}. */
     void scan(float[] unitQuery, DotProduct kernel, MetadataFilter filter, TopHits top) {
+        scan(unitQuery, kernel, filter, RankingRules.NONE, top);
+    }
+
+    /**
+     * Scores every item that passes {@code filter} against {@code unitQuery}, with {@code rules}' boosts and
+     * buries applied to each score before it competes for {@code top}.
+     */
+    void scan(float[] unitQuery, DotProduct kernel, MetadataFilter filter, RankingRules rules, TopHits top) {
         boolean filtered = !filter.isEmpty();
+        boolean adjusted = rules.adjustsScores();
         for (int chunk = 0, base = 0; base < size; chunk++, base += CHUNK_ITEMS) {
             float[] data = chunks[chunk];
             int n = Math.min(CHUNK_ITEMS, size - base);
@@ -108,9 +117,21 @@ final class VectorBlock {
                 if (filtered && !filter.matches(metadata[base + j])) {
                     continue;
                 }
-                top.offer(kernel.dot(unitQuery, data, j * dimension), base + j);
+                float score = kernel.dot(unitQuery, data, j * dimension);
+                top.offer(adjusted ? rules.apply(score, metadata[base + j]) : score, base + j);
             }
         }
+    }
+
+    /** The slot of item {@code id}, or -1 when it is not here. */
+    int slot(String id) {
+        Integer slot = slotOf.get(id);
+        return slot == null ? -1 : slot;
+    }
+
+    /** The similarity of the item in {@code slot} to {@code unitQuery}. */
+    float score(float[] unitQuery, DotProduct kernel, int slot) {
+        return kernel.dot(unitQuery, chunks[slot >>> CHUNK_SHIFT], (slot & CHUNK_MASK) * dimension);
     }
 
     String id(int slot) {

@@ -1,6 +1,7 @@
 package dev.fleet.scorer.domain;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -212,7 +213,16 @@ public class VectorIndex {
      */
     public List<ScoredItem> search(String tenantId, String collection, float[] query, int topK,
             MetadataFilter filter) {
-        return scan(tenantId, collection, query, topK, filter, Set.of(), null, false);
+        return search(tenantId, collection, query, topK, filter, RankingRules.NONE);
+    }
+
+    /**
+     * {@link #search(String, String, float[], int, MetadataFilter)} ranked with {@code rules}: boosted and
+     * buried scores compete for the top k, pinned items come first (see {@link #scan}).
+     */
+    public List<ScoredItem> search(String tenantId, String collection, float[] query, int topK,
+            MetadataFilter filter, RankingRules rules) {
+        return scan(tenantId, collection, query, topK, filter, Set.of(), null, false, rules);
     }
 
     /**
@@ -227,13 +237,19 @@ public class VectorIndex {
      */
     public List<ScoredItem> recommend(String tenantId, String collection, List<String> positive,
             List<String> negative, int topK, MetadataFilter filter) {
+        return recommend(tenantId, collection, positive, negative, topK, filter, RankingRules.NONE);
+    }
+
+    /** {@link #recommend(String, String, List, List, int, MetadataFilter)} ranked with {@code rules}. */
+    public List<ScoredItem> recommend(String tenantId, String collection, List<String> positive,
+            List<String> negative, int topK, MetadataFilter filter, RankingRules rules) {
         if (positive.isEmpty()) {
             throw new IllegalArgumentException("a recommendation needs at least one positive example");
         }
         Set<String> examples = new LinkedHashSet<>(positive);
         examples.addAll(negative);
         return scan(tenantId, collection, null, topK, filter, examples,
-                c -> AverageVectorQuery.of(c.blocks, positive, negative), true);
+                c -> AverageVectorQuery.of(c.blocks, positive, negative), true, rules);
     }
 
     /**
@@ -247,8 +263,15 @@ public class VectorIndex {
     public List<ScoredItem> searchDerived(String tenantId, String collection,
             Function<Function<String, float[]>, float[]> derive, Set<String> excluded, int topK,
             MetadataFilter filter) {
+        return searchDerived(tenantId, collection, derive, excluded, topK, filter, RankingRules.NONE);
+    }
+
+    /** {@link #searchDerived(String, String, Function, Set, int, MetadataFilter)} ranked with {@code rules}. */
+    public List<ScoredItem> searchDerived(String tenantId, String collection,
+            Function<Function<String, float[]>, float[]> derive, Set<String> excluded, int topK,
+            MetadataFilter filter, RankingRules rules) {
         return scan(tenantId, collection, null, topK, filter, excluded, c -> derive.apply(id -> vectorOf(c, id)),
-                false);
+                false, rules);
     }
 
     private static float[] vectorOf(Collection c, String itemId) {
@@ -264,10 +287,14 @@ public class VectorIndex {
     /**
      * Under the collection's read lock: the query (given, or derived by {@code derive}; null: no hits), scanned;
      * {@code excludedMustExist}: the excluded items are examples, each must be in the collection.
+     * <p>
+     * With {@code rules}: first the pinned items, in their order, each that is in the collection (in the query's
+     * block), passes {@code filter} and is not excluded, with its own (adjusted) score; then the best of the
+     * others by their scores with the rules' factors applied during the scan, up to {@code topK} in all.
      */
     private List<ScoredItem> scan(String tenantId, String collection, float[] query, int topK,
             MetadataFilter filter, Set<String> excluded, Function<Collection, float[]> derive,
-            boolean excludedMustExist) {
+            boolean excludedMustExist, RankingRules rules) {
         Collection c = collections.get(new CollectionKey(tenantId, collection));
         if (c == null || topK <= 0) {
             if (excludedMustExist && !excluded.isEmpty()) {
@@ -289,23 +316,39 @@ public class VectorIndex {
                 }
                 throw new DimensionMismatchException(unitQuery.length, c.blocks.get(0).dimension());
             }
-            TopHits top = new TopHits(Math.min(topK + excluded.size(), Math.max(1, block.size())), block::id);
-            block.scan(unitQuery, kernel, filter, top);
+            List<ScoredItem> hits = new ArrayList<>(Math.min(topK, block.size()));
+            Set<String> skipped = excluded;
+            if (!rules.pinned().isEmpty()) {
+                skipped = new HashSet<>(excluded);
+                for (String pin : rules.pinned()) {
+                    int slot = block.slot(pin);
+                    if (hits.size() == topK || slot < 0 || excluded.contains(pin)
+                            || !filter.matches(block.metadata(slot))) {
+                        continue;
+                    }
+                    hits.add(hit(block, slot, rules.apply(block.score(unitQuery, kernel, slot), block.metadata(slot))));
+                    skipped.add(pin);
+                }
+            }
+            TopHits top = new TopHits(Math.min(topK + skipped.size(), Math.max(1, block.size())), block::id);
+            block.scan(unitQuery, kernel, filter, rules, top);
             float[] scores = new float[top.size()];
             int[] slots = top.slotsBestFirst(scores);
-            List<ScoredItem> hits = new ArrayList<>(Math.min(topK, slots.length));
             for (int i = 0; i < slots.length && hits.size() < topK; i++) {
-                String id = block.id(slots[i]);
-                if (excluded.contains(id)) {
+                if (skipped.contains(block.id(slots[i]))) {
                     continue;
                 }
-                hits.add(new ScoredItem(id, Math.max(-1.0, Math.min(1.0, scores[i])), block.text(slots[i]),
-                        block.metadata(slots[i])));
+                float score = rules.adjustsScores() ? scores[i] : Math.max(-1f, Math.min(1f, scores[i]));
+                hits.add(hit(block, slots[i], score));
             }
             return hits;
         } finally {
             c.lock.readLock().unlock();
         }
+    }
+
+    private static ScoredItem hit(VectorBlock block, int slot, float score) {
+        return new ScoredItem(block.id(slot), (double) score, block.text(slot), block.metadata(slot));
     }
 
     private static float[] floats(List<Float> values) {

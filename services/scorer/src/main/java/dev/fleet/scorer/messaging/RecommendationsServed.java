@@ -17,7 +17,8 @@ import dev.fleet.schemas.FleetTopics;
  * The {@code RecommendationServed} of each answered recommendation (by user or by examples; not a search, not
  * a failed request), keyed {@code tenantId/collection} on the collection's partition like its interactions, so
  * analytics can join the two per partition. Its event id derives from the request's, so a redelivered request
- * publishes the same event again, which consumers dedupe. {@code ruleVersion} is 0: rules do not exist yet.
+ * publishes the same event again, which consumers dedupe. {@code ruleVersion} is the version of the collection's
+ * recommendation rules the answer was ranked with (0: none).
  */
 class RecommendationsServed {
 
@@ -33,8 +34,11 @@ class RecommendationsServed {
         return request.getUser() != null || request.getRecommend() != null;
     }
 
-    /** Adds the event of {@code result} to {@code sends}, if {@code request} was an answered recommendation. */
-    void publish(PendingSends sends, Headers cause, ScoreRequested request, ScoreResult result) {
+    /**
+     * Adds the event of {@code result}, ranked with rules version {@code ruleVersion}, to {@code sends}, if
+     * {@code request} was an answered recommendation.
+     */
+    void publish(PendingSends sends, Headers cause, ScoreRequested request, ScoreResult result, int ruleVersion) {
         if (!isRecommendation(request) || result.getError() != null) {
             return;
         }
@@ -45,7 +49,7 @@ class RecommendationsServed {
                 .setUser(request.getUser())
                 .setItems(result.getItems().stream().map(item -> new ServedItem(item.getItemId(), item.getScore()))
                         .toList())
-                .setRuleVersion(0)
+                .setRuleVersion(ruleVersion)
                 .setServedAt(clock.instant())
                 .build();
         int partition = CollectionPartition.of(request.getTenantId(), request.getCollection(),

@@ -21,6 +21,8 @@ import dev.fleet.platform.kafka.PendingSends;
 import dev.fleet.platform.kafka.UsageRecorder;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.scorer.config.FleetScorerProperties;
+import dev.fleet.scorer.domain.CollectionRules;
+import dev.fleet.scorer.domain.RankingRules;
 import dev.fleet.scorer.domain.ShardedSearch;
 
 /**
@@ -28,7 +30,9 @@ import dev.fleet.scorer.domain.ShardedSearch;
  * each gets a {@code ScoreResult} keyed by its request id
  * (on the partition the requester reads when it named one: {@code replyPartition}) and, when it
  * did not fail, a {@code UsageRecorded} of one search query and, for a recommendation, a
- * {@code RecommendationServed} ({@link RecommendationsServed}). The offset is committed only after
+ * {@code RecommendationServed} ({@link RecommendationsServed}). Both are ranked with the collection's
+ * recommendation rules ({@link CollectionRules}: boosts, buries, pins), one snapshot per request, whose version
+ * the {@code RecommendationServed} names. The offset is committed only after
  * the broker acknowledged all of them.
  * <p>
  * Co-partitioned (decision 0034): the score-requests partitions this replica is assigned decide which
@@ -44,15 +48,17 @@ public class ScoreRequestListener implements ConsumerSeekAware {
     private final FleetScorerProperties properties;
     private final UsageRecorder usage;
     private final RecommendationsServed served;
+    private final CollectionRules rules;
     private final Set<Integer> owned = new TreeSet<>();
 
     public ScoreRequestListener(ShardedSearch search, ItemVectorShards shards, FleetPublisher publisher,
-            FleetScorerProperties properties, UsageRecorder usage) {
+            FleetScorerProperties properties, UsageRecorder usage, CollectionRules rules) {
         this.search = search;
         this.shards = shards;
         this.publisher = publisher;
         this.properties = properties;
         this.usage = usage;
+        this.rules = rules;
         this.served = new RecommendationsServed(Clock.systemUTC());
     }
 
@@ -80,14 +86,15 @@ public class ScoreRequestListener implements ConsumerSeekAware {
         if (request == null) {
             throw new IllegalArgumentException("score request " + record.key() + " has no value");
         }
-        ScoreResult result = search.answer(request, record.partition());
+        RankingRules applied = rules.of(request.getTenantId(), request.getCollection());
+        ScoreResult result = search.answer(request, record.partition(), applied);
         PendingSends sends = new PendingSends(publisher);
         sends.publish(FleetTopics.SCORE_REPLIES, request.getReplyPartition(), request.getRequestId(), result,
                 EventContext.causedBy(record.headers(), request.getTenantId()));
         if (result.getError() == null) {
             usage.publish(sends, record.headers(), request.getTenantId(), Meter.SEARCH_QUERIES, 1, null);
         }
-        served.publish(sends, record.headers(), request, result);
+        served.publish(sends, record.headers(), request, result, applied.version());
         sends.awaitAcknowledged(properties.publishTimeout());
     }
 

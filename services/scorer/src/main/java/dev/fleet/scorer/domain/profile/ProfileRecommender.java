@@ -8,6 +8,7 @@ import java.util.Set;
 
 import dev.fleet.events.v1.ScoredItem;
 import dev.fleet.scorer.domain.MetadataFilter;
+import dev.fleet.scorer.domain.RankingRules;
 import dev.fleet.scorer.domain.VectorIndex;
 
 /**
@@ -31,12 +32,18 @@ public class ProfileRecommender {
 
     public List<ScoredItem> recommend(String tenantId, String collection, String user, boolean excludeSeen, int topK,
             MetadataFilter filter) {
+        return recommend(tenantId, collection, user, excludeSeen, topK, filter, RankingRules.NONE);
+    }
+
+    /** {@link #recommend(String, String, String, boolean, int, MetadataFilter)} ranked with {@code rules}. */
+    public List<ScoredItem> recommend(String tenantId, String collection, String user, boolean excludeSeen, int topK,
+            MetadataFilter filter, RankingRules rules) {
         Optional<UserProfiles.Snapshot> profile = profiles.find(new UserProfiles.UserKey(tenantId, collection, user));
         if (profile.isEmpty()) {
             return List.of();
         }
         Set<String> excluded = excludeSeen ? profile.get().itemIds() : Set.of();
         return index.searchDerived(tenantId, collection, vectorOf -> ProfileVector.of(profile.get().interactions(),
-                vectorOf, clock.instant(), halfLife), excluded, topK, filter);
+                vectorOf, clock.instant(), halfLife), excluded, topK, filter, rules);
     }
 }
