@@ -39,6 +39,7 @@ import dev.fleet.events.v1.QuotaStatus;
 import dev.fleet.events.v1.RateLimitClaim;
 import dev.fleet.events.v1.RateLimitGrant;
 import dev.fleet.events.v1.RecommendationServed;
+import dev.fleet.events.v1.ReindexJob;
 import dev.fleet.events.v1.ResponseLookup;
 import dev.fleet.events.v1.ResponseLookupResult;
 import dev.fleet.events.v1.RiskCaseOutcome;
@@ -215,6 +216,14 @@ public final class FleetTopics {
             "Every recommendation the scorer answered (by user or by example items): the items and scores in the "
                     + "order served and the rule version; join with fleet.interactions.v1 for click-through rates.");
 
+    public static final Topic<ReindexJob> REINDEX_JOBS = new Topic<>("fleet.reindex.jobs.v1", "jobId",
+            ReindexJob.class, 3, Cleanup.COMPACT, null, Set.of(ORCHESTRATOR, EMBEDDING_WORKER),
+            Set.of(EMBEDDING_WORKER, ORCHESTRATOR, Party.SRE),
+            "Re-embeddings of a collection (POST /admin/tenants/{id}/collections/{c}/reindex): written REQUESTED by "
+                    + "the orchestrator, run by the embedding-worker replica that reads the job's partition, which "
+                    + "writes its progress (RUNNING with items done / total, then DONE or FAILED) under the same key "
+                    + "(decision 0050).");
+
     /** Every topic, in catalog order. */
     public static final List<Topic<?>> ALL = List.of(TENANTS, API_KEYS, CHAT_REQUESTS, CHAT_REPLIES,
             EMBEDDING_REQUESTS, EMBEDDING_REPLIES, ITEMS, ITEM_VECTORS, SCORE_REQUESTS, SCORE_REPLIES, USAGE,
@@ -222,7 +231,7 @@ public final class FleetTopics {
             MODEL_ALIASES, PRICE_BOOK, BILLING_LINES, RESPONSE_LOOKUPS, RESPONSE_LOOKUP_RESULTS, AUDIT_QUERIES,
             AUDIT_QUERY_RESULTS, TRANSACTIONS,
             RISK_DECISIONS, RISK_SHADOW_DECISIONS, RISK_RULE_SETS, RISK_CASE_OUTCOMES, INTERACTIONS,
-            RECOMMENDATIONS_SERVED);
+            RECOMMENDATIONS_SERVED, REINDEX_JOBS);
 
     private static final Map<String, Topic<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(Topic::name, Function.identity()));

@@ -3,6 +3,8 @@ package dev.fleet.embedding.config;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutorService;
@@ -13,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.kafka.KafkaProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,7 +24,11 @@ import dev.fleet.embedding.domain.EmbeddingBatcher;
 import dev.fleet.embedding.domain.LangChainTextEmbedder;
 import dev.fleet.embedding.domain.LengthGroupedEmbedder;
 import dev.fleet.embedding.domain.TextEmbedder;
+import dev.fleet.embedding.messaging.CollectionReindexer;
+import dev.fleet.platform.kafka.FleetPublisher;
+import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.platform.kafka.KnowledgeClient;
+import dev.fleet.platform.kafka.TopicRangeReader;
 import dev.langchain4j.model.embedding.onnx.HuggingFaceTokenCountEstimator;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
 
@@ -90,6 +97,15 @@ public class EmbeddingModelConfiguration {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Re-embeds collections for reindex jobs, reading the items topic with a group-less reader of its own. */
+    @Bean
+    CollectionReindexer collectionReindexer(KafkaProperties kafka, FleetSerde serde, EmbeddingBatcher batcher,
+            FleetPublisher publisher, FleetEmbeddingProperties properties) {
+        TopicRangeReader reader = new TopicRangeReader(new HashMap<>(kafka.buildConsumerProperties(null)),
+                "embedding-worker-reindex");
+        return new CollectionReindexer(reader, serde, batcher, publisher, properties, Clock.systemUTC());
     }
 
     @Bean

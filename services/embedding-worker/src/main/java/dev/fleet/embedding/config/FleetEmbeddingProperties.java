@@ -24,6 +24,7 @@ import jakarta.validation.constraints.NotNull;
  * @param publishTimeout      how long a batch waits for the broker to acknowledge its outputs
  * @param modelVersion        the model version carried on every item vector; blank = the version of
  *                            the Maven artifact that ships the model (read from its jar)
+ * @param reindexProgressInterval how often a running reindex job publishes its progress (at most)
  */
 @Validated
 @ConfigurationProperties("fleet.embedding")
@@ -33,7 +34,8 @@ public record FleetEmbeddingProperties(
         @Min(0) int inferenceThreads,
         @Min(1) int groupSize,
         @NotNull Duration publishTimeout,
-        String modelVersion) {
+        String modelVersion,
+        @NotNull Duration reindexProgressInterval) {
 
     /** The inference thread count with 0 resolved to the processor count. */
     public int effectiveInferenceThreads() {
