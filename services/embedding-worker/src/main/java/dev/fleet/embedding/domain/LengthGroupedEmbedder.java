@@ -16,7 +16,7 @@ import java.util.concurrent.Executor;
  * where the model's WordPiece tokenizer would tokenize every text twice) and cut into runs of at most
  * {@code groupSize} consecutive texts, at least one run per thread, so that a batched model call pads
  * each run only to its own longest text and every thread gets runs of about equal cost. Each run is one
- * call of the delegate on {@code executor}.
+ * call of the delegate on {@code executor}, the longest runs submitted first.
  * <p>
  * Limits: the in-jar langchain4j model runs ONNX on one text at a time (no padding at all), so with it
  * the grouping buys equal-cost work per thread, not less padding; a backend with a padded batch
@@ -74,8 +74,13 @@ public class LengthGroupedEmbedder implements TextEmbedder {
         List<int[]> groups = groups(texts);
         List<CompletableFuture<List<TextEmbedding>>> calls = new ArrayList<>(groups.size());
         for (int[] group : groups) {
-            List<String> groupTexts = Arrays.stream(group).mapToObj(texts::get).toList();
-            calls.add(CompletableFuture.supplyAsync(() -> delegate.embedAll(groupTexts), executor));
+            calls.add(null);
+        }
+        // the longest groups first: a thread that drew short ones takes the next, and no long group is left
+        // to run alone at the end of the batch (longest processing time first)
+        for (int g = groups.size() - 1; g >= 0; g--) {
+            List<String> groupTexts = Arrays.stream(groups.get(g)).mapToObj(texts::get).toList();
+            calls.set(g, CompletableFuture.supplyAsync(() -> delegate.embedAll(groupTexts), executor));
         }
         TextEmbedding[] result = new TextEmbedding[texts.size()];
         for (int g = 0; g < groups.size(); g++) {
