@@ -40,6 +40,7 @@ import dev.fleet.events.v1.RateLimitClaim;
 import dev.fleet.events.v1.RateLimitGrant;
 import dev.fleet.events.v1.RecommendationRules;
 import dev.fleet.events.v1.RecommendationServed;
+import dev.fleet.events.v1.ReindexJob;
 import dev.fleet.events.v1.ResponseLookup;
 import dev.fleet.events.v1.ResponseLookupResult;
 import dev.fleet.events.v1.RiskCaseOutcome;
@@ -221,6 +222,13 @@ public final class FleetTopics {
             null, Set.of(ORCHESTRATOR), Set.of(SCORER, ANALYTICS),
             "Each collection's active recommendation rules (boost and bury by metadata, pinned items; config as "
                     + "events), applied by every scorer replica to its searches and recommendations.");
+    public static final Topic<ReindexJob> REINDEX_JOBS = new Topic<>("fleet.reindex.jobs.v1", "jobId",
+            ReindexJob.class, 3, Cleanup.COMPACT, null, Set.of(ORCHESTRATOR, EMBEDDING_WORKER),
+            Set.of(EMBEDDING_WORKER, ORCHESTRATOR, Party.SRE),
+            "Re-embeddings of a collection (POST /admin/tenants/{id}/collections/{c}/reindex): written REQUESTED by "
+                    + "the orchestrator, run by the embedding-worker replica that reads the job's partition, which "
+                    + "writes its progress (RUNNING with items done / total, then DONE or FAILED) under the same key "
+                    + "(decision 0050).");
 
     /** Every topic, in catalog order. */
     public static final List<Topic<?>> ALL = List.of(TENANTS, API_KEYS, CHAT_REQUESTS, CHAT_REPLIES,
@@ -229,7 +237,7 @@ public final class FleetTopics {
             MODEL_ALIASES, PRICE_BOOK, BILLING_LINES, RESPONSE_LOOKUPS, RESPONSE_LOOKUP_RESULTS, AUDIT_QUERIES,
             AUDIT_QUERY_RESULTS, TRANSACTIONS,
             RISK_DECISIONS, RISK_SHADOW_DECISIONS, RISK_RULE_SETS, RISK_CASE_OUTCOMES, INTERACTIONS,
-            RECOMMENDATIONS_SERVED, RECOMMENDATION_RULES);
+            RECOMMENDATIONS_SERVED, RECOMMENDATION_RULES, REINDEX_JOBS);
 
     private static final Map<String, Topic<?>> BY_NAME = ALL.stream()
             .collect(Collectors.toUnmodifiableMap(Topic::name, Function.identity()));

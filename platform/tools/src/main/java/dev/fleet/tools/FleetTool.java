@@ -40,6 +40,7 @@ public final class FleetTool {
               json pretty | get PATH | count PATH | embeddings
                                                    the demo's JSON handling, the body on stdin
               demo-chat                            an OpenAI chat stream (SSE) on stdin: echo it, then its answer and usage
+              reindex                              the latest reindex jobs: collection, state, items done / total
               chaos load|check [--dir D] [--rate R] [--workers N] [--settle S] ...
                                                    the fault suite's load and invariants (scripts/fleet chaos)
             """;
@@ -87,6 +88,10 @@ public final class FleetTool {
             case "json" -> json(rest, out);
             case "demo-chat" -> demoChat(out);
             case "chaos" -> Chaos.run(rest, out, clientConfig);
+            case "reindex" -> {
+                out.print(ReindexJobsTable.render(ReindexJobsTable.read(clientConfig), 10));
+                yield 0;
+            }
             case "help", "-h", "--help" -> {
                 out.print(USAGE);
                 yield 0;

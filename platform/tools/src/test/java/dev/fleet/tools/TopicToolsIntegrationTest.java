@@ -42,6 +42,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fleet.events.v1.ChatChunk;
+import dev.fleet.events.v1.ReindexJob;
+import dev.fleet.events.v1.ReindexState;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.platform.kafka.AvroSingleObjectSerde;
@@ -72,11 +74,11 @@ class TopicToolsIntegrationTest {
                 new ByteArraySerializer(), new ByteArraySerializer());
         List<NewTopic> missing = new ArrayList<>();
         var existing = admin.listTopics().names().get();
-        for (Topic<?> topic : List.of(FleetTopics.USAGE, FleetTopics.CHAT_REPLIES)) {
+        for (Topic<?> topic : List.of(FleetTopics.USAGE, FleetTopics.CHAT_REPLIES, FleetTopics.REINDEX_JOBS)) {
             if (!existing.contains(topic.name())) {
                 missing.add(new NewTopic(topic.name(), topic.partitions(), (short) 1).configs(Map.of(
                         "cleanup.policy", topic.cleanup().config(),
-                        "retention.ms", String.valueOf(topic.retention().toMillis()))));
+                        "retention.ms", String.valueOf(topic.retention() == null ? -1 : topic.retention().toMillis()))));
             }
         }
         admin.createTopics(missing).all().get();
@@ -232,6 +234,30 @@ class TopicToolsIntegrationTest {
         }
         JsonNode line = MAPPER.readTree(out.toString(StandardCharsets.UTF_8).strip());
         assertThat(line.at("/value/quantity").asLong()).isEqualTo(42);
+    }
+
+    @Test
+    void reindexShowsEachJobsLatestProgress() throws Exception {
+        // given a job asked for, then running (the embedding-worker's progress under the same key)
+        String jobId = "job-" + UUID.randomUUID();
+        Instant now = Instant.now().plusSeconds(3600); // sorts first among the jobs of other tests
+        ReindexJob requested = ReindexJob.newBuilder().setJobId(jobId).setTenantId("t-reindex").setCollection("docs")
+                .setState(ReindexState.REQUESTED).setRequestedAt(now).setUpdatedAt(now).build();
+        send(FleetTopics.REINDEX_JOBS.name(), 0, jobId, SERDE.serialize(FleetTopics.REINDEX_JOBS.name(), requested),
+                Map.of());
+        ReindexJob running = ReindexJob.newBuilder(requested).setState(ReindexState.RUNNING).setItemsDone(3)
+                .setItemsTotal(8).setModel("all-minilm-l6-v2").setModelVersion("v2").build();
+        send(FleetTopics.REINDEX_JOBS.name(), 0, jobId, SERDE.serialize(FleetTopics.REINDEX_JOBS.name(), running),
+                Map.of());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+
+        // when: fleet-tool reindex (scripts/fleet status)
+        int status = FleetTool.run(List.of("reindex"), new PrintStream(out, true, StandardCharsets.UTF_8), config());
+
+        // then: one line for the job, with its latest state
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).lines().filter(line -> line.startsWith(jobId)))
+                .singleElement().asString().contains("running", "3/8", "all-minilm-l6-v2 v2");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.fleet.embedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,6 +41,8 @@ import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.events.v1.ItemUpserted;
 import dev.fleet.events.v1.ItemVector;
 import dev.fleet.events.v1.Meter;
+import dev.fleet.events.v1.ReindexJob;
+import dev.fleet.events.v1.ReindexState;
 import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.platform.kafka.AvroSingleObjectSerde;
 import dev.fleet.platform.kafka.FleetHeaders;
@@ -53,7 +56,8 @@ import dev.fleet.test.SharedKafka;
 import dev.fleet.test.TopicReader;
 
 /** The embedding-worker against the real in-JVM broker and the real model, driven through Kafka. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "fleet.embedding.model-version=" + EmbeddingWorkerIntegrationTest.MODEL_VERSION)
 @AutoConfigureObservability(tracing = false) // tests turn metrics export off unless asked
 class EmbeddingWorkerIntegrationTest {
 
@@ -61,6 +65,8 @@ class EmbeddingWorkerIntegrationTest {
             new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog()).deserializer();
 
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    static final String MODEL_VERSION = "it-2";
 
     private static final KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedKafka.bootstrapServers()),
@@ -265,6 +271,69 @@ class EmbeddingWorkerIntegrationTest {
     }
 
     @Test
+    void reindexReEmbedsTheCollectionsLiveItemsWithTheCurrentModelVersionAndReportsProgressWhileStayingReady()
+            throws Exception {
+        // given a collection of three live items and a deleted one, embedded by the live path
+        String tenant = UUID.randomUUID().toString();
+        List<String> live = List.of("cats", "dogs", "birds");
+        for (String id : live) {
+            send(FleetTopics.ITEMS.name(), tenant + "/docs/" + id,
+                    item(tenant, id, new ItemUpserted("All about " + id + ".", Map.of())));
+        }
+        send(FleetTopics.ITEMS.name(), tenant + "/docs/gone", item(tenant, "gone", new ItemUpserted("Gone.", Map.of())));
+        send(FleetTopics.ITEMS.name(), tenant + "/docs/gone", item(tenant, "gone", new ItemDeleted()));
+        // and another collection of the tenant, which the job leaves alone
+        send(FleetTopics.ITEMS.name(), tenant + "/other/x", itemIn(tenant, "other", "x", "Elsewhere."));
+
+        try (var vectors = TopicReader.decoded(FleetTopics.ITEM_VECTORS.name(), FLEET_VALUES);
+                var jobs = TopicReader.decoded(FleetTopics.REINDEX_JOBS.name(), FLEET_VALUES)) {
+            vectors.awaitRecord(r -> r.key().equals(tenant + "/other/x"), TIMEOUT);
+            vectors.awaitRecord(r -> r.key().equals(tenant + "/docs/gone") && r.value() == null, TIMEOUT);
+            // and the vectors the scorer holds come from an older model version (a model change)
+            for (String id : live) {
+                ItemVector current = (ItemVector) vectors.awaitRecord(
+                        r -> r.key().equals(tenant + "/docs/" + id) && r.value() != null, TIMEOUT).value();
+                current.setModelVersion("old-1");
+                send(FleetTopics.ITEM_VECTORS.name(), tenant + "/docs/" + id, current);
+            }
+
+            // when a reindex of the collection is asked for
+            String jobId = UUID.randomUUID().toString();
+            ReindexJob requested = ReindexJob.newBuilder().setJobId(jobId).setTenantId(tenant).setCollection("docs")
+                    .setState(ReindexState.REQUESTED).setRequestedAt(Instant.now()).setUpdatedAt(Instant.now())
+                    .build();
+            send(FleetTopics.REINDEX_JOBS.name(), jobId, requested);
+
+            // then its progress reaches DONE with every live item, and readiness stays UP all along
+            ReindexJob done = await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
+                web.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
+                        .expectBody().jsonPath("$.status").isEqualTo("UP");
+                List<ConsumerRecord<String, SpecificRecord>> updates = jobs.drain(r -> r.key().equals(jobId));
+                return (ReindexJob) updates.get(updates.size() - 1).value();
+            }, job -> job.getState() == ReindexState.DONE);
+            assertThat(done.getItemsTotal()).isEqualTo(3);
+            assertThat(done.getItemsDone()).isEqualTo(3);
+            assertThat(done.getModel()).isEqualTo(KnowledgeClient.EMBEDDING_MODEL);
+            assertThat(done.getModelVersion()).isEqualTo(MODEL_VERSION);
+            assertThat(jobs.drain(r -> r.key().equals(jobId))).extracting(r -> ((ReindexJob) r.value()).getState())
+                    .contains(ReindexState.RUNNING);
+            // and the last vector of each live item is the current version's, the deleted item stays deleted
+            for (String id : live) {
+                ItemVector last = await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
+                    List<ConsumerRecord<String, SpecificRecord>> all = vectors.drain(
+                            r -> r.key().equals(tenant + "/docs/" + id));
+                    return (ItemVector) all.get(all.size() - 1).value();
+                }, vector -> vector.getModelVersion().equals(MODEL_VERSION));
+                assertThat(last.getText()).isEqualTo("All about " + id + ".");
+                assertThat(last.getVector()).hasSize(384);
+            }
+            List<ConsumerRecord<String, SpecificRecord>> gone = vectors.drain(r -> r.key().equals(tenant + "/docs/gone"));
+            assertThat(gone.get(gone.size() - 1).value()).isNull();
+            assertThat(vectors.drain(r -> r.key().equals(tenant + "/other/x"))).hasSize(1);
+        }
+    }
+
+    @Test
     void reportsReadyOnceTheModelIsLoaded() {
         web.get().uri("/actuator/health/readiness").exchange()
                 .expectStatus().isOk()
@@ -308,6 +377,12 @@ class EmbeddingWorkerIntegrationTest {
                 .setChange(change)
                 .setOccurredAt(Instant.now())
                 .build();
+    }
+
+    private static ItemEvent itemIn(String tenant, String collection, String itemId, String text) {
+        ItemEvent event = item(tenant, itemId, new ItemUpserted(text, Map.of()));
+        event.setCollection(collection);
+        return event;
     }
 
     /** A partition of {@code topic} that is not where the default partitioner would put {@code key}. */

@@ -80,6 +80,8 @@ import dev.fleet.events.v1.Prompt;
 import dev.fleet.events.v1.PromptLabelMoved;
 import dev.fleet.events.v1.PromptVersion;
 import dev.fleet.events.v1.PromptVersionCreated;
+import dev.fleet.events.v1.ReindexJob;
+import dev.fleet.events.v1.ReindexState;
 import dev.fleet.events.v1.ScoreRequested;
 import dev.fleet.events.v1.ScoreResult;
 import dev.fleet.events.v1.ScoredItem;
@@ -790,6 +792,45 @@ class OrchestratorIntegrationTest {
     }
 
     // ---- prompts and conversations ----
+
+    @Test
+    void shouldAcceptAReindexOfACollectionAndShowTheWorkersProgress() {
+        // given
+        String tenant = (String) createTenant("Reindexed", "free").get("id");
+        String reindex = "/admin/tenants/" + tenant + "/collections/docs/reindex";
+
+        // when a reindex is asked for
+        Map<String, Object> accepted = admin(web.post().uri(reindex)).exchange()
+                .expectStatus().isEqualTo(HttpStatus.ACCEPTED)
+                .expectHeader().value("Location", location -> assertThat(location).startsWith(reindex + "/"))
+                .expectBody(JSON).returnResult().getResponseBody();
+
+        // then the job is on the jobs topic, REQUESTED, for the embedding-worker to run
+        String jobId = (String) accepted.get("id");
+        assertThat(accepted).containsEntry("state", "requested").containsEntry("collection", "docs");
+        ReindexJob requested = awaitOne(FleetTopics.REINDEX_JOBS, r -> r.key().equals(jobId)).value();
+        assertThat(requested.getState()).isEqualTo(ReindexState.REQUESTED);
+        assertThat(requested.getTenantId()).isEqualTo(tenant);
+
+        // when the worker writes its progress under the job's key
+        ReindexJob running = ReindexJob.newBuilder(requested).setState(ReindexState.RUNNING).setItemsDone(2)
+                .setItemsTotal(5).setModel("all-minilm-l6-v2").setModelVersion("v9").build();
+        reply(FleetTopics.REINDEX_JOBS, null, jobId, running);
+
+        // then GET shows it, and only under its own tenant and collection
+        await().atMost(WAIT).untilAsserted(() -> admin(web.get().uri(reindex + "/" + jobId)).exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.state").isEqualTo("running")
+                .jsonPath("$.items_done").isEqualTo(2)
+                .jsonPath("$.items_total").isEqualTo(5)
+                .jsonPath("$.model_version").isEqualTo("v9"));
+        admin(web.get().uri("/admin/tenants/" + tenant + "/collections/other/reindex/" + jobId)).exchange()
+                .expectStatus().isNotFound();
+        admin(web.post().uri("/admin/tenants/" + UUID.randomUUID() + "/collections/docs/reindex")).exchange()
+                .expectStatus().isNotFound();
+        web.post().uri(reindex).exchange().expectStatus().isUnauthorized();
+    }
 
     @Test
     void shouldVersionPromptsMoveLabelsAndPublishThemAsConfigAndAsEvents() {

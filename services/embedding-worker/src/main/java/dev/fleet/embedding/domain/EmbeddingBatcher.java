@@ -37,6 +37,11 @@ public class EmbeddingBatcher {
         return embedder.modelName();
     }
 
+    /** The version of that model, carried on every item vector. */
+    public String modelVersion() {
+        return embedder.modelVersion();
+    }
+
     /** One result per request, in request order; the inputs of all valid requests go to the model at once. */
     public List<EmbeddingResult> answer(List<EmbeddingRequested> requests) {
         List<String> texts = new ArrayList<>();
@@ -85,6 +90,7 @@ public class EmbeddingBatcher {
                     .setCollection(event.getCollection())
                     .setItemId(event.getItemId())
                     .setModel(embedder.modelName())
+                    .setModelVersion(embedder.modelVersion())
                     .setVector(boxed(embedding.vector()))
                     .setText(upserted.getText())
                     .setMetadata(new HashMap<>(upserted.getMetadata()))

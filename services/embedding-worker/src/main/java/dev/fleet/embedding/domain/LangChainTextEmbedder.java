@@ -20,11 +20,14 @@ import dev.langchain4j.model.embedding.EmbeddingModel;
 public class LangChainTextEmbedder implements TextEmbedder {
 
     private final String modelName;
+    private final String modelVersion;
     private final EmbeddingModel model;
     private final TokenCountEstimator tokenizer;
 
-    public LangChainTextEmbedder(String modelName, EmbeddingModel model, TokenCountEstimator tokenizer) {
+    public LangChainTextEmbedder(String modelName, String modelVersion, EmbeddingModel model,
+            TokenCountEstimator tokenizer) {
         this.modelName = modelName;
+        this.modelVersion = modelVersion;
         this.model = model;
         this.tokenizer = tokenizer;
     }
@@ -32,6 +35,11 @@ public class LangChainTextEmbedder implements TextEmbedder {
     @Override
     public String modelName() {
         return modelName;
+    }
+
+    @Override
+    public String modelVersion() {
+        return modelVersion;
     }
 
     @Override

@@ -8,6 +8,12 @@ public interface TextEmbedder {
     /** The model's name in the fleet, e.g. {@code all-minilm-l6-v2}. */
     String modelName();
 
+    /**
+     * The version of the model's weights and tokenizer, e.g. the version of the artifact that ships
+     * them; vectors of different versions of one model are not comparable.
+     */
+    String modelVersion();
+
     /** Length of every vector. */
     int dimension();
 

@@ -95,7 +95,7 @@ public class ItemListener {
     }
 
     /** The item-vectors partition of the item's collection: co-partitioned with its searches (decision 0034). */
-    private static int partition(ItemKey key) {
+    static int partition(ItemKey key) {
         return CollectionPartition.of(key, FleetTopics.ITEM_VECTORS.partitions());
     }
 

@@ -110,6 +110,7 @@ class EmbeddingBatcherTest {
         assertThat(items.get(0).vector().getText()).isEqualTo("first text");
         assertThat(items.get(0).vector().getMetadata()).containsEntry("lang", "en");
         assertThat(items.get(0).vector().getModel()).isEqualTo("all-minilm-l6-v2");
+        assertThat(items).allSatisfy(item -> assertThat(item.vector().getModelVersion()).isEqualTo("test-1"));
         assertThat(items.get(0).vector().getItemId()).isEqualTo("a/1");
         assertThat(items).extracting(VectorizedItem::tokens).containsExactly(2, 1);
     }

@@ -52,7 +52,7 @@ class LangChainTextEmbedderTest {
         }
     };
 
-    private final LangChainTextEmbedder embedder = new LangChainTextEmbedder("m", model, words);
+    private final LangChainTextEmbedder embedder = new LangChainTextEmbedder("m", "1", model, words);
 
     @Test
     void returnsUnitVectorsAndTokensPerTextFromOneModelCall() {

@@ -1,6 +1,7 @@
 package dev.fleet.embedding.domain;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -9,11 +10,16 @@ import java.util.List;
  */
 final class RecordingEmbedder implements TextEmbedder {
 
-    final List<List<String>> calls = new ArrayList<>();
+    final List<List<String>> calls = Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public String modelName() {
         return "all-minilm-l6-v2";
+    }
+
+    @Override
+    public String modelVersion() {
+        return "test-1";
     }
 
     @Override

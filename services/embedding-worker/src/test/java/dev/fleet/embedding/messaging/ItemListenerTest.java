@@ -37,7 +37,7 @@ class ItemListenerTest {
 
     private final FleetPublisher publisher = mock(FleetPublisher.class);
     private final ItemListener listener = new ItemListener(new EmbeddingBatcher(new LengthEmbedder(), 100), publisher,
-            new FleetEmbeddingProperties(64, 100, 1, Duration.ofSeconds(1)), new UsageRecorder(Clock.systemUTC()));
+            new FleetEmbeddingProperties(64, 100, 1, 16, Duration.ofSeconds(1), "test-1", Duration.ofSeconds(1)), new UsageRecorder(Clock.systemUTC()));
 
     @Test
     void reportsOutputsTheBrokerDidNotAcknowledgeAsATransientFailureOfTheWholeBatch() {
@@ -95,6 +95,11 @@ class ItemListenerTest {
         @Override
         public String modelName() {
             return "all-minilm-l6-v2";
+        }
+
+        @Override
+        public String modelVersion() {
+            return "test-1";
         }
 
         @Override

@@ -52,6 +52,7 @@ import dev.fleet.orchestrator.messaging.OutboxExperimentAssignments;
 import dev.fleet.orchestrator.persistence.ExperimentAssignmentRepository;
 import dev.fleet.platform.tokens.TokenCounter;
 import dev.fleet.orchestrator.messaging.OutboxRelay;
+import dev.fleet.orchestrator.messaging.ReindexJobs;
 import dev.fleet.orchestrator.persistence.OutboxRepository;
 import dev.fleet.platform.kafka.FleetKafkaProperties;
 import dev.fleet.platform.kafka.FleetPublisher;
@@ -113,6 +114,12 @@ public class OrchestratorConfiguration {
     @Bean
     AliasRegistry aliasRegistry(TopicMirrors mirrors) {
         return ModelAliasFeed.feed(mirrors, new AliasRegistry());
+    }
+
+    /** Every replica mirrors fleet.reindex.jobs.v1: any replica answers for a job (decision 0050). */
+    @Bean
+    ReindexJobs reindexJobs(FleetPublisher publisher, TopicMirrors mirrors, Clock clock) {
+        return new ReindexJobs(publisher, clock).feed(mirrors);
     }
 
     @Bean
