@@ -535,30 +535,29 @@ class GatewayIntegrationTest {
 
     @Test
     void shouldRefuseItemsOverTheTenantsLimitsWithoutPublishingAnythingAndAdmitThemOnceTheLimitIsRaised() {
-        // given an active tenant whose admin set 2 items of at most 32 bytes each
+        // given an active tenant whose admin set 2 items of at most 32 bytes each, and that stores 1 item
+        // (usage-metering's count, say of an item another replica accepted)
         String tenantId = UUID.randomUUID().toString();
         String key = givenActiveKey(tenantId);
         send(FleetTopics.TENANTS, tenantId, tenantWithItemLimits(tenantId, 2L, 32L));
+        send(FleetTopics.ITEM_STORAGE, tenantId, new ItemStorage(tenantId, 1L, 15L, Instant.now()));
         ItemUpserted small = new ItemUpserted("Kafka is a log.", Map.of());
-        await().atMost(KAFKA_WAIT).untilAsserted(() -> assertThatThrownBy(() -> itemStorageLimits.admit(tenantId,
-                List.of(small, small, small))).isInstanceOf(ItemQuotaExceededException.class));
+        await().atMost(KAFKA_WAIT).untilAsserted(() -> assertThatThrownBy(() -> itemStorageLimits.release(
+                itemStorageLimits.admit(tenantId, List.of(small, small)))).isInstanceOf(ItemQuotaExceededException.class));
 
-        // when it fills its limit, and usage-metering counts the two items it stores
+        // when it fills its limit through this replica
         client.post().uri("/v1/collections/docs/items").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("items", List.of(Map.of("id", "doc-1", "text", "Kafka is a log."),
-                        Map.of("id", "doc-2", "text", "Avro is a format."))))
+                .bodyValue(Map.of("items", List.of(Map.of("id", "doc-1", "text", "Kafka is a log."))))
                 .exchange().expectStatus().isAccepted();
-        awaitRecords(FleetTopics.ITEMS, r -> r.key().startsWith(tenantId + "/"), 2);
-        send(FleetTopics.ITEM_STORAGE, tenantId, new ItemStorage(tenantId, 2L, 32L, Instant.now()));
-        await().atMost(KAFKA_WAIT).untilAsserted(() -> assertThatThrownBy(() -> itemStorageLimits.admit(tenantId,
-                List.of(small))).isInstanceOf(ItemQuotaExceededException.class));
+        awaitRecords(FleetTopics.ITEMS, r -> r.key().startsWith(tenantId + "/"), 1);
         Map<String, Long> before = endOffsetSums(List.of(FleetTopics.ITEMS));
 
-        // then a new item is refused with 429 quota_exceeded, and an item over 32 bytes with 413
+        // then the next new item is refused with 429 quota_exceeded at once (before metering counted the last),
+        // and an item over 32 bytes with 413
         client.post().uri("/v1/collections/docs/items").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
                 .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("items", List.of(Map.of("id", "doc-3", "text", "Scorers hold vectors."))))
+                .bodyValue(Map.of("items", List.of(Map.of("id", "doc-2", "text", "Scorers hold vectors."))))
                 .exchange().expectStatus().isEqualTo(429)
                 .expectBody().jsonPath("$.error.code").isEqualTo("quota_exceeded")
                 .jsonPath("$.error.type").isEqualTo("insufficient_quota");
@@ -569,6 +568,12 @@ class GatewayIntegrationTest {
                 .exchange().expectStatus().isEqualTo(413)
                 .expectBody().jsonPath("$.error.code").isEqualTo("item_too_large")
                 .jsonPath("$.error.param").isEqualTo("items[0]");
+        // and once metering counted both items, still
+        send(FleetTopics.ITEM_STORAGE, tenantId, new ItemStorage(tenantId, 2L, 30L, Instant.now()));
+        client.post().uri("/v1/collections/docs/items").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("items", List.of(Map.of("id", "doc-2", "text", "Scorers hold vectors."))))
+                .exchange().expectStatus().isEqualTo(429);
         // and nothing reached fleet.items.v1
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(endOffsetSums(List.of(FleetTopics.ITEMS))).isEqualTo(before));
@@ -579,10 +584,10 @@ class GatewayIntegrationTest {
         // then the same item is accepted once the record arrived (each refused attempt published nothing)
         await().atMost(KAFKA_WAIT).untilAsserted(() -> client.post().uri("/v1/collections/docs/items")
                 .header(HttpHeaders.AUTHORIZATION, "Bearer " + key).contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("items", List.of(Map.of("id", "doc-3", "text", "Scorers hold vectors."))))
+                .bodyValue(Map.of("items", List.of(Map.of("id", "doc-2", "text", "Scorers hold vectors."))))
                 .exchange().expectStatus().isAccepted());
         ItemEvent accepted = (ItemEvent) awaitRecord(FleetTopics.ITEMS,
-                r -> r.key().equals(tenantId + "/docs/doc-3")).value();
+                r -> r.key().equals(tenantId + "/docs/doc-2")).value();
         assertThat(accepted.getChange()).isEqualTo(new ItemUpserted("Scorers hold vectors.", Map.of()));
     }
 

@@ -165,8 +165,8 @@ public class GatewayConfiguration {
 
     /** Item limits from the tenants (fed with the keys' mirror), stored items from metering's counts. */
     @Bean
-    ItemStorageLimits itemStorageLimits(TopicMirrors topicMirrors) {
-        return ItemStorageFeed.feed(topicMirrors, new ItemStorageLimits());
+    ItemStorageLimits itemStorageLimits(TopicMirrors topicMirrors, Clock clock) {
+        return ItemStorageFeed.feed(topicMirrors, new ItemStorageLimits(clock));
     }
 
     @Bean

@@ -39,12 +39,14 @@ public final class CollectionItems {
             List<ItemUpserted> upserts = items.stream()
                     .map(item -> new ItemUpserted(item.text(), item.metadata()))
                     .toList();
-            limits.admit(tenantId, upserts);
+            ItemStorageLimits.Reservation reservation = limits.admit(tenantId, upserts);
             List<ItemEvent> events = new ArrayList<>(items.size());
             for (int i = 0; i < items.size(); i++) {
                 events.add(event(tenantId, collection, items.get(i).id(), now, upserts.get(i)));
             }
-            return publisher.publish(tenantId, events).thenReturn(events.size());
+            return publisher.publish(tenantId, events)
+                    .doOnError(e -> limits.release(reservation))
+                    .thenReturn(events.size());
         });
     }
 

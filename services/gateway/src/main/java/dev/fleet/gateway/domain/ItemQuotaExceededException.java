@@ -8,6 +8,6 @@ public class ItemQuotaExceededException extends RuntimeException {
 
     public ItemQuotaExceededException(String what, long stored, long adding, long limit) {
         super("storing " + adding + " more " + what + " would exceed the tenant's limit of " + limit + " " + what
-                + " (" + stored + " stored)");
+                + " (" + stored + " stored or being stored)");
     }
 }

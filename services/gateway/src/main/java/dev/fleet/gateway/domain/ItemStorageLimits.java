@@ -1,5 +1,11 @@
 package dev.fleet.gateway.domain;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,33 +21,56 @@ import dev.fleet.schemas.ItemSize;
  * usage-metering on the compacted {@code fleet.item-storage.v1}), and the check of an upsert against them
  * before anything is published (decision 0048). Sizes are {@link ItemSize}, as metering counts them.
  * <p>
+ * What this replica admitted is reserved on top of the stored count until metering's count has caught up
+ * with it (a storage record dated at or after the admission), the publication failed, or
+ * {@link #RESERVATION_TTL} passed, so this replica's own concurrent or back-to-back upserts do not
+ * overshoot while the count travels.
+ * <p>
  * Limits: every item of an upsert counts as new, since this replica cannot tell whether an id is stored
  * (that would take a mirror of every item of every tenant); so a tenant at its item limit cannot replace
  * an item in place before it deletes one, and re-upserted items count with their full size against the
- * byte limit. The totals are as fresh as metering's last commit plus the mirror (about a second): upserts
- * admitted meanwhile, by this and every other replica, may take a tenant past its limits by that much.
- * A tenant not (yet) known here has no limits; one with no storage record yet stores nothing.
+ * byte limit. Other replicas' admissions are seen only once metering counted them (about a second): a
+ * tenant may go past its limits by what the other replicas admitted meanwhile. A storage record dated by
+ * another item of the tenant may release a reservation whose items metering has not counted yet (items
+ * sit on several partitions). A tenant not (yet) known here has no limits; one with no storage record yet
+ * stores nothing.
  */
 public final class ItemStorageLimits {
 
-    private record Limits(Long maxItems, Long maxStoredBytes, Long maxItemBytes) {
+    /** Longest a reservation waits for metering's count to include it (metering commits every 500 ms). */
+    public static final Duration RESERVATION_TTL = Duration.ofSeconds(10);
+
+    /** Items and bytes admitted by this replica at a time, not yet in metering's count. */
+    public record Reservation(String tenantId, long items, long bytes, Instant at) {
     }
 
-    private record Stored(long items, long bytes) {
+    /** One tenant's limits (null: none known), its stored count and what this replica reserved; guarded by itself. */
+    private static final class TenantItems {
+        Long maxItems;
+        Long maxStoredBytes;
+        Long maxItemBytes;
+        boolean limited;
+        long storedItems;
+        long storedBytes;
+        final Deque<Reservation> reserved = new ArrayDeque<>();
     }
 
-    private static final Stored NOTHING = new Stored(0, 0);
+    private final Map<String, TenantItems> tenants = new ConcurrentHashMap<>();
+    private final Clock clock;
 
-    private final Map<String, Limits> limits = new ConcurrentHashMap<>();
-    private final Map<String, Stored> stored = new ConcurrentHashMap<>();
+    public ItemStorageLimits(Clock clock) {
+        this.clock = clock;
+    }
 
     /** Applies one record of the tenants topic (a tombstone forgets the tenant's limits). */
     public void applyTenant(String tenantId, Tenant tenant) {
-        if (tenant == null) {
-            limits.remove(tenantId);
-            return;
+        TenantItems items = tenant(tenantId);
+        synchronized (items) {
+            items.limited = tenant != null;
+            items.maxItems = tenant == null ? null : tenant.getMaxItems();
+            items.maxStoredBytes = tenant == null ? null : tenant.getMaxStoredBytes();
+            items.maxItemBytes = tenant == null ? null : tenant.getMaxItemBytes();
         }
-        limits.put(tenantId, new Limits(tenant.getMaxItems(), tenant.getMaxStoredBytes(), tenant.getMaxItemBytes()));
     }
 
     /** Applies one record of the item storage topic (a tombstone: nothing stored). */
@@ -49,39 +78,71 @@ public final class ItemStorageLimits {
         if (tenantId == null || tenantId.isBlank()) {
             throw new IllegalArgumentException("item storage record without a tenant id");
         }
-        if (storage == null) {
-            stored.remove(tenantId);
-            return;
+        TenantItems items = tenant(tenantId);
+        synchronized (items) {
+            items.storedItems = storage == null ? 0 : storage.getItems();
+            items.storedBytes = storage == null ? 0 : storage.getBytes();
+            if (storage != null) {
+                items.reserved.removeIf(r -> !r.at().isAfter(storage.getUpdatedAt()));
+            }
         }
-        stored.put(tenantId, new Stored(storage.getItems(), storage.getBytes()));
     }
 
     /**
-     * Checks that {@code items} may be upserted for {@code tenantId}.
+     * Checks that {@code upserts} may be stored for {@code tenantId} and reserves them.
      *
+     * @return the reservation, to {@link #release} if they are not published after all
      * @throws ItemTooLargeException      when one item is over the tenant's {@code maxItemBytes} (the first such)
      * @throws ItemQuotaExceededException when storing them all would take the tenant over {@code maxItems} or
      *                                    {@code maxStoredBytes}
      */
-    public void admit(String tenantId, List<ItemUpserted> items) {
-        Limits tenant = limits.get(tenantId);
-        if (tenant == null) {
-            return;
-        }
-        long bytes = 0;
-        for (int i = 0; i < items.size(); i++) {
-            long size = ItemSize.of(items.get(i));
-            if (tenant.maxItemBytes() != null && size > tenant.maxItemBytes()) {
-                throw new ItemTooLargeException(i, size, tenant.maxItemBytes());
+    public Reservation admit(String tenantId, List<ItemUpserted> upserts) {
+        // in whole milliseconds, as the record timestamps that date metering's totals: a record sent within the
+        // same millisecond as its admission must count as at or after it
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        TenantItems items = tenant(tenantId);
+        synchronized (items) {
+            long bytes = 0;
+            for (int i = 0; i < upserts.size(); i++) {
+                long size = ItemSize.of(upserts.get(i));
+                if (items.maxItemBytes != null && size > items.maxItemBytes) {
+                    throw new ItemTooLargeException(i, size, items.maxItemBytes);
+                }
+                bytes += size;
             }
-            bytes += size;
+            Reservation reservation = new Reservation(tenantId, upserts.size(), bytes, now);
+            if (!items.limited) {
+                return reservation;
+            }
+            items.reserved.removeIf(r -> r.at().plus(RESERVATION_TTL).isBefore(now));
+            long reservedItems = 0;
+            long reservedBytes = 0;
+            for (Reservation r : items.reserved) {
+                reservedItems += r.items();
+                reservedBytes += r.bytes();
+            }
+            long storedItems = items.storedItems + reservedItems;
+            long storedBytes = items.storedBytes + reservedBytes;
+            if (items.maxItems != null && storedItems + upserts.size() > items.maxItems) {
+                throw new ItemQuotaExceededException("items", storedItems, upserts.size(), items.maxItems);
+            }
+            if (items.maxStoredBytes != null && storedBytes + bytes > items.maxStoredBytes) {
+                throw new ItemQuotaExceededException("bytes", storedBytes, bytes, items.maxStoredBytes);
+            }
+            items.reserved.add(reservation);
+            return reservation;
         }
-        Stored now = stored.getOrDefault(tenantId, NOTHING);
-        if (tenant.maxItems() != null && now.items() + items.size() > tenant.maxItems()) {
-            throw new ItemQuotaExceededException("items", now.items(), items.size(), tenant.maxItems());
+    }
+
+    /** Gives back what {@code reservation} held: its items were not published. */
+    public void release(Reservation reservation) {
+        TenantItems items = tenant(reservation.tenantId());
+        synchronized (items) {
+            items.reserved.remove(reservation);
         }
-        if (tenant.maxStoredBytes() != null && now.bytes() + bytes > tenant.maxStoredBytes()) {
-            throw new ItemQuotaExceededException("bytes", now.bytes(), bytes, tenant.maxStoredBytes());
-        }
+    }
+
+    private TenantItems tenant(String tenantId) {
+        return tenants.computeIfAbsent(tenantId, id -> new TenantItems());
     }
 }

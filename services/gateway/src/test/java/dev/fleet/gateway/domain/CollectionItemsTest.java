@@ -27,7 +27,7 @@ class CollectionItemsTest {
     private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
 
     private final List<ItemEvent> published = new ArrayList<>();
-    private final ItemStorageLimits limits = new ItemStorageLimits();
+    private final ItemStorageLimits limits = new ItemStorageLimits(Clock.fixed(NOW, ZoneOffset.UTC));
     private final CollectionItems items = new CollectionItems((tenant, events) -> {
         published.addAll(events);
         return Mono.empty();

@@ -111,7 +111,7 @@ class GatewayWebTest {
         static volatile List<Object> lastKnowledgeCall;
         static final List<ChatRequested> chatRequests = new CopyOnWriteArrayList<>();
         static final List<ItemEvent> items = new CopyOnWriteArrayList<>();
-        static final ItemStorageLimits itemLimits = new ItemStorageLimits();
+        static final ItemStorageLimits itemLimits = new ItemStorageLimits(Clock.systemUTC());
         static final List<TransactionSubmitted> transactions = new CopyOnWriteArrayList<>();
         static final List<Interaction> interactions = new CopyOnWriteArrayList<>();
         static final Map<String, BudgetWindow> windows = new HashMap<>();
