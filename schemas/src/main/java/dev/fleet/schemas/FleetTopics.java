@@ -31,6 +31,7 @@ import dev.fleet.events.v1.EmbeddingResult;
 import dev.fleet.events.v1.Interaction;
 import dev.fleet.events.v1.InvoiceLine;
 import dev.fleet.events.v1.ItemEvent;
+import dev.fleet.events.v1.ItemStorage;
 import dev.fleet.events.v1.ItemVector;
 import dev.fleet.events.v1.ModelAlias;
 import dev.fleet.events.v1.PriceBook;
@@ -89,8 +90,8 @@ public final class FleetTopics {
             Set.of(GATEWAY, ORCHESTRATOR), "Embeddings of the requested texts.");
 
     public static final Topic<ItemEvent> ITEMS = new Topic<>("fleet.items.v1", "tenantId/collection/itemId",
-            ItemEvent.class, 6, Cleanup.COMPACT, null, Set.of(GATEWAY, PRODUCT_APPS), Set.of(EMBEDDING_WORKER),
-            "Items of tenants' knowledge collections, upserted or deleted.");
+            ItemEvent.class, 6, Cleanup.COMPACT, null, Set.of(GATEWAY, PRODUCT_APPS), Set.of(EMBEDDING_WORKER,
+            USAGE_METERING), "Items of tenants' knowledge collections, upserted or deleted.");
 
     public static final Topic<ItemVector> ITEM_VECTORS = new Topic<>("fleet.item-vectors.v1",
             "tenantId/collection/itemId", ItemVector.class, 6, Cleanup.COMPACT, null, Set.of(EMBEDDING_WORKER),
@@ -121,6 +122,12 @@ public final class FleetTopics {
             "Each tenant's monthly token quota standing (used, limit, ok / warning at 80 % / exceeded), written within "
                     + "a second of a change of state, of the limit or of the month; refuse a tenant whose latest "
                     + "status is exceeded for the current month.");
+
+    public static final Topic<ItemStorage> ITEM_STORAGE = new Topic<>("fleet.item-storage.v1", "tenantId",
+            ItemStorage.class, 3, Cleanup.COMPACT, null, Set.of(USAGE_METERING), Set.of(GATEWAY),
+            "What each tenant stores in its knowledge collections (items and their bytes, counted exactly from "
+                    + "fleet.items.v1), written within a commit interval of a change; the gateway refuses an upsert "
+                    + "that would take the tenant over its maxItems or maxStoredBytes.");
 
     public static final Topic<DomainEvent> DOMAIN_EVENTS = new Topic<>("fleet.domain.events.v1", "tenantId",
             DomainEvent.class, 3, Cleanup.DELETE, LONG, Set.of(ORCHESTRATOR, GATEWAY, USAGE_METERING),
@@ -233,7 +240,7 @@ public final class FleetTopics {
     /** Every topic, in catalog order. */
     public static final List<Topic<?>> ALL = List.of(TENANTS, API_KEYS, CHAT_REQUESTS, CHAT_REPLIES,
             EMBEDDING_REQUESTS, EMBEDDING_REPLIES, ITEMS, ITEM_VECTORS, SCORE_REQUESTS, SCORE_REPLIES, USAGE,
-            USAGE_ROLLUPS, QUOTA_STATUS, DOMAIN_EVENTS, RATE_LIMIT_CLAIMS, RATE_LIMIT_GRANTS, PROMPTS,
+            USAGE_ROLLUPS, QUOTA_STATUS, ITEM_STORAGE, DOMAIN_EVENTS, RATE_LIMIT_CLAIMS, RATE_LIMIT_GRANTS, PROMPTS,
             MODEL_ALIASES, PRICE_BOOK, BILLING_LINES, RESPONSE_LOOKUPS, RESPONSE_LOOKUP_RESULTS, AUDIT_QUERIES,
             AUDIT_QUERY_RESULTS, TRANSACTIONS,
             RISK_DECISIONS, RISK_SHADOW_DECISIONS, RISK_RULE_SETS, RISK_CASE_OUTCOMES, INTERACTIONS,

@@ -1,6 +1,7 @@
 package dev.fleet.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static dev.fleet.gateway.GatewayKafkaFixture.KAFKA_WAIT;
 import static dev.fleet.gateway.GatewayKafkaFixture.awaitRawRecord;
 import static dev.fleet.gateway.GatewayKafkaFixture.awaitRecord;
@@ -67,12 +68,17 @@ import dev.fleet.events.v1.Interaction;
 import dev.fleet.events.v1.InteractionKind;
 import dev.fleet.events.v1.ItemDeleted;
 import dev.fleet.events.v1.ItemEvent;
+import dev.fleet.events.v1.ItemStorage;
 import dev.fleet.events.v1.ItemUpserted;
 import dev.fleet.events.v1.ScoreRequested;
 import dev.fleet.events.v1.ScoreResult;
 import dev.fleet.events.v1.ScoredItem;
+import dev.fleet.events.v1.Plan;
+import dev.fleet.events.v1.Tenant;
 import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.events.v1.TokenUsage;
+import dev.fleet.gateway.domain.ItemQuotaExceededException;
+import dev.fleet.gateway.domain.ItemStorageLimits;
 import dev.fleet.gateway.domain.RefusalCounter;
 import dev.fleet.gateway.messaging.RefusalReporter;
 import dev.fleet.platform.kafka.AvroSingleObjectSerde;
@@ -122,6 +128,9 @@ class GatewayIntegrationTest {
 
     @Autowired
     dev.fleet.gateway.domain.ApiKeyDirectory apiKeys;
+
+    @Autowired
+    ItemStorageLimits itemStorageLimits;
 
     private WebTestClient client;
 
@@ -522,6 +531,70 @@ class GatewayIntegrationTest {
         await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> client.get()
                 .uri("/v1/models").header(HttpHeaders.AUTHORIZATION, "Bearer " + key).exchange()
                 .expectStatus().isOk());
+    }
+
+    @Test
+    void shouldRefuseItemsOverTheTenantsLimitsWithoutPublishingAnythingAndAdmitThemOnceTheLimitIsRaised() {
+        // given an active tenant whose admin set 2 items of at most 32 bytes each, and that stores 1 item
+        // (usage-metering's count, say of an item another replica accepted)
+        String tenantId = UUID.randomUUID().toString();
+        String key = givenActiveKey(tenantId);
+        send(FleetTopics.TENANTS, tenantId, tenantWithItemLimits(tenantId, 2L, 32L));
+        send(FleetTopics.ITEM_STORAGE, tenantId, new ItemStorage(tenantId, 1L, 15L, Instant.now()));
+        ItemUpserted small = new ItemUpserted("Kafka is a log.", Map.of());
+        await().atMost(KAFKA_WAIT).untilAsserted(() -> assertThatThrownBy(() -> itemStorageLimits.release(
+                itemStorageLimits.admit(tenantId, List.of(small, small)))).isInstanceOf(ItemQuotaExceededException.class));
+
+        // when it fills its limit through this replica
+        client.post().uri("/v1/collections/docs/items").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("items", List.of(Map.of("id", "doc-1", "text", "Kafka is a log."))))
+                .exchange().expectStatus().isAccepted();
+        awaitRecords(FleetTopics.ITEMS, r -> r.key().startsWith(tenantId + "/"), 1);
+        Map<String, Long> before = endOffsetSums(List.of(FleetTopics.ITEMS));
+
+        // then the next new item is refused with 429 quota_exceeded at once (before metering counted the last),
+        // and an item over 32 bytes with 413
+        client.post().uri("/v1/collections/docs/items").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("items", List.of(Map.of("id", "doc-2", "text", "Scorers hold vectors."))))
+                .exchange().expectStatus().isEqualTo(429)
+                .expectBody().jsonPath("$.error.code").isEqualTo("quota_exceeded")
+                .jsonPath("$.error.type").isEqualTo("insufficient_quota");
+        client.post().uri("/v1/collections/docs/items").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("items", List.of(Map.of("id", "doc-1", "text", "x".repeat(30),
+                        "metadata", Map.of("lang", "en")))))
+                .exchange().expectStatus().isEqualTo(413)
+                .expectBody().jsonPath("$.error.code").isEqualTo("item_too_large")
+                .jsonPath("$.error.param").isEqualTo("items[0]");
+        // and once metering counted both items, still
+        send(FleetTopics.ITEM_STORAGE, tenantId, new ItemStorage(tenantId, 2L, 30L, Instant.now()));
+        client.post().uri("/v1/collections/docs/items").header(HttpHeaders.AUTHORIZATION, "Bearer " + key)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("items", List.of(Map.of("id", "doc-2", "text", "Scorers hold vectors."))))
+                .exchange().expectStatus().isEqualTo(429);
+        // and nothing reached fleet.items.v1
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(endOffsetSums(List.of(FleetTopics.ITEMS))).isEqualTo(before));
+
+        // when the admin raises the tenant's item limit (the orchestrator writes its tenant record again)
+        send(FleetTopics.TENANTS, tenantId, tenantWithItemLimits(tenantId, 3L, 32L));
+
+        // then the same item is accepted once the record arrived (each refused attempt published nothing)
+        await().atMost(KAFKA_WAIT).untilAsserted(() -> client.post().uri("/v1/collections/docs/items")
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + key).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("items", List.of(Map.of("id", "doc-2", "text", "Scorers hold vectors."))))
+                .exchange().expectStatus().isAccepted());
+        ItemEvent accepted = (ItemEvent) awaitRecord(FleetTopics.ITEMS,
+                r -> r.key().equals(tenantId + "/docs/doc-2")).value();
+        assertThat(accepted.getChange()).isEqualTo(new ItemUpserted("Scorers hold vectors.", Map.of()));
+    }
+
+    private static Tenant tenantWithItemLimits(String tenantId, Long maxItems, Long maxItemBytes) {
+        return Tenant.newBuilder().setId(tenantId).setName("Test " + tenantId).setPlan(Plan.PRO)
+                .setStatus(TenantStatus.ACTIVE).setRequestsPerMinute(600).setTokensPerDay(1_000_000)
+                .setMaxItems(maxItems).setMaxItemBytes(maxItemBytes).setUpdatedAt(Instant.now()).build();
     }
 
     @Test

@@ -304,7 +304,8 @@ class OrchestratorIntegrationTest {
         tenantsToClean.add(tenantId);
 
         // then the plan's request limit and the overrides are published
-        assertThat(created.get("limits")).isEqualTo(Map.of("rpm", 60, "tpm", 5_000, "monthly_tokens", 0));
+        assertThat(created.get("limits")).isEqualTo(Map.of("rpm", 60, "tpm", 5_000, "monthly_tokens", 0,
+                "max_items", 10_000, "max_stored_bytes", 50_000_000, "max_item_bytes", 32_768));
         Received<Tenant> first = awaitOne(FleetTopics.TENANTS, r -> r.key().equals(tenantId));
         assertThat(first.value().getRequestsPerMinute()).isEqualTo(60);
         assertThat(first.value().getTokensPerMinute()).isEqualTo(5_000L);
@@ -331,6 +332,42 @@ class OrchestratorIntegrationTest {
                 .expectBody().jsonPath("$.error.type").isEqualTo("invalid_request_error");
         admin(web.put().uri("/admin/tenants/" + UUID.randomUUID() + "/limits").bodyValue(Map.of("rpm", 1)))
                 .exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void shouldOverrideItemLimitsThroughTheLimitsApiAndPublishThemOnTheTenantRecord() {
+        // given a free tenant, on its plan's item limits
+        String tenantId = (String) createTenant("Item Limits", "free").get("id");
+        Received<Tenant> first = awaitOne(FleetTopics.TENANTS, r -> r.key().equals(tenantId));
+        assertThat(first.value().getMaxItems()).isEqualTo(10_000L);
+        assertThat(first.value().getMaxStoredBytes()).isEqualTo(50_000_000L);
+        assertThat(first.value().getMaxItemBytes()).isEqualTo(32_768L);
+
+        // when an admin sets 3 items, no byte limit, and leaves the per-item cap out (the plan's)
+        admin(web.put().uri("/admin/tenants/" + tenantId + "/limits")
+                        .bodyValue(Map.of("max_items", 3, "max_stored_bytes", 0)))
+                .exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.limits.max_items").isEqualTo(3)
+                .jsonPath("$.limits.max_stored_bytes").isEqualTo(0)
+                .jsonPath("$.limits.max_item_bytes").isEqualTo(32_768);
+
+        // then the tenant record the gateways mirror says so (null: no limit), and the audit trail too
+        Received<Tenant> second = awaitOne(FleetTopics.TENANTS,
+                r -> r.key().equals(tenantId) && Long.valueOf(3).equals(r.value().getMaxItems()));
+        assertThat(second.value().getMaxStoredBytes()).isNull();
+        assertThat(second.value().getMaxItemBytes()).isEqualTo(32_768L);
+        Received<DomainEvent> event = awaitOne(FleetTopics.DOMAIN_EVENTS,
+                r -> r.key().equals(tenantId) && r.value().getPayload() instanceof TenantLimitsChanged);
+        TenantLimitsChanged changed = (TenantLimitsChanged) event.value().getPayload();
+        assertThat(changed.getMaxItems()).isEqualTo(3L);
+        assertThat(changed.getMaxStoredBytes()).isNull();
+        assertThat(changed.getMaxItemBytes()).isEqualTo(32_768L);
+
+        // and an item limit is a tenant's only, never a key's
+        admin(web.post().uri("/admin/tenants/" + tenantId + "/keys")
+                        .bodyValue(Map.of("limits", Map.of("max_items", 7))))
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("limits.max_items");
     }
 
     @Test

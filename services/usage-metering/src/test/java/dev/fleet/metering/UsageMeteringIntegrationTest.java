@@ -22,6 +22,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import dev.fleet.events.v1.DomainEvent;
+import dev.fleet.events.v1.ItemDeleted;
+import dev.fleet.events.v1.ItemEvent;
+import dev.fleet.events.v1.ItemStorage;
+import dev.fleet.events.v1.ItemUpserted;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.Plan;
 import dev.fleet.events.v1.QuotaExceeded;
@@ -31,9 +35,11 @@ import dev.fleet.events.v1.Tenant;
 import dev.fleet.events.v1.TenantStatus;
 import dev.fleet.events.v1.UsageRecorded;
 import dev.fleet.platform.kafka.EventContext;
+import dev.fleet.platform.kafka.FleetHeaders;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.FleetSerde;
 import dev.fleet.schemas.FleetTopics;
+import dev.fleet.schemas.ItemKey;
 import dev.fleet.test.FleetTestEnvironment;
 import dev.fleet.test.TopicProbe;
 import dev.fleet.test.TopicReader;
@@ -41,7 +47,8 @@ import dev.fleet.test.TopicReader;
 /**
  * usage-metering against the real in-JVM broker: usage published to {@code fleet.usage.v1} shows
  * up in {@code GET /usage/{tenantId}}, the API needs the admin token, a poison record goes to
- * the dead-letter topic while later usage still counts, and a tenant's quota status follows its usage.
+ * the dead-letter topic while later usage still counts, a tenant's quota status follows its usage, and its
+ * stored items and bytes follow {@code fleet.items.v1}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"spring.kafka.streams.cleanup.on-shutdown=true",
@@ -149,10 +156,36 @@ class UsageMeteringIntegrationTest {
         }
     }
 
+    @Test
+    void countsATenantsStoredItemsAndBytesFromTheItemsTopic() {
+        // given
+        String tenant = UUID.randomUUID().toString();
+        try (TopicReader<String, SpecificRecord> storage = TopicReader.decoded(FleetTopics.ITEM_STORAGE.name(),
+                serde.deserializer())) {
+
+            // when two items are upserted, one of them twice, and another deleted
+            item(tenant, "a", new ItemUpserted("hello", Map.of()));
+            item(tenant, "b", new ItemUpserted("abc", Map.of("k", "v")));
+            item(tenant, "a", new ItemUpserted("hello world", Map.of()));
+            item(tenant, "b", new ItemDeleted());
+
+            // then the tenant's total follows: one item, of its latest size
+            ConsumerRecord<String, SpecificRecord> total = storage.awaitRecord(r -> tenant.equals(r.key())
+                    && ((ItemStorage) r.value()).getItems() == 1 && ((ItemStorage) r.value()).getBytes() == 11, WAIT);
+            assertThat(TopicProbe.header(total, FleetHeaders.PRODUCED_BY)).contains("usage-metering");
+        }
+    }
+
     private void publish(String tenant, Meter meter, long quantity) {
         UsageRecorded usage = UsageRecorded.newBuilder().setTenantId(tenant).setMeter(meter).setQuantity(quantity)
                 .setOccurredAt(Instant.now()).build();
         publisher.publish(FleetTopics.USAGE, tenant, usage, EventContext.newEvent(tenant)).join();
+    }
+
+    private void item(String tenant, String id, SpecificRecord change) {
+        ItemEvent event = new ItemEvent(tenant, "docs", id, change, Instant.now());
+        publisher.publish(FleetTopics.ITEMS, ItemKey.of(event).toString(), event, EventContext.newEvent(tenant))
+                .join();
     }
 
     @SuppressWarnings("unchecked")

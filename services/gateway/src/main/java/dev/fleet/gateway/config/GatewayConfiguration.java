@@ -27,12 +27,14 @@ import dev.fleet.gateway.domain.Knowledge;
 import dev.fleet.gateway.domain.ModelCatalog;
 import dev.fleet.gateway.domain.ratelimit.LimitsDirectory;
 import dev.fleet.gateway.domain.ratelimit.RateLimiter;
+import dev.fleet.gateway.domain.ItemStorageLimits;
 import dev.fleet.gateway.domain.QuotaDirectory;
 import dev.fleet.gateway.domain.StoredResponses;
 import dev.fleet.gateway.domain.risk.RiskDecisionWaits;
 import dev.fleet.gateway.domain.risk.RiskTransactions;
 import dev.fleet.gateway.domain.UsageLedger;
 import dev.fleet.gateway.messaging.ApiKeyDirectoryFeed;
+import dev.fleet.gateway.messaging.ItemStorageFeed;
 import dev.fleet.gateway.messaging.KafkaChatRequestChannel;
 import dev.fleet.gateway.messaging.KafkaInteractionPublisher;
 import dev.fleet.gateway.messaging.KafkaItemEventPublisher;
@@ -101,9 +103,10 @@ public class GatewayConfiguration {
 
     @Bean
     ApiKeyAuthenticator apiKeyAuthenticator(TopicMirrors topicMirrors, ApiKeyDirectory apiKeyDirectory,
-            LimitsDirectory limits, FleetGatewayProperties properties) {
+            LimitsDirectory limits, ItemStorageLimits itemStorageLimits, FleetGatewayProperties properties) {
         return new ApiKeyAuthenticator(apiKeyDirectory,
-                ApiKeyDirectoryFeed.feed(topicMirrors, apiKeyDirectory, limits, properties.keyCatchUpTimeout()),
+                ApiKeyDirectoryFeed.feed(topicMirrors, apiKeyDirectory, limits, itemStorageLimits,
+                        properties.keyCatchUpTimeout()),
                 properties.keyCatchUpTimeout());
     }
 
@@ -160,9 +163,15 @@ public class GatewayConfiguration {
         return UsageRollupFeed.feed(topicMirrors, new UsageLedger(properties.usageRetention(), clock));
     }
 
+    /** Item limits from the tenants (fed with the keys' mirror), stored items from metering's counts. */
     @Bean
-    CollectionItems collectionItems(FleetPublisher fleetPublisher, Clock clock) {
-        return new CollectionItems(new KafkaItemEventPublisher(fleetPublisher), clock);
+    ItemStorageLimits itemStorageLimits(TopicMirrors topicMirrors, Clock clock) {
+        return ItemStorageFeed.feed(topicMirrors, new ItemStorageLimits(clock));
+    }
+
+    @Bean
+    CollectionItems collectionItems(FleetPublisher fleetPublisher, ItemStorageLimits itemStorageLimits, Clock clock) {
+        return new CollectionItems(new KafkaItemEventPublisher(fleetPublisher), itemStorageLimits, clock);
     }
 
     @Bean

@@ -2,6 +2,7 @@ package dev.fleet.gateway.domain;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import dev.fleet.events.v1.ItemDeleted;
@@ -13,27 +14,39 @@ import reactor.core.publisher.Mono;
 /**
  * Accepts changes to a tenant's knowledge collection as {@link ItemEvent}s; the embedding-worker
  * and scorer make them searchable asynchronously (eventually, typically within seconds).
- * Upserts and deletes are idempotent, so a client may safely retry.
+ * Upserts and deletes are idempotent, so a client may safely retry. An upsert is checked against the
+ * tenant's item limits ({@link ItemStorageLimits}) before anything is published.
  */
 public final class CollectionItems {
 
     private final ItemEventPublisher publisher;
+    private final ItemStorageLimits limits;
     private final Clock clock;
 
-    public CollectionItems(ItemEventPublisher publisher, Clock clock) {
+    public CollectionItems(ItemEventPublisher publisher, ItemStorageLimits limits, Clock clock) {
         this.publisher = publisher;
+        this.limits = limits;
         this.clock = clock;
     }
 
-    /** Publishes one upsert per item; emits how many were accepted. */
+    /**
+     * Publishes one upsert per item; emits how many were accepted, or fails with
+     * {@link ItemTooLargeException} or {@link ItemQuotaExceededException} having published nothing.
+     */
     public Mono<Integer> upsert(String tenantId, String collection, List<ItemUpsert> items) {
         return Mono.defer(() -> {
             Instant now = clock.instant();
-            List<ItemEvent> events = items.stream()
-                    .map(item -> event(tenantId, collection, item.id(), now,
-                            new ItemUpserted(item.text(), item.metadata())))
+            List<ItemUpserted> upserts = items.stream()
+                    .map(item -> new ItemUpserted(item.text(), item.metadata()))
                     .toList();
-            return publisher.publish(tenantId, events).thenReturn(events.size());
+            ItemStorageLimits.Reservation reservation = limits.admit(tenantId, upserts);
+            List<ItemEvent> events = new ArrayList<>(items.size());
+            for (int i = 0; i < items.size(); i++) {
+                events.add(event(tenantId, collection, items.get(i).id(), now, upserts.get(i)));
+            }
+            return publisher.publish(tenantId, events)
+                    .doOnError(e -> limits.release(reservation))
+                    .thenReturn(events.size());
         });
     }
 

@@ -7,6 +7,7 @@ import dev.fleet.events.v1.ApiKey;
 import dev.fleet.events.v1.Tenant;
 import dev.fleet.gateway.domain.ApiKeyDirectory;
 import dev.fleet.gateway.domain.DirectorySync;
+import dev.fleet.gateway.domain.ItemStorageLimits;
 import dev.fleet.platform.kafka.MirrorOptions;
 import dev.fleet.platform.kafka.TopicMirror;
 import dev.fleet.gateway.domain.ratelimit.LimitsDirectory;
@@ -14,7 +15,8 @@ import dev.fleet.platform.kafka.TopicMirrors;
 import dev.fleet.schemas.FleetTopics;
 
 /**
- * Feeds an {@link ApiKeyDirectory} (and the rate limits' {@link LimitsDirectory}) from the compacted {@code fleet.tenants.v1} and
+ * Feeds an {@link ApiKeyDirectory} (and the rate limits' {@link LimitsDirectory}, the item limits of
+ * {@link ItemStorageLimits}) from the compacted {@code fleet.tenants.v1} and
  * {@code fleet.api-keys.v1}, read from the beginning by every replica, and tells the domain how
  * fresh it is. A record the directory refuses (or that cannot be decoded) goes to the topic's DLQ
  * and takes readiness down (the {@code topicMirrors} health indicator names topic and offset):
@@ -37,13 +39,14 @@ public final class ApiKeyDirectoryFeed implements DirectorySync {
      * @param catchUpTimeout longest one catch-up of a mirror may take
      */
     public static ApiKeyDirectoryFeed feed(TopicMirrors mirrors, ApiKeyDirectory directory, LimitsDirectory limits,
-            Duration catchUpTimeout) {
+            ItemStorageLimits itemLimits, Duration catchUpTimeout) {
         MirrorOptions options = MirrorOptions.DEFAULTS.failReadinessOnUnreadable().withCatchUpTimeout(catchUpTimeout);
         return new ApiKeyDirectoryFeed(
                 mirrors.fromBeginning(FleetTopics.TENANTS, options,
                         record -> {
                             directory.applyTenant(record.key(), record.value());
                             limits.applyTenant(record.key(), record.value());
+                            itemLimits.applyTenant(record.key(), record.value());
                         }),
                 mirrors.fromBeginning(FleetTopics.API_KEYS, options,
                         record -> {

@@ -14,6 +14,8 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 
 import dev.fleet.gateway.config.FleetGatewayProperties;
 import dev.fleet.gateway.domain.EventBusUnavailableException;
+import dev.fleet.gateway.domain.ItemQuotaExceededException;
+import dev.fleet.gateway.domain.ItemTooLargeException;
 import dev.fleet.gateway.domain.ReplyTimeoutException;
 import dev.fleet.gateway.domain.RequestTooLargeException;
 import dev.fleet.gateway.domain.UpstreamFailureException;
@@ -26,7 +28,9 @@ import dev.fleet.platform.web.ApiErrorHandler;
 /**
  * OpenAI-shaped answers to the gateway's own failures: Kafka unavailable (503 with
  * {@code Retry-After}, code {@code kafka_unavailable}), no reply in time (504), an error reply
- * from the embedding-worker or scorer, a request too large for its topic (400 {@code request_too_large}).
+ * from the embedding-worker or scorer, a request too large for its topic (400 {@code request_too_large}),
+ * an item over its tenant's per-item cap (413 {@code item_too_large}) or an upsert over the tenant's item
+ * storage limits (429 {@code quota_exceeded}).
  * Request errors are left to the platform's {@link ApiErrorHandler}.
  */
 @RestControllerAdvice
@@ -74,6 +78,22 @@ public class GatewayErrorHandler {
         return ApiErrorHandler.respond(new ApiError(HttpStatus.BAD_REQUEST, "The request is too large to be "
                 + "carried: " + e.getMessage() + ". Send fewer or shorter messages or inputs.",
                 "invalid_request_error", null, "request_too_large"));
+    }
+
+    /** One item over its tenant's per-item cap: 413, as a body over a size limit (decision 0048). */
+    @ExceptionHandler(ItemTooLargeException.class)
+    ResponseEntity<Map<String, Object>> itemTooLarge(ItemTooLargeException e) {
+        return ApiErrorHandler.respond(new ApiError(HttpStatus.PAYLOAD_TOO_LARGE, "An item is too large: "
+                + e.getMessage() + ". Send it shorter or split it.", "invalid_request_error",
+                "items[" + e.index() + "]", "item_too_large"));
+    }
+
+    /** An upsert over the tenant's item or byte limit: 429 without Retry-After (waiting does not help). */
+    @ExceptionHandler(ItemQuotaExceededException.class)
+    ResponseEntity<Map<String, Object>> itemQuotaExceeded(ItemQuotaExceededException e) {
+        return ApiErrorHandler.respond(new ApiError(HttpStatus.TOO_MANY_REQUESTS, "You exceeded your knowledge "
+                + "storage quota: " + e.getMessage() + ". Delete items or ask for a higher limit.",
+                "insufficient_quota", "items", "quota_exceeded"));
     }
 
     @ExceptionHandler(UpstreamFailureException.class)

@@ -46,6 +46,7 @@ import dev.fleet.events.v1.FinishReason;
 import dev.fleet.events.v1.Interaction;
 import dev.fleet.events.v1.InteractionKind;
 import dev.fleet.events.v1.ItemEvent;
+import dev.fleet.events.v1.ItemStorage;
 import dev.fleet.events.v1.Plan;
 import dev.fleet.events.v1.QuotaState;
 import dev.fleet.events.v1.QuotaStatus;
@@ -66,6 +67,7 @@ import dev.fleet.gateway.domain.ChatRequestChannel;
 import dev.fleet.gateway.domain.CollectionInteractions;
 import dev.fleet.gateway.domain.CollectionItems;
 import dev.fleet.gateway.domain.EventBusUnavailableException;
+import dev.fleet.gateway.domain.ItemStorageLimits;
 import dev.fleet.gateway.domain.Knowledge;
 import dev.fleet.gateway.domain.risk.RiskDecisionWaits;
 import dev.fleet.gateway.domain.risk.RiskTransactions;
@@ -109,6 +111,7 @@ class GatewayWebTest {
         static volatile List<Object> lastKnowledgeCall;
         static final List<ChatRequested> chatRequests = new CopyOnWriteArrayList<>();
         static final List<ItemEvent> items = new CopyOnWriteArrayList<>();
+        static final ItemStorageLimits itemLimits = new ItemStorageLimits(Clock.systemUTC());
         static final List<TransactionSubmitted> transactions = new CopyOnWriteArrayList<>();
         static final List<Interaction> interactions = new CopyOnWriteArrayList<>();
         static final Map<String, BudgetWindow> windows = new HashMap<>();
@@ -255,7 +258,7 @@ class GatewayWebTest {
         @Bean
         CollectionItems collectionItems() {
             return new CollectionItems((tenant, events) -> Mono.fromRunnable(() -> items.addAll(events)),
-                    Clock.systemUTC());
+                    itemLimits, Clock.systemUTC());
         }
 
         @Bean
@@ -275,6 +278,7 @@ class GatewayWebTest {
         Stubs.chat = request -> Mono.just(Flux.never());
         Stubs.chatRequests.clear();
         Stubs.items.clear();
+        Stubs.itemLimits.applyTenant("t1", null);
         Stubs.transactions.clear();
         Stubs.interactions.clear();
         synchronized (Stubs.windows) {
@@ -634,6 +638,38 @@ class GatewayWebTest {
         Stubs.embedding = Mono.error(new dev.fleet.gateway.domain.ReplyTimeoutException("embedding request",
                 Duration.ofSeconds(1)));
         expectError(embeddings(), 504, "timeout");
+    }
+
+    @Test
+    void shouldAnswer413ForAnItemOverTheTenantsCapAnd429QuotaExceededOverItsItemLimitPublishingNothing() {
+        // given tenant t1 may store 2 items of at most 5 bytes, and stores 1
+        Stubs.itemLimits.applyTenant("t1", Tenant.newBuilder().setId("t1").setName("T1")
+                .setPlan(Plan.FREE).setStatus(TenantStatus.ACTIVE)
+                .setRequestsPerMinute(0).setTokensPerDay(0).setMaxItems(2L).setMaxItemBytes(5L).setUpdatedAt(NOW)
+                .build());
+        Stubs.itemLimits.applyStorage("t1", new ItemStorage("t1", 1L, 5L, NOW));
+
+        // when one item is 6 bytes: 413 naming it
+        client.post().uri("/v1/collections/docs/items").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("items", List.of(Map.of("id", "a", "text", "Alpha"), Map.of("id", "b", "text", "Alphas"))))
+                .exchange().expectStatus().isEqualTo(413)
+                .expectBody().jsonPath("$.error.code").isEqualTo("item_too_large")
+                .jsonPath("$.error.type").isEqualTo("invalid_request_error")
+                .jsonPath("$.error.param").isEqualTo("items[1]");
+
+        // when two more items would make 3: 429 quota_exceeded, without Retry-After
+        client.post().uri("/v1/collections/docs/items").header(HttpHeaders.AUTHORIZATION, "Bearer " + KEY)
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("items", List.of(Map.of("id", "a", "text", "Alpha"), Map.of("id", "b", "text", "B"))))
+                .exchange().expectStatus().isEqualTo(429)
+                .expectHeader().doesNotExist(HttpHeaders.RETRY_AFTER)
+                .expectBody().jsonPath("$.error.code").isEqualTo("quota_exceeded")
+                .jsonPath("$.error.type").isEqualTo("insufficient_quota")
+                .jsonPath("$.error.message").value(m -> assertThat((String) m).contains("limit of 2 items"));
+
+        // then nothing was published
+        assertThat(Stubs.items).isEmpty();
     }
 
     @Test

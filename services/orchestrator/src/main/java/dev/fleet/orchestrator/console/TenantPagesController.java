@@ -182,7 +182,7 @@ public class TenantPagesController {
                 return tenantPage(tenantId, values, errors, HttpStatus.BAD_REQUEST);
             }
             LimitOverrides overrides = new LimitOverrides(parsed[0] == null ? null : parsed[0].intValue(),
-                    parsed[1], parsed[2]);
+                    parsed[1], parsed[2], parsed[3], parsed[4], parsed[5]);
             return change(tenantId, t -> admin.setLimits(t, overrides), tenant -> "Limits saved.");
         });
     }

@@ -19,7 +19,8 @@ import dev.fleet.orchestrator.domain.TenantPlan;
 final class TenantRows {
 
     /** The limits form's fields, in the order of {@link LimitOverrides}'s components. */
-    static final List<String> LIMIT_FIELDS = List.of("rpm", "tpm", "monthly_tokens");
+    static final List<String> LIMIT_FIELDS = List.of("rpm", "tpm", "monthly_tokens", "max_items", "max_stored_bytes",
+            "max_item_bytes");
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
@@ -63,7 +64,13 @@ final class TenantRows {
                     row("tpm", "Tokens per minute", plan.tokensPerMinute(), own.tokensPerMinute(),
                             tenant.tokensPerMinute(), values, errors),
                     row("monthly_tokens", "Tokens per month", plan.monthlyTokens(), own.monthlyTokens(),
-                            tenant.monthlyTokens(), values, errors));
+                            tenant.monthlyTokens(), values, errors),
+                    row("max_items", "Knowledge items stored", plan.maxItems(), own.maxItems(), tenant.maxItems(),
+                            values, errors),
+                    row("max_stored_bytes", "Knowledge bytes stored", plan.maxStoredBytes(), own.maxStoredBytes(),
+                            tenant.maxStoredBytes(), values, errors),
+                    row("max_item_bytes", "Bytes per knowledge item", plan.maxItemBytes(), own.maxItemBytes(),
+                            tenant.maxItemBytes(), values, errors));
         }
 
         private static LimitRow row(String field, String label, long plan, Number override, long effective,

@@ -9,7 +9,8 @@ import dev.fleet.events.v1.TenantStatus;
 /**
  * A customer of the fleet, as the orchestrator stores it: its plan, and the limits set for it
  * instead of the plan's ({@code limits}). The effective limits are {@link #requestsPerMinute},
- * {@link #tokensPerMinute} and {@link #monthlyTokens}, each {@code 0} for "no limit".
+ * {@link #tokensPerMinute}, {@link #monthlyTokens} and the item limits {@link #maxItems},
+ * {@link #maxStoredBytes} and {@link #maxItemBytes}, each {@code 0} for "no limit".
  */
 public record Tenant(UUID id, String name, TenantPlan plan, TenantStatus status, LimitOverrides limits,
         Instant createdAt, Instant updatedAt) {
@@ -52,5 +53,17 @@ public record Tenant(UUID id, String name, TenantPlan plan, TenantStatus status,
 
     public long monthlyTokens() {
         return limits.monthlyTokens() != null ? limits.monthlyTokens() : plan.monthlyTokens();
+    }
+
+    public long maxItems() {
+        return limits.maxItems() != null ? limits.maxItems() : plan.maxItems();
+    }
+
+    public long maxStoredBytes() {
+        return limits.maxStoredBytes() != null ? limits.maxStoredBytes() : plan.maxStoredBytes();
+    }
+
+    public long maxItemBytes() {
+        return limits.maxItemBytes() != null ? limits.maxItemBytes() : plan.maxItemBytes();
     }
 }

@@ -9,20 +9,27 @@ import java.util.Optional;
  */
 public enum TenantPlan {
 
-    FREE(60, 40_000L, 100_000L, 1_000_000L),
-    PRO(600, 400_000L, 2_000_000L, 50_000_000L),
-    ENTERPRISE(6_000, 4_000_000L, 50_000_000L, 1_000_000_000L);
+    FREE(60, 40_000L, 100_000L, 1_000_000L, 10_000L, 50_000_000L, 32_768L),
+    PRO(600, 400_000L, 2_000_000L, 50_000_000L, 500_000L, 2_000_000_000L, 131_072L),
+    ENTERPRISE(6_000, 4_000_000L, 50_000_000L, 1_000_000_000L, 5_000_000L, 20_000_000_000L, 524_288L);
 
     private final int requestsPerMinute;
     private final long tokensPerMinute;
     private final long tokensPerDay;
     private final long monthlyTokens;
+    private final long maxItems;
+    private final long maxStoredBytes;
+    private final long maxItemBytes;
 
-    TenantPlan(int requestsPerMinute, long tokensPerMinute, long tokensPerDay, long monthlyTokens) {
+    TenantPlan(int requestsPerMinute, long tokensPerMinute, long tokensPerDay, long monthlyTokens, long maxItems,
+            long maxStoredBytes, long maxItemBytes) {
         this.requestsPerMinute = requestsPerMinute;
         this.tokensPerMinute = tokensPerMinute;
         this.tokensPerDay = tokensPerDay;
         this.monthlyTokens = monthlyTokens;
+        this.maxItems = maxItems;
+        this.maxStoredBytes = maxStoredBytes;
+        this.maxItemBytes = maxItemBytes;
     }
 
     public int requestsPerMinute() {
@@ -39,6 +46,21 @@ public enum TenantPlan {
 
     public long tokensPerDay() {
         return tokensPerDay;
+    }
+
+    /** Knowledge items stored across the tenant's collections (decision 0048). */
+    public long maxItems() {
+        return maxItems;
+    }
+
+    /** Bytes of all stored items together, counted as {@code ItemSize}. */
+    public long maxStoredBytes() {
+        return maxStoredBytes;
+    }
+
+    /** Bytes of one item, counted as {@code ItemSize}. */
+    public long maxItemBytes() {
+        return maxItemBytes;
     }
 
     /** The plan's name as the admin API spells it: {@code free}, {@code pro}, {@code enterprise}. */

@@ -93,7 +93,8 @@ public class OutboxEventWriter implements ControlPlaneEvents, ResponseDeletions 
         return append(FleetTopics.TENANTS, tenant.id().toString(), tenantRecord(tenant), tenant.id(), trace)
                 .then(event(tenant.id(), actor, "tenant/" + tenant.id(), new TenantLimitsChanged(
                         tenant.requestsPerMinute(), noneIfZero(tenant.tokensPerMinute()),
-                        noneIfZero(tenant.monthlyTokens())), trace));
+                        noneIfZero(tenant.monthlyTokens()), noneIfZero(tenant.maxItems()),
+                        noneIfZero(tenant.maxStoredBytes()), noneIfZero(tenant.maxItemBytes())), trace));
     }
 
     @Override
@@ -237,6 +238,9 @@ public class OutboxEventWriter implements ControlPlaneEvents, ResponseDeletions 
                 .setTokensPerDay(tenant.plan().tokensPerDay())
                 .setTokensPerMinute(noneIfZero(tenant.tokensPerMinute()))
                 .setMonthlyTokens(noneIfZero(tenant.monthlyTokens()))
+                .setMaxItems(noneIfZero(tenant.maxItems()))
+                .setMaxStoredBytes(noneIfZero(tenant.maxStoredBytes()))
+                .setMaxItemBytes(noneIfZero(tenant.maxItemBytes()))
                 .setUpdatedAt(tenant.updatedAt())
                 .build();
     }

@@ -32,7 +32,8 @@ public class R2dbcTenantStore implements TenantStore {
     private static final String KEY_SUMMARY_COLUMNS =
             "id, tenant_id, prefix, scopes, status, rpm_limit, tpm_limit, created_at, updated_at";
     private static final String TENANT_COLUMNS =
-            "id, name, plan, status, rpm_limit, tpm_limit, monthly_tokens_limit, created_at, updated_at";
+            "id, name, plan, status, rpm_limit, tpm_limit, monthly_tokens_limit, max_items_limit, "
+                    + "max_stored_bytes_limit, max_item_bytes_limit, created_at, updated_at";
 
     private final DatabaseClient db;
 
@@ -43,7 +44,8 @@ public class R2dbcTenantStore implements TenantStore {
     @Override
     public Mono<Void> insertTenant(Tenant tenant) {
         DatabaseClient.GenericExecuteSpec insert = db.sql("INSERT INTO orchestrator.tenants (" + TENANT_COLUMNS
-                        + ") VALUES (:id, :name, :plan, :status, :rpm, :tpm, :monthly, :createdAt, :updatedAt)")
+                        + ") VALUES (:id, :name, :plan, :status, :rpm, :tpm, :monthly, :items, :storedBytes, "
+                        + ":itemBytes, :createdAt, :updatedAt)")
                 .bind("id", tenant.id())
                 .bind("name", tenant.name())
                 .bind("plan", tenant.plan().name())
@@ -120,7 +122,9 @@ public class R2dbcTenantStore implements TenantStore {
     @Override
     public Mono<Tenant> updateTenantLimits(UUID id, LimitOverrides limits, Instant now) {
         DatabaseClient.GenericExecuteSpec update = db.sql("UPDATE orchestrator.tenants SET rpm_limit = :rpm, "
-                        + "tpm_limit = :tpm, monthly_tokens_limit = :monthly, updated_at = :now WHERE id = :id "
+                        + "tpm_limit = :tpm, monthly_tokens_limit = :monthly, max_items_limit = :items, "
+                        + "max_stored_bytes_limit = :storedBytes, max_item_bytes_limit = :itemBytes, "
+                        + "updated_at = :now WHERE id = :id "
                         + "RETURNING " + TENANT_COLUMNS)
                 .bind("id", id)
                 .bind("now", now);
@@ -129,8 +133,10 @@ public class R2dbcTenantStore implements TenantStore {
 
     private static DatabaseClient.GenericExecuteSpec bindLimits(DatabaseClient.GenericExecuteSpec spec,
             LimitOverrides limits) {
-        return bindNullable(bindNullable(bindNullable(spec, "rpm", limits.requestsPerMinute(), Integer.class),
+        spec = bindNullable(bindNullable(bindNullable(spec, "rpm", limits.requestsPerMinute(), Integer.class),
                 "tpm", limits.tokensPerMinute(), Long.class), "monthly", limits.monthlyTokens(), Long.class);
+        return bindNullable(bindNullable(bindNullable(spec, "items", limits.maxItems(), Long.class), "storedBytes",
+                limits.maxStoredBytes(), Long.class), "itemBytes", limits.maxItemBytes(), Long.class);
     }
 
     private static <T> DatabaseClient.GenericExecuteSpec bindNullable(DatabaseClient.GenericExecuteSpec spec,
@@ -186,7 +192,8 @@ public class R2dbcTenantStore implements TenantStore {
         return new Tenant(row.get("id", UUID.class), row.get("name", String.class),
                 TenantPlan.valueOf(row.get("plan", String.class)), TenantStatus.valueOf(row.get("status", String.class)),
                 new LimitOverrides(row.get("rpm_limit", Integer.class), row.get("tpm_limit", Long.class),
-                        row.get("monthly_tokens_limit", Long.class)),
+                        row.get("monthly_tokens_limit", Long.class), row.get("max_items_limit", Long.class),
+                        row.get("max_stored_bytes_limit", Long.class), row.get("max_item_bytes_limit", Long.class)),
                 row.get("created_at", Instant.class), row.get("updated_at", Instant.class));
     }
 

@@ -151,8 +151,8 @@ public class AdminController {
         KeyRateLimits limits;
         try {
             limits = body == null || body.limits() == null ? KeyRateLimits.NONE : body.limits().toKeyLimits();
-        } catch (IllegalArgumentException e) {
-            throw new ApiErrorException(ApiError.invalidRequest(e.getMessage(), "limits.monthly_tokens"));
+        } catch (LimitsBody.TenantOnlyLimitException e) {
+            throw new ApiErrorException(ApiError.invalidRequest(e.getMessage(), "limits." + e.field()));
         }
         return uuid(tenantId).map(id -> admin.issueKey(id, limits)).orElseGet(Mono::empty)
                 .map(issued -> ResponseEntity.created(URI.create("/admin/keys/" + issued.key().id()))

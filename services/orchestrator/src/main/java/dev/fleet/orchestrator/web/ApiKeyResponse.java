@@ -27,7 +27,7 @@ public record ApiKeyResponse(
     static ApiKeyResponse of(TenantKey key, String secret) {
         return new ApiKeyResponse(key.id().toString(), secret, key.tenantId().toString(), key.prefix(), key.scopes(),
                 key.status().name().toLowerCase(Locale.ROOT), key.limits().isNone() ? null
-                        : new LimitsBody(key.limits().requestsPerMinute(), key.limits().tokensPerMinute(), null));
+                        : LimitsBody.ofKey(key.limits().requestsPerMinute(), key.limits().tokensPerMinute()));
     }
 
     @Override

@@ -29,7 +29,7 @@ public record KeyListResponse(List<Key> keys) {
         static Key of(KeySummary key) {
             return new Key(key.id().toString(), key.tenantId().toString(), key.prefix(), key.scopes(),
                     key.status().name().toLowerCase(Locale.ROOT), key.limits().isNone() ? null
-                            : new LimitsBody(key.limits().requestsPerMinute(), key.limits().tokensPerMinute(), null),
+                            : LimitsBody.ofKey(key.limits().requestsPerMinute(), key.limits().tokensPerMinute()),
                     key.createdAt(), key.revokedAt());
         }
     }

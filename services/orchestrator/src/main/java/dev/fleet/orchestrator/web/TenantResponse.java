@@ -23,6 +23,7 @@ public record TenantResponse(
         return new TenantResponse(tenant.id().toString(), tenant.name(), tenant.plan().apiName(),
                 tenant.status().name().toLowerCase(java.util.Locale.ROOT), tenant.requestsPerMinute(),
                 tenant.plan().tokensPerDay(), new LimitsBody(tenant.requestsPerMinute(), tenant.tokensPerMinute(),
-                        tenant.monthlyTokens()), tenant.createdAt(), tenant.updatedAt());
+                        tenant.monthlyTokens(), tenant.maxItems(), tenant.maxStoredBytes(), tenant.maxItemBytes()),
+                tenant.createdAt(), tenant.updatedAt());
     }
 }

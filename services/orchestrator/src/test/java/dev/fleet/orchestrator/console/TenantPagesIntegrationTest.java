@@ -149,7 +149,13 @@ class TenantPagesIntegrationTest {
         assertThat(limited.requestsPerMinute()).isEqualTo(77);
         assertThat(limited.tokensPerMinute()).isEqualTo(TenantPlan.ENTERPRISE.tokensPerMinute());
         String page = console.page(done);
-        assertThat(page).contains("Limits saved.").contains("value=\"77\"").contains(">no limit<");
+        assertThat(page).contains("Limits saved.").contains("value=\"77\"").contains(">no limit<")
+                .contains("Knowledge items stored").contains(">5,000,000<");
+
+        // the knowledge item limits are set in the same form; one left blank is the plan's
+        console.post(path + "/limits", Map.of("rpm", "77", "monthly_tokens", "0", "max_items", "1234"));
+        assertThat(admin.tenant(id).block().maxItems()).isEqualTo(1234L);
+        assertThat(admin.tenant(id).block().maxItemBytes()).isEqualTo(TenantPlan.ENTERPRISE.maxItemBytes());
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import dev.fleet.metering.domain.UsageHistory;
 import dev.fleet.metering.domain.UsageOwners;
 import dev.fleet.metering.messaging.InteractiveUsageHistory;
+import dev.fleet.metering.messaging.ItemStorageTopology;
 import dev.fleet.metering.messaging.StreamsUsageOwners;
 import dev.fleet.metering.messaging.UsageTopology;
 import dev.fleet.platform.kafka.FleetKafkaProperties;
@@ -33,7 +34,7 @@ import dev.fleet.platform.kafka.streams.KafkaStreamsHealthIndicator;
 import dev.fleet.schemas.FleetTopics;
 
 /**
- * Runs {@link UsageTopology} in Spring's Kafka Streams lifecycle and wires the query side:
+ * Runs {@link UsageTopology} and {@link ItemStorageTopology} in Spring's Kafka Streams lifecycle and wires the query side:
  * {@link UsageHistory} over interactive queries, {@link UsageOwners} from the streams' metadata (each
  * instance advertises its usage API as {@code application.server}) and the streams' health for readiness.
  *
@@ -83,6 +84,7 @@ public class MeteringConfiguration {
             public void configureBuilder(StreamsBuilder builder) {
                 UsageTopology.define(builder, serde, metering.rollupRetention(), metering.rollupInterval(),
                         metering.billing().schedule(), fleet.service(), fleet.partitionsOf(FleetTopics.USAGE));
+                ItemStorageTopology.define(builder, serde, fleet.service());
             }
         });
     }
