@@ -228,10 +228,18 @@ public class FleetKafkaAutoConfiguration {
         return factory;
     }
 
+    /** The consumers the platform and services drive by hand, with their client metrics where Micrometer is. */
+    @Bean
+    @ConditionalOnMissingBean
+    HandDrivenConsumers handDrivenConsumers(ObjectProvider<HandDrivenConsumers.Binding> binding) {
+        HandDrivenConsumers.Binding bound = binding.getIfUnique();
+        return bound == null ? HandDrivenConsumers.UNBOUND : new HandDrivenConsumers(bound);
+    }
+
     @Bean
     TopicMirrors topicMirrors(KafkaProperties kafka, FleetSerde serde, DeadLetters deadLetters,
-            FleetKafkaProperties fleet) {
-        return new TopicMirrors(consumerConfig(kafka, fleet), serde, deadLetters);
+            FleetKafkaProperties fleet, HandDrivenConsumers handDriven) {
+        return new TopicMirrors(consumerConfig(kafka, fleet), serde, deadLetters, handDriven);
     }
 
     /** How often the cluster is asked whether it answers, and how long an answer may take. */
@@ -246,9 +254,9 @@ public class FleetKafkaAutoConfiguration {
 
     @Bean
     ReplyConsumers replyConsumers(KafkaProperties kafka, FleetSerde serde, DeadLetters deadLetters,
-            FleetKafkaProperties fleet) {
+            FleetKafkaProperties fleet, HandDrivenConsumers handDriven) {
         return new ReplyConsumers(consumerConfig(kafka, fleet), serde, deadLetters, fleet.replyGroup(),
-                fleet.replyAssignmentWait());
+                fleet.replyAssignmentWait(), handDriven);
     }
 
     @Bean
@@ -290,6 +298,12 @@ public class FleetKafkaAutoConfiguration {
         @Bean
         ConsumerGroupMetrics<?, ?> fleetConsumerGroupMetrics(ObjectProvider<MeterRegistry> registry) {
             return new ConsumerGroupMetrics<>(registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry));
+        }
+
+        /** Kafka client metrics of the hand-driven consumers (mirrors, tails, reply consumers, a service's own). */
+        @Bean
+        HandDrivenConsumers.Binding fleetHandDrivenConsumerMetrics(ObjectProvider<MeterRegistry> registry) {
+            return new HandDrivenConsumerMetrics(registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry));
         }
 
         @Bean
