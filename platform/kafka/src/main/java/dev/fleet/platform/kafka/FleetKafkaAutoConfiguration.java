@@ -57,7 +57,7 @@ import io.micrometer.observation.ObservationRegistry;
  * provisioning of the topics the service touches from the catalog ({@link TopicProvisioning}).
  */
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
-@EnableConfigurationProperties({FleetKafkaProperties.class, KafkaProperties.class})
+@EnableConfigurationProperties({FleetKafkaProperties.class, FleetBacklogProperties.class, KafkaProperties.class})
 public class FleetKafkaAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(FleetKafkaAutoConfiguration.class);
@@ -304,6 +304,32 @@ public class FleetKafkaAutoConfiguration {
         @Bean
         HandDrivenConsumers.Binding fleetHandDrivenConsumerMetrics(ObjectProvider<MeterRegistry> registry) {
             return new HandDrivenConsumerMetrics(registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry));
+        }
+
+        /**
+         * {@code fleet.backlog.records{group, topic, tenant}} of this service's consumer groups: its listener
+         * containers' groups, its Kafka Streams application's, and {@code fleet.backlog.groups}.
+         */
+        @Bean
+        @ConditionalOnProperty(name = "fleet.backlog.enabled", havingValue = "true", matchIfMissing = true)
+        TenantBacklogMetrics fleetTenantBacklogMetrics(FleetBacklogProperties backlog, KafkaProperties kafka,
+                FleetKafkaProperties fleet, HandDrivenConsumers handDriven, ObjectProvider<MeterRegistry> registry,
+                ObjectProvider<org.springframework.kafka.config.KafkaListenerEndpointRegistry> listeners) {
+            java.util.function.Supplier<java.util.Set<String>> groups = () -> {
+                java.util.Set<String> names = new java.util.TreeSet<>();
+                listeners.ifAvailable(containers -> containers.getAllListenerContainers().forEach(container -> {
+                    if (container.getGroupId() != null) {
+                        names.add(container.getGroupId());
+                    }
+                }));
+                if (kafka.getStreams().getApplicationId() != null) {
+                    names.add(kafka.getStreams().getApplicationId());
+                }
+                return names;
+            };
+            return new TenantBacklogMetrics(backlog, consumerConfig(kafka, fleet), groups, handDriven,
+                    registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry),
+                    java.time.Clock.systemUTC());
         }
 
         @Bean
