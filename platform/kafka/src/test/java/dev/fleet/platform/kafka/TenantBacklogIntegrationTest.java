@@ -34,7 +34,8 @@ import dev.fleet.test.FleetTestEnvironment;
 import dev.fleet.test.SharedKafka;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * {@code fleet.backlog.records{group, topic, tenant}} on the shared broker: a group stopped behind two
@@ -79,6 +80,11 @@ class TenantBacklogIntegrationTest {
             assertThat(backlog(tenantA)).isEqualTo(3.0);
             assertThat(backlog(tenantB)).isEqualTo(5.0);
         });
+        // and so it reads on /actuator/prometheus, the share read beside it
+        assertThat(((PrometheusMeterRegistry) registry).scrape())
+                .contains("fleet_backlog_records{group=\"" + GROUP + "\",tenant=\"" + tenantA + "\",topic=\""
+                        + TOPIC + "\"} 3.0")
+                .contains("fleet_backlog_sampled_ratio{group=\"" + GROUP + "\",topic=\"" + TOPIC + "\"} 1.0");
 
         // and once the group has caught up, both are 0
         commitAtEnd();
@@ -161,7 +167,7 @@ class TenantBacklogIntegrationTest {
 
         @Bean
         MeterRegistry meterRegistry() {
-            return new SimpleMeterRegistry();
+            return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         }
     }
 }
