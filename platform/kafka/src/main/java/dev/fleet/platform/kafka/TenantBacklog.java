@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -79,7 +80,7 @@ public final class TenantBacklog {
     public List<Backlog> read(Collection<String> groups)
             throws ExecutionException, InterruptedException, TimeoutException {
         List<Backlog> backlogs = new ArrayList<>();
-        for (String group : new java.util.TreeSet<>(groups)) {
+        for (String group : new TreeSet<>(groups)) {
             backlogs.addAll(readGroup(group));
         }
         return backlogs;

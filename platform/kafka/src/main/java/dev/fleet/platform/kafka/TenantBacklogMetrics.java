@@ -119,11 +119,11 @@ public class TenantBacklogMetrics implements SmartLifecycle {
         List<MultiGauge.Row<?>> rows = new ArrayList<>();
         series.forEach((key, s) -> rows.add(MultiGauge.Row.of(Tags.of("group", key.get(0), "topic", key.get(1),
                 "tenant", key.get(2)), s.value)));
-        records.register(rows, true);
+        records.register(rows, false); // kept rows keep their gauge: no gap for a scrape
         List<MultiGauge.Row<?>> ratioRows = new ArrayList<>();
         ratios.forEach((key, bits) -> ratioRows.add(MultiGauge.Row.of(Tags.of("group", key.get(0), "topic",
                 key.get(1)), bits, b -> Double.longBitsToDouble(b.get()))));
-        sampled.register(ratioRows, true);
+        sampled.register(ratioRows, false);
     }
 
     private Admin admin() {
