@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import dev.fleet.events.v1.Money;
+import dev.fleet.events.v1.TransactionSubmitted;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.test.FleetTestEnvironment;
 import dev.fleet.test.SharedKafka;
@@ -49,6 +52,7 @@ class TenantBacklogIntegrationTest {
 
     static final String GROUP = "backlog-test";
     private static final String TOPIC = FleetTopics.TRANSACTIONS.name();
+    private static final AvroSingleObjectSerde SERDE = new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog());
 
     @DynamicPropertySource
     static void kafka(DynamicPropertyRegistry registry) {
@@ -155,8 +159,14 @@ class TenantBacklogIntegrationTest {
     }
 
     private static void send(KafkaProducer<byte[], byte[]> producer, int partition, String tenant) throws Exception {
+        // a valid value: the other tests on the shared broker read this topic from its beginning
+        TransactionSubmitted value = TransactionSubmitted.newBuilder().setTenantId(tenant)
+                .setTransactionId(UUID.randomUUID().toString()).setAccountId("account")
+                .setAmount(new Money("1.00", "EUR")).setMerchant("backlog-test").setMerchantCategory("5814")
+                .setCountry("DE").setDeviceId("device").setChannel("ecommerce").setOccurredAt(Instant.now())
+                .setMetadata(Map.of()).build();
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(TOPIC, partition,
-                (tenant + "/account").getBytes(StandardCharsets.UTF_8), "value".getBytes(StandardCharsets.UTF_8));
+                (tenant + "/account").getBytes(StandardCharsets.UTF_8), SERDE.serializer().serialize(TOPIC, value));
         record.headers().add(FleetHeaders.TENANT_ID, tenant.getBytes(StandardCharsets.UTF_8));
         producer.send(record).get();
     }
