@@ -398,7 +398,7 @@ class FleetChartTest {
         assertThat(lagRule.at("/for").asText()).isEqualTo("5m");
         JsonNode dashboard = dashboard(monitored);
         assertThat(dashboard.at("/uid").asText()).isEqualTo("fleet-overview");
-        assertThat(dashboard.at("/panels").findValuesAsText("title")).hasSize(5);
+        assertThat(dashboard.at("/panels").findValuesAsText("title")).hasSize(6);
     }
 
     @Test
@@ -411,6 +411,10 @@ class FleetChartTest {
                 "platform/kafka/src/test/java/dev/fleet/platform/kafka/KafkaClientMetricsIntegrationTest.java"));
         assertThat(counterSource).contains("METER = \"fleet.dlq.records\"");
         assertThat(metricsTest).contains("\"kafka.consumer.fetch.manager.records.lag\"", "tag(\"group\"");
+        String backlogSource = Files.readString(RenderedChart.REPOSITORY
+                .resolve("platform/kafka/src/main/java/dev/fleet/platform/kafka/TenantBacklogMetrics.java"));
+        assertThat(backlogSource).contains("RECORDS = \"fleet.backlog.records\"");
+        String backlog = "fleet.backlog.records".replace('.', '_');
         String dlq = "fleet.dlq.records".replace('.', '_') + "_total";
         String lag = "kafka.consumer.fetch.manager.records.lag".replace('.', '_');
 
@@ -428,7 +432,8 @@ class FleetChartTest {
         assertThat(alerts.get("FleetCircuitBreakerOpen")).contains("resilience4j_circuitbreaker_state")
                 .contains("state=\"open\"");
         assertThat(alerts.get("FleetReadinessFlapping")).contains("kube_pod_status_ready").contains("pod=~\"fleet-.*\"");
-        assertThat(String.join("\n", panels)).contains(lag, dlq, "resilience4j_circuitbreaker_state",
+        assertThat(String.join("\n", panels)).contains(lag, dlq, backlog, "by (group, topic, tenant)",
+                "resilience4j_circuitbreaker_state",
                 "kube_pod_status_ready");
     }
 

@@ -256,6 +256,14 @@ class FleetEndToEndIT {
                     assertThat(span.kind()).isEqualTo(ReceivedSpan.CONSUMER);
                     assertThat(span.parentSpanId()).isEqualTo(request.spanId());
                 });
+        // and that trace is the caller's, the gateway's HTTP server span the producer span's parent (decision 0052)
+        assertThat(request.traceId()).isEqualTo(callerTrace);
+        assertThat(trace).as("the gateway's HTTP server span is the parent of its producer span").anySatisfy(span -> {
+            assertThat(span.service()).isEqualTo("gateway");
+            assertThat(span.kind()).isEqualTo(ReceivedSpan.SERVER);
+            assertThat(span.parentSpanId()).isEqualTo("00f067aa0ba902b7");
+            assertThat(request.parentSpanId()).isEqualTo(span.spanId());
+        });
     }
 
     /** The traces (their spans so far) started by a chat request the gateway published after {@code sentAt}. */

@@ -54,6 +54,11 @@ final class AdminEndOffsets implements EndOffsets, AutoCloseable {
         }
     }
 
+    /** A new admin client with the same settings, for a caller that owns (and closes) it. */
+    Admin newAdmin() {
+        return Admin.create(adminConfig);
+    }
+
     private synchronized Admin admin() {
         if (admin == null) {
             admin = Admin.create(adminConfig);

@@ -17,7 +17,8 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
  * ({@code kafka.consumer.fetch.manager.records.lag} per topic and partition and the rest) to the
  * registry, tagged with the consumer's {@code group} — which spring-kafka's
  * {@code MicrometerConsumerListener} leaves out, and which an SRE needs to tell whose lag it is.
- * Limits: the hand-driven consumers ({@link TopicMirror}, {@link ReplyConsumer}) are not covered.
+ * The hand-driven consumers ({@link TopicMirror}, {@link ReplyConsumer}, …) get the same through
+ * {@link HandDrivenConsumers}.
  */
 public class ConsumerGroupMetrics<K, V> implements ConsumerFactory.Listener<K, V> {
 

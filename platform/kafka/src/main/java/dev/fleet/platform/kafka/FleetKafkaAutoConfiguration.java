@@ -57,7 +57,7 @@ import io.micrometer.observation.ObservationRegistry;
  * provisioning of the topics the service touches from the catalog ({@link TopicProvisioning}).
  */
 @AutoConfiguration(before = KafkaAutoConfiguration.class)
-@EnableConfigurationProperties({FleetKafkaProperties.class, KafkaProperties.class})
+@EnableConfigurationProperties({FleetKafkaProperties.class, FleetBacklogProperties.class, KafkaProperties.class})
 public class FleetKafkaAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(FleetKafkaAutoConfiguration.class);
@@ -228,10 +228,18 @@ public class FleetKafkaAutoConfiguration {
         return factory;
     }
 
+    /** The consumers the platform and services drive by hand, with their client metrics where Micrometer is. */
+    @Bean
+    @ConditionalOnMissingBean
+    HandDrivenConsumers handDrivenConsumers(ObjectProvider<HandDrivenConsumers.Binding> binding) {
+        HandDrivenConsumers.Binding bound = binding.getIfUnique();
+        return bound == null ? HandDrivenConsumers.UNBOUND : new HandDrivenConsumers(bound);
+    }
+
     @Bean
     TopicMirrors topicMirrors(KafkaProperties kafka, FleetSerde serde, DeadLetters deadLetters,
-            FleetKafkaProperties fleet) {
-        return new TopicMirrors(consumerConfig(kafka, fleet), serde, deadLetters);
+            FleetKafkaProperties fleet, HandDrivenConsumers handDriven) {
+        return new TopicMirrors(consumerConfig(kafka, fleet), serde, deadLetters, handDriven);
     }
 
     /** How often the cluster is asked whether it answers, and how long an answer may take. */
@@ -246,9 +254,9 @@ public class FleetKafkaAutoConfiguration {
 
     @Bean
     ReplyConsumers replyConsumers(KafkaProperties kafka, FleetSerde serde, DeadLetters deadLetters,
-            FleetKafkaProperties fleet) {
+            FleetKafkaProperties fleet, HandDrivenConsumers handDriven) {
         return new ReplyConsumers(consumerConfig(kafka, fleet), serde, deadLetters, fleet.replyGroup(),
-                fleet.replyAssignmentWait());
+                fleet.replyAssignmentWait(), handDriven);
     }
 
     @Bean
@@ -290,6 +298,38 @@ public class FleetKafkaAutoConfiguration {
         @Bean
         ConsumerGroupMetrics<?, ?> fleetConsumerGroupMetrics(ObjectProvider<MeterRegistry> registry) {
             return new ConsumerGroupMetrics<>(registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry));
+        }
+
+        /** Kafka client metrics of the hand-driven consumers (mirrors, tails, reply consumers, a service's own). */
+        @Bean
+        HandDrivenConsumers.Binding fleetHandDrivenConsumerMetrics(ObjectProvider<MeterRegistry> registry) {
+            return new HandDrivenConsumerMetrics(registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry));
+        }
+
+        /**
+         * {@code fleet.backlog.records{group, topic, tenant}} of this service's consumer groups: its listener
+         * containers' groups, its Kafka Streams application's, and {@code fleet.backlog.groups}.
+         */
+        @Bean
+        @ConditionalOnProperty(name = "fleet.backlog.enabled", havingValue = "true", matchIfMissing = true)
+        TenantBacklogMetrics fleetTenantBacklogMetrics(FleetBacklogProperties backlog, KafkaProperties kafka,
+                FleetKafkaProperties fleet, HandDrivenConsumers handDriven, ObjectProvider<MeterRegistry> registry,
+                ObjectProvider<org.springframework.kafka.config.KafkaListenerEndpointRegistry> listeners) {
+            java.util.function.Supplier<java.util.Set<String>> groups = () -> {
+                java.util.Set<String> names = new java.util.TreeSet<>();
+                listeners.ifAvailable(containers -> containers.getAllListenerContainers().forEach(container -> {
+                    if (container.getGroupId() != null) {
+                        names.add(container.getGroupId());
+                    }
+                }));
+                if (kafka.getStreams().getApplicationId() != null) {
+                    names.add(kafka.getStreams().getApplicationId());
+                }
+                return names;
+            };
+            return new TenantBacklogMetrics(backlog, consumerConfig(kafka, fleet), groups, handDriven,
+                    registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry),
+                    java.time.Clock.systemUTC());
         }
 
         @Bean

@@ -12,7 +12,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.Metric;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +41,7 @@ public class ReplyConsumer<V extends SpecificRecord> {
     private final DeadLetters deadLetters;
     private final ReplyRouter<V> router;
     private final ReplyPartitionAssignments assignments;
+    private final HandDrivenConsumers consumers;
 
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile Metric recordsConsumed;
@@ -49,6 +49,12 @@ public class ReplyConsumer<V extends SpecificRecord> {
 
     public ReplyConsumer(Topic<V> topic, String groupId, Map<String, Object> consumerConfig, FleetSerde serde,
             DeadLetters deadLetters, ReplyRouter<V> router) {
+        this(topic, groupId, consumerConfig, serde, deadLetters, router, HandDrivenConsumers.UNBOUND);
+    }
+
+    public ReplyConsumer(Topic<V> topic, String groupId, Map<String, Object> consumerConfig, FleetSerde serde,
+            DeadLetters deadLetters, ReplyRouter<V> router, HandDrivenConsumers consumers) {
+        this.consumers = consumers;
         this.topic = topic;
         this.groupId = groupId;
         this.consumerConfig = consumerConfig;
@@ -90,8 +96,7 @@ public class ReplyConsumer<V extends SpecificRecord> {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> c = consumers.open(props, "replies-" + topic.name());
         recordsConsumed = c.metrics().entrySet().stream()
                 .filter(e -> e.getKey().name().equals("records-consumed-total")
                         && e.getKey().group().equals("consumer-fetch-manager-metrics")

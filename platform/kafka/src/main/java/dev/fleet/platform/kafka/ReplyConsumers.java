@@ -28,6 +28,7 @@ public class ReplyConsumers implements SmartLifecycle {
     private final DeadLetters deadLetters;
     private final String replyGroup;
     private final Duration assignmentWait;
+    private final HandDrivenConsumers handDriven;
     private final List<ReplyConsumer<?>> consumers = new CopyOnWriteArrayList<>();
     private volatile boolean running;
 
@@ -37,6 +38,13 @@ public class ReplyConsumers implements SmartLifecycle {
      */
     public ReplyConsumers(Map<String, Object> consumerConfig, FleetSerde serde, DeadLetters deadLetters,
             String replyGroup, Duration assignmentWait) {
+        this(consumerConfig, serde, deadLetters, replyGroup, assignmentWait, HandDrivenConsumers.UNBOUND);
+    }
+
+    /** @param handDriven creates the reply consumers (and binds their metrics) */
+    public ReplyConsumers(Map<String, Object> consumerConfig, FleetSerde serde, DeadLetters deadLetters,
+            String replyGroup, Duration assignmentWait, HandDrivenConsumers handDriven) {
+        this.handDriven = handDriven;
         this.consumerConfig = Map.copyOf(consumerConfig);
         this.serde = serde;
         this.deadLetters = deadLetters;
@@ -48,7 +56,7 @@ public class ReplyConsumers implements SmartLifecycle {
     public synchronized <V extends SpecificRecord> ReplyRouter<V> router(Topic<V> topic, Predicate<V> isLast) {
         ReplyRouter<V> router = new ReplyRouter<>(topic.name(), isLast);
         ReplyConsumer<V> consumer = new ReplyConsumer<>(topic, replyGroup + "." + topic.name(), consumerConfig,
-                serde, deadLetters, router);
+                serde, deadLetters, router, handDriven);
         consumers.add(consumer);
         if (running) {
             consumer.start();

@@ -14,7 +14,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +46,7 @@ public class TopicMirror<V extends SpecificRecord> {
     private final MirrorOptions options;
     private final MirrorCatchUp catchUps;
     private final UnreadableRecords unreadable = new UnreadableRecords();
+    private final HandDrivenConsumers consumers;
 
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile PollLoop loop;
@@ -58,16 +58,18 @@ public class TopicMirror<V extends SpecificRecord> {
     public TopicMirror(Topic<V> topic, Map<String, Object> consumerConfig, FleetSerde serde,
             DeadLetters deadLetters, Consumer<MirroredRecord<V>> handler) {
         this(topic, consumerConfig, serde, deadLetters, handler, MirrorOptions.DEFAULTS,
-                new AdminEndOffsets(consumerConfig));
+                new AdminEndOffsets(consumerConfig), HandDrivenConsumers.UNBOUND);
     }
 
     /**
      * @param endOffsets where catch-ups read the topic's end offsets (asked on the first catch-up)
+     * @param consumers  creates the mirror's consumer (and binds its metrics)
      */
     public TopicMirror(Topic<V> topic, Map<String, Object> consumerConfig, FleetSerde serde,
             DeadLetters deadLetters, Consumer<MirroredRecord<V>> handler, MirrorOptions options,
-            EndOffsets endOffsets) {
+            EndOffsets endOffsets, HandDrivenConsumers consumers) {
         this.topic = topic;
+        this.consumers = consumers;
         this.consumerConfig = consumerConfig;
         this.serde = serde;
         this.deadLetters = deadLetters;
@@ -108,8 +110,7 @@ public class TopicMirror<V extends SpecificRecord> {
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> c = consumers.open(props, "mirror-" + topic.name());
         List<TopicPartition> partitions = awaitPartitions(c);
         c.assign(partitions);
         c.seekToBeginning(partitions);

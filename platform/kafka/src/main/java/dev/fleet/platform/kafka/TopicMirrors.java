@@ -22,11 +22,19 @@ public class TopicMirrors implements SmartLifecycle {
     private final FleetSerde serde;
     private final DeadLetters deadLetters;
     private final AdminEndOffsets endOffsets;
+    private final HandDrivenConsumers handDriven;
     private final List<TopicMirror<?>> mirrors = new CopyOnWriteArrayList<>();
     private final List<TopicTail<?>> tails = new CopyOnWriteArrayList<>();
     private volatile boolean running;
 
     public TopicMirrors(Map<String, Object> consumerConfig, FleetSerde serde, DeadLetters deadLetters) {
+        this(consumerConfig, serde, deadLetters, HandDrivenConsumers.UNBOUND);
+    }
+
+    /** @param handDriven creates the mirrors' and tails' consumers (and binds their metrics) */
+    public TopicMirrors(Map<String, Object> consumerConfig, FleetSerde serde, DeadLetters deadLetters,
+            HandDrivenConsumers handDriven) {
+        this.handDriven = handDriven;
         this.consumerConfig = Map.copyOf(consumerConfig);
         this.serde = serde;
         this.deadLetters = deadLetters;
@@ -39,7 +47,7 @@ public class TopicMirrors implements SmartLifecycle {
      * console's read models), started and stopped by whoever owns them, never a bean of this type.
      */
     public TopicMirrors sibling() {
-        return new TopicMirrors(consumerConfig, serde, deadLetters);
+        return new TopicMirrors(consumerConfig, serde, deadLetters, handDriven);
     }
 
     /** Materializes {@code topic} from its beginning into {@code handler}, then follows it. */
@@ -51,7 +59,7 @@ public class TopicMirrors implements SmartLifecycle {
     public <V extends SpecificRecord> TopicMirror<V> fromBeginning(Topic<V> topic, MirrorOptions options,
             Consumer<MirroredRecord<V>> handler) {
         return add(new TopicMirror<>(topic, consumerConfig, serde, deadLetters, handler,
-                options, endOffsets));
+                options, endOffsets, handDriven));
     }
 
     /**
@@ -60,7 +68,7 @@ public class TopicMirrors implements SmartLifecycle {
      */
     public synchronized <V extends SpecificRecord> TopicTail<V> fromEnd(Topic<V> topic, Predicate<String> wantsKey,
             Consumer<MirroredRecord<V>> handler) {
-        TopicTail<V> tail = new TopicTail<>(topic, consumerConfig, serde, wantsKey, handler);
+        TopicTail<V> tail = new TopicTail<>(topic, consumerConfig, serde, wantsKey, handler, handDriven);
         tails.add(tail);
         if (running) {
             tail.start();

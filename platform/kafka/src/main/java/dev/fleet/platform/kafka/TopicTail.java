@@ -14,7 +14,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,10 +45,17 @@ public class TopicTail<V extends SpecificRecord> {
     private final Predicate<String> wantsKey;
     private final Consumer<MirroredRecord<V>> handler;
     private final AtomicLong unreadable = new AtomicLong();
+    private final HandDrivenConsumers consumers;
     private volatile PollLoop loop;
 
     TopicTail(Topic<V> topic, Map<String, Object> consumerConfig, FleetSerde serde, Predicate<String> wantsKey,
             Consumer<MirroredRecord<V>> handler) {
+        this(topic, consumerConfig, serde, wantsKey, handler, HandDrivenConsumers.UNBOUND);
+    }
+
+    TopicTail(Topic<V> topic, Map<String, Object> consumerConfig, FleetSerde serde, Predicate<String> wantsKey,
+            Consumer<MirroredRecord<V>> handler, HandDrivenConsumers consumers) {
+        this.consumers = consumers;
         this.topic = topic;
         this.consumerConfig = consumerConfig;
         this.serde = serde;
@@ -79,8 +85,7 @@ public class TopicTail<V extends SpecificRecord> {
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        KafkaConsumer<byte[], byte[]> c = consumers.open(props, "tail-" + topic.name());
         List<TopicPartition> partitions = c.partitionsFor(topic.name(), METADATA_WAIT).stream()
                 .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         if (partitions.isEmpty()) {

@@ -24,13 +24,15 @@ import dev.fleet.schemas.FleetTopics;
 import dev.fleet.test.FleetTestEnvironment;
 import dev.fleet.test.TopicProbe;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * The Kafka metrics an SRE reads from {@code /actuator/prometheus}: a listener's consumer reports
- * its lag per group, topic and partition; every dead letter counts {@code fleet.dlq.records}.
+ * its lag per group, topic and partition, and so does a hand-driven one (a tail); every dead letter counts
+ * {@code fleet.dlq.records}.
  */
 @SpringBootTest(classes = KafkaClientMetricsIntegrationTest.App.class, properties = {
         "fleet.kafka.service=scorer", "fleet.kafka.retry-backoff=10ms", "fleet.kafka.retry-attempts=0",
@@ -48,6 +50,9 @@ class KafkaClientMetricsIntegrationTest {
 
     @Autowired
     MeterRegistry registry;
+
+    @Autowired
+    TopicMirrors mirrors;
 
     private final TopicProbe probe = TopicProbe.shared();
 
@@ -70,6 +75,29 @@ class KafkaClientMetricsIntegrationTest {
             assertThat(lag.getId().getTag("partition")).matches("\\d+");
             assertThat(lag.value()).isGreaterThanOrEqualTo(0);
         });
+    }
+
+    @Test
+    void shouldReportAHandDrivenConsumersFetchesUntilItCloses() {
+        // given a tail, a consumer the platform drives by hand outside any group
+        TopicTail<?> tail = mirrors.fromEnd(FleetTopics.RISK_DECISIONS, key -> false, record -> {
+        });
+
+        // then its client metrics are in the registry, tagged like a listener's, and it fetches
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            FunctionCounter fetches = registry.find("kafka.consumer.fetch.manager.fetch.total")
+                    .tag("spring.id", "tail-" + FleetTopics.RISK_DECISIONS.name()).tag("group", "none")
+                    .functionCounter();
+            assertThat(fetches).isNotNull();
+            assertThat(fetches.count()).isPositive();
+        });
+        assertThat(registry.find("kafka.consumer.fetch.manager.fetch.rate")
+                .tag("spring.id", "tail-" + FleetTopics.RISK_DECISIONS.name()).gauge()).isNotNull();
+
+        // and when it stops, its meters leave the registry
+        tail.stop();
+        assertThat(registry.find("kafka.consumer.fetch.manager.fetch.total")
+                .tag("spring.id", "tail-" + FleetTopics.RISK_DECISIONS.name()).meters()).isEmpty();
     }
 
     @Test

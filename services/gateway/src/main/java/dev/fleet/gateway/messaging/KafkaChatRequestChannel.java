@@ -10,6 +10,7 @@ import dev.fleet.platform.kafka.EventContext;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.ReplyPartitionUnavailableException;
 import dev.fleet.platform.kafka.ReplyRouter;
+import dev.fleet.platform.kafka.RequestObservation;
 import dev.fleet.schemas.FleetTopics;
 
 import reactor.core.publisher.Flux;
@@ -36,7 +37,8 @@ public class KafkaChatRequestChannel implements ChatRequestChannel {
 
     @Override
     public Mono<Flux<ChatChunk>> send(ChatRequested request) {
-        return Mono.defer(() -> {
+        // the HTTP request's span current while the event is made: the chat's trace starts under it
+        return RequestObservation.defer(() -> {
             String requestId = request.getRequestId();
             ReplyRouter.Registration<ChatChunk> registration = replies.register(requestId);
             Flux<ChatChunk> chunks = registration.replies().onErrorMap(ReplyPartitionUnavailableException.class,

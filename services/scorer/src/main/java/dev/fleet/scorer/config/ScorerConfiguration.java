@@ -10,6 +10,7 @@ import org.springframework.context.annotation.Configuration;
 
 import dev.fleet.platform.kafka.DeadLetters;
 import dev.fleet.platform.kafka.FleetSerde;
+import dev.fleet.platform.kafka.HandDrivenConsumers;
 import dev.fleet.platform.kafka.TopicMirrors;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.scorer.domain.CollectionRules;
@@ -54,9 +55,9 @@ public class ScorerConfiguration {
 
     @Bean
     ItemVectorShards itemVectorShards(KafkaProperties kafka, FleetSerde serde, DeadLetters deadLetters,
-            VectorIndex index, UserProfiles profiles, ShardStates states) {
+            VectorIndex index, UserProfiles profiles, ShardStates states, HandDrivenConsumers handDriven) {
         Map<String, Object> config = kafka.buildConsumerProperties(null);
-        return new ItemVectorShards(config, serde, deadLetters, index, profiles, states);
+        return new ItemVectorShards(config, serde, deadLetters, index, profiles, states, handDriven);
     }
 
     @Bean

@@ -16,13 +16,13 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 import dev.fleet.platform.kafka.DeadLetters;
 import dev.fleet.platform.kafka.FleetSerde;
+import dev.fleet.platform.kafka.HandDrivenConsumers;
 import dev.fleet.schemas.FleetTopics;
 import dev.fleet.scorer.domain.ShardStates;
 import dev.fleet.scorer.domain.VectorIndex;
@@ -48,6 +48,7 @@ public class ItemVectorShards implements SmartLifecycle {
     private final Map<String, Object> consumerConfig;
     private final DeadLetters deadLetters;
     private final ShardStates states;
+    private final HandDrivenConsumers handDriven;
     private final Map<String, ShardFeed> feeds = new LinkedHashMap<>();
     private final int partitions = FleetTopics.ITEM_VECTORS.partitions();
 
@@ -65,7 +66,8 @@ public class ItemVectorShards implements SmartLifecycle {
     private volatile boolean running;
 
     public ItemVectorShards(Map<String, Object> consumerConfig, FleetSerde serde, DeadLetters deadLetters,
-            VectorIndex index, UserProfiles profiles, ShardStates states) {
+            VectorIndex index, UserProfiles profiles, ShardStates states, HandDrivenConsumers handDriven) {
+        this.handDriven = handDriven;
         this.consumerConfig = Map.copyOf(consumerConfig);
         this.deadLetters = deadLetters;
         this.states = states;
@@ -128,7 +130,7 @@ public class ItemVectorShards implements SmartLifecycle {
         props.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        consumer = handDriven.open(props, "item-vector-shards");
         running = true;
         thread = new Thread(this::run, "item-vector-shards");
         thread.setDaemon(true);
