@@ -159,6 +159,40 @@ class ScorerIntegrationTest {
     }
 
     @Test
+    void answersTheRequestsAroundAnUndecodableOneInTheSamePollAndDeadLettersOnlyIt() throws Exception {
+        // given three requests sent together to one partition (one poll, as a batch listener gets them)
+        String tenant = UUID.randomUUID().toString();
+        publishVector(tenant, "docs", "x", 1, 0, 0, 0);
+        awaitIndexed(tenant, "docs", 1);
+        ScoreRequested before = request(tenant, "docs", 5, 1f, 0f, 0f, 0f);
+        ScoreRequested after = request(tenant, "docs", 5, 1f, 0f, 0f, 0f);
+        byte[] poisonKey = ("poison-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8);
+        byte[] garbage = "not a score request either".getBytes(StandardCharsets.UTF_8);
+
+        try (var dlq = TopicReader.raw(FleetTopics.SCORE_REQUESTS.dlq());
+                var replies = TopicReader.decoded(FleetTopics.SCORE_REPLIES.name(), FLEET_VALUES)) {
+            // when
+            int partition = home(tenant, "docs");
+            producer.send(new ProducerRecord<>(FleetTopics.SCORE_REQUESTS.name(), partition, before.getRequestId(),
+                    before));
+            rawProducer.send(new ProducerRecord<>(FleetTopics.SCORE_REQUESTS.name(), partition, poisonKey, garbage));
+            producer.send(new ProducerRecord<>(FleetTopics.SCORE_REQUESTS.name(), partition, after.getRequestId(),
+                    after));
+            producer.flush();
+            rawProducer.flush();
+
+            // then both requests are answered and only the undecodable one is dead-lettered
+            for (ScoreRequested answered : List.of(before, after)) {
+                ScoreResult result = (ScoreResult) replies.awaitRecord(
+                        r -> r.key().equals(answered.getRequestId()), TIMEOUT).value();
+                assertThat(result.getItems()).extracting(ScoredItem::getItemId).containsExactly("x");
+            }
+            ConsumerRecord<byte[], byte[]> dead = dlq.awaitRecord(r -> Arrays.equals(r.key(), poisonKey), TIMEOUT);
+            assertThat(dead.value()).isEqualTo(garbage);
+        }
+    }
+
+    @Test
     void deadLettersAnUndecodableRequestAndAnswersTheNextOne() throws Exception {
         // given
         String tenant = UUID.randomUUID().toString();

@@ -2,6 +2,7 @@ package dev.fleet.scorer.messaging;
 
 import java.time.Clock;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -9,12 +10,14 @@ import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.kafka.listener.ConsumerSeekAware;
 import org.springframework.stereotype.Component;
 
 import dev.fleet.events.v1.Meter;
 import dev.fleet.events.v1.ScoreRequested;
 import dev.fleet.events.v1.ScoreResult;
+import dev.fleet.platform.kafka.DecodeFailures;
 import dev.fleet.platform.kafka.EventContext;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.PendingSends;
@@ -79,23 +82,59 @@ public class ScoreRequestListener implements ConsumerSeekAware {
         partitions.forEach(tp -> owned.remove(tp.partition()));
     }
 
+    /**
+     * Answers a polled batch: every request's outputs are sent as it is answered and the broker's
+     * acknowledgements are awaited once for the batch (one round trip per poll instead of one per search),
+     * before the container commits its offsets. A request that cannot be answered (no value, an undecodable
+     * one, an unexpected failure) is reported by its index once the ones before it are acknowledged, so the
+     * platform's error handler commits those, sends it to {@code fleet.score.requests.v1.dlq} and delivers
+     * the rest again; a transient failure of the acknowledgements retries the whole batch (a requester takes
+     * the first reply of a request id); an interruption (the container stopping) delivers the batch again.
+     */
     @KafkaListener(id = "score-requests", idIsGroup = false,
-            topics = "#{T(dev.fleet.schemas.FleetTopics).SCORE_REQUESTS.name()}")
-    public void on(ConsumerRecord<String, ScoreRequested> record) throws InterruptedException {
+            topics = "#{T(dev.fleet.schemas.FleetTopics).SCORE_REQUESTS.name()}",
+            containerFactory = "fleetBatchListenerFactory")
+    public void on(List<ConsumerRecord<String, ScoreRequested>> records) throws InterruptedException {
+        PendingSends sends = new PendingSends(publisher);
+        for (int i = 0; i < records.size(); i++) {
+            ConsumerRecord<String, ScoreRequested> record = records.get(i);
+            try {
+                answer(record, sends);
+            } catch (RuntimeException e) {
+                acknowledged(sends, records);
+                throw new BatchListenerFailedException("cannot answer score request " + record.topic() + "-"
+                        + record.partition() + "@" + record.offset() + ": " + e.getMessage(), e, i);
+            }
+        }
+        acknowledged(sends, records);
+    }
+
+    private void answer(ConsumerRecord<String, ScoreRequested> record, PendingSends sends) throws InterruptedException {
         ScoreRequested request = record.value();
         if (request == null) {
-            throw new IllegalArgumentException("score request " + record.key() + " has no value");
+            throw DecodeFailures.of(record).<RuntimeException>map(e -> e)
+                    .orElseGet(() -> new IllegalArgumentException("score request " + record.key() + " has no value"));
         }
         RankingRules applied = rules.of(request.getTenantId(), request.getCollection());
         ScoreResult result = search.answer(request, record.partition(), applied);
-        PendingSends sends = new PendingSends(publisher);
         sends.publish(FleetTopics.SCORE_REPLIES, request.getReplyPartition(), request.getRequestId(), result,
                 EventContext.causedBy(record.headers(), request.getTenantId()));
         if (result.getError() == null) {
             usage.publish(sends, record.headers(), request.getTenantId(), Meter.SEARCH_QUERIES, 1, null);
         }
         served.publish(sends, record.headers(), request, result, applied.version());
-        sends.awaitAcknowledged(properties.publishTimeout());
+    }
+
+    /** Waits for the batch's sends so far; a failure retries the batch from its first record. */
+    private void acknowledged(PendingSends sends, List<ConsumerRecord<String, ScoreRequested>> records) {
+        try {
+            sends.awaitAcknowledged(properties.publishTimeout());
+        } catch (RuntimeException e) {
+            ConsumerRecord<String, ScoreRequested> first = records.get(0);
+            throw new BatchListenerFailedException("replies of the score requests from " + first.topic() + "-"
+                    + first.partition() + "@" + first.offset() + " were not acknowledged, to be retried: "
+                    + e.getMessage(), e, 0);
+        }
     }
 
 }

@@ -51,16 +51,19 @@ import dev.fleet.test.SharedKafka;
  * same data (target ≥ 0.8), and queries/s with one and with two scorer replicas (issue 8).
  *
  * <ol>
- * <li>Random normalized 384-d vectors ({@code items}, spread over {@code collections} collections so that they
- * land on several partitions) go to {@code fleet.item-vectors.v1} and into an in-process {@link VectorIndex}.</li>
- * <li><b>kernel</b>: one thread calls {@link CollectionSearch#answer} (what {@code bench scorer}'s JMH benchmark
- * measures: {@code VectorIndex.search}, top-10, no filter) on the rotating queries, in process: queries/s.</li>
+ * <li>Two data sets of {@code items} random normalized 384-d vectors go to {@code fleet.item-vectors.v1}: one
+ * tenant's single collection (the data {@code bench scorer}'s kernel scans: every query scans all the items), also
+ * loaded into an in-process {@link VectorIndex}; and another tenant's items spread over {@code collections}
+ * collections, so that they land on several partitions and two replicas can share them.</li>
+ * <li><b>in process</b>: one thread calls {@link CollectionSearch#answer} (what {@code bench scorer}'s JMH benchmark
+ * measures: {@code VectorIndex.search}, top-10, no filter) on the single collection with rotating queries.</li>
  * <li><b>through Kafka, one replica</b>: a scorer application context (the service as it runs, one listener
  * thread) answers {@code ScoreRequested} records published to {@code fleet.score.requests.v1} by a closed loop
  * holding {@code inflight} requests; each query's time runs from its publish to its {@code ScoreResult} arriving
- * at a plain consumer of {@code fleet.score.replies.v1}: queries/s, p50/p99.</li>
+ * at a plain consumer of {@code fleet.score.replies.v1}: queries/s, p50/p99 — first over the single collection
+ * (÷ in process: the ratio, target ≥ 0.8), then over the spread collections.</li>
  * <li><b>two replicas</b>: a second context joins the group, each holds about half the partitions (decision
- * 0034); the same loop again.</li>
+ * 0034); the spread collections' loop again.</li>
  * </ol>
  * Each phase has a warm-up ({@code seconds}/4) left out. The broker is an in-JVM KRaft broker (sharing this JVM's
  * cores) or the one {@code FLEET_TEST_KAFKA} names; both replicas share this JVM and machine, so the two-replica
@@ -76,7 +79,8 @@ public final class SearchBenchmark {
     private static final int TOP_K = 10;
     private static final int QUERIES = 64;
     private static final int PARTITIONS = FleetTopics.ITEM_VECTORS.partitions();
-    private static final String TENANT = "bench-search-" + UUID.randomUUID();
+    private static final String ONE_COLLECTION = "bench-search-one-" + UUID.randomUUID();
+    private static final String SPREAD = "bench-search-spread-" + UUID.randomUUID();
     private static final Duration LOAD_TIMEOUT = Duration.ofMinutes(10);
 
     private SearchBenchmark() {
@@ -107,41 +111,47 @@ public final class SearchBenchmark {
         ConfigurableApplicationContext second = null;
         try (KafkaProducer<String, SpecificRecord> producer = producer(bootstrap)) {
             await().atMost(LOAD_TIMEOUT).until(() -> first.getBean(ShardStates.class).allReady());
+            // the ratio's data: one collection of all the items, as bench scorer's kernel scans them
             VectorIndex local = new VectorIndex();
-            publishItems(producer, local, items, collections);
+            publishItems(producer, local, ONE_COLLECTION, items, 1);
+            // the replicas' data: the same number of items over several collections (so several partitions)
+            publishItems(producer, null, SPREAD, items, collections);
             await().atMost(LOAD_TIMEOUT).pollInterval(Duration.ofMillis(500))
-                    .until(() -> first.getBean(VectorIndex.class).size() == items);
-            System.out.printf("# loaded %d items into the replica and the in-process index%n", items);
+                    .until(() -> first.getBean(VectorIndex.class).size() == 2 * items);
+            System.out.printf("# loaded 2 x %d items into the replica, %d into the in-process index%n", items, items);
 
-            List<ScoreRequested> queries = queries(collections);
-            CollectionSearch kernel = new CollectionSearch(local, 100);
-            Result inProcess = inProcess(kernel, queries, seconds);
+            List<ScoreRequested> single = queries(ONE_COLLECTION, 1);
+            List<ScoreRequested> spread = queries(SPREAD, collections);
+            Result inProcess = inProcess(new CollectionSearch(local, 100), single, seconds);
+            Result ratio;
             Result one;
             Result two;
             try (Replies replies = new Replies(bootstrap)) {
-                one = throughKafka(producer, replies, queries, seconds, inflight);
+                ratio = throughKafka(producer, replies, single, seconds, inflight);
+                one = throughKafka(producer, replies, spread, seconds, inflight);
                 second = replica(bootstrap, group);
                 ConfigurableApplicationContext joined = second;
                 await().atMost(LOAD_TIMEOUT).pollInterval(Duration.ofMillis(500)).until(() ->
                         first.getBean(ShardStates.class).snapshot().size()
                                 + joined.getBean(ShardStates.class).snapshot().size() == PARTITIONS
                         && first.getBean(ShardStates.class).allReady() && joined.getBean(ShardStates.class).allReady()
-                        && first.getBean(VectorIndex.class).size() + joined.getBean(VectorIndex.class).size() == items);
+                        && first.getBean(VectorIndex.class).size() + joined.getBean(VectorIndex.class).size()
+                                == 2 * items);
                 System.out.printf("# two replicas: %d and %d items%n", first.getBean(VectorIndex.class).size(),
                         joined.getBean(VectorIndex.class).size());
-                two = throughKafka(producer, replies, queries, seconds, inflight);
+                two = throughKafka(producer, replies, spread, seconds, inflight);
             }
 
             System.out.println();
-            System.out.println("scorer search: top-" + TOP_K + " over " + items + " normalized " + DIMENSIONS
-                    + "-d vectors in " + collections + " collections");
-            System.out.printf("%-34s %10s %10s %10s %8s%n", "path", "queries/s", "p50 ms", "p99 ms", "errors");
-            print("in process (one thread)", inProcess);
-            print("through Kafka, 1 replica", one);
-            print("through Kafka, 2 replicas", two);
-            System.out.printf("through Kafka (1 replica) ÷ in process: %.2f (target >= 0.8)%n",
-                    one.perSecond() / inProcess.perSecond());
-            System.out.printf("2 replicas ÷ 1 replica: %.2f (same JVM, same %d cores)%n",
+            System.out.println("scorer search: top-" + TOP_K + ", normalized " + DIMENSIONS + "-d vectors");
+            System.out.printf("%-52s %10s %10s %10s %8s%n", "path", "queries/s", "p50 ms", "p99 ms", "errors");
+            print("in process, one thread, 1 collection of " + items, inProcess);
+            print("through Kafka, 1 replica, 1 collection of " + items, ratio);
+            print("through Kafka, 1 replica, " + collections + " collections", one);
+            print("through Kafka, 2 replicas, " + collections + " collections", two);
+            System.out.printf("through Kafka ÷ in process (1 collection of %d): %.2f (target >= 0.8)%n", items,
+                    ratio.perSecond() / inProcess.perSecond());
+            System.out.printf("2 replicas ÷ 1 replica (%d collections): %.2f (same JVM, same %d cores)%n", collections,
                     two.perSecond() / one.perSecond(), Runtime.getRuntime().availableProcessors());
         } finally {
             if (second != null) {
@@ -167,8 +177,9 @@ public final class SearchBenchmark {
                 new StringSerializer(), SERDE.serializer());
     }
 
-    private static void publishItems(KafkaProducer<String, SpecificRecord> producer, VectorIndex local, int items,
-            int collections) {
+    /** Publishes the tenant's items; into {@code local} too, unless null. */
+    private static void publishItems(KafkaProducer<String, SpecificRecord> producer, VectorIndex local, String tenant,
+            int items, int collections) {
         Random random = new Random(8);
         for (int i = 0; i < items; i++) {
             String collection = "c" + (i % collections);
@@ -179,16 +190,18 @@ public final class SearchBenchmark {
                 floats[d] = (float) random.nextGaussian();
                 vector.add(floats[d]);
             }
-            ItemVector item = ItemVector.newBuilder().setTenantId(TENANT).setCollection(collection).setItemId(itemId)
+            ItemVector item = ItemVector.newBuilder().setTenantId(tenant).setCollection(collection).setItemId(itemId)
                     .setModel("bench-384d").setVector(vector).setText("").setMetadata(Map.of()).build();
-            producer.send(new ProducerRecord<>(FleetTopics.ITEM_VECTORS.name(), home(collection),
-                    TENANT + "/" + collection + "/" + itemId, item));
-            local.upsert(new ItemKey(TENANT, collection, itemId), floats, "", Map.of());
+            producer.send(new ProducerRecord<>(FleetTopics.ITEM_VECTORS.name(), home(tenant, collection),
+                    tenant + "/" + collection + "/" + itemId, item));
+            if (local != null) {
+                local.upsert(new ItemKey(tenant, collection, itemId), floats, "", Map.of());
+            }
         }
         producer.flush();
     }
 
-    private static List<ScoreRequested> queries(int collections) {
+    private static List<ScoreRequested> queries(String tenant, int collections) {
         Random random = new Random(42);
         List<ScoreRequested> queries = new ArrayList<>(QUERIES);
         for (int i = 0; i < QUERIES; i++) {
@@ -196,7 +209,7 @@ public final class SearchBenchmark {
             for (int d = 0; d < DIMENSIONS; d++) {
                 vector.add((float) random.nextGaussian());
             }
-            queries.add(ScoreRequested.newBuilder().setRequestId("q" + i).setTenantId(TENANT)
+            queries.add(ScoreRequested.newBuilder().setRequestId("q" + i).setTenantId(tenant)
                     .setCollection("c" + (i % collections)).setQueryVector(vector).setTopK(TOP_K)
                     .setReplyTo("bench").setRequestedAt(Instant.now()).build());
         }
@@ -259,7 +272,8 @@ public final class SearchBenchmark {
                 }
                 slots.release();
             });
-            producer.send(new ProducerRecord<>(FleetTopics.SCORE_REQUESTS.name(), home(query.getCollection()),
+            producer.send(new ProducerRecord<>(FleetTopics.SCORE_REQUESTS.name(),
+                    home(query.getTenantId(), query.getCollection()),
                     query.getRequestId(), query));
         }
         long elapsed = System.nanoTime() - start;
@@ -269,12 +283,12 @@ public final class SearchBenchmark {
         return Result.of(Arrays.copyOf(times, n), elapsed, errors.get());
     }
 
-    private static int home(String collection) {
-        return CollectionPartition.of(TENANT, collection, PARTITIONS);
+    private static int home(String tenant, String collection) {
+        return CollectionPartition.of(tenant, collection, PARTITIONS);
     }
 
     private static void print(String path, Result result) {
-        System.out.printf("%-34s %10.1f %10.2f %10.2f %8d%n", path, result.perSecond(), result.p50Millis(),
+        System.out.printf("%-52s %10.1f %10.2f %10.2f %8d%n", path, result.perSecond(), result.p50Millis(),
                 result.p99Millis(), result.errors());
     }
 
