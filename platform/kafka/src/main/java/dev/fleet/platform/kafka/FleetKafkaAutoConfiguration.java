@@ -100,6 +100,21 @@ public class FleetKafkaAutoConfiguration {
         return new FleetPublisher(kafkaTemplate, fleet.service());
     }
 
+    /**
+     * Exactly-once outputs for listeners that use it (the embedding worker): its own transactional
+     * producer, ids {@code <instance-id>-tx-<n>}; the producer is only created on first use.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    TransactionalOutputs fleetTransactionalOutputs(KafkaProperties kafka, FleetSerde serde,
+            FleetKafkaProperties fleet, ObjectProvider<DefaultKafkaProducerFactoryCustomizer> customizers) {
+        DefaultKafkaProducerFactory<String, SpecificRecord> factory = new DefaultKafkaProducerFactory<>(
+                producerConfig(kafka), new StringSerializer(), serde.serializer());
+        customizers.orderedStream().forEach(customizer -> customizer.customize(factory));
+        factory.setTransactionIdPrefix(fleet.instanceId() + "-tx-");
+        return new TransactionalOutputs(new KafkaTemplate<>(factory), fleet.service());
+    }
+
     /** Writes dead letters: raw bytes from failed decoding, or decoded records from failed processing. */
     @Bean
     KafkaTemplate<Object, Object> fleetDeadLetterTemplate(KafkaProperties kafka, FleetSerde serde,

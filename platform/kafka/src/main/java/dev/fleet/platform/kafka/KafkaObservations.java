@@ -26,14 +26,20 @@ class KafkaObservations implements BeanPostProcessor {
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
         if (bean instanceof KafkaTemplate<?, ?> template) {
-            template.setObservationEnabled(true);
-            if (template.getKafkaAdmin() == null) {
-                template.setKafkaAdmin(new KnownClusterId(this::clusterId));
-            }
+            observe(template);
+        } else if (bean instanceof TransactionalOutputs outputs) {
+            observe(outputs.template());
         } else if (bean instanceof AbstractKafkaListenerContainerFactory<?, ?, ?> factory) {
             factory.getContainerProperties().setObservationEnabled(true);
         }
         return bean;
+    }
+
+    private void observe(KafkaTemplate<?, ?> template) {
+        template.setObservationEnabled(true);
+        if (template.getKafkaAdmin() == null) {
+            template.setKafkaAdmin(new KnownClusterId(this::clusterId));
+        }
     }
 
     private String clusterId() {

@@ -2,6 +2,7 @@ package dev.fleet.embedding.messaging;
 
 import java.util.List;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.BatchListenerFailedException;
@@ -14,8 +15,8 @@ import dev.fleet.events.v1.EmbeddingResult;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.platform.kafka.DecodeFailures;
 import dev.fleet.platform.kafka.EventContext;
-import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.PendingSends;
+import dev.fleet.platform.kafka.TransactionalOutputs;
 import dev.fleet.platform.kafka.UsageRecorder;
 import dev.fleet.schemas.FleetTopics;
 
@@ -25,6 +26,10 @@ import dev.fleet.schemas.FleetTopics;
  * the requester reads when it named one: {@code replyPartition}) and, when it
  * succeeded, a {@code UsageRecorded} of its tokens.
  * <p>
+ * The replies and usage of the records answered are published in one Kafka transaction with their
+ * offsets ({@link TransactionalOutputs}): a request redelivered after a crash was either answered
+ * (committed) or not at all (aborted), so its usage is on {@code fleet.usage.v1} exactly once.
+ * <p>
  * A record that failed to decode stops the batch there: the records before it are answered and
  * committed, it is reported by index (the platform's error handler dead-letters it), and the records
  * after it are redelivered.
@@ -33,14 +38,14 @@ import dev.fleet.schemas.FleetTopics;
 public class EmbeddingRequestListener {
 
     private final EmbeddingBatcher batcher;
-    private final FleetPublisher publisher;
+    private final TransactionalOutputs outputs;
     private final FleetEmbeddingProperties properties;
     private final UsageRecorder usage;
 
-    public EmbeddingRequestListener(EmbeddingBatcher batcher, FleetPublisher publisher,
+    public EmbeddingRequestListener(EmbeddingBatcher batcher, TransactionalOutputs outputs,
             FleetEmbeddingProperties properties, UsageRecorder usage) {
         this.batcher = batcher;
-        this.publisher = publisher;
+        this.outputs = outputs;
         this.properties = properties;
         this.usage = usage;
     }
@@ -49,11 +54,11 @@ public class EmbeddingRequestListener {
             topics = "#{T(dev.fleet.schemas.FleetTopics).EMBEDDING_REQUESTS.name()}",
             containerFactory = "fleetBatchListenerFactory",
             properties = "max.poll.records=${fleet.embedding.batch-size}")
-    public void on(List<ConsumerRecord<String, EmbeddingRequested>> records) {
+    public void on(List<ConsumerRecord<String, EmbeddingRequested>> records, Consumer<?, ?> consumer) {
         int undecodable = firstUndecodable(records);
         List<ConsumerRecord<String, EmbeddingRequested>> decoded = records.subList(0, undecodable);
         if (!decoded.isEmpty()) {
-            answer(decoded);
+            answer(decoded, consumer);
         }
         if (undecodable < records.size()) {
             ConsumerRecord<String, EmbeddingRequested> poison = records.get(undecodable);
@@ -64,9 +69,13 @@ public class EmbeddingRequestListener {
         }
     }
 
-    private void answer(List<ConsumerRecord<String, EmbeddingRequested>> records) {
+    private void answer(List<ConsumerRecord<String, EmbeddingRequested>> records, Consumer<?, ?> consumer) {
         List<EmbeddingResult> results = batcher.answer(records.stream().map(ConsumerRecord::value).toList());
-        PendingSends sends = new PendingSends(publisher);
+        outputs.publish(records, consumer, properties.publishTimeout(), sends -> send(records, results, sends));
+    }
+
+    private void send(List<ConsumerRecord<String, EmbeddingRequested>> records, List<EmbeddingResult> results,
+            PendingSends sends) {
         for (int i = 0; i < records.size(); i++) {
             EmbeddingRequested request = records.get(i).value();
             EmbeddingResult result = results.get(i);
@@ -78,7 +87,6 @@ public class EmbeddingRequestListener {
                         result.getPromptTokens(), result.getModel());
             }
         }
-        sends.awaitAcknowledged(properties.publishTimeout());
     }
 
     private static int firstUndecodable(List<? extends ConsumerRecord<?, ?>> records) {

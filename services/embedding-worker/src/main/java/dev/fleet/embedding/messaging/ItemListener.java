@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.kafka.listener.BatchListenerFailedException;
@@ -20,8 +21,8 @@ import dev.fleet.events.v1.ItemUpserted;
 import dev.fleet.events.v1.Meter;
 import dev.fleet.platform.kafka.DecodeFailures;
 import dev.fleet.platform.kafka.EventContext;
-import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.PendingSends;
+import dev.fleet.platform.kafka.TransactionalOutputs;
 import dev.fleet.platform.kafka.TransientFailures;
 import dev.fleet.platform.kafka.UsageRecorder;
 import dev.fleet.schemas.CollectionPartition;
@@ -33,7 +34,8 @@ import dev.fleet.schemas.ItemKey;
  * one poll are embedded in one model call and published as {@code ItemVector}s; a deletion (an
  * {@code ItemDeleted}, or a tombstone on the items topic) becomes a tombstone. Outputs are keyed
  * {@code tenantId/collection/itemId} and sent in input order, so an upsert and a later delete of the
- * same item in one batch end as a delete. Each upsert also records its tokens as usage.
+ * same item in one batch end as a delete. Each upsert also records its tokens as usage. The outputs
+ * of a batch are published in one Kafka transaction with its offsets ({@link TransactionalOutputs}).
  * <p>
  * A record that cannot be processed (undecodable, a key that does not parse, a blank text) stops the
  * batch there: the records before it are processed and committed, it is reported by index (the
@@ -43,21 +45,20 @@ import dev.fleet.schemas.ItemKey;
  * {@code fleet.embedding.publish-timeout}, a metadata or request timeout) is reported at the
  * batch's first record, so the platform retries the whole batch with backoff, the consumer paused,
  * for as long as the failure lasts, and never dead-letters it. Outputs that did reach the broker
- * before are sent again: item vectors are keyed (compacted, last write wins) and usage events
- * keep the event id derived from their cause, so a repeat changes nothing downstream.
+ * before belong to the aborted transaction: no {@code read_committed} reader ever sees them.
  */
 @Component
 public class ItemListener {
 
     private final EmbeddingBatcher batcher;
-    private final FleetPublisher publisher;
+    private final TransactionalOutputs outputs;
     private final FleetEmbeddingProperties properties;
     private final UsageRecorder usage;
 
-    public ItemListener(EmbeddingBatcher batcher, FleetPublisher publisher, FleetEmbeddingProperties properties,
-            UsageRecorder usage) {
+    public ItemListener(EmbeddingBatcher batcher, TransactionalOutputs outputs,
+            FleetEmbeddingProperties properties, UsageRecorder usage) {
         this.batcher = batcher;
-        this.publisher = publisher;
+        this.outputs = outputs;
         this.properties = properties;
         this.usage = usage;
     }
@@ -66,7 +67,7 @@ public class ItemListener {
             topics = "#{T(dev.fleet.schemas.FleetTopics).ITEMS.name()}",
             containerFactory = "fleetBatchListenerFactory",
             properties = "max.poll.records=${fleet.embedding.batch-size}")
-    public void on(List<ConsumerRecord<String, ItemEvent>> records) {
+    public void on(List<ConsumerRecord<String, ItemEvent>> records, Consumer<?, ?> consumer) {
         RuntimeException problem = null;
         int processable = 0;
         for (; processable < records.size(); processable++) {
@@ -77,7 +78,7 @@ public class ItemListener {
         }
         if (processable > 0) {
             try {
-                process(records.subList(0, processable));
+                process(records.subList(0, processable), consumer);
             } catch (RuntimeException e) {
                 if (!TransientFailures.isTransient(e)) {
                     throw e;
@@ -99,7 +100,7 @@ public class ItemListener {
         return CollectionPartition.of(key, FleetTopics.ITEM_VECTORS.partitions());
     }
 
-    private void process(List<ConsumerRecord<String, ItemEvent>> records) {
+    private void process(List<ConsumerRecord<String, ItemEvent>> records, Consumer<?, ?> consumer) {
         List<ItemEvent> upserts = new ArrayList<>();
         for (ConsumerRecord<String, ItemEvent> record : records) {
             if (record.value() != null && record.value().getChange() instanceof ItemUpserted) {
@@ -107,7 +108,11 @@ public class ItemListener {
             }
         }
         Iterator<VectorizedItem> vectors = batcher.vectorize(upserts).iterator();
-        PendingSends sends = new PendingSends(publisher);
+        outputs.publish(records, consumer, properties.publishTimeout(), sends -> send(records, vectors, sends));
+    }
+
+    private void send(List<ConsumerRecord<String, ItemEvent>> records, Iterator<VectorizedItem> vectors,
+            PendingSends sends) {
         for (ConsumerRecord<String, ItemEvent> record : records) {
             ItemEvent event = record.value();
             if (event == null) {
@@ -131,7 +136,6 @@ public class ItemListener {
                 throw new IllegalStateException("unknown item change " + change.getClass().getName());
             }
         }
-        sends.awaitAcknowledged(properties.publishTimeout());
     }
 
     /** Why a record cannot be processed, or null. */

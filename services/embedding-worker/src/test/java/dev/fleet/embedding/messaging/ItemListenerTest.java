@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.BDDMockito.given;
+import static org.mockito.BDDMockito.willAnswer;
 import static org.mockito.Mockito.mock;
 
 import java.time.Clock;
@@ -29,6 +30,8 @@ import dev.fleet.embedding.domain.TextEmbedding;
 import dev.fleet.events.v1.ItemEvent;
 import dev.fleet.events.v1.ItemUpserted;
 import dev.fleet.platform.kafka.FleetPublisher;
+import dev.fleet.platform.kafka.PendingSends;
+import dev.fleet.platform.kafka.TransactionalOutputs;
 import dev.fleet.platform.kafka.TransientFailures;
 import dev.fleet.platform.kafka.UsageRecorder;
 
@@ -36,8 +39,22 @@ import dev.fleet.platform.kafka.UsageRecorder;
 class ItemListenerTest {
 
     private final FleetPublisher publisher = mock(FleetPublisher.class);
-    private final ItemListener listener = new ItemListener(new EmbeddingBatcher(new LengthEmbedder(), 100), publisher,
+    private final TransactionalOutputs outputs = inOneTransaction(publisher);
+    private final ItemListener listener = new ItemListener(new EmbeddingBatcher(new LengthEmbedder(), 100), outputs,
             new FleetEmbeddingProperties(64, 100, 1, 16, Duration.ofSeconds(1), "test-1", Duration.ofSeconds(1)), new UsageRecorder(Clock.systemUTC()));
+
+    /** Outputs that go through {@code publisher}, awaited as the transactional outputs await them. */
+    @SuppressWarnings("unchecked")
+    private static TransactionalOutputs inOneTransaction(FleetPublisher publisher) {
+        TransactionalOutputs outputs = mock(TransactionalOutputs.class);
+        willAnswer(invocation -> {
+            PendingSends sends = new PendingSends(publisher);
+            invocation.<java.util.function.Consumer<PendingSends>>getArgument(3).accept(sends);
+            sends.awaitAcknowledged(invocation.getArgument(2));
+            return null;
+        }).given(outputs).publish(any(), any(), any(), any());
+        return outputs;
+    }
 
     @Test
     void reportsOutputsTheBrokerDidNotAcknowledgeAsATransientFailureOfTheWholeBatch() {
@@ -48,7 +65,7 @@ class ItemListenerTest {
         given(publisher.publish(any(), any(), anyString(), any(), any())).willReturn(expired); // a vector, to its partition
 
         // when / then: reported at the first record, as transient, so the platform retries it and dead-letters nothing
-        assertThatThrownBy(() -> listener.on(List.of(record(0, "Cats purr."), record(1, "Dogs bark."))))
+        assertThatThrownBy(() -> listener.on(List.of(record(0, "Cats purr."), record(1, "Dogs bark.")), null))
                 .isInstanceOfSatisfying(BatchListenerFailedException.class, e -> {
                     assertThat(e.getIndex()).isZero();
                     assertThat(TransientFailures.isTransient(e)).isTrue();
@@ -62,7 +79,7 @@ class ItemListenerTest {
         given(publisher.publish(any(), any(), anyString(), any(), any())).willReturn(new CompletableFuture<>());
 
         // when / then
-        assertThatThrownBy(() -> listener.on(List.of(record(0, "Cats purr."))))
+        assertThatThrownBy(() -> listener.on(List.of(record(0, "Cats purr.")), null))
                 .isInstanceOfSatisfying(BatchListenerFailedException.class, e -> {
                     assertThat(e.getIndex()).isZero();
                     assertThat(TransientFailures.isTransient(e)).isTrue();
@@ -77,7 +94,7 @@ class ItemListenerTest {
                 .willReturn(CompletableFuture.completedFuture(null));
 
         // when / then: the blank text is the record's own failure, to be dead-lettered
-        assertThatThrownBy(() -> listener.on(List.of(record(0, "Cats purr."), record(1, "   "))))
+        assertThatThrownBy(() -> listener.on(List.of(record(0, "Cats purr."), record(1, "   ")), null))
                 .isInstanceOfSatisfying(BatchListenerFailedException.class, e -> {
                     assertThat(e.getIndex()).isEqualTo(1);
                     assertThat(TransientFailures.isTransient(e)).isFalse();

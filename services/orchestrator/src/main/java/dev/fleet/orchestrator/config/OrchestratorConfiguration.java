@@ -47,6 +47,7 @@ import dev.fleet.orchestrator.domain.routing.AliasRoutes;
 import dev.fleet.orchestrator.domain.routing.AliasRules;
 import dev.fleet.orchestrator.domain.routing.AliasStore;
 import dev.fleet.orchestrator.messaging.ModelAliasFeed;
+import dev.fleet.orchestrator.messaging.OutboxChatSettlements;
 import dev.fleet.orchestrator.messaging.OutboxDelivery;
 import dev.fleet.orchestrator.messaging.OutboxExperimentAssignments;
 import dev.fleet.orchestrator.persistence.ExperimentAssignmentRepository;
@@ -54,6 +55,7 @@ import dev.fleet.platform.tokens.TokenCounter;
 import dev.fleet.orchestrator.messaging.OutboxRelay;
 import dev.fleet.orchestrator.messaging.ReindexJobs;
 import dev.fleet.orchestrator.persistence.OutboxRepository;
+import dev.fleet.orchestrator.persistence.R2dbcProcessedRequests;
 import dev.fleet.platform.kafka.FleetKafkaProperties;
 import dev.fleet.platform.kafka.FleetPublisher;
 import dev.fleet.platform.kafka.FleetSerde;
@@ -101,6 +103,13 @@ public class OrchestratorConfiguration {
         ChatRouter router = new ChatRouter(all, clock, kafka.service());
         log.info("chat models: {}", router.models());
         return router;
+    }
+
+    /** Settlements: the answered mark and the usage and closing events in one transaction with the outbox. */
+    @Bean
+    ProcessedRequests processedRequests(R2dbcProcessedRequests marks, OutboxRepository outbox,
+            ReactiveTransactionManager transactionManager, FleetSerde serde) {
+        return new OutboxChatSettlements(marks, outbox, TransactionalOperator.create(transactionManager), serde);
     }
 
     @Bean

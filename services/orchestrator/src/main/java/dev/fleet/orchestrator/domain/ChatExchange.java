@@ -26,4 +26,9 @@ public interface ChatExchange {
 
     /** The {@code topK} passages of the tenant's {@code collection} nearest to {@code query}, best first. */
     Mono<List<ScoredItem>> search(String collection, String query, int topK);
+
+    /** The request's W3C trace context, for records written on its behalf later (the outbox); null: none. */
+    default String traceparent() {
+        return null;
+    }
 }

@@ -41,11 +41,15 @@ import reactor.core.publisher.Mono;
  * a model (expired, invalid, unknown model) gets only its error chunk and CompletionFailed, and is
  * never billed.
  * <p>
- * Delivery: at-least-once. A request already marked answered is skipped. A crash (or a failed
- * publish) before the mark answers it again from seq 0 as a new attempt — usage and the outcome
- * event then carry the same event ids as before (see {@link EventIds}, {@link UsageRecorder#eventId}),
- * so metering bills the request once; the stream events carry the attempt in their ids, since each
- * attempt is a stream of its own; chunks do not.
+ * Settlement (decision 0051): the usage, the outcome and stream-end events and the experiment
+ * outcome are collected in a {@link ChatSettlement} and written by {@link ProcessedRequests#settle}
+ * together with the request's "answered" mark, all or nothing (the outbox), after every chunk was
+ * acknowledged. A request redelivered after that is skipped: no model call, no second usage. A
+ * crash (or a failed publish) before it answers the request again from seq 0 as a new attempt; the
+ * first attempt's usage and outcome were never written, and the new ones carry the same event ids
+ * as they would have (see {@link EventIds}, {@link UsageRecorder#eventId}); the stream events carry
+ * the attempt in their ids, since each attempt is a stream of its own (its {@code StreamStarted}
+ * is published at once, not settled); chunks do not.
  */
 public class ChatService {
 
@@ -108,14 +112,21 @@ public class ChatService {
                     .concatWith(Mono.fromSupplier(reply::finish).flatMap(reply::ended))
                     .onErrorResume(error -> Mono.just(reply.fail(ChatFailure.of(error), error)).flatMap(reply::ended));
             // no hop here: the exchange hands records to the producer on its own thread, never the caller's
+            ChatSettlement settlement = new ChatSettlement(exchange);
             return chunks
                     .flatMapSequential(exchange::reply, PUBLISH_PIPELINE)
-                    .then(Mono.defer(() -> announce(request, reply, exchange)))
+                    .then(Mono.defer(() -> announce(request, reply, settlement)))
                     .then(Mono.defer(() -> reply.plan == null ? Mono.empty()
-                            : routes.finished(reply.plan, request, reply.routeOutcome(), exchange)))
+                            : routes.finished(reply.plan, request, reply.routeOutcome(), settlement)))
                     .then(Mono.defer(() -> reply.outcome() == ChatOutcome.SUCCEEDED
                             ? context.remember(reply.prepared, reply.ledger.text()) : Mono.empty()))
-                    .then(Mono.defer(() -> processed.markCompleted(request, reply.outcome())))
+                    .then(Mono.defer(() -> processed.settle(request, reply.outcome(), settlement)))
+                    .doOnNext(first -> {
+                        if (!first) {
+                            log.info("request {} was settled meanwhile (a concurrent redelivery); nothing billed again",
+                                    request.getRequestId());
+                        }
+                    })
                     .then(Mono.fromSupplier(reply::outcome));
         });
     }

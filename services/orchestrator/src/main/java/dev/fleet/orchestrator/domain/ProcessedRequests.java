@@ -9,6 +9,10 @@ public interface ProcessedRequests {
 
     Mono<Boolean> isCompleted(String requestId);
 
-    /** Records the request as answered; false when it already was. */
-    Mono<Boolean> markCompleted(ChatRequested request, ChatOutcome outcome);
+    /**
+     * Records the request as answered and writes its {@code settlement} (usage and closing events),
+     * atomically: after a crash either both are there or neither. False, and nothing written, when the
+     * request was settled before.
+     */
+    Mono<Boolean> settle(ChatRequested request, ChatOutcome outcome, ChatSettlement settlement);
 }

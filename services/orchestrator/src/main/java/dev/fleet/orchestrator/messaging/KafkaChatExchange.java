@@ -64,6 +64,11 @@ final class KafkaChatExchange implements ChatExchange {
         return knowledge.search(collection, query, topK, context.next()).map(ScoreResult::getItems);
     }
 
+    @Override
+    public String traceparent() {
+        return context.trace().toString();
+    }
+
     private <V extends SpecificRecord> Mono<Void> publish(Topic<V> topic, Integer partition, String key, V value,
             EventContext ctx) {
         return sends.send(topic, partition, key, value, ctx).then();

@@ -5,17 +5,17 @@ import org.springframework.stereotype.Repository;
 
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.orchestrator.domain.ChatOutcome;
-import dev.fleet.orchestrator.domain.ProcessedRequests;
 
 import reactor.core.publisher.Mono;
 
 /**
- * Answered chat requests in {@code orchestrator.processed_chat_requests}. Limits: rows are kept
+ * Answered chat requests in {@code orchestrator.processed_chat_requests}; the mark is written in the
+ * transaction that settles the request (see {@code OutboxChatSettlements}). Limits: rows are kept
  * forever; they only need to outlive the chat-requests topic's retention (a week) and may be
  * purged after that.
  */
 @Repository
-public class R2dbcProcessedRequests implements ProcessedRequests {
+public class R2dbcProcessedRequests {
 
     private final DatabaseClient db;
 
@@ -23,7 +23,6 @@ public class R2dbcProcessedRequests implements ProcessedRequests {
         this.db = db;
     }
 
-    @Override
     public Mono<Boolean> isCompleted(String requestId) {
         return db.sql("SELECT EXISTS (SELECT 1 FROM orchestrator.processed_chat_requests WHERE request_id = :id) AS done")
                 .bind("id", requestId)
@@ -31,8 +30,8 @@ public class R2dbcProcessedRequests implements ProcessedRequests {
                 .one();
     }
 
-    @Override
-    public Mono<Boolean> markCompleted(ChatRequested request, ChatOutcome outcome) {
+    /** Marks the request answered, in the caller's transaction; false when it already was. */
+    public Mono<Boolean> mark(ChatRequested request, ChatOutcome outcome) {
         return db.sql("""
                 INSERT INTO orchestrator.processed_chat_requests (request_id, tenant_id, model, outcome)
                 VALUES (:id, :tenantId, :model, :outcome)

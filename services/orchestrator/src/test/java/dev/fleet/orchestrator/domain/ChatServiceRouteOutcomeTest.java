@@ -90,8 +90,8 @@ class ChatServiceRouteOutcomeTest {
             }
 
             @Override
-            public Mono<Boolean> markCompleted(ChatRequested request, ChatOutcome outcome) {
-                return Mono.just(true);
+            public Mono<Boolean> settle(ChatRequested request, ChatOutcome outcome, ChatSettlement settlement) {
+                return settlement.sendThroughExchange().thenReturn(true);
             }
         };
         return new ChatService(new ChatRouter(List.of(provider)), processed, TokenCounter.cl100k(),

@@ -388,8 +388,8 @@ class ChatServiceTest {
         }
 
         @Override
-        public Mono<Boolean> markCompleted(ChatRequested request, ChatOutcome outcome) {
-            return Mono.just(true);
+        public Mono<Boolean> settle(ChatRequested request, ChatOutcome outcome, ChatSettlement settlement) {
+            return settlement.sendThroughExchange().thenReturn(true);
         }
     }
 
@@ -402,8 +402,9 @@ class ChatServiceTest {
         }
 
         @Override
-        public Mono<Boolean> markCompleted(ChatRequested request, ChatOutcome outcome) {
-            return Mono.fromSupplier(() -> done.putIfAbsent(request.getRequestId(), outcome) == null);
+        public Mono<Boolean> settle(ChatRequested request, ChatOutcome outcome, ChatSettlement settlement) {
+            return Mono.fromSupplier(() -> done.putIfAbsent(request.getRequestId(), outcome) == null)
+                    .flatMap(first -> first ? settlement.sendThroughExchange().thenReturn(true) : Mono.just(false));
         }
     }
 }

@@ -29,6 +29,7 @@ import dev.fleet.orchestrator.domain.ChatOutcome;
 import dev.fleet.orchestrator.domain.ChatProvider;
 import dev.fleet.orchestrator.domain.ChatRouter;
 import dev.fleet.orchestrator.domain.ChatService;
+import dev.fleet.orchestrator.domain.ChatSettlement;
 import dev.fleet.orchestrator.domain.ProcessedRequests;
 import dev.fleet.orchestrator.domain.ProviderChunk;
 import dev.fleet.platform.kafka.FleetPublisher;
@@ -110,8 +111,8 @@ class ChatRequestListenerTest {
         }
 
         @Override
-        public Mono<Boolean> markCompleted(ChatRequested request, ChatOutcome outcome) {
-            return Mono.just(true);
+        public Mono<Boolean> settle(ChatRequested request, ChatOutcome outcome, ChatSettlement settlement) {
+            return settlement.sendThroughExchange().thenReturn(true);
         }
     }
 

@@ -35,6 +35,7 @@ import dev.fleet.orchestrator.domain.ChatOutcome;
 import dev.fleet.orchestrator.domain.ChatProvider;
 import dev.fleet.orchestrator.domain.ChatRouter;
 import dev.fleet.orchestrator.domain.ChatService;
+import dev.fleet.orchestrator.domain.ChatSettlement;
 import dev.fleet.orchestrator.domain.ProcessedRequests;
 import dev.fleet.orchestrator.domain.RecordingExchange;
 import dev.fleet.orchestrator.domain.RoutePlan;
@@ -391,8 +392,8 @@ class ProviderFailoverTest {
         }
 
         @Override
-        public Mono<Boolean> markCompleted(ChatRequested request, ChatOutcome outcome) {
-            return Mono.just(true);
+        public Mono<Boolean> settle(ChatRequested request, ChatOutcome outcome, ChatSettlement settlement) {
+            return settlement.sendThroughExchange().thenReturn(true);
         }
     }
 }
