@@ -34,14 +34,12 @@ public class R2dbcRuleSetStore implements RuleSetStore {
 
     @Override
     public Mono<Boolean> lockTenant(UUID tenantId) {
-        return db.sql("SELECT id FROM orchestrator.tenants WHERE id = :id FOR UPDATE")
-                .bind("id", tenantId).map(row -> true).one().defaultIfEmpty(false);
+        return TenantRows.lock(db, tenantId);
     }
 
     @Override
     public Mono<Boolean> tenantExists(UUID tenantId) {
-        return db.sql("SELECT id FROM orchestrator.tenants WHERE id = :id")
-                .bind("id", tenantId).map(row -> true).one().defaultIfEmpty(false);
+        return TenantRows.exists(db, tenantId);
     }
 
     @Override
