@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -193,7 +193,7 @@ class RecommendationRulesIntegrationTest {
         // and nothing was stored or written to the outbox
         assertThat(get(rules(tenant))).containsEntry("version", 0);
         assertThat(get(rules(tenant) + "/versions")).containsEntry("active", 0).containsEntry("versions", List.of());
-        assertThat(outboxRows(tenant, FleetTopics.RECOMMENDATION_RULES.name())).isZero();
+        assertThat(OutboxRows.count(tenant, FleetTopics.RECOMMENDATION_RULES.name())).isZero();
     }
 
     private void refused(String tenant, String body, String param) {
@@ -215,18 +215,6 @@ class RecommendationRulesIntegrationTest {
             return Optional.ofNullable(SERDE.deserialize(topic, record.value()));
         } catch (RuntimeException e) {
             return Optional.empty();
-        }
-    }
-
-    private static long outboxRows(String tenant, String topic) throws SQLException {
-        try (Connection db = SharedPostgres.connect(); PreparedStatement count = db.prepareStatement(
-                "SELECT count(*) FROM orchestrator.outbox WHERE tenant_id::text = ? AND topic = ?")) {
-            count.setString(1, tenant);
-            count.setString(2, topic);
-            try (ResultSet rows = count.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
         }
     }
 

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
+
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -211,7 +211,7 @@ class RiskIntegrationTest {
         assertThat((List<Map<String, Object>>) listed.get("versions")).extracting(v -> v.get("version"))
                 .containsExactly(0);
         assertThat(listed).containsEntry("active", 0).containsEntry("shadow", null);
-        assertThat(outboxRows(tenant, FleetTopics.RISK_RULE_SETS.name())).isZero();
+        assertThat(OutboxRows.count(tenant, FleetTopics.RISK_RULE_SETS.name())).isZero();
 
         // and malformed requests are refused clearly
         Map<String, Object> badJson = admin(web.post().uri(ruleSets(tenant)).contentType(MediaType.APPLICATION_JSON)
@@ -621,18 +621,6 @@ class RiskIntegrationTest {
             return Optional.ofNullable(SERDE.deserialize(topic, record.value()));
         } catch (RuntimeException e) {
             return Optional.empty();
-        }
-    }
-
-    private static long outboxRows(String tenant, String topic) throws SQLException {
-        try (Connection db = SharedPostgres.connect(); PreparedStatement count = db.prepareStatement(
-                "SELECT count(*) FROM orchestrator.outbox WHERE tenant_id::text = ? AND topic = ?")) {
-            count.setString(1, tenant);
-            count.setString(2, topic);
-            try (ResultSet rows = count.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
         }
     }
 
