@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -36,6 +37,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.fleet.audit.domain.AuditEntry;
+import dev.fleet.audit.domain.AuditedEvent;
 import dev.fleet.audit.domain.AuditLog;
 import dev.fleet.events.v1.AccessRefusals;
 import dev.fleet.events.v1.ApiKeyIssued;
@@ -304,6 +306,34 @@ class AuditIntegrationTest {
         // then
         assertThat(written).isEqualTo(1);
         verify(tenant).jsonPath("$.rows").isEqualTo(3).jsonPath("$.valid").isEqualTo(true);
+    }
+
+    @Test
+    void chainsABatchOfManyCopyPiecesAcrossTenantsAndSkipsRedeliveriesInAnyPiece() {
+        // given two tenants with a recorded event each, and a batch of 1,300 events (six COPY pieces
+        // of 250 rows) alternating between them, the recorded ones again in its third and last pieces
+        String a = UUID.randomUUID().toString();
+        String b = UUID.randomUUID().toString();
+        AuditEntry recordedA = AuditEntry.of(completion(a));
+        AuditEntry recordedB = AuditEntry.of(keyIssued(b));
+        assertThat(auditLog.append(List.of(recordedA, recordedB)).block(WAIT)).isEqualTo(2);
+        List<AuditEntry> batch = new ArrayList<>();
+        for (int i = 0; i < 1300; i++) {
+            batch.add(AuditEntry.of(i % 2 == 0 ? completion(a) : keyIssued(b)));
+        }
+        batch.set(600, recordedA);
+        batch.set(1299, recordedB);
+
+        // when
+        Integer written = auditLog.append(batch).block(WAIT);
+
+        // then every new event is written once, in order, and both chains verify
+        assertThat(written).isEqualTo(1298);
+        verify(a).jsonPath("$.rows").isEqualTo(650).jsonPath("$.valid").isEqualTo(true);
+        verify(b).jsonPath("$.rows").isEqualTo(650).jsonPath("$.valid").isEqualTo(true);
+        assertThat(auditLog.chain(a).map(AuditedEvent::eventId).collectList().block(WAIT)).containsExactlyElementsOf(
+                Stream.concat(Stream.of(recordedA), batch.stream().filter(e -> e.tenantId().equals(a) && e != recordedA))
+                        .map(AuditEntry::eventId).toList());
     }
 
     @Test

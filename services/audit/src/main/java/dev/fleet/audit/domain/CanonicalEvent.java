@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,9 +52,21 @@ public final class CanonicalEvent {
 
     static byte[] of(UUID eventId, String tenantId, String type, Instant occurredAt, String actor, String subject,
             String producedBy, String payloadJson) {
-        // Streamed straight into the generator in key order (no tree of the envelope, no sorted copy
-        // of the payload): the same bytes as writing the sorted tree, at a fraction of the cost; the
-        // audit writer computes this for every row it appends (CanonicalEventTest holds the two equal).
+        byte[] streamed = write(eventId, tenantId, type, occurredAt, actor, subject, producedBy, payloadJson, true);
+        return streamed != null ? streamed
+                : write(eventId, tenantId, type, occurredAt, actor, subject, producedBy, payloadJson, false);
+    }
+
+    /**
+     * The canonical bytes, written in key order straight into the generator (no tree of the
+     * envelope). The payload is copied token by token when {@code stream} and its keys are already
+     * sorted at every depth (as {@link PayloadJson} writes them): no tree, no sort, numbers copied
+     * exactly; {@code null} when a key is out of order, and the caller writes it again from a sorted
+     * tree. Both give the bytes of the sorted tree chains were first written with
+     * (CanonicalEventTest holds them equal); the writer computes this for every row it appends.
+     */
+    private static byte[] write(UUID eventId, String tenantId, String type, Instant occurredAt, String actor,
+            String subject, String producedBy, String payloadJson, boolean stream) {
         ByteArrayBuilder bytes = new ByteArrayBuilder(256 + payloadJson.length());
         try (JsonGenerator out = JSON.getFactory().createGenerator(bytes)) {
             out.writeStartObject();
@@ -59,16 +74,62 @@ public final class CanonicalEvent {
             out.writeStringField("event_id", eventId.toString());
             out.writeStringField("occurred_at", occurredAt.toString());
             out.writeFieldName("payload");
-            writeSorted(out, parse(payloadJson));
+            if (stream) {
+                try (JsonParser in = JSON.getFactory().createParser(payloadJson)) {
+                    if (in.nextToken() == null || !copySorted(in, out)) {
+                        return null;
+                    }
+                }
+            } else {
+                writeSorted(out, parse(payloadJson));
+            }
             out.writeStringField("produced_by", producedBy);
             out.writeStringField("subject", subject);
             out.writeStringField("tenant_id", tenantId);
             out.writeStringField("type", type);
             out.writeEndObject();
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the payload is not JSON", e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * Copies the value at {@code in}'s current token, numbers exactly; {@code false} as soon as an
+     * object's key is not greater than the one before it (unsorted, or repeated).
+     */
+    private static boolean copySorted(JsonParser in, JsonGenerator out) throws IOException {
+        JsonToken token = in.currentToken();
+        if (token == JsonToken.START_OBJECT) {
+            out.writeStartObject();
+            String previous = null;
+            while (in.nextToken() == JsonToken.FIELD_NAME) {
+                String name = in.currentName();
+                if (previous != null && name.compareTo(previous) <= 0) {
+                    return false;
+                }
+                out.writeFieldName(name);
+                in.nextToken();
+                if (!copySorted(in, out)) {
+                    return false;
+                }
+                previous = name;
+            }
+            out.writeEndObject();
+        } else if (token == JsonToken.START_ARRAY) {
+            out.writeStartArray();
+            while (in.nextToken() != JsonToken.END_ARRAY) {
+                if (!copySorted(in, out)) {
+                    return false;
+                }
+            }
+            out.writeEndArray();
+        } else {
+            out.copyCurrentEventExact(in);
+        }
+        return true;
     }
 
     /** {@code node} with the keys of every object in sorted order. */

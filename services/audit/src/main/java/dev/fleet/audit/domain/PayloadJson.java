@@ -4,9 +4,9 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericFixed;
@@ -19,7 +19,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * An Avro record as a plain JSON object: its field names as keys, strings, numbers and booleans
  * as such, enums as their symbol, timestamps (logical types) as ISO-8601 text, bytes as base64,
  * nested records, arrays and maps as JSON. Unlike Avro's JSON encoding, optional values are not
- * wrapped in their union branch.
+ * wrapped in their union branch. Keys are sorted at every depth (records' fields and maps' keys),
+ * the order of the audit chain's canonical form, so {@link CanonicalEvent} copies the payload
+ * without re-sorting it; jsonb keeps its own key order, so readers see no difference.
  */
 public final class PayloadJson {
 
@@ -37,7 +39,7 @@ public final class PayloadJson {
     }
 
     static Map<String, Object> toMap(IndexedRecord record) {
-        Map<String, Object> json = new LinkedHashMap<>();
+        Map<String, Object> json = new TreeMap<>();
         for (Schema.Field field : record.getSchema().getFields()) {
             json.put(field.name(), toJson(record.get(field.pos())));
         }
@@ -66,7 +68,7 @@ public final class PayloadJson {
             return json;
         }
         if (value instanceof Map<?, ?> entries) {
-            Map<String, Object> json = new LinkedHashMap<>();
+            Map<String, Object> json = new TreeMap<>();
             entries.forEach((k, v) -> json.put(String.valueOf(k), toJson(v)));
             return json;
         }

@@ -20,6 +20,7 @@ import dev.fleet.audit.domain.AuditLog;
 import dev.fleet.audit.domain.AuditedEvent;
 import dev.fleet.audit.domain.ChainHead;
 import dev.fleet.audit.domain.ChainedEntry;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.spi.Connection;
@@ -27,14 +28,15 @@ import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.Wrapped;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@link AuditLog} in PostgreSQL over R2DBC. A batch is one transaction: create or lock each
  * tenant's chain head and read it (one upsert, in tenant order, so concurrent writers of one tenant
- * queue and never fork its chain), chain the rows in Java ({@link ChainHead#append}), skip event ids
- * already recorded (a redelivery writes nothing), insert with one binary COPY
- * ({@link BinaryCopyRows}); the table's trigger checks that each tenant's rows continue its stored
- * head and moves it. A unique (tenant, position) index backs that up; other triggers reject
+ * queue and never fork its chain), then one binary COPY ({@link BinaryCopyRows}) whose rows are
+ * chained in Java ({@link ChainHead#append}) piece by piece while PostgreSQL inserts the previous
+ * pieces, skipping event ids already recorded (a redelivery writes nothing); the table's trigger
+ * checks that each tenant's rows continue its stored head and moves it. A unique (tenant, position) index backs that up; other triggers reject
  * UPDATE, DELETE and TRUNCATE. Four round trips a batch: BEGIN, the upsert, COPY, COMMIT.
  */
 @Repository
@@ -57,26 +59,28 @@ public class R2dbcAuditLog implements AuditLog {
         return attempt(entries, tenants, false)
                 .onErrorResume(R2dbcAuditLog::isStaleHead, e -> attempt(entries, tenants, false))
                 .onErrorResume(R2dbcAuditLog::isRecordedEvent, e -> attempt(entries, tenants, true))
-                .map(batch -> batch.rows().size());
+                .map(Batch::rows);
     }
 
     /** The rows one committed attempt wrote. */
-    private record Batch(List<ChainedEntry> rows) {
+    private record Batch(int rows) {
     }
 
     /**
-     * One attempt, one transaction: lock and read the heads, chain, COPY; the trigger moves the heads. Optimistic about redeliveries: without {@code dedupe} it does not
-     * look for recorded event ids first, and a COPY that meets one fails on the unique index (the
-     * whole transaction rolls back) and is retried with {@code dedupe}; redeliveries are rare (a
-     * crash or a rebalance before a commit), so most batches save that round trip.
+     * One attempt, one transaction: lock and read the heads, then chain the rows while they are
+     * copied ({@link ChainedCopy}); the trigger moves the heads. Optimistic about redeliveries:
+     * without {@code dedupe} it does not look for recorded event ids first, and a COPY that meets one
+     * fails on the unique index (the whole transaction rolls back) and is retried with {@code dedupe};
+     * redeliveries are rare (a crash or a rebalance before a commit), so most batches save that round
+     * trip.
      */
     private Mono<Batch> attempt(List<AuditEntry> entries, String[] tenants, boolean dedupe) {
         Mono<Set<UUID>> recorded = dedupe
                 ? recorded(entries.stream().map(e -> e.eventId().toString()).toArray(String[]::new))
                 : Mono.just(Set.of());
         return transactions.transactional(lockHeads(tenants).zipWith(recorded)
-                .map(headsAndRecorded -> chain(entries, headsAndRecorded.getT1(), headsAndRecorded.getT2()))
-                .flatMap(rows -> write(rows).thenReturn(new Batch(rows))));
+                .flatMap(headsAndRecorded -> copy(new ChainedCopy(entries, headsAndRecorded.getT1(),
+                        headsAndRecorded.getT2()))));
     }
 
     /**
@@ -118,29 +122,74 @@ public class R2dbcAuditLog implements AuditLog {
                 .collect(HashSet::new, Set::add);
     }
 
-    private static List<ChainedEntry> chain(List<AuditEntry> entries, Map<String, ChainHead> heads,
-            Set<UUID> recorded) {
-        Map<String, ChainHead> moving = new HashMap<>(heads);
-        Set<UUID> seen = new HashSet<>(recorded);
-        List<ChainedEntry> rows = new ArrayList<>(entries.size());
-        for (AuditEntry entry : entries) {
-            if (!seen.add(entry.eventId())) {
-                continue; // already recorded, or twice in this batch
-            }
-            ChainedEntry row = moving.get(entry.tenantId()).append(entry);
-            moving.put(entry.tenantId(), ChainHead.after(row));
-            rows.add(row);
+    /** Streams {@code rows} into one COPY; nothing is sent when every entry was already recorded. */
+    private Mono<Batch> copy(ChainedCopy rows) {
+        if (!rows.hasRows()) {
+            return Mono.just(new Batch(0));
         }
-        return rows;
+        return db.inConnection(connection -> postgres(connection).copyIn(ChainSql.COPY, rows.pieces()))
+                .map(copied -> new Batch(copied.intValue()));
     }
 
-    private Mono<Integer> write(List<ChainedEntry> rows) {
-        if (rows.isEmpty()) {
-            return Mono.just(0);
+    /**
+     * A batch's entries chained from the locked heads and encoded for COPY in pieces of
+     * {@value #PIECE_ROWS} rows, at most {@value #PIECES_AHEAD} pieces ahead of the connection, on
+     * the parallel scheduler (not the connection's event loop): PostgreSQL inserts one piece while
+     * the next ones are hashed, so the Java side's work (canonical JSON, SHA-256, encoding) overlaps
+     * the database's instead of preceding it. An entry already recorded, or twice in the batch, is
+     * skipped.
+     */
+    static final class ChainedCopy {
+
+        static final int PIECE_ROWS = 250;
+
+        /** Pieces chained ahead of the connection's writes, off its event loop. */
+        static final int PIECES_AHEAD = 4;
+
+        private final List<AuditEntry> entries;
+        private final Map<String, ChainHead> heads;
+        private final Set<UUID> recorded;
+
+        ChainedCopy(List<AuditEntry> entries, Map<String, ChainHead> heads, Set<UUID> recorded) {
+            this.entries = entries;
+            this.heads = heads;
+            this.recorded = recorded;
         }
-        return db.inConnection(connection -> postgres(connection).copyIn(ChainSql.COPY,
-                        Mono.fromSupplier(() -> Unpooled.wrappedBuffer(BinaryCopyRows.encode(rows)))))
-                .map(Long::intValue);
+
+        boolean hasRows() {
+            return entries.stream().anyMatch(e -> !recorded.contains(e.eventId()));
+        }
+
+        /** The COPY input: the header, the chained rows piece by piece, the trailer; chained anew for each subscriber. */
+        Flux<ByteBuf> pieces() {
+            return Flux.defer(() -> {
+                Map<String, ChainHead> moving = new HashMap<>(heads);
+                Set<UUID> seen = new HashSet<>(recorded);
+                Flux<ByteBuf> rows = Flux.range(0, (entries.size() + PIECE_ROWS - 1) / PIECE_ROWS)
+                        .map(piece -> Unpooled.wrappedBuffer(BinaryCopyRows.tuples(chain(
+                                entries.subList(piece * PIECE_ROWS, Math.min(entries.size(), (piece + 1) * PIECE_ROWS)),
+                                moving, seen))))
+                        .filter(ByteBuf::isReadable)
+                        .subscribeOn(Schedulers.parallel())
+                        .publishOn(Schedulers.parallel(), PIECES_AHEAD);
+                return Flux.concat(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(BinaryCopyRows.header())), rows,
+                        Mono.fromSupplier(() -> Unpooled.wrappedBuffer(BinaryCopyRows.trailer())));
+            });
+        }
+
+        private static List<ChainedEntry> chain(List<AuditEntry> entries, Map<String, ChainHead> moving,
+                Set<UUID> seen) {
+            List<ChainedEntry> rows = new ArrayList<>(entries.size());
+            for (AuditEntry entry : entries) {
+                if (!seen.add(entry.eventId())) {
+                    continue; // already recorded, or twice in this batch
+                }
+                ChainedEntry row = moving.get(entry.tenantId()).append(entry);
+                moving.put(entry.tenantId(), ChainHead.after(row));
+                rows.add(row);
+            }
+            return rows;
+        }
     }
 
     /** The driver's connection under Spring's transaction proxy and the pool's wrapper: COPY is PostgreSQL's own API. */

@@ -20,11 +20,12 @@ import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 import dev.fleet.audit.domain.AuditEntry;
-import dev.fleet.audit.domain.AuditEventType;
 import dev.fleet.audit.domain.ChainHead;
 import dev.fleet.audit.domain.ChainedEntry;
 import dev.fleet.audit.persistence.BinaryCopyRows;
 import dev.fleet.audit.persistence.R2dbcAuditLog;
+import dev.fleet.events.v1.CompletionSucceeded;
+import dev.fleet.events.v1.DomainEvent;
 import dev.fleet.test.SharedPostgres;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
@@ -43,7 +44,7 @@ import io.r2dbc.postgresql.PostgresqlConnectionFactory;
  * one pgjdbc transaction of the head upsert and the binary COPY into {@code audit.events} (with its
  * chain trigger), so the gap splits into the database's part and the Java side's (chaining, R2DBC).
  * <p>
- * Arguments (all optional): rows per run (50000), tenants (100), batch size (5000, the service's default), measured runs (3).
+ * Arguments (all optional): rows per run (200000), tenants (100), batch size (5000, the service's default), measured runs (5).
  * The database is {@code FLEET_TEST_POSTGRES_DB} on the local server (scripts/bench-audit sets it).
  */
 public final class AuditWriteBenchmark {
@@ -59,12 +60,11 @@ public final class AuditWriteBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int rows = arg(args, 0, 50_000);
+        int rows = arg(args, 0, 200_000);
         int tenants = arg(args, 1, 100);
         int batchSize = arg(args, 2, 5000); // fleet.audit.batch-size's default
-        int runs = arg(args, 3, 3);
-        Flyway.configure().dataSource(SharedPostgres.jdbcUrl(), SharedPostgres.user(), "").schemas("audit")
-                .createSchemas(true).locations("classpath:db/migration/audit").load().migrate();
+        int runs = arg(args, 3, 5);
+        migrate();
         String[] hostPort = SharedPostgres.hostPort().split(":");
         PostgresqlConnectionFactory factory = new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration
                 .builder().host(hostPort[0]).port(Integer.parseInt(hostPort[1])).database(SharedPostgres.DATABASE)
@@ -76,8 +76,6 @@ public final class AuditWriteBenchmark {
                 + "PostgreSQL %s, database %s%n", rows, tenants, batchSize, serverVersion(), SharedPostgres.DATABASE);
         try (Connection jdbc = SharedPostgres.connect()) {
             execute(jdbc, "CREATE SCHEMA IF NOT EXISTS audit_bench");
-            execute(jdbc, "DROP TABLE IF EXISTS audit_bench.events_copy");
-            execute(jdbc, "CREATE TABLE audit_bench.events_copy (LIKE audit.events INCLUDING ALL)");
             for (int warmUp = 1; warmUp <= 2; warmUp++) {
                 measure(writer, jdbc, rows, tenants, batchSize, warmUp, "warm-up");
             }
@@ -88,7 +86,7 @@ public final class AuditWriteBenchmark {
             System.out.printf(Locale.ROOT, "median: writer %.0f rows/s, COPY %.0f rows/s, ratio %.2f (target >= 0.80); "
                     + "database work alone %.2f of COPY, writer %.2f of the database work alone%n", median(results, 0),
                     median(results, 1), median(results, 2), median(results, 3), median(results, 4));
-            execute(jdbc, "DROP TABLE audit_bench.events_copy");
+            execute(jdbc, "DROP TABLE IF EXISTS audit_bench.events_copy");
         } finally {
             pool.dispose();
         }
@@ -96,7 +94,9 @@ public final class AuditWriteBenchmark {
 
     private static double[] measure(R2dbcAuditLog writer, Connection jdbc, int rows, int tenants, int batchSize,
             int run, String label) throws Exception {
+        startEmpty(jdbc);
         List<AuditEntry> written = entries(rows, tenants);
+        quiesce(jdbc);
         long start = System.nanoTime();
         for (int from = 0; from < written.size(); from += batchSize) {
             writer.append(written.subList(from, Math.min(written.size(), from + batchSize))).block(Duration.ofMinutes(1));
@@ -104,6 +104,7 @@ public final class AuditWriteBenchmark {
         double writerRate = rows / seconds(System.nanoTime() - start);
 
         List<ChainedEntry> chained = chain(entries(rows, tenants));
+        quiesce(jdbc);
         start = System.nanoTime();
         byte[] copy = BinaryCopyRows.encode(chained);
         long copied = jdbc.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY audit_bench.events_copy ("
@@ -115,6 +116,7 @@ public final class AuditWriteBenchmark {
         // the head upsert and a binary COPY into audit.events (its trigger checks and moves the heads),
         // over pgjdbc: what is left of the gap is the database's, not the Java side's (chaining, R2DBC)
         List<ChainedEntry> prechained = chain(entries(rows, tenants));
+        quiesce(jdbc);
         start = System.nanoTime();
         jdbc.setAutoCommit(false);
         try (PreparedStatement lock = jdbc.prepareStatement(LOCK_HEADS)) {
@@ -137,17 +139,24 @@ public final class AuditWriteBenchmark {
         return new double[] {writerRate, copyRate, ratio, databaseRate / copyRate, writerRate / databaseRate};
     }
 
-    /** {@code rows} completion events spread round-robin over {@code tenants} fresh tenants. */
+    /**
+     * {@code rows} completion events spread round-robin over {@code tenants} fresh tenants, each
+     * made from a {@code DomainEvent} as the audit listener makes it ({@link AuditEntry#of}).
+     */
     private static List<AuditEntry> entries(int rows, int tenants) {
         String run = UUID.randomUUID().toString().substring(0, 8);
         Instant now = Instant.now();
         List<AuditEntry> entries = new ArrayList<>(rows);
         for (int i = 0; i < rows; i++) {
-            String payload = "{\"requestId\":\"req-" + i + "\",\"model\":\"fleet-extractive\",\"promptTokens\":"
-                    + (100 + i % 900) + ",\"completionTokens\":" + (20 + i % 300) + "}";
-            entries.add(new AuditEntry(UUID.randomUUID(), "bench-" + run + "-" + (i % tenants),
-                    AuditEventType.COMPLETION_SUCCEEDED, now.plusMillis(i), "key/k" + (i % 7), "request/req-" + i,
-                    "orchestrator", payload));
+            CompletionSucceeded completion = CompletionSucceeded.newBuilder().setRequestId("req-" + i)
+                    .setModel("fleet-extractive").setPromptTokens(100 + i % 900).setCompletionTokens(20 + i % 300)
+                    .setConversationId(i % 3 == 0 ? "conv-" + (i / 3) : null).setHistoryMessagesKept(i % 5)
+                    .setHistoryMessagesDropped(0).setHistoryTokens(i % 5 * 40).setPromptName(null)
+                    .setPromptVersion(null).build();
+            entries.add(AuditEntry.of(DomainEvent.newBuilder().setEventId(UUID.randomUUID().toString())
+                    .setTenantId("bench-" + run + "-" + (i % tenants)).setOccurredAt(now.plusMillis(i))
+                    .setActor("key/k" + (i % 7)).setSubject("request/req-" + i).setProducedBy("orchestrator")
+                    .setPayload(completion).build()));
         }
         return entries;
     }
@@ -161,6 +170,38 @@ public final class AuditWriteBenchmark {
             chained.add(row);
         }
         return chained;
+    }
+
+    /**
+     * Every run starts from an empty log and an empty scratch table: the log is append-only (no
+     * TRUNCATE), so its schema is dropped and migrated again. Without this the writer appended to a
+     * table holding every earlier run's rows (millions, its indexes far beyond shared_buffers) while
+     * COPY filled a fresh one, and the ratio measured the tables' sizes as much as the writer.
+     */
+    private static void startEmpty(Connection jdbc) throws SQLException {
+        execute(jdbc, "DROP SCHEMA audit CASCADE");
+        migrate();
+        execute(jdbc, "DROP TABLE IF EXISTS audit_bench.events_copy");
+        execute(jdbc, "CREATE TABLE audit_bench.events_copy (LIKE audit.events INCLUDING ALL)");
+        for (String table : List.of("audit.events", "audit.chain_heads", "audit_bench.events_copy")) {
+            execute(jdbc, "ALTER TABLE " + table + " SET (autovacuum_enabled = false)");
+        }
+    }
+
+    /**
+     * The same starting point for each timed part: the previous part's WAL checkpointed (a
+     * checkpoint that falls inside a timed part slowed it by up to 2x) and no autovacuum on the
+     * tables being filled (an insert-only table is vacuumed after 1,000 + 20 % new rows, on the same
+     * two cores). Both apply alike to the writer, the COPY and the database work alone.
+     */
+    private static void quiesce(Connection jdbc) throws SQLException {
+        execute(jdbc, "CHECKPOINT");
+        System.gc();
+    }
+
+    private static void migrate() {
+        Flyway.configure().dataSource(SharedPostgres.jdbcUrl(), SharedPostgres.user(), "").schemas("audit")
+                .createSchemas(true).locations("classpath:db/migration/audit").load().migrate();
     }
 
     private static String serverVersion() throws SQLException {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -41,6 +43,22 @@ class AuditEntryTest {
         assertThat(entry.producedBy()).isEqualTo("orchestrator");
         assertThat(json.readTree(entry.payloadJson()))
                 .isEqualTo(json.readTree("{\"name\":\"Acme \\\"Labs\\\"\",\"plan\":\"PRO\"}"));
+    }
+
+    @Test
+    void writesThePayloadsKeysSortedAsTheChainsCanonicalFormOrdersThem() throws Exception {
+        // given a record whose schema declares its fields out of alphabetical order
+        UsageRollup rollup = UsageRollup.newBuilder().setTenantId("t1").setMeter(Meter.PROMPT_TOKENS).setWindowStart(AT)
+                .setWindowEnd(AT.plusSeconds(60)).setQuantity(42L).build();
+
+        // when
+        String payload = PayloadJson.of(rollup);
+
+        // then
+        List<String> keys = new ArrayList<>();
+        json.readTree(payload).fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).hasSizeGreaterThan(3).isSorted();
+        assertThat(rollup.getSchema().getFields()).extracting(f -> f.name()).isNotEqualTo(keys);
     }
 
     @Test

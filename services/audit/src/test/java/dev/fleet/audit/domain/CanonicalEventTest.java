@@ -31,7 +31,14 @@ class CanonicalEventTest {
             "{\"requestId\":\"req-1\",\"model\":\"fleet-extractive\",\"promptTokens\":120,\"completionTokens\":34}",
             "{\"z\":1.50,\"a\":{\"y\":[3,{\"b\":true,\"a\":null}],\"x\":1e3},\"m\":-0.000001234,\"n\":12345678901234567890}",
             "{\"text\":\"quote \\\" backslash \\\\ tab \\t é 日本 \\u0001\",\"list\":[],\"empty\":{}}",
-            "[1,{\"b\":2,\"a\":1}]"})
+            "[1,{\"b\":2,\"a\":1}]",
+            // keys already sorted at every depth, as PayloadJson writes them: copied token by token
+            "{\"completionTokens\":34,\"model\":\"fleet-extractive\",\"promptTokens\":120,\"requestId\":\"req-1\"}",
+            "{\"a\":{\"x\":1e3,\"y\":[3,{\"a\":null,\"b\":true}]},\"m\":-0.000001234,\"n\":12345678901234567890,\"z\":1.50}",
+            "{\"a\":-0.0,\"b\":1E-7,\"c\":[1.0,2.50,-0,9223372036854775808],\"d\":\"é \\\" \\u0001 日本\",\"e\":{}}",
+            // sorted until a nested object repeats or reverses a key: written from the sorted tree
+            "{\"a\":{\"b\":1,\"a\":2},\"b\":3}",
+            "{\"a\":1,\"a\":2}"})
     void writesTheSameBytesAsTheSortedTreeChainsWereWrittenWith(String payload) {
         // when
         byte[] streamed = CanonicalEvent.of(ID, "tenant-ü", "CompletionSucceeded", AT, "key/k1", "request/r1",
