@@ -105,11 +105,10 @@ public class OrchestratorConfiguration {
         return router;
     }
 
-    /** Settlements: the answered mark and the usage and closing events in one transaction with the outbox. */
+    /** Settlements: the answered mark and the usage and closing events in one statement with the outbox. */
     @Bean
-    ProcessedRequests processedRequests(R2dbcProcessedRequests marks, OutboxRepository outbox,
-            ReactiveTransactionManager transactionManager, FleetSerde serde) {
-        return new OutboxChatSettlements(marks, outbox, TransactionalOperator.create(transactionManager), serde);
+    ProcessedRequests processedRequests(R2dbcProcessedRequests marks, FleetSerde serde) {
+        return new OutboxChatSettlements(marks, serde);
     }
 
     @Bean

@@ -1,5 +1,7 @@
 package dev.fleet.orchestrator.persistence;
 
+import java.util.List;
+
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 
@@ -10,7 +12,7 @@ import reactor.core.publisher.Mono;
 
 /**
  * Answered chat requests in {@code orchestrator.processed_chat_requests}; the mark is written in the
- * transaction that settles the request (see {@code OutboxChatSettlements}). Limits: rows are kept
+ * statement that settles the request, with its outbox rows (see {@code OutboxChatSettlements}). Limits: rows are kept
  * forever; they only need to outlive the chat-requests topic's retention (a week) and may be
  * purged after that.
  */
@@ -30,7 +32,51 @@ public class R2dbcProcessedRequests {
                 .one();
     }
 
-    /** Marks the request answered, in the caller's transaction; false when it already was. */
+    /**
+     * Marks the request answered and appends {@code rows} to the outbox (in their order) in one
+     * statement: atomic without a transaction around it, one round trip however many rows; nothing
+     * is appended when the request was already marked. False when it already was.
+     */
+    public Mono<Boolean> settle(ChatRequested request, ChatOutcome outcome, List<OutboxRow> rows) {
+        if (rows.isEmpty()) {
+            return mark(request, outcome);
+        }
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < rows.size(); i++) {
+            values.append(i == 0 ? "" : ", ").append(("(CAST(:e%1$d AS uuid), CAST(:t%1$d AS text), CAST(:k%1$d AS text), "
+                    + "CAST(:p%1$d AS bytea), CAST(:n%1$d AS uuid), CAST(:c%1$d AS text), %1$d)").formatted(i));
+        }
+        DatabaseClient.GenericExecuteSpec statement = db.sql("""
+                WITH marked AS (
+                    INSERT INTO orchestrator.processed_chat_requests (request_id, tenant_id, model, outcome)
+                    VALUES (:id, :tenantId, :model, :outcome)
+                    ON CONFLICT (request_id) DO NOTHING
+                    RETURNING 1),
+                appended AS (
+                    INSERT INTO orchestrator.outbox (event_id, topic, message_key, payload, tenant_id, traceparent)
+                    SELECT event_id, topic, message_key, payload, tenant_id, traceparent
+                    FROM (VALUES %s) AS r(event_id, topic, message_key, payload, tenant_id, traceparent, n)
+                    WHERE EXISTS (SELECT 1 FROM marked)
+                    ORDER BY n
+                    RETURNING 1)
+                SELECT (SELECT count(*) FROM marked) AS marked""".formatted(values))
+                .bind("id", request.getRequestId())
+                .bind("tenantId", request.getTenantId())
+                .bind("model", request.getModel())
+                .bind("outcome", outcome.name());
+        for (int i = 0; i < rows.size(); i++) {
+            OutboxRow row = rows.get(i);
+            statement = statement.bind("e" + i, row.eventId()).bind("t" + i, row.topic()).bind("k" + i, row.key())
+                    .bind("n" + i, row.tenantId());
+            statement = row.payload() == null ? statement.bindNull("p" + i, byte[].class)
+                    : statement.bind("p" + i, row.payload());
+            statement = row.traceparent() == null ? statement.bindNull("c" + i, String.class)
+                    : statement.bind("c" + i, row.traceparent());
+        }
+        return statement.map(row -> row.get("marked", Long.class)).one().map(marked -> marked == 1);
+    }
+
+    /** Marks the request answered; false when it already was. */
     public Mono<Boolean> mark(ChatRequested request, ChatOutcome outcome) {
         return db.sql("""
                 INSERT INTO orchestrator.processed_chat_requests (request_id, tenant_id, model, outcome)
