@@ -36,8 +36,9 @@ import reactor.core.scheduler.Schedulers;
  * queue and never fork its chain), then one binary COPY ({@link BinaryCopyRows}) whose rows are
  * chained in Java ({@link ChainHead#append}) piece by piece while PostgreSQL inserts the previous
  * pieces, skipping event ids already recorded (a redelivery writes nothing); the table's trigger
- * checks that each tenant's rows continue its stored head and moves it. A unique (tenant, position) index backs that up; other triggers reject
- * UPDATE, DELETE and TRUNCATE. Four round trips a batch: BEGIN, the upsert, COPY, COMMIT.
+ * checks that each tenant's rows continue its stored head and moves it. A unique (tenant, position)
+ * index backs that up; other triggers reject UPDATE, DELETE and TRUNCATE. Four round trips a batch:
+ * BEGIN, the upsert, COPY, COMMIT.
  */
 @Repository
 public class R2dbcAuditLog implements AuditLog {

@@ -38,28 +38,26 @@ public class R2dbcProcessedRequests {
      * is appended when the request was already marked. False when it already was.
      */
     public Mono<Boolean> settle(ChatRequested request, ChatOutcome outcome, List<OutboxRow> rows) {
-        if (rows.isEmpty()) {
-            return mark(request, outcome);
-        }
         StringBuilder values = new StringBuilder();
         for (int i = 0; i < rows.size(); i++) {
             values.append(i == 0 ? "" : ", ").append(("(CAST(:e%1$d AS uuid), CAST(:t%1$d AS text), CAST(:k%1$d AS text), "
                     + "CAST(:p%1$d AS bytea), CAST(:n%1$d AS uuid), CAST(:c%1$d AS text), %1$d)").formatted(i));
         }
-        DatabaseClient.GenericExecuteSpec statement = db.sql("""
-                WITH marked AS (
-                    INSERT INTO orchestrator.processed_chat_requests (request_id, tenant_id, model, outcome)
-                    VALUES (:id, :tenantId, :model, :outcome)
-                    ON CONFLICT (request_id) DO NOTHING
-                    RETURNING 1),
-                appended AS (
+        String appended = rows.isEmpty() ? "" : """
+                , appended AS (
                     INSERT INTO orchestrator.outbox (event_id, topic, message_key, payload, tenant_id, traceparent)
                     SELECT event_id, topic, message_key, payload, tenant_id, traceparent
                     FROM (VALUES %s) AS r(event_id, topic, message_key, payload, tenant_id, traceparent, n)
                     WHERE EXISTS (SELECT 1 FROM marked)
                     ORDER BY n
-                    RETURNING 1)
-                SELECT (SELECT count(*) FROM marked) AS marked""".formatted(values))
+                    RETURNING 1)""".formatted(values);
+        DatabaseClient.GenericExecuteSpec statement = db.sql("""
+                WITH marked AS (
+                    INSERT INTO orchestrator.processed_chat_requests (request_id, tenant_id, model, outcome)
+                    VALUES (:id, :tenantId, :model, :outcome)
+                    ON CONFLICT (request_id) DO NOTHING
+                    RETURNING 1)%s
+                SELECT (SELECT count(*) FROM marked) AS marked""".formatted(appended))
                 .bind("id", request.getRequestId())
                 .bind("tenantId", request.getTenantId())
                 .bind("model", request.getModel())
@@ -74,20 +72,5 @@ public class R2dbcProcessedRequests {
                     : statement.bind("c" + i, row.traceparent());
         }
         return statement.map(row -> row.get("marked", Long.class)).one().map(marked -> marked == 1);
-    }
-
-    /** Marks the request answered; false when it already was. */
-    public Mono<Boolean> mark(ChatRequested request, ChatOutcome outcome) {
-        return db.sql("""
-                INSERT INTO orchestrator.processed_chat_requests (request_id, tenant_id, model, outcome)
-                VALUES (:id, :tenantId, :model, :outcome)
-                ON CONFLICT (request_id) DO NOTHING""")
-                .bind("id", request.getRequestId())
-                .bind("tenantId", request.getTenantId())
-                .bind("model", request.getModel())
-                .bind("outcome", outcome.name())
-                .fetch()
-                .rowsUpdated()
-                .map(rows -> rows == 1);
     }
 }

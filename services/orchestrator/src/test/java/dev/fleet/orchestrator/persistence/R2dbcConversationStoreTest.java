@@ -6,17 +6,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.r2dbc.core.DatabaseClient;
 
 import dev.fleet.events.v1.ChatMessage;
 import dev.fleet.events.v1.ChatRole;
 import dev.fleet.orchestrator.domain.conversations.ConversationStore.Conversation;
-import dev.fleet.test.SharedPostgres;
-
-import io.r2dbc.spi.ConnectionFactories;
 
 /**
  * The conversation store against the local PostgreSQL: an exchange is appended in one statement
@@ -31,11 +26,7 @@ class R2dbcConversationStoreTest {
 
     @BeforeAll
     static void migrate() {
-        Flyway.configure().dataSource(SharedPostgres.jdbcUrl(), SharedPostgres.user(), "")
-                .schemas("orchestrator").createSchemas(true).locations("classpath:db/migration/orchestrator")
-                .load().migrate();
-        store = new R2dbcConversationStore(DatabaseClient.create(ConnectionFactories.get(SharedPostgres.r2dbcUrl()
-                .replace("r2dbc:postgresql://", "r2dbc:postgresql://" + SharedPostgres.user() + "@"))));
+        store = new R2dbcConversationStore(OrchestratorSchema.migratedClient());
     }
 
     @Test

@@ -14,16 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.r2dbc.core.DatabaseClient;
 
 import dev.fleet.events.v1.ChatRequested;
 import dev.fleet.orchestrator.domain.ChatOutcome;
 import dev.fleet.test.SharedPostgres;
-
-import io.r2dbc.spi.ConnectionFactories;
 
 /**
  * A chat's settlement against the local PostgreSQL: the "answered" mark and the outbox rows in one
@@ -38,11 +34,7 @@ class R2dbcProcessedRequestsTest {
 
     @BeforeAll
     static void migrate() {
-        Flyway.configure().dataSource(SharedPostgres.jdbcUrl(), SharedPostgres.user(), "")
-                .schemas("orchestrator").createSchemas(true).locations("classpath:db/migration/orchestrator")
-                .load().migrate();
-        marks = new R2dbcProcessedRequests(DatabaseClient.create(ConnectionFactories.get(SharedPostgres.r2dbcUrl()
-                .replace("r2dbc:postgresql://", "r2dbc:postgresql://" + SharedPostgres.user() + "@"))));
+        marks = new R2dbcProcessedRequests(OrchestratorSchema.migratedClient());
     }
 
     @Test

@@ -11,16 +11,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.r2dbc.core.DatabaseClient;
 
 import dev.fleet.orchestrator.domain.prompts.PromptConfig;
 import dev.fleet.test.SharedPostgres;
-
-import io.r2dbc.spi.ConnectionFactories;
 
 /**
  * The prompt store's list of a tenant's prompts against the local PostgreSQL: sorted names of the prompts
@@ -37,11 +33,7 @@ class R2dbcPromptStoreTest {
 
     @BeforeAll
     static void migrate() {
-        Flyway.configure().dataSource(SharedPostgres.jdbcUrl(), SharedPostgres.user(), "")
-                .schemas("orchestrator").createSchemas(true).locations("classpath:db/migration/orchestrator")
-                .load().migrate();
-        store = new R2dbcPromptStore(DatabaseClient.create(ConnectionFactories.get(SharedPostgres.r2dbcUrl()
-                .replace("r2dbc:postgresql://", "r2dbc:postgresql://" + SharedPostgres.user() + "@"))));
+        store = new R2dbcPromptStore(OrchestratorSchema.migratedClient());
     }
 
     @AfterEach
