@@ -229,7 +229,7 @@ public final class OrchestratorLoad {
 
         Orchestrated(String bootstrap, int tenantCount) {
             for (int i = 0; i < tenantCount; i++) {
-                tenants.add("bench-" + UUID.randomUUID());
+                tenants.add(UUID.randomUUID().toString()); // a tenant's id, as a gateway sets its key's
             }
             producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                     ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,

@@ -1,6 +1,7 @@
 package dev.fleet.orchestrator.messaging;
 
 import java.time.Duration;
+import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -80,8 +81,11 @@ public class ChatRequestListener {
             concurrency = "#{__listener.concurrency}")
     public void on(ConsumerRecord<String, ChatRequested> record, Acknowledgment acknowledgment) {
         ChatRequested request = record.value();
-        if (request.getRequestId().isBlank() || request.getTenantId().isBlank()) {
-            throw new IllegalArgumentException("a ChatRequested needs a requestId and a tenantId");
+        if (request.getRequestId().isBlank() || !isUuid(request.getTenantId())) {
+            // refused before any model call: its settlement (outbox rows keyed by tenant) could never commit, and
+            // every retry would call the model and bill nothing (a gateway always sets its key's tenant UUID)
+            throw new IllegalArgumentException("a ChatRequested needs a requestId and a tenant UUID as tenantId, not '"
+                    + request.getTenantId() + "'");
         }
         Runnable settle = offsets.received(record, acknowledgment);
         String tenantId = request.getTenantId();
@@ -117,6 +121,14 @@ public class ChatRequestListener {
                 record.offset(), FleetHeaders.rootCause(cause));
         return Mono.<Void>fromRunnable(() -> deadLetters.accept(record, cause))
                 .subscribeOn(Schedulers.boundedElastic()); // waits for the broker's acknowledgement
+    }
+
+    private static boolean isUuid(String id) {
+        try {
+            return UUID.fromString(id).toString().equalsIgnoreCase(id);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** Consumers per instance; read by the {@code @KafkaListener} above. */

@@ -1,6 +1,7 @@
 package dev.fleet.orchestrator.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Clock;
@@ -9,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,6 +66,24 @@ class ChatRequestListenerTest {
         assertThat(acknowledged).containsExactly(42L);
     }
 
+    @Test
+    void refusesARequestWhoseTenantIsNoUuidBeforeCallingAModel() {
+        // given: a request as no gateway sends it, its tenant id not a tenant's UUID (its settlement could
+        // never be written, so every retry would call the model again and bill nothing)
+        ChatRequestListener listener = listener(new RefusingTemplate());
+        ChatRequested request = request();
+        request.setTenantId("bench-" + UUID.randomUUID());
+        ConsumerRecord<String, ChatRequested> record = new ConsumerRecord<>("fleet.chat.requests.v1", 0, 7,
+                "conversation", request);
+
+        // when / then: refused to the error policy (retry, then the dead-letter topic) before a model is called
+        assertThatThrownBy(() -> listener.on(record, () -> acknowledged.add(record.offset())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(request.getTenantId());
+        assertThat(modelCalls).hasValue(0);
+        assertThat(acknowledged).isEmpty();
+    }
+
     private ChatRequestListener listener(KafkaTemplate<String, SpecificRecord> template) {
         ChatProvider echo = new ChatProvider() {
             @Override
@@ -93,7 +113,7 @@ class ChatRequestListenerTest {
     private static ChatRequested request() {
         return ChatRequested.newBuilder()
                 .setRequestId("request-1")
-                .setTenantId("tenant-1")
+                .setTenantId(UUID.randomUUID().toString())
                 .setConversationId("conversation")
                 .setModel("echo")
                 .setMessages(List.of(ChatMessages.text(ChatRole.USER, "hi")))
