@@ -1,5 +1,6 @@
 package dev.fleet.platform.kafka;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,11 +11,11 @@ import org.springframework.kafka.core.ConsumerFactory;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
-import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 
 /**
  * Binds the Kafka client metrics of every consumer the fleet's consumer factory creates
- * ({@code kafka.consumer.fetch.manager.records.lag} per topic and partition and the rest) to the
+ * (Micrometer's {@code KafkaClientMetrics}: {@code kafka.consumer.fetch.manager.records.lag} per topic and
+ * partition and the rest) to the
  * registry, tagged with the consumer's {@code group} — which spring-kafka's
  * {@code MicrometerConsumerListener} leaves out, and which an SRE needs to tell whose lag it is.
  * The hand-driven consumers ({@link TopicMirror}, {@link ReplyConsumer}, …) get the same through
@@ -23,18 +24,20 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 public class ConsumerGroupMetrics<K, V> implements ConsumerFactory.Listener<K, V> {
 
     private final MeterRegistry registry;
-    private final Map<String, KafkaClientMetrics> bound = new ConcurrentHashMap<>();
+    private final Duration refresh;
+    private final Map<String, ConsumerClientMetrics> bound = new ConcurrentHashMap<>();
 
-    public ConsumerGroupMetrics(MeterRegistry registry) {
+    /** @param refresh how often each consumer's new client metrics (a newly fetched partition's lag) are bound */
+    public ConsumerGroupMetrics(MeterRegistry registry, Duration refresh) {
         this.registry = registry;
+        this.refresh = refresh;
     }
 
     @Override
     public void consumerAdded(String id, Consumer<K, V> consumer) {
-        KafkaClientMetrics metrics = new KafkaClientMetrics(consumer,
-                List.of(Tag.of("spring.id", id), Tag.of("group", groupOf(consumer))));
-        metrics.bindTo(registry);
-        KafkaClientMetrics previous = bound.put(id, metrics);
+        ConsumerClientMetrics metrics = new ConsumerClientMetrics(consumer,
+                List.of(Tag.of("spring.id", id), Tag.of("group", groupOf(consumer))), refresh, registry);
+        ConsumerClientMetrics previous = bound.put(id, metrics);
         if (previous != null) {
             previous.close();
         }
@@ -42,7 +45,7 @@ public class ConsumerGroupMetrics<K, V> implements ConsumerFactory.Listener<K, V
 
     @Override
     public void consumerRemoved(String id, Consumer<K, V> consumer) {
-        KafkaClientMetrics metrics = bound.remove(id);
+        ConsumerClientMetrics metrics = bound.remove(id);
         if (metrics != null) {
             metrics.close();
         }

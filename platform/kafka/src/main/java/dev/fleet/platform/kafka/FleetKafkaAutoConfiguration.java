@@ -311,14 +311,18 @@ public class FleetKafkaAutoConfiguration {
          * producer factories apply, and so do Kafka Streams'.
          */
         @Bean
-        ConsumerGroupMetrics<?, ?> fleetConsumerGroupMetrics(ObjectProvider<MeterRegistry> registry) {
-            return new ConsumerGroupMetrics<>(registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry));
+        ConsumerGroupMetrics<?, ?> fleetConsumerGroupMetrics(ObjectProvider<MeterRegistry> registry,
+                FleetKafkaProperties fleet) {
+            return new ConsumerGroupMetrics<>(registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry),
+                    fleet.clientMetricsRefresh());
         }
 
         /** Kafka client metrics of the hand-driven consumers (mirrors, tails, reply consumers, a service's own). */
         @Bean
-        HandDrivenConsumers.Binding fleetHandDrivenConsumerMetrics(ObjectProvider<MeterRegistry> registry) {
-            return new HandDrivenConsumerMetrics(registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry));
+        HandDrivenConsumers.Binding fleetHandDrivenConsumerMetrics(ObjectProvider<MeterRegistry> registry,
+                FleetKafkaProperties fleet) {
+            return new HandDrivenConsumerMetrics(registry.getIfAvailable(() -> io.micrometer.core.instrument.Metrics.globalRegistry),
+                    fleet.clientMetricsRefresh());
         }
 
         /**

@@ -26,7 +26,8 @@ import org.springframework.core.env.MapPropertySource;
  *     {@code _} for {@code .} ({@code FLEET_KAFKA_PROPERTIES_SSL_ENDPOINT_IDENTIFICATION_ALGORITHM});</li>
  * <li>topic provisioning: {@code FLEET_KAFKA_REPLICATION_FACTOR}, {@code FLEET_KAFKA_MIN_INSYNC_REPLICAS}
  *     (also for the Streams apps' internal topics) and {@code FLEET_KAFKA_TOPIC_PARTITIONS}
- *     ({@code topic=count,topic=count}).</li>
+ *     ({@code topic=count,topic=count});</li>
+ * <li>{@code FLEET_KAFKA_CLIENT_METRICS_REFRESH}: how often consumers' new client metrics are bound (10s).</li>
  * </ul>
  *
  * A blank named variable counts as unset (a template may render one empty); a blank
@@ -75,6 +76,10 @@ public class FleetKafkaEnvironment implements EnvironmentPostProcessor {
         if (minInsync != null) {
             properties.put("fleet.kafka.min-insync-replicas", minInsync);
             properties.put(STREAMS + "topic.min.insync.replicas", minInsync);
+        }
+        String refresh = value(environment, "FLEET_KAFKA_CLIENT_METRICS_REFRESH");
+        if (refresh != null) {
+            properties.put("fleet.kafka.client-metrics-refresh", refresh);
         }
         String partitions = value(environment, "FLEET_KAFKA_TOPIC_PARTITIONS");
         if (partitions != null) {

@@ -32,6 +32,8 @@ import dev.fleet.schemas.Topic;
  * @param transientBackoffMax longest pause between attempts at a record that failed transiently
  *                          ({@link TransientFailures}); such a record is retried, doubling the pause from
  *                          {@code retryBackoff} up to this, until it succeeds, and never dead-lettered
+ * @param clientMetricsRefresh how often the Kafka client metrics of each consumer are looked at for new ones
+ *                          (a partition's lag exists once it has been fetched from); Micrometer's own is a minute
  */
 @Validated
 @ConfigurationProperties("fleet.kafka")
@@ -46,7 +48,8 @@ public record FleetKafkaProperties(
         @DefaultValue("200ms") Duration retryBackoff,
         String replyGroup,
         @DefaultValue("30s") Duration replyAssignmentWait,
-        @DefaultValue("5s") Duration transientBackoffMax) {
+        @DefaultValue("5s") Duration transientBackoffMax,
+        @DefaultValue("10s") Duration clientMetricsRefresh) {
 
     public FleetKafkaProperties {
         if (instanceId == null || instanceId.isBlank()) {

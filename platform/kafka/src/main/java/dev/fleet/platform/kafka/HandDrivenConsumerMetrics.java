@@ -1,5 +1,6 @@
 package dev.fleet.platform.kafka;
 
+import java.time.Duration;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -16,16 +17,16 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 final class HandDrivenConsumerMetrics implements HandDrivenConsumers.Binding {
 
     private final MeterRegistry registry;
+    private final Duration refresh;
 
-    HandDrivenConsumerMetrics(MeterRegistry registry) {
+    HandDrivenConsumerMetrics(MeterRegistry registry, Duration refresh) {
         this.registry = registry;
+        this.refresh = refresh;
     }
 
     @Override
     public AutoCloseable bind(KafkaConsumer<?, ?> consumer, String name, String group) {
-        KafkaClientMetrics metrics = new KafkaClientMetrics(consumer,
-                List.of(Tag.of("spring.id", name), Tag.of("group", group)));
-        metrics.bindTo(registry);
-        return metrics::close;
+        return new ConsumerClientMetrics(consumer, List.of(Tag.of("spring.id", name), Tag.of("group", group)), refresh,
+                registry);
     }
 }

@@ -3,6 +3,7 @@ package dev.fleet.platform.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -115,6 +116,17 @@ class FleetKafkaEnvironmentTest {
     }
 
     @Test
+    void clientMetricsRefreshComesFromTheEnvironmentAndDefaultsToTenSeconds() {
+        FleetKafkaProperties set = Binder.get(environment(Map.of("FLEET_KAFKA_SERVICE", "x",
+                "FLEET_KAFKA_CLIENT_METRICS_REFRESH", "2s"))).bindOrCreate("fleet.kafka", FleetKafkaProperties.class);
+        FleetKafkaProperties unset = Binder.get(environment(Map.of("FLEET_KAFKA_SERVICE", "x")))
+                .bindOrCreate("fleet.kafka", FleetKafkaProperties.class);
+
+        assertThat(set.clientMetricsRefresh()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(unset.clientMetricsRefresh()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
     void provisioningGetsPartitionsReplicationAndMinInsyncReplicas() {
         // given a production deployment's topic settings
         StandardEnvironment environment = environment(Map.of(
@@ -125,7 +137,7 @@ class FleetKafkaEnvironmentTest {
         // when the orchestrator binds them and provisions its topics
         FleetKafkaProperties fleet = Binder.get(environment).bindOrCreate("fleet.kafka", FleetKafkaProperties.class);
         FleetKafkaProperties orchestrator = new FleetKafkaProperties("orchestrator", null, true,
-                fleet.replicationFactor(), fleet.minInsyncReplicas(), fleet.partitions(), 2, null, null, null, null);
+                fleet.replicationFactor(), fleet.minInsyncReplicas(), fleet.partitions(), 2, null, null, null, null, null);
         Map<String, NewTopic> topics = new HashMap<>();
         TopicProvisioning.newTopics(orchestrator).forEach(t -> topics.put(t.name(), t));
 
@@ -150,7 +162,7 @@ class FleetKafkaEnvironmentTest {
         FleetKafkaProperties fleet = Binder.get(environment(Map.of()))
                 .bindOrCreate("fleet.kafka", FleetKafkaProperties.class);
         FleetKafkaProperties audit = new FleetKafkaProperties("audit", null, true, fleet.replicationFactor(),
-                fleet.minInsyncReplicas(), fleet.partitions(), 2, null, null, null, null);
+                fleet.minInsyncReplicas(), fleet.partitions(), 2, null, null, null, null, null);
 
         assertThat(TopicProvisioning.newTopics(audit)).isNotEmpty().allSatisfy(t -> {
             assertThat(t.replicationFactor()).isEqualTo((short) -1);
@@ -164,10 +176,10 @@ class FleetKafkaEnvironmentTest {
     @Test
     void refusesPartitionsOfAnUnknownTopicAndMinInsyncAboveReplication() {
         assertThatThrownBy(() -> TopicProvisioning.newTopics(new FleetKafkaProperties("audit", null, true,
-                (short) 0, 0, Map.of("fleet.chat.request.v1", 6), 2, null, null, null, null)))
+                (short) 0, 0, Map.of("fleet.chat.request.v1", 6), 2, null, null, null, null, null)))
                 .hasMessageContaining("fleet.chat.request.v1");
         assertThatThrownBy(() -> TopicProvisioning.newTopics(new FleetKafkaProperties("audit", null, true,
-                (short) 2, 3, Map.of(), 2, null, null, null, null)))
+                (short) 2, 3, Map.of(), 2, null, null, null, null, null)))
                 .hasMessageContaining("min-insync-replicas");
         assertThatThrownBy(() -> FleetKafkaEnvironment.springProperties(Map.of(
                 "FLEET_KAFKA_TOPIC_PARTITIONS", "fleet.usage.v1:12")))

@@ -36,11 +36,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  */
 @SpringBootTest(classes = KafkaClientMetricsIntegrationTest.App.class, properties = {
         "fleet.kafka.service=scorer", "fleet.kafka.retry-backoff=10ms", "fleet.kafka.retry-attempts=0",
-        "spring.main.web-application-type=none"})
+        "spring.main.web-application-type=none", "fleet.kafka.client-metrics-refresh=500ms"})
 class KafkaClientMetricsIntegrationTest {
 
-    /** Kafka client metrics that appear after binding (a partition's lag) are picked up every 60 s. */
-    private static final Duration METRICS_REFRESH = Duration.ofSeconds(75);
+    /** Kafka client metrics that appear after binding (a partition's lag) are picked up every refresh (here 500 ms). */
+    private static final Duration METRICS_REFRESH = Duration.ofSeconds(30);
     private static final String GROUP = "metrics-test";
 
     @DynamicPropertySource

@@ -64,7 +64,8 @@ public class OutboxRelay implements SmartLifecycle {
     private volatile Disposable loop;
     private volatile int failedRounds;
     private volatile long pausedUntilNanos;
-    private volatile CountDownLatch stopped = new CountDownLatch(0);
+    /** The round in progress (counted down when it ends); stopping waits for it, not for the next tick. */
+    private volatile CountDownLatch round = new CountDownLatch(0);
 
     public OutboxRelay(OutboxRepository outbox, TransactionalOperator transactions, FleetPublisher publisher,
             FleetSerde serde, Clock clock, Duration interval, int batchSize, Duration sendTimeout,
@@ -108,17 +109,18 @@ public class OutboxRelay implements SmartLifecycle {
         running = true;
         failedRounds = 0;
         pausedUntilNanos = System.nanoTime();
-        CountDownLatch done = new CountDownLatch(1);
-        stopped = done;
         loop = Flux.interval(Duration.ZERO, interval)
                 .onBackpressureDrop()
                 .takeWhile(tick -> running)
                 .filter(tick -> System.nanoTime() - pausedUntilNanos >= 0)
-                .concatMap(tick -> drain().onErrorResume(e -> {
-                    log.warn("outbox relay round failed: {}", e.toString());
-                    return Mono.just(Round.FAILED);
-                }), 1)
-                .doFinally(signal -> done.countDown())
+                .concatMap(tick -> {
+                    CountDownLatch current = new CountDownLatch(1);
+                    round = current;
+                    return drain().onErrorResume(e -> {
+                        log.warn("outbox relay round failed: {}", e.toString());
+                        return Mono.just(Round.FAILED);
+                    }).doFinally(signal -> current.countDown());
+                }, 1)
                 .subscribe(this::afterRound);
         backlog.start();
         log.info("outbox relay started (every {}, batches of {})", interval, batchSize);
@@ -147,7 +149,9 @@ public class OutboxRelay implements SmartLifecycle {
         }
         running = false;
         try {
-            if (!stopped.await(sendTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
+            // a round in progress may finish (its batch committed); between rounds the loop is disposed at once,
+            // however long the interval until its next tick
+            if (!round.await(sendTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS)) {
                 log.warn("outbox relay did not finish its batch in time; its rows will be relayed again");
             }
         } catch (InterruptedException e) {

@@ -70,7 +70,11 @@ public final class ConsoleClient {
         return html;
     }
 
-    /** GETs anything and returns the exchange for the caller's own expectations. */
+    /**
+     * GETs anything and returns the exchange for the caller's own expectations, which must read the body
+     * ({@code expectBody…}): a response left unread stays active, and closing the test's context then waits the
+     * server's whole graceful-shutdown timeout (30 s) for it.
+     */
     public WebTestClient.ResponseSpec get(String path) {
         return web.get().uri(path).cookie(ConsoleSecurityConfiguration.COOKIE, session).exchange();
     }

@@ -131,8 +131,8 @@ class PromptPagesIntegrationTest {
                 .containsPattern("class=\"added\"><span class=\"marker\">\\+</span><span class=\"line-no\">2</span>"
                         + "<span>Answer in \\{\\{language\\}\\}.</span>")
                 .contains("<span>Sign as Fleet.</span>");
-        console.get(base + "/support/diff?from=1&to=9").expectStatus().isNotFound();
-        console.get(base + "/nope").expectStatus().isNotFound();
+        console.get(base + "/support/diff?from=1&to=9").expectStatus().isNotFound().expectBody().returnResult();
+        console.get(base + "/nope").expectStatus().isNotFound().expectBody().returnResult();
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.fleet.orchestrator.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -13,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -85,6 +88,20 @@ class OutboxRelayTest {
     }
 
     @Test
+    void stopsBetweenRoundsWithoutWaitingForTheNextTick() {
+        // given: a relay that runs a round every hour and has finished its first
+        OutboxRelay hourly = new OutboxRelay(outbox, new NoTransactions(), publisher, SERDE,
+                Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofHours(1), 10, Duration.ofSeconds(30), meters);
+        outbox.rows.add(row(1, FleetTopics.TENANTS.name(), "fine", tenant("a")));
+        hourly.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> outbox.published.contains(1L));
+
+        // when / then: it stops at once, not after its send timeout (35 s) waiting for a tick an hour away
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> hourly.stop());
+        assertThat(hourly.isRunning()).isFalse();
+    }
+
+    @Test
     void keepsATransientlyFailedRowAndEveryRowAfterItForTheNextRound() {
         // given
         outbox.rows.add(row(1, FleetTopics.TENANTS.name(), "fine", tenant("a")));
@@ -154,7 +171,7 @@ class OutboxRelayTest {
     /** The outbox as a list; records what the relay marks. */
     private static final class FakeOutbox extends OutboxRepository {
         final List<OutboxRow> rows = new ArrayList<>();
-        final List<Long> published = new ArrayList<>();
+        final List<Long> published = new CopyOnWriteArrayList<>(); // read by a test while the relay runs
         final Map<Long, String> parked = new HashMap<>();
         Backlog backlog;
 

@@ -1,0 +1,58 @@
+package dev.fleet.platform.kafka;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.Consumer;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+
+/**
+ * Micrometer's {@link KafkaClientMetrics} of one consumer, bound to a registry, looking for new client
+ * metrics every {@code refresh} instead of Micrometer's fixed minute: a partition's
+ * {@code records-lag} only exists once the consumer has fetched from it, so after a rebalance the
+ * lag of a newly assigned partition appears within {@code refresh}
+ * ({@code fleet.kafka.client-metrics-refresh}). Closing unbinds the meters and stops the refresh.
+ */
+final class ConsumerClientMetrics implements AutoCloseable {
+
+    private final KafkaClientMetrics metrics;
+    private final ScheduledThreadPoolExecutor refresher;
+
+    ConsumerClientMetrics(Consumer<?, ?> consumer, List<Tag> tags, Duration refresh, MeterRegistry registry) {
+        this.refresher = new FixedPeriod(refresh);
+        this.metrics = new KafkaClientMetrics(consumer, tags, refresher);
+        metrics.bindTo(registry);
+    }
+
+    @Override
+    public void close() {
+        metrics.close(); // a scheduler handed in is left running by Micrometer: its task is stopped here
+        refresher.shutdownNow();
+    }
+
+    /** Runs Micrometer's periodic check at this period rather than the one it asks for. */
+    private static final class FixedPeriod extends ScheduledThreadPoolExecutor {
+
+        private final long periodMillis;
+
+        FixedPeriod(Duration period) {
+            super(1, runnable -> {
+                Thread thread = new Thread(runnable, "fleet-kafka-client-metrics");
+                thread.setDaemon(true);
+                return thread;
+            });
+            this.periodMillis = Math.max(1, period.toMillis());
+        }
+
+        @Override
+        public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
+            return super.scheduleAtFixedRate(command, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+}
