@@ -32,8 +32,15 @@ final class ConsumerClientMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-        metrics.close(); // a scheduler handed in is left running by Micrometer: its task is stopped here
+        // Micrometer leaves a scheduler it was handed running; stopped first (as Micrometer does its own), so a
+        // refresh cannot bind meters again after close() removed them
         refresher.shutdownNow();
+        try {
+            refresher.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        metrics.close();
     }
 
     /** Runs Micrometer's periodic check at this period rather than the one it asks for. */
