@@ -360,7 +360,7 @@ final class Chaos {
             metered = metered(usageUrl, token, tenantId, startedAt);
         } while (!ChaosInvariants.meteringMatches(usage, metered).pass() && Instant.now().isBefore(usageUntil)
                 && pause());
-        verdicts.add(ChaosInvariants.usageNoDuplicates(usage));
+        verdicts.add(ChaosInvariants.usageOneUsagePerEventId(usage));
         verdicts.add(ChaosInvariants.meteringMatches(usage, metered));
 
         // audit: the tenant's domain events against its audit rows, until equal or settled

@@ -45,15 +45,22 @@ class ChaosInvariantsTest {
     }
 
     @Test
-    void usageFailsOnADuplicateEventId() {
+    void usageFailsOnAnEventIdWithTwoDifferentUsagesAndCountsUnchangedRedeliveries() {
         List<UsageEvent> distinct = List.of(new UsageEvent("a", "prompt_tokens", 3),
                 new UsageEvent("b", "prompt_tokens", 4));
-        assertThat(ChaosInvariants.usageNoDuplicates(distinct).pass()).isTrue();
-        List<UsageEvent> twice = List.of(new UsageEvent("a", "prompt_tokens", 3),
-                new UsageEvent("a", "prompt_tokens", 3));
-        Verdict verdict = ChaosInvariants.usageNoDuplicates(twice);
+        assertThat(ChaosInvariants.usageOneUsagePerEventId(distinct).pass()).isTrue();
+
+        List<UsageEvent> redelivered = List.of(new UsageEvent("a", "prompt_tokens", 3),
+                new UsageEvent("b", "prompt_tokens", 4), new UsageEvent("a", "prompt_tokens", 3));
+        Verdict again = ChaosInvariants.usageOneUsagePerEventId(redelivered);
+        assertThat(again.pass()).isTrue();
+        assertThat(again.detail()).isEqualTo("3 events, 2 distinct event ids, 1 redelivered unchanged, 0 with different usages");
+
+        List<UsageEvent> conflicting = List.of(new UsageEvent("a", "prompt_tokens", 3),
+                new UsageEvent("a", "prompt_tokens", 5), new UsageEvent("a", "prompt_tokens", 3));
+        Verdict verdict = ChaosInvariants.usageOneUsagePerEventId(conflicting);
         assertThat(verdict.pass()).isFalse();
-        assertThat(verdict.detail()).isEqualTo("2 events, 1 distinct event ids, 1 ids more than once");
+        assertThat(verdict.detail()).isEqualTo("3 events, 1 distinct event ids, 0 redelivered unchanged, 1 with different usages");
     }
 
     @Test
