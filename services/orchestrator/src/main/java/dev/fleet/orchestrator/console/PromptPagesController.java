@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ServerWebExchange;
 
+import dev.fleet.orchestrator.domain.CanonicalUuid;
 import dev.fleet.orchestrator.domain.ChangeNotDeliveredException;
 import dev.fleet.orchestrator.domain.Tenant;
 import dev.fleet.orchestrator.domain.TenantAdmin;
@@ -282,15 +283,7 @@ public class PromptPagesController {
     }
 
     private static UUID parseId(String id) {
-        try {
-            UUID parsed = UUID.fromString(id);
-            if (parsed.toString().equalsIgnoreCase(id)) {
-                return parsed;
-            }
-        } catch (IllegalArgumentException e) {
-            // answered below
-        }
-        throw ConsoleModel.notFound("There is no tenant " + id + ".");
+        return CanonicalUuid.parse(id).orElseThrow(() -> ConsoleModel.notFound("There is no tenant " + id + "."));
     }
 
     /** The version a parameter names, 404 when there is none. */

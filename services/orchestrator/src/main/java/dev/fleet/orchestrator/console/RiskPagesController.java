@@ -29,6 +29,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 import dev.fleet.events.v1.RiskCaseResolution;
 import dev.fleet.events.v1.RiskFeatures;
+import dev.fleet.orchestrator.domain.CanonicalUuid;
 import dev.fleet.orchestrator.domain.Tenant;
 import dev.fleet.orchestrator.domain.TenantStore;
 import dev.fleet.orchestrator.domain.risk.CaseConflictException;
@@ -249,12 +250,7 @@ public class RiskPagesController {
     }
 
     static Optional<UUID> uuid(String text) {
-        try {
-            UUID parsed = UUID.fromString(text);
-            return parsed.toString().equalsIgnoreCase(text) ? Optional.of(parsed) : Optional.empty();
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return CanonicalUuid.parse(text);
     }
 
     private static String redirect(String page, String kind, String message) {

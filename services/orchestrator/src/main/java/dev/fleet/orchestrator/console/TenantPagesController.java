@@ -2,7 +2,6 @@ package dev.fleet.orchestrator.console;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.security.Principal;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +14,7 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
-import org.springframework.ui.Model;
 import org.springframework.util.MultiValueMap;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -27,6 +24,7 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 
 import dev.fleet.events.v1.TenantStatus;
+import dev.fleet.orchestrator.domain.CanonicalUuid;
 import dev.fleet.orchestrator.domain.ChangeNotDeliveredException;
 import dev.fleet.orchestrator.domain.LimitOverrides;
 import dev.fleet.orchestrator.domain.Tenant;
@@ -300,12 +298,7 @@ public class TenantPagesController {
     }
 
     private static Optional<UUID> uuid(String id) {
-        try {
-            UUID parsed = UUID.fromString(id);
-            return parsed.toString().equalsIgnoreCase(id) ? Optional.of(parsed) : Optional.empty();
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return CanonicalUuid.parse(id);
     }
 
     private static String tenantPath(UUID id) {

@@ -1,7 +1,6 @@
 package dev.fleet.orchestrator.messaging;
 
 import java.time.Duration;
-import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
@@ -11,6 +10,7 @@ import org.springframework.kafka.listener.ConsumerRecordRecoverer;
 import org.springframework.kafka.support.Acknowledgment;
 
 import dev.fleet.events.v1.ChatRequested;
+import dev.fleet.orchestrator.domain.CanonicalUuid;
 import dev.fleet.orchestrator.domain.ChatService;
 import dev.fleet.platform.kafka.EventContext;
 import dev.fleet.platform.kafka.FleetHeaders;
@@ -81,7 +81,7 @@ public class ChatRequestListener {
             concurrency = "#{__listener.concurrency}")
     public void on(ConsumerRecord<String, ChatRequested> record, Acknowledgment acknowledgment) {
         ChatRequested request = record.value();
-        if (request.getRequestId().isBlank() || !isUuid(request.getTenantId())) {
+        if (request.getRequestId().isBlank() || CanonicalUuid.parse(request.getTenantId()).isEmpty()) {
             // refused before any model call: its settlement (outbox rows keyed by tenant) could never commit, and
             // every retry would call the model and bill nothing (a gateway always sets its key's tenant UUID)
             throw new IllegalArgumentException("a ChatRequested needs a requestId and a tenant UUID as tenantId, not '"
@@ -121,14 +121,6 @@ public class ChatRequestListener {
                 record.offset(), FleetHeaders.rootCause(cause));
         return Mono.<Void>fromRunnable(() -> deadLetters.accept(record, cause))
                 .subscribeOn(Schedulers.boundedElastic()); // waits for the broker's acknowledgement
-    }
-
-    private static boolean isUuid(String id) {
-        try {
-            return UUID.fromString(id).toString().equalsIgnoreCase(id);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 
     /** Consumers per instance; read by the {@code @KafkaListener} above. */

@@ -1,6 +1,8 @@
 package dev.fleet.orchestrator.persistence;
 
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -18,6 +20,9 @@ import reactor.core.publisher.Mono;
  */
 @Repository
 public class R2dbcProcessedRequests {
+
+    /** Settlement statements by outbox row count (a chat has a handful of rows: a few entries). */
+    private static final Map<Integer, String> SETTLE_SQL = new ConcurrentHashMap<>();
 
     private final DatabaseClient db;
 
@@ -38,26 +43,8 @@ public class R2dbcProcessedRequests {
      * is appended when the request was already marked. False when it already was.
      */
     public Mono<Boolean> settle(ChatRequested request, ChatOutcome outcome, List<OutboxRow> rows) {
-        StringBuilder values = new StringBuilder();
-        for (int i = 0; i < rows.size(); i++) {
-            values.append(i == 0 ? "" : ", ").append(("(CAST(:e%1$d AS uuid), CAST(:t%1$d AS text), CAST(:k%1$d AS text), "
-                    + "CAST(:p%1$d AS bytea), CAST(:n%1$d AS uuid), CAST(:c%1$d AS text), %1$d)").formatted(i));
-        }
-        String appended = rows.isEmpty() ? "" : """
-                , appended AS (
-                    INSERT INTO orchestrator.outbox (event_id, topic, message_key, payload, tenant_id, traceparent)
-                    SELECT event_id, topic, message_key, payload, tenant_id, traceparent
-                    FROM (VALUES %s) AS r(event_id, topic, message_key, payload, tenant_id, traceparent, n)
-                    WHERE EXISTS (SELECT 1 FROM marked)
-                    ORDER BY n
-                    RETURNING 1)""".formatted(values);
-        DatabaseClient.GenericExecuteSpec statement = db.sql("""
-                WITH marked AS (
-                    INSERT INTO orchestrator.processed_chat_requests (request_id, tenant_id, model, outcome)
-                    VALUES (:id, :tenantId, :model, :outcome)
-                    ON CONFLICT (request_id) DO NOTHING
-                    RETURNING 1)%s
-                SELECT (SELECT count(*) FROM marked) AS marked""".formatted(appended))
+        DatabaseClient.GenericExecuteSpec statement = db.sql(
+                        SETTLE_SQL.computeIfAbsent(rows.size(), R2dbcProcessedRequests::settleSql))
                 .bind("id", request.getRequestId())
                 .bind("tenantId", request.getTenantId())
                 .bind("model", request.getModel())
@@ -72,5 +59,29 @@ public class R2dbcProcessedRequests {
                     : statement.bind("c" + i, row.traceparent());
         }
         return statement.map(row -> row.get("marked", Long.class)).one().map(marked -> marked == 1);
+    }
+
+    /** The settlement statement for {@code rows} outbox rows; its text depends on the count only, so it is built once. */
+    private static String settleSql(int rows) {
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < rows; i++) {
+            values.append(i == 0 ? "" : ", ").append(("(CAST(:e%1$d AS uuid), CAST(:t%1$d AS text), CAST(:k%1$d AS text), "
+                    + "CAST(:p%1$d AS bytea), CAST(:n%1$d AS uuid), CAST(:c%1$d AS text), %1$d)").formatted(i));
+        }
+        String appended = rows == 0 ? "" : """
+                , appended AS (
+                    INSERT INTO orchestrator.outbox (event_id, topic, message_key, payload, tenant_id, traceparent)
+                    SELECT event_id, topic, message_key, payload, tenant_id, traceparent
+                    FROM (VALUES %s) AS r(event_id, topic, message_key, payload, tenant_id, traceparent, n)
+                    WHERE EXISTS (SELECT 1 FROM marked)
+                    ORDER BY n
+                    RETURNING 1)""".formatted(values);
+        return """
+                WITH marked AS (
+                    INSERT INTO orchestrator.processed_chat_requests (request_id, tenant_id, model, outcome)
+                    VALUES (:id, :tenantId, :model, :outcome)
+                    ON CONFLICT (request_id) DO NOTHING
+                    RETURNING 1)%s
+                SELECT (SELECT count(*) FROM marked) AS marked""".formatted(appended);
     }
 }

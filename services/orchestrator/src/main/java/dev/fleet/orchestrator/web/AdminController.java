@@ -22,6 +22,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.fleet.orchestrator.domain.CanonicalUuid;
 import dev.fleet.orchestrator.domain.ChangeNotDeliveredException;
 import dev.fleet.orchestrator.domain.KeyRateLimits;
 import dev.fleet.orchestrator.domain.LimitOverrides;
@@ -182,11 +183,6 @@ public class AdminController {
 
     /** Ids are UUIDs; anything else names nothing (404, not 400, like an unknown UUID). */
     private static Optional<UUID> uuid(String id) {
-        try {
-            UUID parsed = UUID.fromString(id);
-            return parsed.toString().equalsIgnoreCase(id) ? Optional.of(parsed) : Optional.empty();
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return CanonicalUuid.parse(id);
     }
 }

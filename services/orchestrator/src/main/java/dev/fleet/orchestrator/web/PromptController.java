@@ -4,7 +4,6 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.http.ResponseEntity;
@@ -18,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.fleet.orchestrator.domain.CanonicalUuid;
 import dev.fleet.orchestrator.domain.ChangeNotDeliveredException;
 import dev.fleet.orchestrator.domain.prompts.PromptAdmin;
 import dev.fleet.orchestrator.domain.prompts.PromptConfig;
@@ -181,15 +181,7 @@ public class PromptController {
 
     /** Ids are UUIDs; anything else names no tenant (404, like an unknown UUID). */
     private static UUID tenant(String id) {
-        try {
-            UUID parsed = UUID.fromString(id);
-            if (parsed.toString().equalsIgnoreCase(id)) {
-                return parsed;
-            }
-        } catch (IllegalArgumentException e) {
-            // answered below
-        }
-        throw tenantNotFound(id);
+        return CanonicalUuid.parse(id).orElseThrow(() -> tenantNotFound(id));
     }
 
     private static ApiErrorException invalid(String message, String parameter) {

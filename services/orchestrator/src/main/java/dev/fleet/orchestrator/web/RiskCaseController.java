@@ -22,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.fleet.events.v1.RiskCaseResolution;
+import dev.fleet.orchestrator.domain.CanonicalUuid;
 import dev.fleet.orchestrator.domain.TenantStore;
 import dev.fleet.orchestrator.domain.risk.CaseConflictException;
 import dev.fleet.orchestrator.domain.risk.CaseQuery;
@@ -188,15 +189,7 @@ public class RiskCaseController {
     }
 
     private static UUID caseId(String tenantId, String caseId) {
-        try {
-            UUID parsed = UUID.fromString(caseId);
-            if (parsed.toString().equalsIgnoreCase(caseId)) {
-                return parsed;
-            }
-        } catch (IllegalArgumentException e) {
-            // falls through
-        }
-        throw caseNotFound(tenantId, caseId);
+        return CanonicalUuid.parse(caseId).orElseThrow(() -> caseNotFound(tenantId, caseId));
     }
 
     private static ApiErrorException caseNotFound(String tenantId, String caseId) {

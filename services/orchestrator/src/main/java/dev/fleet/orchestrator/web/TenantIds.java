@@ -2,6 +2,7 @@ package dev.fleet.orchestrator.web;
 
 import java.util.UUID;
 
+import dev.fleet.orchestrator.domain.CanonicalUuid;
 import dev.fleet.platform.web.ApiError;
 import dev.fleet.platform.web.ApiErrorException;
 
@@ -12,15 +13,7 @@ final class TenantIds {
     }
 
     static UUID parse(String id) {
-        try {
-            UUID parsed = UUID.fromString(id);
-            if (parsed.toString().equalsIgnoreCase(id)) {
-                return parsed;
-            }
-        } catch (IllegalArgumentException e) {
-            // falls through
-        }
-        throw notFound(id);
+        return CanonicalUuid.parse(id).orElseThrow(() -> notFound(id));
     }
 
     static ApiErrorException notFound(String id) {
