@@ -3,7 +3,11 @@ package dev.fleet.metering.messaging;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.header.Headers;
@@ -28,11 +32,13 @@ import dev.fleet.platform.kafka.streams.OutputHeaders;
 /**
  * The metering of one task (a set of tenants): each {@link UsageRecorded} is added to its minute,
  * hour, day and month totals in the key-value store {@link UsageTopology#STORE} (key
- * {@link RollupKey}) and its tokens go to the {@link QuotaTracker}; each {@link Tenant} sets the
- * tenant's monthly quota. The totals changed since the last emission are kept in
- * {@link UsageTopology#PENDING_STORE} and forwarded as {@link UsageRollup}s every {@code rollupInterval}
- * of wall-clock time, so a window that many records update costs one output record per interval
- * instead of one per record (the pending set is state, so a crash loses no emission).
+ * {@link RollupKey}, read through {@link HotTotals}) and its tokens go to the {@link QuotaTracker}; each
+ * {@link Tenant} sets the tenant's monthly quota. Which totals changed since the last emission is kept in
+ * {@link UsageTopology#PENDING_STORE} — one entry per tenant, meter, model and minute (the shortest open
+ * window a record changed), standing for that window and the longer ones holding it — and their current
+ * totals are forwarded as {@link UsageRollup}s every {@code rollupInterval} of wall-clock time, so a window
+ * that many records update costs one output record per interval instead of one per record (the pending
+ * set is state, so a crash loses no emission).
  *
  * <p>Nothing is dropped for being late: a window stays open for its {@link RollupRetention} after it
  * ended, in stream time, whatever the order in which tenants' records arrive. Usage for a window that
@@ -50,14 +56,21 @@ final class MeteringProcessor implements Processor<String, SpecificRecord, Strin
     static final Duration STATUS_FLUSH_INTERVAL = Duration.ofSeconds(1);
     static final Duration PRUNE_INTERVAL = Duration.ofMinutes(1);
 
+    private static final Granularity[] GRANULARITIES = Granularity.values(); // finest first
+
     private final RollupRetention retention;
     private final Duration rollupInterval;
     private final String producedBy;
     private ProcessorContext<String, SpecificRecord> context;
-    private KeyValueStore<String, Long> totals;
+    private HotTotals totals;
     private KeyValueStore<String, Long> pending;
+    /** The keys of {@link #pending}, read at init and kept alongside it. */
+    private Map<String, RollupKey> pendingKeys;
     private QuotaTracker quotas;
     private Sensor lateUsage;
+    /** Per granularity, the window start spelled last and its text: Instant.toString is most of a key's cost. */
+    private final Instant[] spelledStart = new Instant[GRANULARITIES.length];
+    private final String[] spelledText = new String[GRANULARITIES.length];
 
     MeteringProcessor(RollupRetention retention, Duration rollupInterval, String producedBy) {
         this.retention = retention;
@@ -68,8 +81,15 @@ final class MeteringProcessor implements Processor<String, SpecificRecord, Strin
     @Override
     public void init(ProcessorContext<String, SpecificRecord> context) {
         this.context = context;
-        this.totals = context.getStateStore(UsageTopology.STORE);
+        this.totals = new HotTotals(context.getStateStore(UsageTopology.STORE));
         this.pending = context.getStateStore(UsageTopology.PENDING_STORE);
+        this.pendingKeys = new LinkedHashMap<>();
+        try (KeyValueIterator<String, Long> all = pending.all()) { // left by the task's last committed transaction
+            while (all.hasNext()) {
+                String key = all.next().key;
+                pendingKeys.put(key, RollupKey.parse(key));
+            }
+        }
         this.quotas = new QuotaTracker(context, producedBy);
         this.lateUsage = context.metrics().addRateTotalSensor("usage-metering", "late-usage", "late-usage-records",
                 Sensor.RecordingLevel.INFO);
@@ -89,11 +109,15 @@ final class MeteringProcessor implements Processor<String, SpecificRecord, Strin
 
     private void meter(UsageRecorded usage, Record<String, SpecificRecord> record) {
         Instant streamTime = streamTime(record);
-        List<KeyValue<String, Long>> updates = new ArrayList<>();
+        String[] keys = new String[GRANULARITIES.length];
+        long[] after = new long[GRANULARITIES.length];
+        RollupKey finestOpen = null;
+        String finestOpenText = null;
         boolean late = false;
-        for (Granularity granularity : Granularity.values()) {
-            RollupKey key = RollupKey.of(usage, granularity);
-            RollupWindow window = key.window();
+        for (Granularity granularity : GRANULARITIES) {
+            RollupWindow window = RollupWindow.containing(granularity, usage.getOccurredAt());
+            RollupKey key = new RollupKey(usage.getTenantId(), granularity, window.start(), usage.getMeter(),
+                    usage.getModel());
             if (retention.closed(window, streamTime)) {
                 late = true;
                 String eventId = FleetHeaders.get(record.headers(), FleetHeaders.EVENT_ID)
@@ -101,14 +125,24 @@ final class MeteringProcessor implements Processor<String, SpecificRecord, Strin
                 forward(key.correction(eventId), rollup(key, window, usage.getQuantity(), true), record.timestamp(),
                         record.headers());
             } else {
-                String storeKey = key.toString();
+                String storeKey = spelled(key);
                 Long before = totals.get(storeKey);
-                updates.add(KeyValue.pair(storeKey, Math.addExact(before == null ? 0 : before, usage.getQuantity())));
+                keys[granularity.ordinal()] = storeKey;
+                after[granularity.ordinal()] = Math.addExact(before == null ? 0 : before, usage.getQuantity());
+                if (finestOpen == null) {
+                    finestOpen = key;
+                    finestOpenText = storeKey;
+                }
             }
         }
-        for (KeyValue<String, Long> update : updates) { // only once every total is known not to overflow
-            totals.put(update.key, update.value);
-            pending.put(update.key, update.value);
+        for (int i = 0; i < keys.length; i++) { // only once every total is known not to overflow
+            if (keys[i] != null) {
+                totals.put(keys[i], after[i]);
+            }
+        }
+        if (finestOpen != null && pendingKeys.putIfAbsent(finestOpenText, finestOpen) == null) {
+            // one pending entry stands for its window and every longer one holding it (emitPendingRollups)
+            pending.put(finestOpenText, after[finestOpen.granularity().ordinal()]);
         }
         if (late) {
             lateUsage.record();
@@ -118,23 +152,45 @@ final class MeteringProcessor implements Processor<String, SpecificRecord, Strin
         }
     }
 
+    /** {@code key} as the stores spell it, the window start's text reused while it stays the same. */
+    private String spelled(RollupKey key) {
+        int g = key.granularity().ordinal();
+        if (!key.windowStart().equals(spelledStart[g])) {
+            spelledStart[g] = key.windowStart();
+            spelledText[g] = key.windowStart().toString();
+        }
+        return key.spelled(spelledText[g]);
+    }
+
     /** The task's stream time, which the record itself may be ahead of. */
     private Instant streamTime(Record<String, SpecificRecord> record) {
         return Instant.ofEpochMilli(Math.max(context.currentStreamTimeMs(), record.timestamp()));
     }
 
+    /**
+     * Writes the current total of every window changed since the last emission: each pending key's window
+     * and the longer windows holding it (a usage record changes all of them, so one pending entry a record
+     * stands for four; an entry written before that rule, one per window, is read the same way).
+     */
     private void emitPendingRollups() {
-        List<String> emitted = new ArrayList<>();
-        long timestamp = context.currentStreamTimeMs();
-        try (KeyValueIterator<String, Long> all = pending.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, Long> entry = all.next();
-                RollupKey key = RollupKey.parse(entry.key);
-                forward(entry.key, rollup(key, key.window(), entry.value, false), timestamp, null);
-                emitted.add(entry.key);
-            }
+        if (pendingKeys.isEmpty()) {
+            return;
         }
-        emitted.forEach(pending::delete);
+        long timestamp = context.currentStreamTimeMs();
+        Set<String> emitted = new HashSet<>(pendingKeys.size() * 8); // up to four windows a key, load factor 0.75
+        for (Map.Entry<String, RollupKey> entry : pendingKeys.entrySet()) {
+            RollupKey changed = entry.getValue();
+            for (int g = changed.granularity().ordinal(); g < GRANULARITIES.length; g++) {
+                RollupKey key = changed.within(GRANULARITIES[g]);
+                String storeKey = key == changed ? entry.getKey() : spelled(key);
+                Long total = emitted.add(storeKey) ? totals.get(storeKey) : null;
+                if (total != null) { // null: emitted already, or closed and pruned
+                    forward(storeKey, rollup(key, key.window(), total, false), timestamp, null);
+                }
+            }
+            pending.delete(entry.getKey());
+        }
+        pendingKeys.clear();
     }
 
     private void forward(String key, UsageRollup rollup, long timestamp, Headers cause) {

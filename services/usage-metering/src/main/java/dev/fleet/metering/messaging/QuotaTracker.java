@@ -40,8 +40,8 @@ import dev.fleet.platform.kafka.streams.OutputHeaders;
 final class QuotaTracker {
 
     private final ProcessorContext<String, SpecificRecord> context;
-    private final KeyValueStore<String, Long> used;
-    private final KeyValueStore<String, Long> limits;
+    private final HotTotals used;
+    private final HotTotals limits;
     private final KeyValueStore<String, QuotaStatus> statuses;
     private final String producedBy;
     private final Set<String> usedChanged = new HashSet<>();
@@ -55,8 +55,8 @@ final class QuotaTracker {
 
     QuotaTracker(ProcessorContext<String, SpecificRecord> context, String producedBy) {
         this.context = context;
-        this.used = context.getStateStore(UsageTopology.QUOTA_USED_STORE);
-        this.limits = context.getStateStore(UsageTopology.TENANT_QUOTAS_STORE);
+        this.used = new HotTotals(context.getStateStore(UsageTopology.QUOTA_USED_STORE));
+        this.limits = new HotTotals(context.getStateStore(UsageTopology.TENANT_QUOTAS_STORE));
         this.statuses = context.getStateStore(UsageTopology.QUOTA_STATUS_STORE);
         this.producedBy = producedBy;
     }

@@ -39,6 +39,12 @@ public record RollupKey(String tenantId, Granularity granularity, Instant window
                 usage.getModel());
     }
 
+    /** The key of the window of {@code coarser} granularity that holds this key's window, same tenant, meter and model. */
+    RollupKey within(Granularity coarser) {
+        return coarser == granularity ? this
+                : new RollupKey(tenantId, coarser, RollupWindow.containing(coarser, windowStart).start(), meter, model);
+    }
+
     /** Reads a key written by {@link #toString()}. */
     public static RollupKey parse(String key) {
         String[] parts = key.split(String.valueOf(SEPARATOR), 5);
@@ -74,7 +80,12 @@ public record RollupKey(String tenantId, Granularity granularity, Instant window
 
     @Override
     public String toString() {
-        return prefix(tenantId, granularity) + windowStart + SEPARATOR + MeterName.of(meter) + SEPARATOR
+        return spelled(windowStart.toString());
+    }
+
+    /** {@link #toString()} with the window start already spelled ({@link Instant#toString()}, the costly part). */
+    String spelled(String windowStartText) {
+        return prefix(tenantId, granularity) + windowStartText + SEPARATOR + MeterName.of(meter) + SEPARATOR
                 + (model == null ? NO_MODEL : model);
     }
 

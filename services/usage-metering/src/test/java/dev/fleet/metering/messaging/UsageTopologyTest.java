@@ -102,6 +102,27 @@ class UsageTopologyTest {
     }
 
     @Test
+    void marksARecordsWindowsPendingWithOneEntryForItsMinuteAndEmitsAllFour() {
+        // when three records of one tenant, meter and model arrive within a minute
+        record("t1", Meter.PROMPT_TOKENS, "gpt-4o", 1, T0.plusSeconds(1));
+        record("t1", Meter.PROMPT_TOKENS, "gpt-4o", 2, T0.plusSeconds(2));
+        record("t1", Meter.PROMPT_TOKENS, "gpt-4o", 4, T0.plusSeconds(3));
+
+        // then one pending entry stands for the minute, hour, day and month it changed
+        KeyValueStore<String, Long> pending = driver.getKeyValueStore(UsageTopology.PENDING_STORE);
+        try (var entries = pending.all()) {
+            assertThat(entries).toIterable().extracting(entry -> entry.key)
+                    .containsExactly("t1/minute/2025-03-01T10:00:00Z/prompt_tokens/gpt-4o");
+        }
+        emitRollups();
+        assertThat(rollups.readKeyValuesToMap()).hasSize(4).allSatisfy((key, rollup) ->
+                assertThat(rollup.getQuantity()).isEqualTo(7L));
+        try (var entries = pending.all()) {
+            assertThat(entries.hasNext()).isFalse();
+        }
+    }
+
+    @Test
     void keepsMinutesTenantsMetersAndModelsApart() {
         // when
         record("t1", Meter.PROMPT_TOKENS, "a", 1, T0.plusSeconds(1));

@@ -1,0 +1,103 @@
+package dev.fleet.metering.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedPunctuator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.fleet.events.v1.QuotaStatus;
+import dev.fleet.events.v1.UsageRollup;
+import dev.fleet.platform.kafka.AvroSingleObjectSerde;
+import dev.fleet.platform.kafka.FleetSchemaStore;
+import dev.fleet.platform.kafka.FleetSerde;
+import dev.fleet.schemas.FleetTopics;
+
+/** {@link MeteringProcessor} started on state an earlier instance of its task left behind. */
+class MeteringProcessorTest {
+
+    private static final Instant T0 = UsageTopologyTest.T0;
+    private static final Duration ROLLUP_INTERVAL = Duration.ofSeconds(5); // unlike the other punctuations
+    private static final String MINUTE = "t1/minute/2025-03-01T10:00:00Z/prompt_tokens/-";
+    private static final String HOUR = "t1/hour/2025-03-01T10:00:00Z/prompt_tokens/-";
+    private static final String DAY = "t1/day/2025-03-01T00:00:00Z/prompt_tokens/-";
+    private static final String MONTH = "t1/month/2025-03-01T00:00:00Z/prompt_tokens/-";
+    private static final String OTHER_DAY = "t2/day/2025-03-01T00:00:00Z/completion_tokens/m";
+    private static final String OTHER_MONTH = "t2/month/2025-03-01T00:00:00Z/completion_tokens/m";
+
+    private final FleetSerde serde = new AvroSingleObjectSerde(FleetSchemaStore.fromCatalog());
+    private MockProcessorContext<String, SpecificRecord> context;
+    private KeyValueStore<String, Long> totals;
+    private KeyValueStore<String, Long> pending;
+
+    @BeforeEach
+    void stores() {
+        Properties config = new Properties();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "metering-processor-test");
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        context = new MockProcessorContext<>(config);
+        context.setCurrentStreamTimeMs(T0.toEpochMilli());
+        context.setCurrentSystemTimeMs(T0.toEpochMilli());
+        totals = longStore(UsageTopology.STORE);
+        pending = longStore(UsageTopology.PENDING_STORE);
+        longStore(UsageTopology.QUOTA_USED_STORE);
+        longStore(UsageTopology.TENANT_QUOTAS_STORE);
+        KeyValueStore<String, QuotaStatus> statuses = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(UsageTopology.QUOTA_STATUS_STORE), Serdes.String(),
+                serde.serde(FleetTopics.QUOTA_STATUS)).withLoggingDisabled().build();
+        statuses.init(context.getStateStoreContext(), statuses);
+        context.addStateStore(statuses);
+    }
+
+    @Test
+    void emitsWhatAnEarlierInstanceLeftPendingInBothEntryForms() {
+        // given what a task committed before it stopped: totals, one pending minute (standing for its
+        // hour, day and month) and one pending day written one entry per window, as before that rule
+        totals.put(MINUTE, 7L);
+        totals.put(HOUR, 12L);
+        totals.put(DAY, 30L);
+        totals.put(MONTH, 99L);
+        totals.put(OTHER_DAY, 4L);
+        totals.put(OTHER_MONTH, 5L);
+        pending.put(MINUTE, 7L);
+        pending.put(OTHER_DAY, 4L);
+
+        // when a new instance starts and its rollup interval passes
+        MeteringProcessor processor = new MeteringProcessor(RollupRetention.DEFAULT, ROLLUP_INTERVAL,
+                UsageTopologyTest.SERVICE);
+        processor.init(context);
+        rollupPunctuator().getPunctuator().punctuate(T0.toEpochMilli());
+
+        // then each pending window and the longer ones holding it are written with their current totals
+        assertThat(context.forwarded()).extracting(forward -> forward.record().key(),
+                        forward -> ((UsageRollup) forward.record().value()).getQuantity())
+                .containsExactlyInAnyOrder(tuple(MINUTE, 7L), tuple(HOUR, 12L), tuple(DAY, 30L), tuple(MONTH, 99L),
+                        tuple(OTHER_DAY, 4L), tuple(OTHER_MONTH, 5L));
+        assertThat(pending.approximateNumEntries()).isZero();
+    }
+
+    private CapturedPunctuator rollupPunctuator() {
+        return context.scheduledPunctuators().stream()
+                .filter(punctuator -> punctuator.getInterval().equals(ROLLUP_INTERVAL))
+                .findFirst().orElseThrow();
+    }
+
+    private KeyValueStore<String, Long> longStore(String name) {
+        KeyValueStore<String, Long> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        return store;
+    }
+}
