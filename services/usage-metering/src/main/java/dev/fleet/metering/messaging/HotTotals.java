@@ -15,11 +15,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * <p>Create one in the processor's {@code init}: a task that is revived after an aborted transaction
  * initializes its processors again, and the store it reads from then holds only what was committed.
  *
- * <p>Limit: holds up to {@value #CAPACITY} entries (about 15 MB), least recently used out first.
+ * <p>Limit: holds up to {@value #CAPACITY} entries (about 3 MB; one map per store and task, so a replica
+ * running the six tasks of {@code fleet.usage.v1} holds at most about 20 MB for the totals), least
+ * recently used out first — the windows being written now (a task's open hours, days and months, and its
+ * current minutes), not the two days of minutes the store keeps.
  */
 final class HotTotals {
 
-    static final int CAPACITY = 100_000;
+    static final int CAPACITY = 20_000;
 
     /** Stands for a key the store holds no total for (most tenants have no quota, say). */
     private static final Object ABSENT = new Object();
