@@ -116,8 +116,7 @@ final class MeteringProcessor implements Processor<String, SpecificRecord, Strin
         boolean late = false;
         for (Granularity granularity : GRANULARITIES) {
             RollupWindow window = RollupWindow.containing(granularity, usage.getOccurredAt());
-            RollupKey key = new RollupKey(usage.getTenantId(), granularity, window.start(), usage.getMeter(),
-                    usage.getModel());
+            RollupKey key = RollupKey.of(usage, window);
             if (retention.closed(window, streamTime)) {
                 late = true;
                 String eventId = FleetHeaders.get(record.headers(), FleetHeaders.EVENT_ID)

@@ -32,10 +32,9 @@ public record RollupKey(String tenantId, Granularity granularity, Instant window
         Objects.requireNonNull(meter, "meter");
     }
 
-    /** The key of {@code usage}'s window of {@code granularity}. */
-    public static RollupKey of(UsageRecorded usage, Granularity granularity) {
-        return new RollupKey(usage.getTenantId(), granularity,
-                RollupWindow.containing(granularity, usage.getOccurredAt()).start(), usage.getMeter(),
+    /** The key of {@code usage}'s {@code window} (the window of its granularity that holds the usage). */
+    public static RollupKey of(UsageRecorded usage, RollupWindow window) {
+        return new RollupKey(usage.getTenantId(), window.granularity(), window.start(), usage.getMeter(),
                 usage.getModel());
     }
 

@@ -2,13 +2,8 @@ package dev.fleet.metering.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Properties;
-
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,13 +14,7 @@ class HotTotalsTest {
 
     @BeforeEach
     void store() {
-        Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "hot-totals-test");
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        MockProcessorContext<Object, Object> context = new MockProcessorContext<>(config);
-        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("totals"), Serdes.String(), Serdes.Long())
-                .withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
+        store = MockStores.store(MockStores.context("hot-totals-test"), "totals", Serdes.Long());
         totals = new HotTotals(store);
     }
 

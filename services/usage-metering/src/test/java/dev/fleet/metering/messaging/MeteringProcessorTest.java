@@ -5,19 +5,15 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Properties;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedPunctuator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.fleet.events.v1.QuotaStatus;
 import dev.fleet.events.v1.UsageRollup;
 import dev.fleet.platform.kafka.AvroSingleObjectSerde;
 import dev.fleet.platform.kafka.FleetSchemaStore;
@@ -43,21 +39,14 @@ class MeteringProcessorTest {
 
     @BeforeEach
     void stores() {
-        Properties config = new Properties();
-        config.put(StreamsConfig.APPLICATION_ID_CONFIG, "metering-processor-test");
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        context = new MockProcessorContext<>(config);
+        context = MockStores.context("metering-processor-test");
         context.setCurrentStreamTimeMs(T0.toEpochMilli());
         context.setCurrentSystemTimeMs(T0.toEpochMilli());
-        totals = longStore(UsageTopology.STORE);
-        pending = longStore(UsageTopology.PENDING_STORE);
-        longStore(UsageTopology.QUOTA_USED_STORE);
-        longStore(UsageTopology.TENANT_QUOTAS_STORE);
-        KeyValueStore<String, QuotaStatus> statuses = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(UsageTopology.QUOTA_STATUS_STORE), Serdes.String(),
-                serde.serde(FleetTopics.QUOTA_STATUS)).withLoggingDisabled().build();
-        statuses.init(context.getStateStoreContext(), statuses);
-        context.addStateStore(statuses);
+        totals = MockStores.store(context, UsageTopology.STORE, Serdes.Long());
+        pending = MockStores.store(context, UsageTopology.PENDING_STORE, Serdes.Long());
+        MockStores.store(context, UsageTopology.QUOTA_USED_STORE, Serdes.Long());
+        MockStores.store(context, UsageTopology.TENANT_QUOTAS_STORE, Serdes.Long());
+        MockStores.store(context, UsageTopology.QUOTA_STATUS_STORE, serde.serde(FleetTopics.QUOTA_STATUS));
     }
 
     @Test
@@ -91,13 +80,5 @@ class MeteringProcessorTest {
         return context.scheduledPunctuators().stream()
                 .filter(punctuator -> punctuator.getInterval().equals(ROLLUP_INTERVAL))
                 .findFirst().orElseThrow();
-    }
-
-    private KeyValueStore<String, Long> longStore(String name) {
-        KeyValueStore<String, Long> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
-                Serdes.String(), Serdes.Long()).withLoggingDisabled().build();
-        store.init(context.getStateStoreContext(), store);
-        context.addStateStore(store);
-        return store;
     }
 }
