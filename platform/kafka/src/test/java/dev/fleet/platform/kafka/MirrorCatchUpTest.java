@@ -1,10 +1,12 @@
 package dev.fleet.platform.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -68,7 +70,8 @@ class MirrorCatchUpTest {
         CompletableFuture<Void> waiting = catchUps.request();
         // when / then
         assertThat(catchFailure(stuck)).isInstanceOf(java.util.concurrent.TimeoutException.class);
-        assertThat(endOffsets.requests).hasSize(2);
+        // the timeout completes the round on the timer's thread, which then starts the next one
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(endOffsets.requests).hasSize(2));
         catchUps.positionsAdvanced(Map.of(P0, 3L));
         endOffsets.answer(1, 3L);
         assertThat(waiting.get(1, TimeUnit.SECONDS)).isNull();
@@ -85,7 +88,7 @@ class MirrorCatchUpTest {
 
     /** End offsets answered by the test, one request at a time. */
     private static final class ScriptedEndOffsets implements EndOffsets {
-        final List<CompletableFuture<Map<TopicPartition, Long>>> requests = new ArrayList<>();
+        final List<CompletableFuture<Map<TopicPartition, Long>>> requests = Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public synchronized CompletionStage<Map<TopicPartition, Long>> latest(Collection<TopicPartition> partitions,
