@@ -684,7 +684,7 @@ class FleetEndToEndIT {
             browser.await(ExpectedConditions.urlMatches("/console/tenants/[0-9a-f-]{36}"));
             String tenantPage = browser.driver().getCurrentUrl().replaceAll("\\?.*$", "");
             String consoleTenant = tenantPage.substring(tenantPage.lastIndexOf('/') + 1);
-            browser.driver().findElement(By.xpath("//button[normalize-space()='Issue a key']")).click();
+            browser.waitFor(By.xpath("//button[normalize-space()='Issue a key']")).click();
             String key = browser.waitFor(By.id("issued-key")).getText().strip();
             assertThat(key).startsWith("fk-");
             await("the console's key works on the gateway").atMost(FLOW).pollInterval(Duration.ofMillis(250))

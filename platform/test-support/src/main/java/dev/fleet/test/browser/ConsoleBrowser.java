@@ -28,6 +28,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -86,6 +87,7 @@ public final class ConsoleBrowser implements BeforeAllCallback, BeforeEachCallba
     static final String INSTALL_HINT =
             "apt-get install chromium chromium-driver, or run scripts/fleet test which installs it";
 
+    private static final int PAGE_TEXT = 1500;
     private static final int WIDTH = 1280;
     private static final int HEIGHT = 900;
     private static final Set<String> FAILING_IMPACTS = Set.of("serious", "critical");
@@ -159,9 +161,36 @@ public final class ConsoleBrowser implements BeforeAllCallback, BeforeEachCallba
         return new WebDriverWait(driver(), timeout);
     }
 
-    /** Waits up to {@link #DEFAULT_WAIT} for {@code condition}; a timeout fails the test with the condition's text. */
+    /**
+     * Waits up to {@link #DEFAULT_WAIT} for {@code condition}; a timeout fails the test with the condition's text
+     * and what the page showed instead (its address, title and the start of its text), so a failure on a CI
+     * machine says which page the browser was on.
+     */
     public <T> T await(ExpectedCondition<T> condition) {
-        return waitUpTo(DEFAULT_WAIT).until(condition);
+        return await(DEFAULT_WAIT, condition);
+    }
+
+    /** As {@link #await(ExpectedCondition)}, waiting up to {@code timeout}. */
+    public <T> T await(Duration timeout, ExpectedCondition<T> condition) {
+        try {
+            return waitUpTo(timeout).until(condition);
+        } catch (TimeoutException e) {
+            throw new TimeoutException(e.getMessage() + "\n" + describePage(), e);
+        }
+    }
+
+    /** The page as the browser shows it now: address, title and the first {@value #PAGE_TEXT} characters of text. */
+    public String describePage() {
+        try {
+            WebDriver d = started();
+            List<WebElement> main = d.findElements(By.tagName("main"));
+            String text = (main.isEmpty() ? d.findElement(By.tagName("body")) : main.get(0)).getText()
+                    .replaceAll("\\s+", " ").strip();
+            return "the page was " + d.getCurrentUrl() + " \"" + d.getTitle() + "\": "
+                    + (text.length() > PAGE_TEXT ? text.substring(0, PAGE_TEXT) + "…" : text);
+        } catch (RuntimeException e) {
+            return "the page could not be read: " + e;
+        }
     }
 
     /** Waits up to {@link #DEFAULT_WAIT} for an element to be visible and returns it. */

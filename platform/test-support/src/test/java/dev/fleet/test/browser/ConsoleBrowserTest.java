@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.stream.Stream;
 
 import javax.imageio.ImageIO;
@@ -21,6 +22,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.opentest4j.AssertionFailedError;
 
 /**
@@ -140,6 +143,18 @@ class ConsoleBrowserTest {
         browser.open(url("/late"));
 
         assertThat(browser.waitFor(By.id("late")).getText()).isEqualTo("rendered later");
+    }
+
+    @Test
+    void aWaitThatTimesOutSaysWhichPageTheBrowserWasOn() {
+        browser.open(url("/good"));
+
+        TimeoutException timeout = assertThrows(TimeoutException.class,
+                () -> browser.await(Duration.ofMillis(600), ExpectedConditions.visibilityOfElementLocated(By.id("absent"))));
+
+        assertThat(timeout.getMessage())
+                .contains("By.id: absent")
+                .contains("the page was " + url("/good") + " \"Tenants\": Tenants Tenant");
     }
 
     @Test
