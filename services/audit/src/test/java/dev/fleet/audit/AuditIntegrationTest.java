@@ -156,48 +156,27 @@ class AuditIntegrationTest {
     }
 
     @Test
-    void databaseRejectsChangesOfTheLogASecondRowAtAPlaceAndHeadMovesOffTheChain() throws SQLException {
+    void databaseRejectsUpdatesAndDeletesOfTheLogAndRowsThatDoNotContinueAChain() throws SQLException {
         // given a recorded event
         String tenant = UUID.randomUUID().toString();
         DomainEvent event = completion(tenant);
         publish(event);
         await().atMost(WAIT).untilAsserted(() -> assertThat(rowsWithEventId(event.getEventId())).isEqualTo(1));
-        String rowAt = "SELECT ?, tenant_id, type, occurred_at, actor, subject, produced_by, payload, %d, hash, hash "
-                + "FROM audit.events WHERE tenant_id = '" + tenant + "'";
-        String insert = "INSERT INTO audit.events (event_id, tenant_id, type, occurred_at, actor, subject, "
-                + "produced_by, payload, chain_position, prev_hash, hash) ";
 
         try (Connection db = SharedPostgres.connect()) {
-            // when / then the log is append-only
+            // when / then
             assertThatThrownBy(() -> execute(db, "UPDATE audit.events SET actor = 'someone else' WHERE event_id = ?",
                     event.getEventId())).isInstanceOf(SQLException.class).hasMessageContaining("append-only");
             assertThatThrownBy(() -> execute(db, "DELETE FROM audit.events WHERE event_id = ?", event.getEventId()))
                     .isInstanceOf(SQLException.class).hasMessageContaining("append-only");
-            // a chain cannot fork: its place 1 is taken
-            assertThatThrownBy(() -> execute(db, insert + rowAt.formatted(1), UUID.randomUUID().toString()))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("events_tenant_chain_position");
-            // the head moves only forward along the chain, and stays
-            assertThatThrownBy(() -> execute(db, "UPDATE audit.chain_heads SET chain_position = 0, hash = "
-                    + "decode(repeat('00', 32), 'hex') WHERE tenant_id = (SELECT tenant_id FROM audit.events "
-                    + "WHERE event_id = ?)", event.getEventId()))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("may only move forward along its chain");
-            assertThatThrownBy(() -> execute(db, "DELETE FROM audit.chain_heads WHERE tenant_id = (SELECT tenant_id "
-                    + "FROM audit.events WHERE event_id = ?)", event.getEventId()))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("rows are kept");
-            // a row written behind the writer's back, away from the head: the head cannot move onto it
-            String forged = UUID.randomUUID().toString();
-            execute(db, insert + rowAt.formatted(7), forged);
-            assertThatThrownBy(() -> execute(db, "UPDATE audit.chain_heads h SET chain_position = 7, hash = e.hash "
-                    + "FROM audit.events e WHERE e.event_id = ? AND h.tenant_id = e.tenant_id", forged))
-                    .isInstanceOf(SQLException.class).hasMessageContaining("may only move forward along its chain");
-            // and verification names it
-            verify(tenant).jsonPath("$.rows").isEqualTo(2)
-                    .jsonPath("$.valid").isEqualTo(false)
-                    .jsonPath("$.first_broken.event_id").isEqualTo(forged)
-                    .jsonPath("$.first_broken.position").isEqualTo(7);
+            assertThatThrownBy(() -> execute(db, "INSERT INTO audit.events (event_id, tenant_id, type, occurred_at, "
+                    + "actor, subject, produced_by, payload, chain_position, prev_hash, hash) SELECT ?, tenant_id, type, "
+                    + "occurred_at, actor, subject, produced_by, payload, 7, hash, hash FROM audit.events "
+                    + "WHERE tenant_id = '" + tenant + "'", UUID.randomUUID().toString()))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("do not continue their chain head");
         }
         assertThat(rowsWithEventId(event.getEventId())).isEqualTo(1);
-        assertThat(events(tenant)).extracting(e -> e.get("actor")).containsOnly("key/k1");
+        assertThat(events(tenant)).singleElement().extracting(e -> e.get("actor")).isEqualTo("key/k1");
     }
 
     @Test

@@ -14,16 +14,6 @@ final class ChainSql {
             ON CONFLICT (tenant_id) DO UPDATE SET chain_position = h.chain_position
             RETURNING h.tenant_id, h.chain_position, h.hash""";
 
-    /**
-     * Moves each tenant's head from the position this transaction locked to its last new row; the
-     * table's trigger checks that the move follows the chain (decision 0054).
-     */
-    static final String MOVE_HEADS = """
-            UPDATE audit.chain_heads h SET chain_position = m.to_position, hash = decode(m.to_hash, 'hex')
-            FROM unnest(CAST(:tenants AS text[]), CAST(:fromPositions AS bigint[]), CAST(:toPositions AS bigint[]),
-                        CAST(:toHashes AS text[])) AS m (tenant_id, from_position, to_position, to_hash)
-            WHERE h.tenant_id = m.tenant_id AND h.chain_position = m.from_position""";
-
     static final String RECORDED = "SELECT event_id FROM audit.events WHERE event_id = ANY(CAST(:ids AS uuid[]))";
 
     static final String COPY = "COPY audit.events (" + BinaryCopyRows.COLUMNS + ") FROM STDIN (FORMAT binary)";

@@ -35,11 +35,10 @@ import reactor.core.scheduler.Schedulers;
  * tenant's chain head and read it (one upsert, in tenant order, so concurrent writers of one tenant
  * queue and never fork its chain), then one binary COPY ({@link BinaryCopyRows}) whose rows are
  * chained in Java ({@link ChainHead#append}) piece by piece while PostgreSQL inserts the previous
- * pieces, skipping event ids already recorded (a redelivery writes nothing); then one update moves
- * each tenant's head to its last new row, and the heads' trigger checks that the move follows the
- * chain (decision 0054). A unique (tenant, position) index refuses a second row at one place;
- * triggers reject UPDATE, DELETE and TRUNCATE of the log. Five round trips a batch: BEGIN, the
- * upsert, COPY, the heads' update, COMMIT.
+ * pieces, skipping event ids already recorded (a redelivery writes nothing); the table's trigger
+ * checks that each tenant's rows continue its stored head and moves it. A unique (tenant, position)
+ * index backs that up; other triggers reject UPDATE, DELETE and TRUNCATE. Four round trips a batch:
+ * BEGIN, the upsert, COPY, COMMIT.
  */
 @Repository
 public class R2dbcAuditLog implements AuditLog {
@@ -69,8 +68,8 @@ public class R2dbcAuditLog implements AuditLog {
     }
 
     /**
-     * One attempt, one transaction: lock and read the heads, chain the rows while they are copied
-     * ({@link ChainedCopy}), move the heads to the last rows copied. Optimistic about redeliveries:
+     * One attempt, one transaction: lock and read the heads, then chain the rows while they are
+     * copied ({@link ChainedCopy}); the trigger moves the heads. Optimistic about redeliveries:
      * without {@code dedupe} it does not look for recorded event ids first, and a COPY that meets one
      * fails on the unique index (the whole transaction rolls back) and is retried with {@code dedupe};
      * redeliveries are rare (a crash or a rebalance before a commit), so most batches save that round
@@ -86,9 +85,9 @@ public class R2dbcAuditLog implements AuditLog {
     }
 
     /**
-     * Whether {@code e} says the heads this attempt chained from were not the stored ones (another
-     * row already at a position, or the heads' trigger refusing a move): only a writer that bypassed
-     * the head lock can cause it; the attempt is repeated once.
+     * Whether {@code e} says the heads this attempt chained from were not the stored ones (the
+     * trigger's serialization failure, another row already at a position): only a writer that
+     * bypassed the head lock can cause it; the attempt is repeated once.
      */
     private static boolean isStaleHead(Throwable e) {
         return sqlState(e, "40001", "") || sqlState(e, "23505", "events_tenant_chain_position");
@@ -124,36 +123,13 @@ public class R2dbcAuditLog implements AuditLog {
                 .collect(HashSet::new, Set::add);
     }
 
-    /**
-     * Streams {@code rows} into one COPY, then moves the heads past them; nothing is sent when every
-     * entry was already recorded.
-     */
+    /** Streams {@code rows} into one COPY; nothing is sent when every entry was already recorded. */
     private Mono<Batch> copy(ChainedCopy rows) {
         if (!rows.hasRows()) {
             return Mono.just(new Batch(0));
         }
         return db.inConnection(connection -> postgres(connection).copyIn(ChainSql.COPY, rows.pieces()))
-                .flatMap(copied -> moveHeads(rows.moves()).thenReturn(new Batch(copied.intValue())));
-    }
-
-    /**
-     * One update of the heads this transaction locked. Each must still be where it was read: the
-     * lock guarantees it, so a head that did not move is a fault, and the transaction rolls back.
-     */
-    private Mono<Void> moveHeads(List<HeadMove> moves) {
-        return db.sql(ChainSql.MOVE_HEADS)
-                .bind("tenants", moves.stream().map(HeadMove::tenantId).toArray(String[]::new))
-                .bind("fromPositions", moves.stream().map(m -> m.from().position()).toArray(Long[]::new))
-                .bind("toPositions", moves.stream().map(m -> m.to().position()).toArray(Long[]::new))
-                .bind("toHashes", moves.stream().map(m -> ChainHead.hex(m.to().hash())).toArray(String[]::new))
-                .fetch().rowsUpdated()
-                .flatMap(updated -> updated == moves.size() ? Mono.<Void>empty()
-                        : Mono.error(new IllegalStateException("moved " + updated + " of " + moves.size()
-                                + " locked chain heads: a head changed under its lock")));
-    }
-
-    /** A tenant's head before and after a batch's rows. */
-    record HeadMove(String tenantId, ChainHead from, ChainHead to) {
+                .map(copied -> new Batch(copied.intValue()));
     }
 
     /**
@@ -174,9 +150,6 @@ public class R2dbcAuditLog implements AuditLog {
         private final List<AuditEntry> entries;
         private final Map<String, ChainHead> heads;
         private final Set<UUID> recorded;
-
-        /** The heads after the last piece chained, once the trailer was taken. */
-        private volatile Map<String, ChainHead> chained;
 
         ChainedCopy(List<AuditEntry> entries, Map<String, ChainHead> heads, Set<UUID> recorded) {
             this.entries = entries;
@@ -201,23 +174,8 @@ public class R2dbcAuditLog implements AuditLog {
                         .subscribeOn(Schedulers.parallel())
                         .publishOn(Schedulers.parallel(), PIECES_AHEAD);
                 return Flux.concat(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(BinaryCopyRows.header())), rows,
-                        Mono.fromSupplier(() -> {
-                            chained = moving;
-                            return Unpooled.wrappedBuffer(BinaryCopyRows.trailer());
-                        }));
+                        Mono.fromSupplier(() -> Unpooled.wrappedBuffer(BinaryCopyRows.trailer())));
             });
-        }
-
-        /** The heads the copied rows moved, in tenant order; call after the COPY completed. */
-        List<HeadMove> moves() {
-            Map<String, ChainHead> after = chained;
-            if (after == null) {
-                throw new IllegalStateException("the rows were not all chained");
-            }
-            return heads.keySet().stream().sorted()
-                    .filter(tenant -> after.get(tenant).position() != heads.get(tenant).position())
-                    .map(tenant -> new HeadMove(tenant, heads.get(tenant), after.get(tenant)))
-                    .toList();
         }
 
         private static List<ChainedEntry> chain(List<AuditEntry> entries, Map<String, ChainHead> moving,

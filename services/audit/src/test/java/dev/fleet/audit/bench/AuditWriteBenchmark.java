@@ -35,14 +35,14 @@ import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 /**
  * {@code scripts/fleet bench audit}: rows/s that the audit writer ({@link R2dbcAuditLog#append},
  * batches of {@code fleet.audit.batch-size}, one after another as one consumer thread writes them:
- * one transaction per batch: heads locked and read, rows chained, one binary COPY, heads moved
- * by one update) ÷ rows/s of
+ * one transaction per batch: heads locked and read, rows chained, one binary COPY, heads moved by
+ * the table's trigger) ÷ rows/s of
  * pgjdbc's {@code CopyManager} binary COPY of the same rows (already chained) into a scratch table
  * with the same columns and indexes. Target ≥ 0.8. Not a test: it prints, it asserts nothing.
  * <p>
  * Each run also times the writer's database work alone: the same batches chained beforehand, each
- * one pgjdbc transaction of the head upsert, the binary COPY into {@code audit.events} and the
- * heads' move, so the gap splits into the database's part and the Java side's (chaining, R2DBC).
+ * one pgjdbc transaction of the head upsert and the binary COPY into {@code audit.events} (with its
+ * chain trigger), so the gap splits into the database's part and the Java side's (chaining, R2DBC).
  * <p>
  * Arguments (all optional): rows per run (200000), tenants (100), batch size (5000, the service's default), measured runs (5).
  * The database is {@code FLEET_TEST_POSTGRES_DB} on the local server (scripts/bench-audit sets it).
@@ -55,13 +55,6 @@ public final class AuditWriteBenchmark {
             SELECT t FROM unnest(CAST(? AS text[])) AS t ORDER BY t
             ON CONFLICT (tenant_id) DO UPDATE SET chain_position = h.chain_position
             RETURNING h.tenant_id, h.chain_position, h.hash""";
-
-    /** The writer's head move (ChainSql.MOVE_HEADS), as a JDBC statement. */
-    private static final String MOVE_HEADS = """
-            UPDATE audit.chain_heads h SET chain_position = m.to_position, hash = decode(m.to_hash, 'hex')
-            FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[]))
-                AS m (tenant_id, from_position, to_position, to_hash)
-            WHERE h.tenant_id = m.tenant_id AND h.chain_position = m.from_position""";
 
     private AuditWriteBenchmark() {
     }
@@ -99,65 +92,34 @@ public final class AuditWriteBenchmark {
         }
     }
 
-    /**
-     * One run: the writer and the COPY each into an empty table, the writer first in odd runs and
-     * second in even runs (so neither always runs on a disk just written by the other), then the
-     * database work alone, into an empty log again (it used to fill the log the writer had filled).
-     */
     private static double[] measure(R2dbcAuditLog writer, Connection jdbc, int rows, int tenants, int batchSize,
             int run, String label) throws Exception {
         startEmpty(jdbc);
-        double writerRate;
-        double copyRate;
-        if (run % 2 == 1) {
-            writerRate = writerRate(writer, jdbc, rows, tenants, batchSize);
-            copyRate = copyRate(jdbc, rows, tenants);
-        } else {
-            copyRate = copyRate(jdbc, rows, tenants);
-            writerRate = writerRate(writer, jdbc, rows, tenants, batchSize);
-        }
-        double ratio = writerRate / copyRate;
-        startEmpty(jdbc);
-        double databaseRate = databaseRate(jdbc, rows, tenants, batchSize);
-        System.out.printf(Locale.ROOT, "%s %d: writer %.0f rows/s, COPY %.0f rows/s, ratio %.2f "
-                + "(database work alone %.0f rows/s = %.2f of COPY)%n", label, run, writerRate, copyRate, ratio,
-                databaseRate, databaseRate / copyRate);
-        return new double[] {writerRate, copyRate, ratio, databaseRate / copyRate, writerRate / databaseRate};
-    }
-
-    /** The writer's rows/s: batches appended one after another, as the consumer thread appends them. */
-    private static double writerRate(R2dbcAuditLog writer, Connection jdbc, int rows, int tenants, int batchSize)
-            throws SQLException {
         List<AuditEntry> written = entries(rows, tenants);
         quiesce(jdbc);
         long start = System.nanoTime();
         for (int from = 0; from < written.size(); from += batchSize) {
             writer.append(written.subList(from, Math.min(written.size(), from + batchSize))).block(Duration.ofMinutes(1));
         }
-        return rows / seconds(System.nanoTime() - start);
-    }
+        double writerRate = rows / seconds(System.nanoTime() - start);
 
-    /** pgjdbc's binary COPY of the same rows, chained beforehand, encoded inside the timing. */
-    private static double copyRate(Connection jdbc, int rows, int tenants) throws Exception {
         List<ChainedEntry> chained = chain(entries(rows, tenants));
         quiesce(jdbc);
-        long start = System.nanoTime();
+        start = System.nanoTime();
         byte[] copy = BinaryCopyRows.encode(chained);
         long copied = jdbc.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY audit_bench.events_copy ("
                 + BinaryCopyRows.COLUMNS + ") FROM STDIN (FORMAT binary)", new ByteArrayInputStream(copy));
-        return copied / seconds(System.nanoTime() - start);
-    }
+        double copyRate = copied / seconds(System.nanoTime() - start);
+        double ratio = writerRate / copyRate;
 
-    private static double databaseRate(Connection jdbc, int rows, int tenants, int batchSize) throws Exception {
         // the writer's database work alone: the same batches, chained beforehand, each one transaction of
-        // the head upsert, a binary COPY into audit.events and the heads' move (their trigger checks
-        // it), over pgjdbc: what is left of the gap is the database's, not the Java side's (chaining, R2DBC)
+        // the head upsert and a binary COPY into audit.events (its trigger checks and moves the heads),
+        // over pgjdbc: what is left of the gap is the database's, not the Java side's (chaining, R2DBC)
         List<ChainedEntry> prechained = chain(entries(rows, tenants));
         quiesce(jdbc);
-        long start = System.nanoTime();
+        start = System.nanoTime();
         jdbc.setAutoCommit(false);
-        try (PreparedStatement lock = jdbc.prepareStatement(LOCK_HEADS);
-                PreparedStatement move = jdbc.prepareStatement(MOVE_HEADS)) {
+        try (PreparedStatement lock = jdbc.prepareStatement(LOCK_HEADS)) {
             for (int from = 0; from < prechained.size(); from += batchSize) {
                 List<ChainedEntry> batch = prechained.subList(from, Math.min(prechained.size(), from + batchSize));
                 lock.setArray(1, jdbc.createArrayOf("text",
@@ -165,32 +127,16 @@ public final class AuditWriteBenchmark {
                 lock.executeQuery().close();
                 jdbc.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY audit.events (" + BinaryCopyRows.COLUMNS
                         + ") FROM STDIN (FORMAT binary)", new ByteArrayInputStream(BinaryCopyRows.encode(batch)));
-                moveHeads(jdbc, move, batch);
                 jdbc.commit();
             }
         } finally {
             jdbc.setAutoCommit(true);
         }
-        return rows / seconds(System.nanoTime() - start);
-    }
-
-    /** Moves each tenant's head from before its first row of {@code batch} to its last. */
-    private static void moveHeads(Connection jdbc, PreparedStatement move, List<ChainedEntry> batch)
-            throws SQLException {
-        Map<String, ChainedEntry> firsts = new HashMap<>();
-        Map<String, ChainedEntry> lasts = new HashMap<>();
-        for (ChainedEntry row : batch) {
-            firsts.putIfAbsent(row.entry().tenantId(), row);
-            lasts.put(row.entry().tenantId(), row);
-        }
-        List<String> tenants = firsts.keySet().stream().sorted().toList();
-        move.setArray(1, jdbc.createArrayOf("text", tenants.toArray()));
-        move.setArray(2, jdbc.createArrayOf("bigint", tenants.stream().map(t -> firsts.get(t).position() - 1).toArray()));
-        move.setArray(3, jdbc.createArrayOf("bigint", tenants.stream().map(t -> lasts.get(t).position()).toArray()));
-        move.setArray(4, jdbc.createArrayOf("text", tenants.stream().map(t -> ChainHead.hex(lasts.get(t).hash())).toArray()));
-        if (move.executeUpdate() != tenants.size()) {
-            throw new IllegalStateException("a head did not move");
-        }
+        double databaseRate = rows / seconds(System.nanoTime() - start);
+        System.out.printf(Locale.ROOT, "%s %d: writer %.0f rows/s, COPY %.0f rows/s, ratio %.2f "
+                + "(database work alone %.0f rows/s = %.2f of COPY)%n", label, run, writerRate, copyRate, ratio,
+                databaseRate, databaseRate / copyRate);
+        return new double[] {writerRate, copyRate, ratio, databaseRate / copyRate, writerRate / databaseRate};
     }
 
     /**
