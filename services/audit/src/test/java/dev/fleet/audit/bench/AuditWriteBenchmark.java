@@ -92,32 +92,62 @@ public final class AuditWriteBenchmark {
         }
     }
 
+    /**
+     * One run: the writer and the COPY each into an empty table, the writer first in odd runs and
+     * second in even runs (so neither always runs on a disk just written by the other), then the
+     * database work alone, into an empty log again (it used to fill the log the writer had filled).
+     */
     private static double[] measure(R2dbcAuditLog writer, Connection jdbc, int rows, int tenants, int batchSize,
             int run, String label) throws Exception {
         startEmpty(jdbc);
+        double writerRate;
+        double copyRate;
+        if (run % 2 == 1) {
+            writerRate = writerRate(writer, jdbc, rows, tenants, batchSize);
+            copyRate = copyRate(jdbc, rows, tenants);
+        } else {
+            copyRate = copyRate(jdbc, rows, tenants);
+            writerRate = writerRate(writer, jdbc, rows, tenants, batchSize);
+        }
+        double ratio = writerRate / copyRate;
+        startEmpty(jdbc);
+        double databaseRate = databaseRate(jdbc, rows, tenants, batchSize);
+        System.out.printf(Locale.ROOT, "%s %d: writer %.0f rows/s, COPY %.0f rows/s, ratio %.2f "
+                + "(database work alone %.0f rows/s = %.2f of COPY)%n", label, run, writerRate, copyRate, ratio,
+                databaseRate, databaseRate / copyRate);
+        return new double[] {writerRate, copyRate, ratio, databaseRate / copyRate, writerRate / databaseRate};
+    }
+
+    /** The writer's rows/s: batches appended one after another, as the consumer thread appends them. */
+    private static double writerRate(R2dbcAuditLog writer, Connection jdbc, int rows, int tenants, int batchSize)
+            throws SQLException {
         List<AuditEntry> written = entries(rows, tenants);
         quiesce(jdbc);
         long start = System.nanoTime();
         for (int from = 0; from < written.size(); from += batchSize) {
             writer.append(written.subList(from, Math.min(written.size(), from + batchSize))).block(Duration.ofMinutes(1));
         }
-        double writerRate = rows / seconds(System.nanoTime() - start);
+        return rows / seconds(System.nanoTime() - start);
+    }
 
+    /** pgjdbc's binary COPY of the same rows, chained beforehand, encoded inside the timing. */
+    private static double copyRate(Connection jdbc, int rows, int tenants) throws Exception {
         List<ChainedEntry> chained = chain(entries(rows, tenants));
         quiesce(jdbc);
-        start = System.nanoTime();
+        long start = System.nanoTime();
         byte[] copy = BinaryCopyRows.encode(chained);
         long copied = jdbc.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY audit_bench.events_copy ("
                 + BinaryCopyRows.COLUMNS + ") FROM STDIN (FORMAT binary)", new ByteArrayInputStream(copy));
-        double copyRate = copied / seconds(System.nanoTime() - start);
-        double ratio = writerRate / copyRate;
+        return copied / seconds(System.nanoTime() - start);
+    }
 
+    private static double databaseRate(Connection jdbc, int rows, int tenants, int batchSize) throws Exception {
         // the writer's database work alone: the same batches, chained beforehand, each one transaction of
         // the head upsert and a binary COPY into audit.events (its trigger checks and moves the heads),
         // over pgjdbc: what is left of the gap is the database's, not the Java side's (chaining, R2DBC)
         List<ChainedEntry> prechained = chain(entries(rows, tenants));
         quiesce(jdbc);
-        start = System.nanoTime();
+        long start = System.nanoTime();
         jdbc.setAutoCommit(false);
         try (PreparedStatement lock = jdbc.prepareStatement(LOCK_HEADS)) {
             for (int from = 0; from < prechained.size(); from += batchSize) {
@@ -132,11 +162,7 @@ public final class AuditWriteBenchmark {
         } finally {
             jdbc.setAutoCommit(true);
         }
-        double databaseRate = rows / seconds(System.nanoTime() - start);
-        System.out.printf(Locale.ROOT, "%s %d: writer %.0f rows/s, COPY %.0f rows/s, ratio %.2f "
-                + "(database work alone %.0f rows/s = %.2f of COPY)%n", label, run, writerRate, copyRate, ratio,
-                databaseRate, databaseRate / copyRate);
-        return new double[] {writerRate, copyRate, ratio, databaseRate / copyRate, writerRate / databaseRate};
+        return rows / seconds(System.nanoTime() - start);
     }
 
     /**
