@@ -123,12 +123,20 @@ public class R2dbcAuditLog implements AuditLog {
                 .collect(HashSet::new, Set::add);
     }
 
-    /** Streams {@code rows} into one COPY; nothing is sent when every entry was already recorded. */
+    /**
+     * Streams {@code rows} into one COPY, each piece its own CopyData message as soon as it is
+     * chained; nothing is sent when every entry was already recorded. (The driver joins every buffer
+     * of one inner publisher into a single message: given the pieces as one publisher, as
+     * {@code copyIn(sql, publisher)} does, it sent nothing until the whole batch was chained, and
+     * PostgreSQL waited.)
+     */
     private Mono<Batch> copy(ChainedCopy rows) {
         if (!rows.hasRows()) {
             return Mono.just(new Batch(0));
         }
-        return db.inConnection(connection -> postgres(connection).copyIn(ChainSql.COPY, rows.pieces()))
+        return db.inConnection(connection -> postgres(connection).copyIn(ChainSql.COPY)
+                        .fromMany(rows.pieces().map(Mono::just))
+                        .build())
                 .map(copied -> new Batch(copied.intValue()));
     }
 
