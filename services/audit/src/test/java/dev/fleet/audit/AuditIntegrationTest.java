@@ -28,10 +28,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.HttpHeaders;
 import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.transaction.ReactiveTransactionManager;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,6 +41,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fleet.audit.domain.AuditEntry;
 import dev.fleet.audit.domain.AuditedEvent;
 import dev.fleet.audit.domain.AuditLog;
+import dev.fleet.audit.persistence.R2dbcAuditLog;
 import dev.fleet.events.v1.AccessRefusals;
 import dev.fleet.events.v1.ApiKeyIssued;
 import dev.fleet.events.v1.CompletionSucceeded;
@@ -50,6 +53,7 @@ import dev.fleet.test.FleetTestEnvironment;
 import dev.fleet.test.SharedPostgres;
 import dev.fleet.test.TcpProxy;
 import dev.fleet.test.TopicProbe;
+import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Flux;
 
 /**
@@ -97,6 +101,15 @@ class AuditIntegrationTest {
 
     @Autowired
     AuditLog auditLog;
+
+    @Autowired
+    DatabaseClient database;
+
+    @Autowired
+    ReactiveTransactionManager transactionManager;
+
+    @Autowired
+    MeterRegistry meters;
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -290,6 +303,34 @@ class AuditIntegrationTest {
         // then
         assertThat(written).isEqualTo(40);
         verify(tenant).jsonPath("$.rows").isEqualTo(40).jsonPath("$.valid").isEqualTo(true);
+    }
+
+    @Test
+    void appendsOnRememberedHeadsUntilAnotherWriterMovesThemThenOnLockedHeads() {
+        // given two writers of one log (two replicas during a rebalance), each with its own remembered heads
+        R2dbcAuditLog writer = new R2dbcAuditLog(database, transactionManager);
+        R2dbcAuditLog otherReplica = new R2dbcAuditLog(database, transactionManager);
+        String tenant = UUID.randomUUID().toString();
+        List<AuditEntry> events = IntStream.range(0, 4).mapToObj(i -> AuditEntry.of(completion(tenant))).toList();
+
+        // when the writer appends twice, the other replica once, then the writer again
+        assertThat(writer.append(List.of(events.get(0))).block(WAIT)).isEqualTo(1);
+        assertThat(writer.append(List.of(events.get(1))).block(WAIT)).isEqualTo(1);
+        long rememberedBeforeTheOtherReplica = writer.appendsOnRememberedHeads();
+        assertThat(otherReplica.append(List.of(events.get(2))).block(WAIT)).isEqualTo(1);
+        assertThat(writer.append(List.of(events.get(3))).block(WAIT)).isEqualTo(1);
+
+        // then its second batch went on the head its first left, without a lock; its last batch, on a
+        // head the other replica had moved, was refused whole and appended again on the locked head
+        assertThat(rememberedBeforeTheOtherReplica).isEqualTo(1);
+        assertThat(writer.appendsOnRememberedHeads()).isEqualTo(2);
+        assertThat(writer.staleHeads()).isEqualTo(1);
+        assertThat(writer.appendsOnLockedHeads()).isEqualTo(2);
+        assertThat(auditLog.chain(tenant).map(AuditedEvent::eventId).collectList().block(WAIT))
+                .containsExactlyElementsOf(events.stream().map(AuditEntry::eventId).toList());
+        verify(tenant).jsonPath("$.rows").isEqualTo(4).jsonPath("$.valid").isEqualTo(true);
+        assertThat(meters.get("fleet.audit.heads.stale").functionCounter()).isNotNull();
+        assertThat(meters.get("fleet.audit.appends").tag("heads", "remembered").functionCounter()).isNotNull();
     }
 
     @Test

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
@@ -29,22 +31,50 @@ import io.r2dbc.spi.Wrapped;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
+import reactor.util.retry.Retry;
 
 /**
- * {@link AuditLog} in PostgreSQL over R2DBC. A batch is one transaction: create or lock each
- * tenant's chain head and read it (one upsert, in tenant order, so concurrent writers of one tenant
- * queue and never fork its chain), then one binary COPY ({@link BinaryCopyRows}) whose rows are
- * chained in Java ({@link ChainHead#append}) piece by piece while PostgreSQL inserts the previous
- * pieces, skipping event ids already recorded (a redelivery writes nothing); the table's trigger
- * checks that each tenant's rows continue its stored head and moves it. A unique (tenant, position)
- * index backs that up; other triggers reject UPDATE, DELETE and TRUNCATE. Four round trips a batch:
- * BEGIN, the upsert, COPY, COMMIT.
+ * {@link AuditLog} in PostgreSQL over R2DBC. A batch is one transaction, one binary COPY
+ * ({@link BinaryCopyRows}) whose rows are chained in Java ({@link ChainHead#append}) piece by piece
+ * while PostgreSQL inserts the previous pieces; the table's trigger checks that each tenant's rows
+ * continue its stored head and moves it, a unique (tenant, position) index backs that up, other
+ * triggers reject UPDATE, DELETE and TRUNCATE. Where the rows chain from:
+ * <ul>
+ * <li><b>Remembered heads</b> (decision 0054): the writer keeps the heads its committed batches left.
+ * A batch whose tenants all have one is chained from them and copied in autocommit: the COPY is the
+ * transaction, one round trip. Partitions are keyed by tenant, so one writer appends a tenant's
+ * events and its remembered head is the stored one; when another writer moved it (a rebalance, a
+ * second replica), the trigger or the unique index refuses the whole COPY, nothing is written, and
+ * the batch is appended again from locked heads.
+ * <li><b>Locked heads</b>: one upsert creates or locks each tenant's head and reads it (in tenant
+ * order, so concurrent writers of one tenant queue and never fork its chain), then the COPY and the
+ * COMMIT: four round trips, for a batch with a tenant this writer has not written yet, and for every
+ * retry.
+ * </ul>
+ * Rows already recorded are skipped when a COPY met one (a redelivery writes nothing).
  */
 @Repository
 public class R2dbcAuditLog implements AuditLog {
 
+    /**
+     * Further attempts on locked heads after a refusal of stale heads: a locked attempt can still
+     * lose a deadlock to a writer copying rows of the same tenants on remembered heads (both waiting
+     * in the unique position index; decision 0054); three more are plenty for the rare rebalance.
+     */
+    static final int LOCKED_RETRIES = 3;
+
+    /** Remembered heads kept at most; past it they are forgotten at once and learnt again under locks. */
+    static final int REMEMBERED_HEADS = 100_000;
+
     private final DatabaseClient db;
     private final TransactionalOperator transactions;
+
+    /** Each tenant's head as this writer's last committed batch left it; possibly stale, never trusted by the database. */
+    private final Map<String, ChainHead> remembered = new ConcurrentHashMap<>();
+
+    private final LongAdder rememberedAppends = new LongAdder();
+    private final LongAdder lockedAppends = new LongAdder();
+    private final LongAdder staleHeads = new LongAdder();
 
     public R2dbcAuditLog(DatabaseClient db, ReactiveTransactionManager transactionManager) {
         this.db = db;
@@ -57,14 +87,34 @@ public class R2dbcAuditLog implements AuditLog {
             return Mono.just(0);
         }
         String[] tenants = new TreeSet<>(entries.stream().map(AuditEntry::tenantId).toList()).toArray(String[]::new);
-        return attempt(entries, tenants, false)
-                .onErrorResume(R2dbcAuditLog::isStaleHead, e -> attempt(entries, tenants, false))
+        Map<String, ChainHead> heads = remembered(tenants);
+        Mono<Batch> first = heads == null ? attempt(entries, tenants, false) : onRememberedHeads(entries, heads);
+        return first
+                .onErrorResume(R2dbcAuditLog::isStaleHead, e -> {
+                    staleHeads.increment();
+                    return attempt(entries, tenants, false).retryWhen(Retry.max(LOCKED_RETRIES)
+                            .filter(R2dbcAuditLog::isStaleHead)
+                            .onRetryExhaustedThrow((spec, signal) -> signal.failure()));
+                })
                 .onErrorResume(R2dbcAuditLog::isRecordedEvent, e -> attempt(entries, tenants, true))
+                .doOnNext(batch -> remember(batch.heads()))
+                .doOnError(e -> forget(tenants))
                 .map(Batch::rows);
     }
 
-    /** The rows one committed attempt wrote. */
-    private record Batch(int rows) {
+    /** The rows one committed attempt wrote, and each of its tenants' heads after them. */
+    private record Batch(int rows, Map<String, ChainHead> heads) {
+    }
+
+    /**
+     * One attempt without a transaction of its own: the rows chained from the remembered heads in one
+     * COPY, which autocommit makes its own transaction. A stale head fails it whole (the trigger's
+     * serialization failure or the unique position index; a deadlock with a writer copying the same
+     * tenants in another order), as does an event already recorded.
+     */
+    private Mono<Batch> onRememberedHeads(List<AuditEntry> entries, Map<String, ChainHead> heads) {
+        rememberedAppends.increment();
+        return copy(new ChainedCopy(entries, heads, Set.of()));
     }
 
     /**
@@ -79,18 +129,68 @@ public class R2dbcAuditLog implements AuditLog {
         Mono<Set<UUID>> recorded = dedupe
                 ? recorded(entries.stream().map(e -> e.eventId().toString()).toArray(String[]::new))
                 : Mono.just(Set.of());
-        return transactions.transactional(lockHeads(tenants).zipWith(recorded)
-                .flatMap(headsAndRecorded -> copy(new ChainedCopy(entries, headsAndRecorded.getT1(),
-                        headsAndRecorded.getT2()))));
+        return Mono.defer(() -> {
+            lockedAppends.increment();
+            return transactions.transactional(lockHeads(tenants).zipWith(recorded)
+                    .flatMap(headsAndRecorded -> copy(new ChainedCopy(entries, headsAndRecorded.getT1(),
+                            headsAndRecorded.getT2()))));
+        });
+    }
+
+    /** The tenants' remembered heads, or null when one of them has none. */
+    private Map<String, ChainHead> remembered(String[] tenants) {
+        Map<String, ChainHead> heads = new HashMap<>(tenants.length * 2);
+        for (String tenant : tenants) {
+            ChainHead head = remembered.get(tenant);
+            if (head == null) {
+                return null;
+            }
+            heads.put(tenant, head);
+        }
+        return heads;
+    }
+
+    /** Keeps the heads a committed batch left, unless a later batch of this writer already moved one further. */
+    private void remember(Map<String, ChainHead> heads) {
+        if (remembered.size() + heads.size() > REMEMBERED_HEADS) {
+            remembered.clear();
+        }
+        heads.forEach((tenant, head) -> remembered.merge(tenant, head,
+                (kept, moved) -> moved.position() >= kept.position() ? moved : kept));
+    }
+
+    private void forget(String[] tenants) {
+        for (String tenant : tenants) {
+            remembered.remove(tenant);
+        }
+    }
+
+    /** Batches appended on remembered heads, in one COPY without a lock (a stale head's attempt included). */
+    public long appendsOnRememberedHeads() {
+        return rememberedAppends.sum();
+    }
+
+    /** Attempts on locked heads: a tenant not remembered yet, a stale head's retry, a redelivery. */
+    public long appendsOnLockedHeads() {
+        return lockedAppends.sum();
+    }
+
+    /** Attempts refused because the heads they chained from had moved (another writer appended those tenants). */
+    public long staleHeads() {
+        return staleHeads.sum();
     }
 
     /**
-     * Whether {@code e} says the heads this attempt chained from were not the stored ones (the
-     * trigger's serialization failure, another row already at a position): only a writer that
-     * bypassed the head lock can cause it; the attempt is repeated once.
+     * Whether {@code e} says the heads this attempt chained from were not the stored ones, or were
+     * being moved by another writer: the trigger's serialization failure, another row already at a
+     * position, a head another writer holds (the trigger does not wait for it, V4), a deadlock
+     * between writers copying rows of the same tenants. An attempt on remembered heads another
+     * writer moved, or a writer that bypassed the head lock; the batch is appended again on locked
+     * heads.
      */
     private static boolean isStaleHead(Throwable e) {
-        return sqlState(e, "40001", "") || sqlState(e, "23505", "events_tenant_chain_position");
+        return sqlState(e, "40001", "") || sqlState(e, "40P01", "") || sqlState(e, "55P03", "")
+                || sqlState(e, "23505", "events_tenant_chain_position");
     }
 
     /** Whether {@code e} is the unique index on {@code event_id} refusing an event already recorded. */
@@ -132,12 +232,12 @@ public class R2dbcAuditLog implements AuditLog {
      */
     private Mono<Batch> copy(ChainedCopy rows) {
         if (!rows.hasRows()) {
-            return Mono.just(new Batch(0));
+            return Mono.just(new Batch(0, rows.heads));
         }
         return db.inConnection(connection -> postgres(connection).copyIn(ChainSql.COPY)
                         .fromMany(rows.pieces().map(Mono::just))
                         .build())
-                .map(copied -> new Batch(copied.intValue()));
+                .map(copied -> new Batch(copied.intValue(), rows.chained()));
     }
 
     /**
@@ -159,6 +259,9 @@ public class R2dbcAuditLog implements AuditLog {
         private final List<AuditEntry> entries;
         private final Map<String, ChainHead> heads;
         private final Set<UUID> recorded;
+
+        /** The heads after the last row chained, set when the trailer is taken. */
+        private volatile Map<String, ChainHead> chained;
 
         ChainedCopy(List<AuditEntry> entries, Map<String, ChainHead> heads, Set<UUID> recorded) {
             this.entries = entries;
@@ -183,8 +286,20 @@ public class R2dbcAuditLog implements AuditLog {
                         .subscribeOn(Schedulers.parallel())
                         .publishOn(Schedulers.parallel(), PIECES_AHEAD);
                 return Flux.concat(Mono.fromSupplier(() -> Unpooled.wrappedBuffer(BinaryCopyRows.header())), rows,
-                        Mono.fromSupplier(() -> Unpooled.wrappedBuffer(BinaryCopyRows.trailer())));
+                        Mono.fromSupplier(() -> {
+                            chained = moving;
+                            return Unpooled.wrappedBuffer(BinaryCopyRows.trailer());
+                        }));
             });
+        }
+
+        /** Each tenant's head after the rows copied; call once the COPY completed. */
+        Map<String, ChainHead> chained() {
+            Map<String, ChainHead> after = chained;
+            if (after == null) {
+                throw new IllegalStateException("the COPY completed before its rows were all chained");
+            }
+            return after;
         }
 
         private static List<ChainedEntry> chain(List<AuditEntry> entries, Map<String, ChainHead> moving,
