@@ -49,7 +49,8 @@ import io.r2dbc.postgresql.PostgresqlConnectionFactory;
  * {@code audit.events} each, its chain trigger included), so the gap splits into the database's part
  * and the Java side's (chaining, R2DBC).
  * <p>
- * Arguments (all optional): rows per run (200000), tenants (100), batch size (5000, the service's default), measured runs (5).
+ * Arguments (all optional): rows per run (200000), tenants (100), batch size (5000, the service's default), measured runs
+ * (9: a single run's COPY varies by up to a third on this machine, so the median needs several).
  * The database is {@code FLEET_TEST_POSTGRES_DB} on the local server (scripts/bench-audit sets it).
  */
 public final class AuditWriteBenchmark {
@@ -68,7 +69,7 @@ public final class AuditWriteBenchmark {
         int rows = arg(args, 0, 200_000);
         int tenants = arg(args, 1, 100);
         int batchSize = arg(args, 2, 5000); // fleet.audit.batch-size's default
-        int runs = arg(args, 3, 5);
+        int runs = arg(args, 3, 9);
         migrate();
         String[] hostPort = SharedPostgres.hostPort().split(":");
         PostgresqlConnectionFactory factory = new PostgresqlConnectionFactory(PostgresqlConnectionConfiguration

@@ -70,6 +70,8 @@ public final class MeteringThroughputBenchmark {
     /** Every topic the topology reads or writes (the price book, since billing, too), as the catalog says. */
     private static final List<Topic<?>> TOPICS = FleetTopics.touchedBy(Party.USAGE_METERING);
 
+    private static final String STREAMS_PREFIX = "bench.streams.";
+
     private MeteringThroughputBenchmark() {
     }
 
@@ -147,6 +149,9 @@ public final class MeteringThroughputBenchmark {
                 DurationStyle.detectAndParse(FleetMeteringProperties.COMMIT_INTERVAL).toMillis()));
         config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, DataSize.parse(System.getProperty(
                 "bench.cache-max-bytes", FleetMeteringProperties.CACHE_MAX_BYTES)).toBytes()); // the service's default
+        // -Dbench.streams.<name>=<value>: any other Kafka Streams (or prefixed client) setting, to try one
+        System.getProperties().stringPropertyNames().stream().filter(name -> name.startsWith(STREAMS_PREFIX))
+                .forEach(name -> config.put(name.substring(STREAMS_PREFIX.length()), System.getProperty(name)));
         try (KafkaStreams streams = new KafkaStreams(topology, config)) {
             streams.start();
             long first = 0;
