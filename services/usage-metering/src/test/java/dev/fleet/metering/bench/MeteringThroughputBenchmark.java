@@ -72,6 +72,12 @@ public final class MeteringThroughputBenchmark {
 
     private static final String STREAMS_PREFIX = "bench.streams.";
 
+    /** Records the last run's producers sent (outputs, changelogs, repartitions), per input record. */
+    private static double lastWrittenPerInput;
+
+    /** The same by topic, the topics' names shortened to what follows the application id. */
+    private static Map<String, Double> lastWrittenByTopic = Map.of();
+
     private MeteringThroughputBenchmark() {
     }
 
@@ -106,11 +112,14 @@ public final class MeteringThroughputBenchmark {
         for (int round = 1; round <= rounds; round++) {
             double atLeastOnce = run(bootstrap, StreamsConfig.AT_LEAST_ONCE, input, metering());
             double exactlyOnce = run(bootstrap, StreamsConfig.EXACTLY_ONCE_V2, input, metering());
-            System.out.printf("round %d: at_least_once %,.0f records/s, exactly_once_v2 %,.0f records/s%n", round,
-                    atLeastOnce, exactlyOnce);
+            System.out.printf("round %d: at_least_once %,.0f records/s, exactly_once_v2 %,.0f records/s "
+                    + "(%.1f records written per input record)%n", round, atLeastOnce, exactlyOnce, lastWrittenPerInput);
             bestAtLeastOnce = Math.max(bestAtLeastOnce, atLeastOnce);
             bestExactlyOnce = Math.max(bestExactlyOnce, exactlyOnce);
         }
+        System.out.printf("records written per input record in the last exactly_once_v2 run, by topic: %s%n",
+                lastWrittenByTopic.entrySet().stream().map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / input))
+                        .toList());
         System.out.printf("exactly_once_v2 / at_least_once = %.2f (target >= 0.80)%n",
                 bestExactlyOnce / bestAtLeastOnce);
         System.out.printf("exactly_once_v2 records/s per stream thread = %,.0f (target >= 50,000); "
@@ -171,10 +180,25 @@ public final class MeteringThroughputBenchmark {
                 }
             }
             long last = System.nanoTime();
+            lastWrittenByTopic = recordsSentByTopic(streams, config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+            lastWrittenPerInput = lastWrittenByTopic.values().stream().mapToDouble(Double::doubleValue).sum() / input;
             streams.close(Duration.ofSeconds(30));
             streams.cleanUp();
             return processed / ((last - first) / 1e9);
         }
+    }
+
+    /** What the stream threads' producers have sent so far, by topic: every output, changelog and repartition record. */
+    private static Map<String, Double> recordsSentByTopic(KafkaStreams streams, String applicationId) {
+        Map<String, Double> sent = new java.util.TreeMap<>();
+        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends Metric> metric : streams.metrics().entrySet()) {
+            if (metric.getKey().group().equals("producer-topic-metrics")
+                    && metric.getKey().name().equals("record-send-total")) {
+                String topic = metric.getKey().tags().getOrDefault("topic", "?").replace(applicationId + "-", "");
+                sent.merge(topic, ((Number) metric.getValue().metricValue()).doubleValue(), Double::sum);
+            }
+        }
+        return sent;
     }
 
     /** The stream threads' {@code process-total} metrics, once their threads have registered them. */
