@@ -34,11 +34,13 @@ import dev.fleet.platform.kafka.streams.OutputHeaders;
  * hour, day and month totals in the key-value store {@link UsageTopology#STORE} (key
  * {@link RollupKey}, read through {@link HotTotals}) and its tokens go to the {@link QuotaTracker}; each
  * {@link Tenant} sets the tenant's monthly quota. Which totals changed since the last emission is kept in
- * {@link UsageTopology#PENDING_STORE} — one entry per tenant, meter, model and minute (the shortest open
- * window a record changed), standing for that window and the longer ones holding it — and their current
- * totals are forwarded as {@link UsageRollup}s every {@code rollupInterval} of wall-clock time, so a window
- * that many records update costs one output record per interval instead of one per record (the pending
- * set is state, so a crash loses no emission).
+ * memory — one key per tenant, meter, model and minute (the shortest open window a record changed),
+ * standing for that window and the longer ones holding it — and their current totals are forwarded as
+ * {@link UsageRollup}s every {@code rollupInterval} of wall-clock time, so a window that many records
+ * update costs one output record per interval instead of one per record. So that a crash loses no
+ * emission, {@link UsageTopology#PENDING_STORE} marks them more coarsely, in the task's transaction: one
+ * entry per tenant, meter, model and <em>hour</em> (decision 0055), from which a restarted task emits that
+ * hour's minutes that have totals; a record opening a new minute of a marked hour writes nothing there.
  *
  * <p>Nothing is dropped for being late: a window stays open for its {@link RollupRetention} after it
  * ended, in stream time, whatever the order in which tenants' records arrive. Usage for a window that
@@ -57,6 +59,7 @@ final class MeteringProcessor implements Processor<String, SpecificRecord, Strin
     static final Duration PRUNE_INTERVAL = Duration.ofMinutes(1);
 
     private static final Granularity[] GRANULARITIES = Granularity.values(); // finest first
+    private static final int MINUTES_AN_HOUR = 60;
 
     private final RollupRetention retention;
     private final Duration rollupInterval;
@@ -64,8 +67,10 @@ final class MeteringProcessor implements Processor<String, SpecificRecord, Strin
     private ProcessorContext<String, SpecificRecord> context;
     private HotTotals totals;
     private KeyValueStore<String, Long> pending;
-    /** The keys of {@link #pending}, read at init and kept alongside it. */
+    /** The windows changed since the last emission, by store key: each stands for the longer windows too. */
     private Map<String, RollupKey> pendingKeys;
+    /** The keys of {@link #pending}: an hour (its minutes and longer windows), or a longer window late usage changed. */
+    private Set<String> pendingMarks;
     private QuotaTracker quotas;
     private Sensor lateUsage;
     /** Per granularity, the window start spelled last and its text: Instant.toString is most of a key's cost. */
@@ -84,10 +89,16 @@ final class MeteringProcessor implements Processor<String, SpecificRecord, Strin
         this.totals = new HotTotals(context.getStateStore(UsageTopology.STORE));
         this.pending = context.getStateStore(UsageTopology.PENDING_STORE);
         this.pendingKeys = new LinkedHashMap<>();
+        this.pendingMarks = new HashSet<>();
         try (KeyValueIterator<String, Long> all = pending.all()) { // left by the task's last committed transaction
             while (all.hasNext()) {
                 String key = all.next().key;
-                pendingKeys.put(key, RollupKey.parse(key));
+                RollupKey marked = RollupKey.parse(key);
+                pendingMarks.add(key);
+                pendingKeys.put(key, marked);
+                if (marked.granularity() == Granularity.HOUR) {
+                    pendMinutesOf(marked);
+                }
             }
         }
         this.quotas = new QuotaTracker(context, producedBy);
@@ -140,14 +151,37 @@ final class MeteringProcessor implements Processor<String, SpecificRecord, Strin
             }
         }
         if (finestOpen != null && pendingKeys.putIfAbsent(finestOpenText, finestOpen) == null) {
-            // one pending entry stands for its window and every longer one holding it (emitPendingRollups)
-            pending.put(finestOpenText, after[finestOpen.granularity().ordinal()]);
+            // one pending key stands for its window and every longer one holding it (emitPendingRollups);
+            // the store marks a minute by its hour, written once per emission however many minutes change
+            int marked = finestOpen.granularity() == Granularity.MINUTE && keys[Granularity.HOUR.ordinal()] != null
+                    ? Granularity.HOUR.ordinal() // (a retention closing hours before minutes marks the minute)
+                    : finestOpen.granularity().ordinal();
+            if (pendingMarks.add(keys[marked])) {
+                pending.put(keys[marked], after[marked]);
+            }
         }
         if (late) {
             lateUsage.record();
         }
         if (usage.getMeter() != Meter.SEARCH_QUERIES) {
             quotas.addTokens(usage.getTenantId(), usage.getOccurredAt(), usage.getQuantity(), record.headers());
+        }
+    }
+
+    /**
+     * Marks pending every minute of {@code hour} that has a total: after a restart the hour's pending
+     * entry is all that says which of its minutes changed since the last emission (an hour entry
+     * written before decision 0055 stood for the hour alone: its minutes are emitted again, unchanged,
+     * with the same event-ids).
+     */
+    private void pendMinutesOf(RollupKey hour) {
+        for (int m = 0; m < MINUTES_AN_HOUR; m++) {
+            RollupKey minute = new RollupKey(hour.tenantId(), Granularity.MINUTE,
+                    hour.windowStart().plus(Duration.ofMinutes(m)), hour.meter(), hour.model());
+            String key = minute.toString();
+            if (totals.get(key) != null) {
+                pendingKeys.putIfAbsent(key, minute);
+            }
         }
     }
 
@@ -187,8 +221,9 @@ final class MeteringProcessor implements Processor<String, SpecificRecord, Strin
                     forward(storeKey, rollup(key, key.window(), total, false), timestamp, null);
                 }
             }
-            pending.delete(entry.getKey());
         }
+        pendingMarks.forEach(pending::delete);
+        pendingMarks.clear();
         pendingKeys.clear();
     }
 

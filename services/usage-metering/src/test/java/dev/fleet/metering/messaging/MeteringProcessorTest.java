@@ -76,6 +76,34 @@ class MeteringProcessorTest {
         assertThat(pending.approximateNumEntries()).isZero();
     }
 
+    @Test
+    void emitsEveryChangedMinuteOfAPendingHourAfterARestart() {
+        // given what a task committed before it stopped: two minutes of one hour changed since its last
+        // emission, marked by one pending entry for their hour (decision 0055), and a minute of another hour
+        String laterMinute = "t1/minute/2025-03-01T10:07:00Z/prompt_tokens/-";
+        String otherHourMinute = "t1/minute/2025-03-01T09:59:00Z/prompt_tokens/-";
+        totals.put(MINUTE, 7L);
+        totals.put(laterMinute, 5L);
+        totals.put(otherHourMinute, 3L);
+        totals.put(HOUR, 12L);
+        totals.put(DAY, 30L);
+        totals.put(MONTH, 99L);
+        pending.put(HOUR, 12L);
+
+        // when a new instance starts and its rollup interval passes
+        MeteringProcessor processor = new MeteringProcessor(RollupRetention.DEFAULT, ROLLUP_INTERVAL,
+                UsageTopologyTest.SERVICE);
+        processor.init(context);
+        rollupPunctuator().getPunctuator().punctuate(T0.toEpochMilli());
+
+        // then both minutes of the marked hour are written, with the hour, day and month, and nothing else
+        assertThat(context.forwarded()).extracting(forward -> forward.record().key(),
+                        forward -> ((UsageRollup) forward.record().value()).getQuantity())
+                .containsExactlyInAnyOrder(tuple(MINUTE, 7L), tuple(laterMinute, 5L), tuple(HOUR, 12L),
+                        tuple(DAY, 30L), tuple(MONTH, 99L));
+        assertThat(pending.approximateNumEntries()).isZero();
+    }
+
     private CapturedPunctuator rollupPunctuator() {
         return context.scheduledPunctuators().stream()
                 .filter(punctuator -> punctuator.getInterval().equals(ROLLUP_INTERVAL))

@@ -102,21 +102,26 @@ class UsageTopologyTest {
     }
 
     @Test
-    void marksARecordsWindowsPendingWithOneEntryForItsMinuteAndEmitsAllFour() {
-        // when three records of one tenant, meter and model arrive within a minute
+    void marksTheMinutesRecordsChangedWithOneEntryForTheirHourAndEmitsEachWindowOnce() {
+        // when records of one tenant, meter and model arrive in two minutes of one hour
         record("t1", Meter.PROMPT_TOKENS, "gpt-4o", 1, T0.plusSeconds(1));
         record("t1", Meter.PROMPT_TOKENS, "gpt-4o", 2, T0.plusSeconds(2));
-        record("t1", Meter.PROMPT_TOKENS, "gpt-4o", 4, T0.plusSeconds(3));
+        record("t1", Meter.PROMPT_TOKENS, "gpt-4o", 4, T0.plusSeconds(61));
 
-        // then one pending entry stands for the minute, hour, day and month it changed
+        // then one pending entry, for the hour, marks both minutes and the longer windows (decision 0055)
         KeyValueStore<String, Long> pending = driver.getKeyValueStore(UsageTopology.PENDING_STORE);
         try (var entries = pending.all()) {
             assertThat(entries).toIterable().extracting(entry -> entry.key)
-                    .containsExactly("t1/minute/2025-03-01T10:00:00Z/prompt_tokens/gpt-4o");
+                    .containsExactly("t1/hour/2025-03-01T10:00:00Z/prompt_tokens/gpt-4o");
         }
         emitRollups();
-        assertThat(rollups.readKeyValuesToMap()).hasSize(4).allSatisfy((key, rollup) ->
-                assertThat(rollup.getQuantity()).isEqualTo(7L));
+        assertThat(rollups.readKeyValuesToMap()).containsOnlyKeys(
+                        "t1/minute/2025-03-01T10:00:00Z/prompt_tokens/gpt-4o",
+                        "t1/minute/2025-03-01T10:01:00Z/prompt_tokens/gpt-4o",
+                        "t1/hour/2025-03-01T10:00:00Z/prompt_tokens/gpt-4o",
+                        "t1/day/2025-03-01T00:00:00Z/prompt_tokens/gpt-4o",
+                        "t1/month/2025-03-01T00:00:00Z/prompt_tokens/gpt-4o")
+                .extractingFromEntries(entry -> entry.getValue().getQuantity()).containsExactlyInAnyOrder(3L, 4L, 7L, 7L, 7L);
         try (var entries = pending.all()) {
             assertThat(entries.hasNext()).isFalse();
         }
