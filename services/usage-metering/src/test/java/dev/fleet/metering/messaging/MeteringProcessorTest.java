@@ -5,12 +5,14 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.MockProcessorContext.CapturedPunctuator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -63,16 +65,11 @@ class MeteringProcessorTest {
         pending.put(OTHER_DAY, 4L);
 
         // when a new instance starts and its rollup interval passes
-        MeteringProcessor processor = new MeteringProcessor(RollupRetention.DEFAULT, ROLLUP_INTERVAL,
-                UsageTopologyTest.SERVICE);
-        processor.init(context);
-        rollupPunctuator().getPunctuator().punctuate(T0.toEpochMilli());
+        startAndEmit();
 
         // then each pending window and the longer ones holding it are written with their current totals
-        assertThat(context.forwarded()).extracting(forward -> forward.record().key(),
-                        forward -> ((UsageRollup) forward.record().value()).getQuantity())
-                .containsExactlyInAnyOrder(tuple(MINUTE, 7L), tuple(HOUR, 12L), tuple(DAY, 30L), tuple(MONTH, 99L),
-                        tuple(OTHER_DAY, 4L), tuple(OTHER_MONTH, 5L));
+        assertThat(forwarded()).containsExactlyInAnyOrder(tuple(MINUTE, 7L), tuple(HOUR, 12L), tuple(DAY, 30L),
+                tuple(MONTH, 99L), tuple(OTHER_DAY, 4L), tuple(OTHER_MONTH, 5L));
         assertThat(pending.approximateNumEntries()).isZero();
     }
 
@@ -91,17 +88,24 @@ class MeteringProcessorTest {
         pending.put(HOUR, 12L);
 
         // when a new instance starts and its rollup interval passes
-        MeteringProcessor processor = new MeteringProcessor(RollupRetention.DEFAULT, ROLLUP_INTERVAL,
-                UsageTopologyTest.SERVICE);
-        processor.init(context);
-        rollupPunctuator().getPunctuator().punctuate(T0.toEpochMilli());
+        startAndEmit();
 
         // then both minutes of the marked hour are written, with the hour, day and month, and nothing else
-        assertThat(context.forwarded()).extracting(forward -> forward.record().key(),
-                        forward -> ((UsageRollup) forward.record().value()).getQuantity())
-                .containsExactlyInAnyOrder(tuple(MINUTE, 7L), tuple(laterMinute, 5L), tuple(HOUR, 12L),
-                        tuple(DAY, 30L), tuple(MONTH, 99L));
+        assertThat(forwarded()).containsExactlyInAnyOrder(tuple(MINUTE, 7L), tuple(laterMinute, 5L),
+                tuple(HOUR, 12L), tuple(DAY, 30L), tuple(MONTH, 99L));
         assertThat(pending.approximateNumEntries()).isZero();
+    }
+
+    /** A new instance of the processor on the stores as they are, and its first rollup emission. */
+    private void startAndEmit() {
+        new MeteringProcessor(RollupRetention.DEFAULT, ROLLUP_INTERVAL, UsageTopologyTest.SERVICE).init(context);
+        rollupPunctuator().getPunctuator().punctuate(T0.toEpochMilli());
+    }
+
+    /** The rollups forwarded, as (key, quantity). */
+    private List<Tuple> forwarded() {
+        return context.forwarded().stream().map(forward -> tuple(forward.record().key(),
+                ((UsageRollup) forward.record().value()).getQuantity())).toList();
     }
 
     private CapturedPunctuator rollupPunctuator() {
