@@ -8,7 +8,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -158,8 +157,9 @@ public final class AuditWriteBenchmark {
         long start = System.nanoTime();
         for (int from = 0; from < prechained.size(); from += batchSize) {
             List<ChainedEntry> batch = prechained.subList(from, Math.min(prechained.size(), from + batchSize));
-            Object[] batchTenants = batch.stream().map(r -> r.entry().tenantId()).distinct().sorted().toArray();
-            boolean locked = !written.containsAll(Arrays.asList(batchTenants));
+            String[] batchTenants = batch.stream().map(r -> r.entry().tenantId()).distinct().sorted()
+                    .toArray(String[]::new);
+            boolean locked = !written.containsAll(List.of(batchTenants));
             if (locked) {
                 jdbc.setAutoCommit(false);
                 try (PreparedStatement lock = jdbc.prepareStatement(LOCK_HEADS)) {
@@ -172,7 +172,7 @@ public final class AuditWriteBenchmark {
             if (locked) {
                 jdbc.commit();
                 jdbc.setAutoCommit(true);
-                written.addAll(Arrays.stream(batchTenants).map(String.class::cast).toList());
+                written.addAll(List.of(batchTenants));
             }
         }
         return rows / seconds(System.nanoTime() - start);

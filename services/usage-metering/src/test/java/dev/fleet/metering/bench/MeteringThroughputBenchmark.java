@@ -6,9 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
@@ -20,6 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -72,10 +75,10 @@ public final class MeteringThroughputBenchmark {
 
     private static final String STREAMS_PREFIX = "bench.streams.";
 
-    /** Records the last run's producers sent (outputs, changelogs, repartitions), per input record. */
-    private static double lastWrittenPerInput;
-
-    /** The same by topic, the topics' names shortened to what follows the application id. */
+    /**
+     * Records the last run's producers sent (outputs, changelogs, repartitions) by topic, the topics'
+     * names shortened to what follows the application id.
+     */
     private static Map<String, Double> lastWrittenByTopic = Map.of();
 
     private MeteringThroughputBenchmark() {
@@ -113,7 +116,8 @@ public final class MeteringThroughputBenchmark {
             double atLeastOnce = run(bootstrap, StreamsConfig.AT_LEAST_ONCE, input, metering());
             double exactlyOnce = run(bootstrap, StreamsConfig.EXACTLY_ONCE_V2, input, metering());
             System.out.printf("round %d: at_least_once %,.0f records/s, exactly_once_v2 %,.0f records/s "
-                    + "(%.1f records written per input record)%n", round, atLeastOnce, exactlyOnce, lastWrittenPerInput);
+                    + "(%.1f records written per input record)%n", round, atLeastOnce, exactlyOnce,
+                    lastWrittenByTopic.values().stream().mapToDouble(Double::doubleValue).sum() / input);
             bestAtLeastOnce = Math.max(bestAtLeastOnce, atLeastOnce);
             bestExactlyOnce = Math.max(bestExactlyOnce, exactlyOnce);
         }
@@ -181,7 +185,6 @@ public final class MeteringThroughputBenchmark {
             }
             long last = System.nanoTime();
             lastWrittenByTopic = recordsSentByTopic(streams, config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
-            lastWrittenPerInput = lastWrittenByTopic.values().stream().mapToDouble(Double::doubleValue).sum() / input;
             streams.close(Duration.ofSeconds(30));
             streams.cleanUp();
             return processed / ((last - first) / 1e9);
@@ -190,26 +193,26 @@ public final class MeteringThroughputBenchmark {
 
     /** What the stream threads' producers have sent so far, by topic: every output, changelog and repartition record. */
     private static Map<String, Double> recordsSentByTopic(KafkaStreams streams, String applicationId) {
-        Map<String, Double> sent = new java.util.TreeMap<>();
-        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends Metric> metric : streams.metrics().entrySet()) {
-            if (metric.getKey().group().equals("producer-topic-metrics")
-                    && metric.getKey().name().equals("record-send-total")) {
-                String topic = metric.getKey().tags().getOrDefault("topic", "?").replace(applicationId + "-", "");
-                sent.merge(topic, ((Number) metric.getValue().metricValue()).doubleValue(), Double::sum);
-            }
-        }
+        Map<String, Double> sent = new TreeMap<>();
+        metrics(streams, "producer-topic-metrics", "record-send-total").forEach((name, metric) -> sent.merge(
+                name.tags().getOrDefault("topic", "?").replace(applicationId + "-", ""),
+                ((Number) metric.metricValue()).doubleValue(), Double::sum));
         return sent;
     }
 
     /** The stream threads' {@code process-total} metrics, once their threads have registered them. */
     private static List<Metric> processTotalMetrics(KafkaStreams streams) {
-        List<Metric> found = new ArrayList<>();
-        for (Map.Entry<org.apache.kafka.common.MetricName, ? extends Metric> metric : streams.metrics().entrySet()) {
-            if (metric.getKey().group().equals("stream-thread-metrics")
-                    && metric.getKey().name().equals("process-total")) {
-                found.add(metric.getValue());
+        return List.copyOf(metrics(streams, "stream-thread-metrics", "process-total").values());
+    }
+
+    /** The metrics of one group and name, of every client of {@code streams} (one copy of them all). */
+    private static Map<MetricName, Metric> metrics(KafkaStreams streams, String group, String name) {
+        Map<MetricName, Metric> found = new HashMap<>();
+        streams.metrics().forEach((metricName, metric) -> {
+            if (metricName.group().equals(group) && metricName.name().equals(name)) {
+                found.put(metricName, metric);
             }
-        }
+        });
         return found;
     }
 
@@ -260,7 +263,7 @@ public final class MeteringThroughputBenchmark {
     private static long endOffsets(String bootstrap, String topic) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
-            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             for (int p = 0; p < partitions; p++) {
                 latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
             }
